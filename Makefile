@@ -1,0 +1,40 @@
+# Two promises: `make demo` runs Haven with demo data; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install lint messages vendor-static
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	bash scripts/ensure-test-system.sh
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Regenerate the Dutch catalogue after changing UI text; then fill in every new msgstr.
+messages: $(STAMP)
+	$(PY) manage.py makemessages --locale nl --no-obsolete --add-location file
+	$(PY) manage.py compilemessages --locale nl
+
+vendor-static:
+	bash scripts/vendor-static.sh

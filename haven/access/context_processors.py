@@ -1,0 +1,37 @@
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from haven.access.policy import has_permission
+
+# (url name, label, permission): the navigation shows only what the actor may open.
+NAVIGATION = [
+    ("home", _("Overview"), "dashboard.view"),
+    ("meldcode:signal_create", _("Log a signal"), "signal.create"),
+    ("meldcode:signal_list", _("My signals"), "signal.list_own"),
+    ("meldcode:inbox", _("Inbox"), "inbox.view"),
+    ("meldcode:case_list", _("Dossiers"), "case.list"),
+    ("school:pupil_list", _("Pupils"), "school.manage"),
+    ("school:group_list", _("Groups"), "school.manage"),
+    ("school:staff_list", _("Staff"), "school.manage"),
+    ("school:protocol", _("Protocol"), "protocol.manage"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    actor = getattr(request, "actor", None)
+    if actor is None:
+        return {"nav_items": [], "current_school": None}
+    path = request.path
+    items = []
+    for name, label, permission in NAVIGATION:
+        if has_permission(actor, permission):
+            url = reverse(name)
+            active = path == url if name == "home" else path.startswith(url)
+            items.append({"url": url, "label": label, "active": active})
+    membership = getattr(request, "membership", None)
+    return {
+        "nav_items": items,
+        "current_school": membership.school if membership else None,
+        "current_role": membership.get_role_display() if membership else "",
+    }

@@ -1,0 +1,43 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from haven.access.policy import Actor
+from haven.access.roles import Role
+from haven.audit.context import RequestOrigin, current_origin
+
+
+def actor_for(user, school_id: int | None = None) -> tuple[Actor | None, object | None]:  # type: ignore[no-untyped-def]
+    """The user's acting identity: their membership in the chosen (or first) school."""
+    if not user.is_authenticated:
+        return None, None
+    memberships = list(user.memberships.select_related("school", "school__board"))
+    if not memberships:
+        return Actor(user_id=user.pk), None
+    membership = next((m for m in memberships if m.school_id == school_id), memberships[0])
+    school = membership.school
+    actor = Actor(
+        user_id=user.pk,
+        school_id=school.pk,
+        role=Role(membership.role),
+        decision_roles=school.decision_role_set,
+        report_roles=school.report_role_set,
+    )
+    return actor, membership
+
+
+class ActorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        actor, membership = actor_for(request.user, request.session.get("school_id"))
+        request.actor = actor  # type: ignore[attr-defined]
+        request.membership = membership  # type: ignore[attr-defined]
+        token = current_origin.set(
+            RequestOrigin(address=request.META.get("REMOTE_ADDR"), session_key=request.session.session_key or "")
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            current_origin.reset(token)

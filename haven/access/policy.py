@@ -1,0 +1,120 @@
+"""The access policy as pure rules: who may do what, per role, school and case membership.
+
+Deny by default: a permission that is not listed here is refused, and every view names the
+permission it needs (see `haven.access.decorators.requires`). Object-level rules take plain
+facts about the object so they stay testable without a database; `haven.*.queries` applies the
+same rules as queryset filters.
+"""
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+
+from haven.access.roles import SCHOOL_WIDE_ROLES, STAFF_ROLES, Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    school_id: int | None = None
+    role: Role | None = None
+    decision_roles: frozenset[Role] = field(default_factory=frozenset)
+    report_roles: frozenset[Role] = field(default_factory=frozenset)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def sees_whole_school(self) -> bool:
+        return self.role in SCHOOL_WIDE_ROLES
+
+    @property
+    def may_decide(self) -> bool:
+        return self.role is not None and self.role in self.decision_roles
+
+    @property
+    def may_report(self) -> bool:
+        return self.role is not None and self.role in self.report_roles
+
+
+def _member(actor: Actor) -> bool:
+    return actor.role is not None and actor.school_id is not None
+
+
+def _staff(actor: Actor) -> bool:
+    return _member(actor) and actor.is_staff
+
+
+def _school_wide(actor: Actor) -> bool:
+    return _member(actor) and actor.sees_whole_school
+
+
+def _decider(actor: Actor) -> bool:
+    return _member(actor) and actor.may_decide
+
+
+def _reporter(actor: Actor) -> bool:
+    return _member(actor) and actor.may_report
+
+
+def _functional_admin(actor: Actor) -> bool:
+    return _member(actor) and actor.role == Role.FUNCTIONAL_ADMIN
+
+
+def _protocol_manager(actor: Actor) -> bool:
+    return _member(actor) and actor.role in (Role.FUNCTIONAL_ADMIN, Role.SCHOOL_LEADER)
+
+
+PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
+    "dashboard.view": _member,
+    "pupil.search": _staff,
+    "signal.create": _staff,
+    "signal.list_own": _staff,
+    "signal.view": _staff,
+    "signal.amend": _staff,
+    "signal.request_look_along": _staff,
+    "inbox.view": _school_wide,
+    "signal.triage": _school_wide,
+    "look_along.pick_up": _school_wide,
+    "case.list": _staff,
+    "case.view": _staff,
+    "case.record": _staff,
+    "case.weigh": _decider,
+    "case.decide": _decider,
+    "case.report": _reporter,
+    "case.close": _school_wide,
+    "case.manage_members": _school_wide,
+    "school.manage": _functional_admin,
+    "protocol.manage": _protocol_manager,
+}
+
+
+def has_permission(actor: Actor | None, permission: str) -> bool:
+    if actor is None:
+        return False
+    rule = PERMISSIONS.get(permission)
+    return rule is not None and rule(actor)
+
+
+def can_view_case(actor: Actor, case_school_id: int, member_ids: Collection[int]) -> bool:
+    if not _staff(actor) or actor.school_id != case_school_id:
+        return False
+    return actor.sees_whole_school or actor.user_id in member_ids
+
+
+def can_view_signal(
+    actor: Actor, signal_school_id: int, author_id: int, case_member_ids: Collection[int] | None
+) -> bool:
+    """Own signals, signals in a dossier one is a member of, or all of the school's when school-wide."""
+    if not _staff(actor) or actor.school_id != signal_school_id:
+        return False
+    if actor.sees_whole_school or actor.user_id == author_id:
+        return True
+    return case_member_ids is not None and actor.user_id in case_member_ids
+
+
+def can_amend_signal(actor: Actor, signal_school_id: int, author_id: int) -> bool:
+    """Only the author or a school-wide role corrects a logbook entry."""
+    if not _staff(actor) or actor.school_id != signal_school_id:
+        return False
+    return actor.sees_whole_school or actor.user_id == author_id

@@ -1,0 +1,28 @@
+"""Role codes. Pure: the policy and the workflow use them without Django."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    TEACHER = "teacher"
+    TEACHING_ASSISTANT = "teaching_assistant"
+    CARE_COORDINATOR = "care_coordinator"
+    SAFEGUARDING_LEAD = "safeguarding_lead"
+    SCHOOL_LEADER = "school_leader"
+    FUNCTIONAL_ADMIN = "functional_admin"
+
+
+# Staff who work with pupils; the functional administrator manages accounts only.
+STAFF_ROLES = frozenset(
+    {
+        Role.TEACHER,
+        Role.TEACHING_ASSISTANT,
+        Role.CARE_COORDINATOR,
+        Role.SAFEGUARDING_LEAD,
+        Role.SCHOOL_LEADER,
+    }
+)
+# Roles that see every signal and dossier of their school (need to know for steps 2-5).
+SCHOOL_WIDE_ROLES = frozenset({Role.CARE_COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER})
+# The protocol default: the AF and the school leader decide about a report and make it.
+DEFAULT_PROTOCOL_ROLES = frozenset({Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER})

@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from haven.access.roles import Role
+
+
+class User(AbstractUser):
+    """A staff account. What it may do comes from its school memberships, not from Django flags."""
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+ROLE_CHOICES = [
+    (Role.TEACHER.value, _("Teacher")),
+    (Role.TEACHING_ASSISTANT.value, _("Teaching assistant")),
+    (Role.CARE_COORDINATOR.value, _("Care coordinator (IB)")),
+    (Role.SAFEGUARDING_LEAD.value, _("Safeguarding lead (AF)")),
+    (Role.SCHOOL_LEADER.value, _("School leader")),
+    (Role.FUNCTIONAL_ADMIN.value, _("Functional administrator")),
+]
+ROLE_LABELS = dict(ROLE_CHOICES)
+
+
+class Membership(models.Model):
+    """A user's place in one school, with exactly one role there."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    school = models.ForeignKey(
+        "organisations.School", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("school")
+    )
+    role = models.CharField(_("role"), max_length=32, choices=ROLE_CHOICES)
+
+    class Meta:
+        ordering = ["school", "user"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "school"], name="one_membership_per_school")]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.school} ({self.get_role_display()})"

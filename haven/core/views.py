@@ -1,0 +1,22 @@
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from haven.access.decorators import PUBLIC, requires
+
+
+@requires(PUBLIC)
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@requires("dashboard.view")
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {})

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MeldcodeConfig(AppConfig):
+    name = "haven.meldcode"
+    verbose_name = "Meldcode"

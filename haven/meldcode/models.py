@@ -1,0 +1,333 @@
+"""Route data: the logbook (signals) and the dossier (case) with its step records.
+
+Records are written only by `haven.meldcode.services`; every write there emits an audit event,
+and the case timeline is read from those events. Logbook entries are never overwritten.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.meldcode.workflow import DecisionOutcome
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Signal(models.Model):
+    class Source(models.TextChoices):
+        OWN_OBSERVATION = "own_observation", _("Own observation")
+        CHILD_TOLD = "child_told", _("The child told")
+        PARENT = "parent", _("A parent")
+        OTHER_PUPIL = "other_pupil", _("Another pupil")
+        COLLEAGUE = "colleague", _("A colleague")
+        EXTERNAL_PROFESSIONAL = "external_professional", _("An external professional")
+        POLICE_NOTICE = "police_notice", _("Police notice (Handle with Care)")
+        OTHER = "other", _("Other")
+
+    class Category(models.TextChoices):
+        PHYSICAL_ABUSE = "physical_abuse", _("Physical abuse")
+        PSYCHOLOGICAL_ABUSE = "psychological_abuse", _("Psychological abuse")
+        PHYSICAL_NEGLECT = "physical_neglect", _("Physical neglect")
+        EMOTIONAL_NEGLECT = "emotional_neglect", _("Emotional neglect")
+        SEXUAL_ABUSE = "sexual_abuse", _("Sexual abuse")
+        WITNESSING_VIOLENCE = "witnessing_violence", _("Witnessing domestic violence")
+        HONOUR_RELATED = "honour_related", _("Honour-related violence")
+        OTHER = "other", _("Other")
+        GUT_FEELING = "gut_feeling", _("Gut feeling without a category (niet-pluis)")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        IN_CASE = "in_case", _("In a dossier")
+        NOTED = "noted", _("Noted, no dossier")
+
+    school = models.ForeignKey("organisations.School", on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="signals")
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="signals")
+    observed_at = models.DateTimeField(_("observed at"))
+    source = models.CharField(_("source"), max_length=32, choices=Source.choices)
+    categories = models.JSONField(_("categories"), default=list)
+    facts = models.TextField(_("facts"))
+    child_words = models.TextField(_("the child's own words"), blank=True)
+    interpretation = models.TextField(_("your interpretation"), blank=True)
+    context = models.TextField(_("context"), blank=True)
+    contradicting_info = models.TextField(_("information that contradicts the concern"), blank=True)
+    other_pupils = models.ManyToManyField("pupils.Pupil", blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    case = models.ForeignKey("Case", null=True, blank=True, on_delete=models.PROTECT, related_name="signals")
+    noted_reason = models.TextField(blank=True)
+    triaged_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    triaged_at = models.DateTimeField(null=True, blank=True)
+
+    TEXT_FIELDS = ("facts", "child_words", "interpretation", "context", "contradicting_info")
+
+    class Meta:
+        ordering = ["-observed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["school", "status", "observed_at"]),
+            models.Index(fields=["author", "observed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Signal {self.pk}"
+
+    def category_labels(self) -> list[str]:
+        labels = dict(self.Category.choices)
+        return [str(labels[c]) for c in self.categories if c in labels]
+
+
+class SignalAmendment(models.Model):
+    """A correction of a logbook entry: the full new text, with a reason. The original stays."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="amendments")
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(_("reason for the correction"))
+    facts = models.TextField(_("facts"))
+    child_words = models.TextField(_("the child's own words"), blank=True)
+    interpretation = models.TextField(_("your interpretation"), blank=True)
+    context = models.TextField(_("context"), blank=True)
+    contradicting_info = models.TextField(_("information that contradicts the concern"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class LookAlongRequest(models.Model):
+    """'Meekijken': a one-click request to the IB/AF to look at a signal (the lowest threshold for step 2)."""
+
+    school = models.ForeignKey("organisations.School", on_delete=models.PROTECT, related_name="+")
+    signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="look_along_requests")
+    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    picked_up_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    picked_up_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    school = models.ForeignKey("organisations.School", on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="cases")
+    lead = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="led_cases", verbose_name=_("case lead"))
+    members = models.ManyToManyField(USER, through="CaseMember", through_fields=("case", "user"), related_name="cases")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    acute = models.BooleanField(default=False)
+    opened_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        indexes = [models.Index(fields=["school", "status"])]
+
+    def __str__(self) -> str:
+        return f"Dossier {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class CaseMember(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="case_memberships")
+    added_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="unique_case_member")]
+
+
+class StepRecord(models.Model):
+    """Fields every step record shares: which dossier, who recorded it and when."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="%(class)ss")
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["recorded_at", "pk"]
+
+
+class Consultation(StepRecord):
+    class Consulted(models.TextChoices):
+        COLLEAGUE = "colleague", _("A colleague")
+        CARE_COORDINATOR = "care_coordinator", _("Care coordinator (IB)")
+        SAFEGUARDING_LEAD = "safeguarding_lead", _("Safeguarding lead (AF)")
+        SCHOOL_DOCTOR = "school_doctor", _("School doctor (GGD)")
+        VEILIG_THUIS = "veilig_thuis", _("Veilig Thuis (advice)")
+        OTHER_ORGANISATION = "other_organisation", _("Another organisation")
+
+    held_on = models.DateField(_("date"))
+    consulted = models.CharField(_("consulted"), max_length=32, choices=Consulted.choices)
+    consulted_name = models.CharField(_("name or organisation"), max_length=200, blank=True)
+    anonymous = models.BooleanField(_("anonymous advice"), default=False)
+    question = models.TextField(_("question"))
+    advice = models.TextField(_("advice"))
+    agreed_actions = models.TextField(_("agreed actions"), blank=True)
+
+    class Meta(StepRecord.Meta):
+        pass
+
+
+class Conversation(StepRecord):
+    class Participant(models.TextChoices):
+        MOTHER = "mother", _("Mother")
+        FATHER = "father", _("Father")
+        CARER = "carer", _("Carer")
+        PUPIL = "pupil", _("The pupil")
+        OTHER = "other", _("Others")
+
+    class Acknowledgement(models.TextChoices):
+        AGREED = "agreed", _("Signed as agreed")
+        SEEN = "seen", _("Signed as seen")
+        REFUSED = "refused", _("Refused to sign")
+        NOT_ASKED = "not_asked", _("Not asked")
+
+    held_on = models.DateField(_("date"))
+    participants = models.JSONField(_("with whom"), default=list)
+    participants_detail = models.CharField(_("names or others present"), max_length=300, blank=True)
+    face_to_face = models.BooleanField(_("face to face"), default=True)
+    location = models.CharField(_("where"), max_length=200, blank=True)
+    shared = models.TextField(_("what was shared"))
+    reaction = models.TextField(_("their reaction, in their own words"))
+    agreements = models.TextField(_("agreements"), blank=True)
+    acknowledgement = models.CharField(
+        _("acknowledgement of the written report"), max_length=16, choices=Acknowledgement.choices
+    )
+
+    class Meta(StepRecord.Meta):
+        pass
+
+    def participant_labels(self) -> list[str]:
+        labels = dict(self.Participant.choices)
+        return [str(labels[p]) for p in self.participants if p in labels]
+
+
+class StepSkip(StepRecord):
+    """A step deliberately not taken, with the reason (the conversation's lawful reasons, or acute)."""
+
+    class Reason(models.TextChoices):
+        CHILD_SAFETY = "child_safety", _("The safety of the child")
+        OTHERS_SAFETY = "others_safety", _("The safety of others")
+        PROFESSIONAL_SAFETY = "professional_safety", _("The safety of the professional")
+        BREAK_OF_CONTACT = "break_of_contact", _("Expected break of contact or help")
+        ACUTE = "acute", _("Acute situation")
+
+    step = models.PositiveSmallIntegerField()
+    reason = models.CharField(_("reason"), max_length=32, choices=Reason.choices)
+    explanation = models.TextField(_("explanation"))
+
+    class Meta(StepRecord.Meta):
+        constraints = [models.UniqueConstraint(fields=["case", "step"], name="one_skip_per_step")]
+
+
+class Weighing(StepRecord):
+    suspicion = models.BooleanField(_("1. Is there a suspicion of domestic violence or child abuse?"))
+    suspicion_explanation = models.TextField(_("explanation"))
+    unsafety = models.BooleanField(_("2. Is there (a suspicion of) acute or structural unsafety?"), null=True)
+    unsafety_explanation = models.TextField(_("explanation"), blank=True)
+    risk_factors = models.TextField(_("risk factors"), blank=True)
+    protective_factors = models.TextField(_("protective factors"), blank=True)
+    safety_score_parents = models.PositiveSmallIntegerField(_("safety score given by the parents"), null=True)
+    safety_score_pupil = models.PositiveSmallIntegerField(_("safety score given by the pupil"), null=True)
+
+    class Meta(StepRecord.Meta):
+        pass
+
+
+class Decision(StepRecord):
+    """The answers to all five questions at the moment of deciding, the advice, and the decision."""
+
+    suspicion = models.BooleanField(null=True)
+    unsafety = models.BooleanField(null=True)
+    can_help = models.BooleanField(null=True)
+    accepted = models.BooleanField(null=True)
+    effective = models.BooleanField(null=True)
+    advice = models.CharField(max_length=16)
+    outcome = models.CharField(
+        _("decision"),
+        max_length=16,
+        choices=[
+            (DecisionOutcome.REPORT.value, _("Report to Veilig Thuis")),
+            (DecisionOutcome.HELP.value, _("Organise help")),
+            (DecisionOutcome.REPORT_AND_HELP.value, _("Report and organise help")),
+            (DecisionOutcome.CLOSE.value, _("Close without action")),
+        ],
+    )
+    rationale = models.TextField(_("rationale"))
+    deviation_justification = models.TextField(_("why the decision differs from the framework's advice"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta(StepRecord.Meta):
+        pass
+
+    @property
+    def reports(self) -> bool:
+        return self.outcome in (DecisionOutcome.REPORT, DecisionOutcome.REPORT_AND_HELP)
+
+
+class Report(StepRecord):
+    """The report (melding) to Veilig Thuis: prepared as a draft, then recorded as made."""
+
+    class NotInformedReason(models.TextChoices):
+        CHILD_SAFETY = "child_safety", _("The safety of the child")
+        REPORTER_SAFETY = "reporter_safety", _("The safety of the reporter")
+        RELATIONSHIP = "relationship", _("The relationship of trust")
+
+    relation_to_family = models.TextField(_("your relation to the family"))
+    direct_cause = models.TextField(_("direct cause of the report"))
+    facts = models.TextField(_("the violence or abuse: nature, frequency, severity (facts)"))
+    interpretation = models.TextField(_("your interpretation (kept apart from the facts)"), blank=True)
+    risk_factors = models.TextField(_("risk factors"), blank=True)
+    protective_factors = models.TextField(_("protective factors"), blank=True)
+    household = models.TextField(_("household composition, names, addresses and ages of the children"))
+    help_contacts = models.TextField(_("existing and recent help contacts"), blank=True)
+    police_contacts = models.TextField(_("police contacts"), blank=True)
+    intervention_risks = models.TextField(_("risks of intervening"), blank=True)
+    expectations = models.TextField(_("what you expect from Veilig Thuis"))
+    parents_informed = models.BooleanField(_("parents informed about the report"), null=True)
+    parents_informed_how = models.TextField(_("how the parents were informed"), blank=True)
+    not_informed_reason = models.CharField(
+        _("why the parents were not informed"), max_length=16, choices=NotInformedReason.choices, blank=True
+    )
+    not_informed_explanation = models.TextField(_("explanation"), blank=True)
+    made_on = models.DateField(_("date of the report"), null=True)
+    made_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+    vt_reference = models.CharField(_("Veilig Thuis reference"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(StepRecord.Meta):
+        pass
+
+    @property
+    def is_made(self) -> bool:
+        return self.made_on is not None
+
+
+class Closure(StepRecord):
+    """Closing a dossier, and reopening it later; the history of both stays."""
+
+    class Reason(models.TextChoices):
+        EXPLAINED = "explained", _("Suspicion taken away by the parents' explanation")
+        HELP_WORKING = "help_working", _("Help organised and working")
+        TAKEN_OVER = "taken_over", _("Reported, Veilig Thuis took over")
+        TOO_VAGUE = "too_vague", _("Signals too vague to act on for now")
+        PUPIL_LEFT = "pupil_left", _("Pupil left the school")
+        OTHER = "other", _("Other")
+
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    explanation = models.TextField(_("explanation"))
+    reopened_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+    reopened_at = models.DateTimeField(null=True)
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+
+    class Meta(StepRecord.Meta):
+        pass

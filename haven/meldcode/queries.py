@@ -1,0 +1,247 @@
+"""Reads of route data, always scoped by the access policy and audited.
+
+A view never queries Signal or Case directly: it asks these functions, which return only what
+the acting person may see. Objects of another school or outside one's dossiers raise Http404,
+so their existence does not leak, and the denied attempt is written to the audit log.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from haven.access.policy import Actor
+from haven.audit.models import AuditEvent
+from haven.audit.services import record_event
+from haven.meldcode.models import (
+    Case,
+    CaseMember,
+    Closure,
+    Consultation,
+    Conversation,
+    Decision,
+    LookAlongRequest,
+    Report,
+    Signal,
+    SignalAmendment,
+    StepSkip,
+    Weighing,
+)
+from haven.meldcode.workflow import CaseFacts, DecisionOutcome, RouteState, route_state
+from haven.pupils.models import Pupil
+
+
+def visible_cases(actor: Actor) -> QuerySet[Case]:
+    if not actor.is_staff or actor.school_id is None:
+        return Case.objects.none()
+    cases = Case.objects.filter(school_id=actor.school_id)
+    if not actor.sees_whole_school:
+        cases = cases.filter(memberships__user_id=actor.user_id)
+    return cases
+
+
+def visible_signals(actor: Actor) -> QuerySet[Signal]:
+    if not actor.is_staff or actor.school_id is None:
+        return Signal.objects.none()
+    signals = Signal.objects.filter(school_id=actor.school_id)
+    if not actor.sees_whole_school:
+        signals = signals.filter(Q(author_id=actor.user_id) | Q(case__memberships__user_id=actor.user_id)).distinct()
+    return signals
+
+
+def _get_or_deny(actor: Actor, visible: QuerySet[Any], model: type, pk: int, action: str) -> Any:
+    obj = visible.filter(pk=pk).first()
+    if obj is None:
+        existing = model.objects.filter(pk=pk).first()
+        if existing is not None:
+            case = existing if isinstance(existing, Case) else getattr(existing, "case", None)
+            record_event(
+                actor,
+                action,
+                kind=AuditEvent.Kind.READ,
+                obj=existing,
+                case=case,
+                pupil=existing.pupil_id,
+                outcome=AuditEvent.Outcome.DENIED,
+            )
+        raise Http404
+    return obj
+
+
+def get_signal(actor: Actor, pk: int, *, audit: bool = True) -> Signal:
+    signals = visible_signals(actor).select_related("pupil", "author", "case", "triaged_by")
+    signal = _get_or_deny(actor, signals, Signal, pk, "signal.view")
+    if audit:
+        record_event(actor, "signal.view", kind=AuditEvent.Kind.READ, obj=signal, case=signal.case, pupil=signal.pupil_id)
+    return signal
+
+
+def get_case(actor: Actor, pk: int, *, audit: bool = True) -> Case:
+    cases = visible_cases(actor).select_related("pupil", "lead")
+    case = _get_or_deny(actor, cases, Case, pk, "case.view")
+    if audit:
+        record_event(actor, "case.view", kind=AuditEvent.Kind.READ, obj=case, case=case)
+    return case
+
+
+def own_signals(actor: Actor) -> QuerySet[Signal]:
+    return (
+        visible_signals(actor)
+        .filter(author_id=actor.user_id)
+        .select_related("pupil", "case")
+        .prefetch_related(
+            Prefetch(
+                "look_along_requests",
+                queryset=LookAlongRequest.objects.select_related("picked_up_by"),
+            )
+        )
+    )
+
+
+def inbox_signals(actor: Actor) -> QuerySet[Signal]:
+    return (
+        visible_signals(actor)
+        .filter(status=Signal.Status.NEW)
+        .select_related("pupil", "author")
+        .order_by("observed_at", "pk")
+    )
+
+
+def open_look_along_requests(actor: Actor) -> QuerySet[LookAlongRequest]:
+    if not actor.sees_whole_school:
+        return LookAlongRequest.objects.none()
+    return (
+        LookAlongRequest.objects.filter(school_id=actor.school_id, picked_up_at__isnull=True)
+        .select_related("signal__pupil", "requested_by")
+        .order_by("requested_at")
+    )
+
+
+def get_look_along_request(actor: Actor, pk: int) -> LookAlongRequest:
+    requests = LookAlongRequest.objects.filter(school_id=actor.school_id) if actor.sees_whole_school else None
+    if requests is None or not (request := requests.select_related("signal").filter(pk=pk).first()):
+        raise Http404
+    return request
+
+
+def open_case_for_pupil(actor: Actor, pupil_id: int) -> Case | None:
+    return visible_cases(actor).filter(pupil_id=pupil_id, status=Case.Status.OPEN).first()
+
+
+def case_list(actor: Actor, status: str | None = None) -> QuerySet[Case]:
+    cases = visible_cases(actor).select_related("pupil", "lead")
+    if status in (Case.Status.OPEN, Case.Status.CLOSED):
+        cases = cases.filter(status=status)
+    return cases.annotate(
+        n_signals=Count("signals", distinct=True),
+        n_consultations=Count("consultations", distinct=True),
+        n_conversations=Count("conversations", distinct=True),
+        n_weighings=Count("weighings", distinct=True),
+    ).prefetch_related(
+        Prefetch("stepskips", queryset=StepSkip.objects.only("case_id", "step")),
+        Prefetch("decisions", queryset=Decision.objects.only("case_id", "outcome", "recorded_at")),
+        Prefetch("reports", queryset=Report.objects.only("case_id", "made_on")),
+    )
+
+
+def facts_for(case: Case) -> CaseFacts:
+    """Route facts from a case whose related records are prefetched (see case_list / load_dossier)."""
+    decisions = list(case.decisions.all())
+
+    def count(annotation: str, related: str) -> int:
+        if hasattr(case, annotation):
+            return int(getattr(case, annotation))
+        return len(getattr(case, related).all())
+
+    return CaseFacts(
+        signal_count=count("n_signals", "signals"),
+        consultation_count=count("n_consultations", "consultations"),
+        conversation_count=count("n_conversations", "conversations"),
+        skipped_steps=frozenset(s.step for s in case.stepskips.all()),
+        has_weighing=count("n_weighings", "weighings") > 0,
+        decision_outcome=DecisionOutcome(decisions[-1].outcome) if decisions else None,
+        report_made=any(r.is_made for r in case.reports.all()),
+        acute=case.acute,
+        closed=not case.is_open,
+    )
+
+
+@dataclass
+class Dossier:
+    case: Case
+    route: RouteState
+    signals: list[Signal]
+    consultations: list[Consultation]
+    conversations: list[Conversation]
+    skips: dict[int, StepSkip]
+    weighing: Weighing | None
+    decision: Decision | None
+    report: Report | None
+    closures: list[Closure]
+    members: list[CaseMember]
+    timeline: list[AuditEvent]
+    look_along_open: int
+
+
+def load_dossier(actor: Actor, pk: int) -> Dossier:
+    """Everything the dossier page shows, in a fixed number of queries whatever the case's size."""
+    case = get_case(actor, pk)
+    case = (
+        Case.objects.filter(pk=case.pk)
+        .select_related("pupil", "lead")
+        .prefetch_related(
+            Prefetch(
+                "signals",
+                queryset=Signal.objects.select_related("author").prefetch_related(
+                    Prefetch("amendments", queryset=SignalAmendment.objects.select_related("author"))
+                ).order_by("observed_at", "pk"),
+            ),
+            Prefetch("consultations", queryset=Consultation.objects.select_related("recorded_by")),
+            Prefetch("conversations", queryset=Conversation.objects.select_related("recorded_by")),
+            Prefetch("stepskips", queryset=StepSkip.objects.select_related("recorded_by")),
+            Prefetch("weighings", queryset=Weighing.objects.select_related("recorded_by")),
+            Prefetch("decisions", queryset=Decision.objects.select_related("recorded_by")),
+            Prefetch("reports", queryset=Report.objects.select_related("made_by", "recorded_by")),
+            Prefetch("closures", queryset=Closure.objects.select_related("recorded_by", "reopened_by")),
+            Prefetch("memberships", queryset=CaseMember.objects.select_related("user").order_by("added_at")),
+        )
+        .get()
+    )
+    weighings = list(case.weighings.all())
+    decisions = list(case.decisions.all())
+    reports = list(case.reports.all())
+    timeline = list(
+        AuditEvent.objects.filter(case=case, kind=AuditEvent.Kind.CHANGE).select_related("actor").order_by("-at", "-pk")
+    )
+    look_along_open = LookAlongRequest.objects.filter(
+        signal__case=case, picked_up_at__isnull=True
+    ).count()
+    return Dossier(
+        case=case,
+        route=route_state(facts_for(case)),
+        signals=list(case.signals.all()),
+        consultations=list(case.consultations.all()),
+        conversations=list(case.conversations.all()),
+        skips={s.step: s for s in case.stepskips.all()},
+        weighing=weighings[-1] if weighings else None,
+        decision=decisions[-1] if decisions else None,
+        report=reports[-1] if reports else None,
+        closures=list(case.closures.all()),
+        members=list(case.memberships.all()),
+        timeline=timeline,
+        look_along_open=look_along_open,
+    )
+
+
+def school_pupils(actor: Actor) -> QuerySet[Pupil]:
+    if actor.school_id is None or actor.role is None:
+        return Pupil.objects.none()
+    return Pupil.objects.filter(school_id=actor.school_id)
+
+
+def search_pupils(actor: Actor, text: str, limit: int = 20) -> list[Pupil]:
+    pupils = school_pupils(actor)
+    for word in text.split():
+        pupils = pupils.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return list(pupils.order_by("last_name", "first_name")[:limit]) if text.strip() else []

@@ -1,0 +1,533 @@
+"""The only code that writes route data.
+
+One verb per thing a person does. Each validates, writes in one transaction and records one
+audit event in that same transaction, so the dossier's timeline and the audit log can never
+disagree with the data. Bad input raises ValidationError with a Dutch message and writes nothing.
+"""
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haven.access.policy import Actor, can_amend_signal, has_permission
+from haven.access.roles import Role
+from haven.accounts.models import Membership, User
+from haven.audit.services import record_event
+from haven.meldcode import decision_framework
+from haven.meldcode.models import (
+    Case,
+    CaseMember,
+    Closure,
+    Consultation,
+    Conversation,
+    Decision,
+    LookAlongRequest,
+    Report,
+    Signal,
+    SignalAmendment,
+    StepSkip,
+    Weighing,
+)
+from haven.meldcode.workflow import DecisionOutcome, Step
+from haven.pupils.models import Pupil
+
+# Clocks of phones and laptops drift; an observation a few minutes "ahead" is not in the future.
+CLOCK_SKEW = timedelta(minutes=5)
+REPORT_OUTCOMES = (DecisionOutcome.REPORT, DecisionOutcome.REPORT_AND_HELP)
+
+
+def _require(actor: Actor, permission: str) -> None:
+    if not has_permission(actor, permission):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def _require_open(case: Case) -> None:
+    if not case.is_open:
+        raise ValidationError(_("This dossier is closed. Reopen it first."))
+
+
+def _require_same_school(actor: Actor, *objects: Any) -> None:
+    for obj in objects:
+        if obj.school_id != actor.school_id:
+            raise ValidationError(_("This pupil is not a pupil of your school."))
+
+
+def _role_of(user: User, school_id: int) -> Role | None:
+    membership = Membership.objects.filter(user=user, school_id=school_id).first()
+    return Role(membership.role) if membership else None
+
+
+def _add_member(case: Case, user: User, actor: Actor) -> None:
+    CaseMember.objects.get_or_create(case=case, user=user, defaults={"added_by_id": actor.user_id})
+
+
+# Step 1: the logbook -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def log_signal(
+    actor: Actor,
+    *,
+    pupil: Pupil,
+    observed_at: datetime,
+    source: str,
+    categories: list[str],
+    facts: str,
+    child_words: str = "",
+    interpretation: str = "",
+    context: str = "",
+    contradicting_info: str = "",
+    other_pupils: list[Pupil] | tuple[Pupil, ...] = (),
+    case: Case | None = None,
+) -> Signal:
+    _require(actor, "signal.create")
+    _require_same_school(actor, pupil, *other_pupils)
+    if not facts.strip():
+        raise ValidationError({"facts": _("Describe what you saw or heard: the facts are required.")})
+    if observed_at > timezone.now() + CLOCK_SKEW:
+        raise ValidationError({"observed_at": _("The moment of observation cannot be in the future.")})
+    if not categories:
+        raise ValidationError({"categories": _("Choose at least one category, or 'gut feeling'.")})
+    if case is not None:
+        _require_open(case)
+        if case.pupil_id != pupil.pk:
+            raise ValidationError(_("This signal is about another pupil than the dossier."))
+    signal = Signal.objects.create(
+        school_id=actor.school_id,
+        pupil=pupil,
+        author_id=actor.user_id,
+        observed_at=observed_at,
+        source=source,
+        categories=list(categories),
+        facts=facts.strip(),
+        child_words=child_words.strip(),
+        interpretation=interpretation.strip(),
+        context=context.strip(),
+        contradicting_info=contradicting_info.strip(),
+        status=Signal.Status.IN_CASE if case else Signal.Status.NEW,
+        case=case,
+    )
+    signal.other_pupils.set([p for p in other_pupils if p.pk != pupil.pk])
+    record_event(
+        actor, "signal.log", obj=signal, case=case, pupil=pupil, detail={"source": source, "categories": categories}
+    )
+    return signal
+
+
+@transaction.atomic
+def amend_signal(actor: Actor, signal: Signal, *, reason: str, **texts: str) -> SignalAmendment:
+    if not can_amend_signal(actor, signal.school_id, signal.author_id):
+        raise PermissionDenied(_("Only the author or the IB, AF or school leader can correct a signal."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    if not texts.get("facts", "").strip():
+        raise ValidationError({"facts": _("Describe what you saw or heard: the facts are required.")})
+    values = {name: texts.get(name, "").strip() for name in Signal.TEXT_FIELDS}
+    if values == current_text(signal):
+        raise ValidationError(_("Nothing was changed."))
+    amendment = SignalAmendment.objects.create(signal=signal, author_id=actor.user_id, reason=reason.strip(), **values)
+    record_event(actor, "signal.amend", obj=signal, case=signal.case, pupil=signal.pupil_id)
+    return amendment
+
+
+def current_text(signal: Signal) -> dict[str, str]:
+    """The logbook entry as it reads now: the latest amendment, or the original."""
+    amendments = list(signal.amendments.all())
+    source: Any = amendments[-1] if amendments else signal
+    return {name: getattr(source, name) for name in Signal.TEXT_FIELDS}
+
+
+@transaction.atomic
+def request_look_along(actor: Actor, signal: Signal) -> LookAlongRequest:
+    _require(actor, "signal.request_look_along")
+    existing = signal.look_along_requests.filter(picked_up_at__isnull=True).first()
+    if existing:
+        return existing
+    request = LookAlongRequest.objects.create(school_id=signal.school_id, signal=signal, requested_by_id=actor.user_id)
+    record_event(actor, "signal.request_look_along", obj=request, case=signal.case, pupil=signal.pupil_id)
+    return request
+
+
+@transaction.atomic
+def pick_up_look_along(actor: Actor, request: LookAlongRequest) -> LookAlongRequest:
+    _require(actor, "look_along.pick_up")
+    if request.picked_up_at is None:
+        request.picked_up_by_id = actor.user_id
+        request.picked_up_at = timezone.now()
+        request.save(update_fields=["picked_up_by", "picked_up_at"])
+        record_event(actor, "signal.pick_up_look_along", obj=request, pupil=request.signal.pupil_id)
+    return request
+
+
+def _require_new(signal: Signal) -> None:
+    if signal.status != Signal.Status.NEW:
+        raise ValidationError(_("This signal has already been handled."))
+
+
+@transaction.atomic
+def open_case(actor: Actor, signal: Signal, *, lead: User) -> Case:
+    _require(actor, "signal.triage")
+    _require_new(signal)
+    if Case.objects.filter(pupil_id=signal.pupil_id, status=Case.Status.OPEN).exists():
+        raise ValidationError(_("This pupil already has an open dossier: attach the signal to it."))
+    if _role_of(lead, actor.school_id) not in (Role.CARE_COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER):
+        raise ValidationError({"lead": _("The case lead must be the IB, the AF or the school leader.")})
+    case = Case.objects.create(
+        school_id=actor.school_id, pupil_id=signal.pupil_id, lead=lead, opened_by_id=actor.user_id
+    )
+    for user_id in {actor.user_id, lead.pk, signal.author_id}:
+        CaseMember.objects.create(case=case, user_id=user_id, added_by_id=actor.user_id)
+    _file_signal(actor, signal, case)
+    record_event(actor, "case.open", obj=case, case=case, detail={"lead": str(lead)})
+    return case
+
+
+def _file_signal(actor: Actor, signal: Signal, case: Case) -> None:
+    signal.case = case
+    signal.status = Signal.Status.IN_CASE
+    signal.triaged_by_id = actor.user_id
+    signal.triaged_at = timezone.now()
+    signal.save(update_fields=["case", "status", "triaged_by", "triaged_at"])
+    # The author keeps sight of what happens with their concern.
+    _add_member(case, signal.author, actor)
+
+
+@transaction.atomic
+def attach_signal(actor: Actor, signal: Signal, case: Case) -> None:
+    _require(actor, "signal.triage")
+    _require_new(signal)
+    _require_open(case)
+    if case.pupil_id != signal.pupil_id or case.school_id != actor.school_id:
+        raise ValidationError(_("This signal is about another pupil than the dossier."))
+    _file_signal(actor, signal, case)
+    record_event(actor, "signal.attach", obj=signal, case=case)
+
+
+@transaction.atomic
+def note_signal(actor: Actor, signal: Signal, *, reason: str) -> None:
+    _require(actor, "signal.triage")
+    _require_new(signal)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason why no dossier is needed.")})
+    signal.status = Signal.Status.NOTED
+    signal.noted_reason = reason.strip()
+    signal.triaged_by_id = actor.user_id
+    signal.triaged_at = timezone.now()
+    signal.save(update_fields=["status", "noted_reason", "triaged_by", "triaged_at"])
+    record_event(actor, "signal.note", obj=signal, pupil=signal.pupil_id)
+
+
+# Steps 2-3 --------------------------------------------------------------------------------------
+
+
+def _not_in_future(value: date, field: str) -> None:
+    if value > timezone.localdate():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+
+
+@transaction.atomic
+def record_consultation(actor: Actor, case: Case, *, held_on: date, consulted: str, **fields: Any) -> Consultation:
+    _require(actor, "case.record")
+    _require_open(case)
+    _not_in_future(held_on, "held_on")
+    if consulted != Consultation.Consulted.VEILIG_THUIS:
+        fields["anonymous"] = False
+    consultation = Consultation.objects.create(
+        case=case, recorded_by_id=actor.user_id, held_on=held_on, consulted=consulted, **fields
+    )
+    record_event(
+        actor, "case.consultation", obj=consultation, case=case,
+        detail={"consulted": consulted, "anonymous": consultation.anonymous},
+    )
+    return consultation
+
+
+@transaction.atomic
+def record_conversation(actor: Actor, case: Case, *, held_on: date, participants: list[str], **fields: Any) -> Conversation:
+    _require(actor, "case.record")
+    _require_open(case)
+    _not_in_future(held_on, "held_on")
+    if not participants:
+        raise ValidationError({"participants": _("Say with whom the conversation was held.")})
+    conversation = Conversation.objects.create(
+        case=case, recorded_by_id=actor.user_id, held_on=held_on, participants=participants, **fields
+    )
+    record_event(actor, "case.conversation", obj=conversation, case=case, detail={"participants": participants})
+    return conversation
+
+
+@transaction.atomic
+def skip_conversation(actor: Actor, case: Case, *, reason: str, explanation: str) -> StepSkip:
+    _require(actor, "case.record")
+    _require_open(case)
+    if reason == StepSkip.Reason.ACUTE or reason not in StepSkip.Reason.values:
+        raise ValidationError({"reason": _("Choose one of the lawful reasons to skip the conversation.")})
+    if not explanation.strip():
+        raise ValidationError({"explanation": _("Explain why the conversation would not be safe or wise.")})
+    if case.stepskips.filter(step=Step.CONVERSATION).exists():
+        raise ValidationError(_("Skipping the conversation has already been recorded."))
+    skip = StepSkip.objects.create(
+        case=case, recorded_by_id=actor.user_id, step=Step.CONVERSATION, reason=reason, explanation=explanation.strip()
+    )
+    record_event(actor, "case.skip_conversation", obj=skip, case=case, detail={"reason": reason})
+    return skip
+
+
+# Steps 4-5 --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_weighing(
+    actor: Actor,
+    case: Case,
+    *,
+    suspicion: bool,
+    suspicion_explanation: str,
+    unsafety: bool | None,
+    unsafety_explanation: str = "",
+    **fields: Any,
+) -> Weighing:
+    _require(actor, "case.weigh")
+    _require_open(case)
+    if not suspicion_explanation.strip():
+        raise ValidationError({"suspicion_explanation": _("Explain your answer to question 1.")})
+    if suspicion and unsafety is None:
+        raise ValidationError({"unsafety": _("Answer question 2: is there acute or structural unsafety?")})
+    for name in ("safety_score_parents", "safety_score_pupil"):
+        score = fields.get(name)
+        if score is not None and not 1 <= score <= 10:
+            raise ValidationError({name: _("A safety score is a number from 1 to 10.")})
+    weighing = Weighing.objects.create(
+        case=case,
+        recorded_by_id=actor.user_id,
+        suspicion=suspicion,
+        suspicion_explanation=suspicion_explanation.strip(),
+        unsafety=unsafety if suspicion else None,
+        unsafety_explanation=unsafety_explanation.strip(),
+        **fields,
+    )
+    record_event(
+        actor, "case.weighing", obj=weighing, case=case, detail={"suspicion": suspicion, "unsafety": weighing.unsafety}
+    )
+    return weighing
+
+
+@transaction.atomic
+def declare_acute(actor: Actor, case: Case, *, explanation: str) -> list[StepSkip]:
+    """Straight to the decision: every step not yet taken is recorded as skipped, with why."""
+    _require(actor, "case.decide")
+    _require_open(case)
+    if not explanation.strip():
+        raise ValidationError({"explanation": _("Describe the acute danger.")})
+    done = {
+        Step.CONSULTATION: case.consultations.exists(),
+        Step.CONVERSATION: case.conversations.exists(),
+        Step.WEIGHING: case.weighings.exists(),
+    }
+    already_skipped = set(case.stepskips.values_list("step", flat=True))
+    skips = [
+        StepSkip.objects.create(
+            case=case, recorded_by_id=actor.user_id, step=step, reason=StepSkip.Reason.ACUTE,
+            explanation=explanation.strip(),
+        )
+        for step, is_done in done.items()
+        if not is_done and step not in already_skipped
+    ]
+    case.acute = True
+    case.save(update_fields=["acute"])
+    record_event(actor, "case.acute", obj=case, case=case, detail={"skipped_steps": [s.step for s in skips]})
+    return skips
+
+
+@transaction.atomic
+def decide(
+    actor: Actor,
+    case: Case,
+    *,
+    answers: dict[str, bool | None],
+    outcome: str,
+    rationale: str,
+    decided_by: User,
+    decided_at: datetime | None = None,
+    deviation_justification: str = "",
+) -> Decision:
+    _require(actor, "case.decide")
+    _require_open(case)
+    decider_role = _role_of(decided_by, case.school_id)
+    if decider_role is None or decider_role not in actor.decision_roles:
+        raise ValidationError(
+            {"decided_by": _("%(name)s may not decide about a report under the school's protocol.") % {"name": decided_by}}
+        )
+    if outcome not in DecisionOutcome.__members__.values():
+        raise ValidationError({"outcome": _("Choose a decision.")})
+    if not rationale.strip():
+        raise ValidationError({"rationale": _("Give the rationale for the decision.")})
+    decided_at = decided_at or timezone.now()
+    if decided_at > timezone.now() + CLOCK_SKEW:
+        raise ValidationError({"decided_at": _("The date cannot be in the future.")})
+    advice = decision_framework.evaluate(**answers)
+    if not follows_advice(advice.outcome, outcome) and not deviation_justification.strip():
+        raise ValidationError(
+            {"deviation_justification": _("Your decision differs from the framework's advice: explain why.")}
+        )
+    decision = Decision.objects.create(
+        case=case,
+        recorded_by_id=actor.user_id,
+        advice=advice.outcome,
+        outcome=outcome,
+        rationale=rationale.strip(),
+        deviation_justification=deviation_justification.strip(),
+        decided_at=decided_at,
+        **answers,
+    )
+    # Whoever decided has a need to know from now on.
+    _add_member(case, decided_by, actor)
+    record_event(
+        actor, "case.decision", obj=decision, case=case,
+        detail={"outcome": outcome, "advice": advice.outcome, "decided_by": str(decided_by)},
+    )
+    return decision
+
+
+def follows_advice(advice: str, outcome: str) -> bool:
+    """Does a decision follow the framework's advice? Reporting and helping both is never less than advised."""
+    if advice == "pending":
+        return False
+    if advice == "report":
+        return outcome in REPORT_OUTCOMES
+    if advice == "help":
+        return outcome in (DecisionOutcome.HELP, DecisionOutcome.REPORT_AND_HELP)
+    return outcome == DecisionOutcome.CLOSE
+
+
+# The report to Veilig Thuis ---------------------------------------------------------------------
+
+
+def _latest_decision(case: Case) -> Decision | None:
+    return case.decisions.order_by("recorded_at", "pk").last()
+
+
+@transaction.atomic
+def save_report(actor: Actor, case: Case, **fields: Any) -> Report:
+    """Create or update the draft report; a report already made is not changed."""
+    _require(actor, "case.report")
+    _require_open(case)
+    decision = _latest_decision(case)
+    if decision is None or not decision.reports:
+        raise ValidationError(_("First record the decision to report to Veilig Thuis."))
+    if fields.get("parents_informed") is True and not fields.get("parents_informed_how", "").strip():
+        raise ValidationError({"parents_informed_how": _("Say how the parents were informed.")})
+    if fields.get("parents_informed") is False and not fields.get("not_informed_reason"):
+        raise ValidationError(
+            {"not_informed_reason": _("Reporting is open unless: give the reason the parents were not informed.")}
+        )
+    report = case.reports.filter(made_on__isnull=True).last()
+    if report is None:
+        report = Report(case=case, recorded_by_id=actor.user_id)
+    for name, value in fields.items():
+        setattr(report, name, value.strip() if isinstance(value, str) else value)
+    report.save()
+    record_event(actor, "case.report_draft", obj=report, case=case)
+    return report
+
+
+@transaction.atomic
+def mark_report_made(actor: Actor, report: Report, *, made_on: date, made_by: User, vt_reference: str = "") -> Report:
+    _require(actor, "case.report")
+    case = report.case
+    _require_open(case)
+    if report.is_made:
+        raise ValidationError(_("This report has already been recorded as made."))
+    _not_in_future(made_on, "made_on")
+    role = _role_of(made_by, case.school_id)
+    if role is None or role not in actor.report_roles:
+        raise ValidationError(
+            {"made_by": _("%(name)s may not make a report under the school's protocol.") % {"name": made_by}}
+        )
+    report.made_on = made_on
+    report.made_by = made_by
+    report.vt_reference = vt_reference.strip()
+    report.save(update_fields=["made_on", "made_by", "vt_reference", "updated_at"])
+    record_event(actor, "case.report_made", obj=report, case=case, detail={"made_by": str(made_by)})
+    return report
+
+
+# Closing and membership -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def close_case(actor: Actor, case: Case, *, reason: str, explanation: str) -> Closure:
+    _require(actor, "case.close")
+    _require_open(case)
+    if reason not in Closure.Reason.values:
+        raise ValidationError({"reason": _("Choose a reason for closing.")})
+    if not explanation.strip():
+        raise ValidationError({"explanation": _("Explain why the dossier is closed.")})
+    closure = Closure.objects.create(case=case, recorded_by_id=actor.user_id, reason=reason, explanation=explanation.strip())
+    case.status = Case.Status.CLOSED
+    case.save(update_fields=["status"])
+    record_event(actor, "case.close", obj=closure, case=case, detail={"reason": reason})
+    return closure
+
+
+@transaction.atomic
+def reopen_case(actor: Actor, case: Case, *, reason: str) -> Case:
+    _require(actor, "case.close")
+    if case.is_open:
+        raise ValidationError(_("This dossier is already open."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for reopening.")})
+    if Case.objects.filter(pupil_id=case.pupil_id, status=Case.Status.OPEN).exists():
+        raise ValidationError(_("This pupil already has an open dossier."))
+    closure = case.closures.order_by("recorded_at", "pk").last()
+    if closure is not None:
+        closure.reopened_by_id = actor.user_id
+        closure.reopened_at = timezone.now()
+        closure.reopen_reason = reason.strip()
+        closure.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
+    case.status = Case.Status.OPEN
+    case.save(update_fields=["status"])
+    record_event(actor, "case.reopen", obj=case, case=case)
+    return case
+
+
+def _require_school_staff(user: User, case: Case) -> Role:
+    role = _role_of(user, case.school_id)
+    if role is None or role == Role.FUNCTIONAL_ADMIN:
+        raise ValidationError({"user": _("Only staff of this school can be members of the dossier.")})
+    return role
+
+
+@transaction.atomic
+def add_case_member(actor: Actor, case: Case, user: User) -> None:
+    _require(actor, "case.manage_members")
+    _require_school_staff(user, case)
+    if case.memberships.filter(user=user).exists():
+        raise ValidationError({"user": _("%(name)s is already a member.") % {"name": user}})
+    CaseMember.objects.create(case=case, user=user, added_by_id=actor.user_id)
+    record_event(actor, "case.add_member", obj=case, case=case, detail={"member": str(user)})
+
+
+@transaction.atomic
+def remove_case_member(actor: Actor, case: Case, user: User) -> None:
+    _require(actor, "case.manage_members")
+    if user.pk == case.lead_id:
+        raise ValidationError(_("The case lead cannot be removed; choose another case lead first."))
+    deleted, _unused = case.memberships.filter(user=user).delete()
+    if deleted:
+        record_event(actor, "case.remove_member", obj=case, case=case, detail={"member": str(user)})
+
+
+@transaction.atomic
+def change_lead(actor: Actor, case: Case, lead: User) -> None:
+    _require(actor, "case.manage_members")
+    if _require_school_staff(lead, case) not in (Role.CARE_COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER):
+        raise ValidationError({"user": _("The case lead must be the IB, the AF or the school leader.")})
+    case.lead = lead
+    case.save(update_fields=["lead"])
+    _add_member(case, lead, actor)
+    record_event(actor, "case.change_lead", obj=case, case=case, detail={"lead": str(lead)})

@@ -1,0 +1,82 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from haven.access.roles import DEFAULT_PROTOCOL_ROLES, Role
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Board(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("school board")
+        verbose_name_plural = _("school boards")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def default_protocol_roles() -> list[str]:
+    return sorted(DEFAULT_PROTOCOL_ROLES)
+
+
+class School(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    brin_code = models.CharField(_("BRIN code"), max_length=6, unique=True)
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="schools", verbose_name=_("board"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="schools", verbose_name=_("municipality")
+    )
+    # The school's protocol: which roles decide about a report, and which make it.
+    decision_roles = models.JSONField(_("roles that decide about a report"), default=default_protocol_roles)
+    report_roles = models.JSONField(_("roles that make a report"), default=default_protocol_roles)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def decision_role_set(self) -> frozenset[Role]:
+        return frozenset(Role(r) for r in self.decision_roles)
+
+    @property
+    def report_role_set(self) -> frozenset[Role]:
+        return frozenset(Role(r) for r in self.report_roles)
+
+
+class Group(models.Model):
+    """A class (groep) in one school year; pupils are placed in it per year."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="groups", verbose_name=_("school"))
+    name = models.CharField(_("name"), max_length=60)
+    school_year = models.CharField(_("school year"), max_length=9, help_text=_("For example 2026-2027."))
+    teachers = models.ManyToManyField(
+        "accounts.User", blank=True, related_name="taught_groups", verbose_name=_("teachers")
+    )
+
+    class Meta:
+        ordering = ["-school_year", "name"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "school_year", "name"], name="unique_group_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.school_year})"

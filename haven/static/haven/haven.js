@@ -1,0 +1,76 @@
+/*
+ * Haven behaviour. Loaded with `defer` from base.html; no inline script is
+ * used anywhere, so a strict Content-Security-Policy can forbid it.
+ *
+ * - Hide screen: a click on any [data-haven-hide] element, or the Escape key
+ *   while no <dialog> is open, adds the class "haven-hidden" to <body> at
+ *   once (the overlay covers everything) and moves focus to the overlay's
+ *   "Back" button. A click on [data-haven-unhide] removes the class again.
+ * - Confirm: a submit button (or form) with data-haven-confirm="question"
+ *   asks confirm(question) first and cancels the submit when declined.
+ */
+(function () {
+  "use strict";
+
+  var HIDDEN_CLASS = "haven-hidden";
+
+  // Everything except the overlay becomes inert while the screen is hidden,
+  // so keyboard and screen-reader users cannot reach what is behind it.
+  function setPageInert(inert) {
+    Array.prototype.forEach.call(document.body.children, function (el) {
+      if (!el.classList.contains("haven-hide-overlay")) {
+        el.inert = inert;
+      }
+    });
+  }
+
+  function hideScreen() {
+    document.body.classList.add(HIDDEN_CLASS);
+    setPageInert(true);
+    var back = document.querySelector(".haven-hide-overlay [data-haven-unhide]");
+    if (back) {
+      back.focus();
+    }
+  }
+
+  function unhideScreen() {
+    document.body.classList.remove(HIDDEN_CLASS);
+    setPageInert(false);
+  }
+
+  function dialogIsOpen() {
+    return document.querySelector("dialog[open]") !== null;
+  }
+
+  document.addEventListener("click", function (event) {
+    if (!(event.target instanceof Element)) {
+      return;
+    }
+    if (event.target.closest("[data-haven-hide]")) {
+      event.preventDefault();
+      hideScreen();
+    } else if (event.target.closest("[data-haven-unhide]")) {
+      event.preventDefault();
+      unhideScreen();
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && !event.defaultPrevented && !dialogIsOpen()) {
+      hideScreen();
+    }
+  });
+
+  // The submitter (button) carries the question; a form may carry it too.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var submitter = event.submitter;
+    var question =
+      (submitter && submitter.getAttribute("data-haven-confirm")) ||
+      (form instanceof Element && form.getAttribute("data-haven-confirm"));
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+})();

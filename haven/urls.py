@@ -1,0 +1,7 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("haven.core.urls")),
+    path("", include("haven.meldcode.urls")),
+    path("beheer/", include("haven.organisations.urls")),
+]

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the system packages the tests need when they are missing: Debian's Chromium and
+# ChromeDriver for the browser tests, gettext for the translation checks.
+set -euo pipefail
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Missing system packages: ${missing[*]}. Install them with: sudo apt-get install ${missing[*]}" >&2
+  # Outside CI the browser tests then skip with this reason; in CI they must run.
+  [ "${CI:-}" = "true" ] && exit 1
+  exit 0
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}" >/dev/null

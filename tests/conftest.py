@@ -1,0 +1,94 @@
+"""The cast of actors (healthchecks' alice/bob/charlie, for a school).
+
+School A has one person in every role, two teachers, and pupils in a group taught by `teacher`.
+School B has its own AF and pupil. Every page test asks this cast, so "who may see this?" is
+answered in one place.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from haven.access.middleware import actor_for
+from haven.access.policy import Actor
+from haven.accounts.models import User
+from haven.meldcode import services
+from haven.meldcode.models import Case, Signal
+from haven.organisations.models import School
+from haven.pupils.models import Pupil
+from tests.factories import GroupFactory, MembershipFactory, PupilFactory, SchoolFactory, UserFactory, place
+
+ROLES_A = {
+    "teacher": "teacher",
+    "teacher2": "teacher",
+    "assistant": "teaching_assistant",
+    "ib": "care_coordinator",
+    "af": "safeguarding_lead",
+    "leader": "school_leader",
+    "admin": "functional_admin",
+}
+
+
+@dataclass
+class Cast:
+    school_a: School
+    school_b: School
+    pupil: Pupil
+    sibling: Pupil
+    pupil_b: Pupil
+    users: dict[str, User] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> User:
+        try:
+            return self.__dict__["users"][name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
+    def actor(self, name: str) -> Actor:
+        actor, _membership = actor_for(self.users[name])
+        assert actor is not None
+        return actor
+
+    def client(self, name: str) -> Client:
+        client = Client()
+        client.force_login(self.users[name])
+        return client
+
+    def signal(self, author: str = "teacher", pupil: Pupil | None = None, **overrides) -> Signal:
+        values = {
+            "pupil": pupil or self.pupil,
+            "observed_at": timezone.now() - timedelta(hours=2),
+            "source": Signal.Source.OWN_OBSERVATION,
+            "categories": [Signal.Category.PHYSICAL_NEGLECT],
+            "facts": "Komt voor de derde keer deze week zonder ontbijt en zonder jas naar school.",
+        }
+        values.update(overrides)
+        return services.log_signal(self.actor(author), **values)
+
+    def case(self, author: str = "teacher", by: str = "af", pupil: Pupil | None = None) -> Case:
+        signal = self.signal(author, pupil=pupil)
+        return services.open_case(self.actor(by), signal, lead=self.users[by])
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    school_a = SchoolFactory(name="OBS De Regenboog", brin_code="12AB")
+    school_b = SchoolFactory(name="CBS Het Kompas", brin_code="34CD")
+    group = GroupFactory(school=school_a, name="Groep 5")
+    pupil = PupilFactory(school=school_a, first_name="Sanne", last_name="de Vries")
+    sibling = PupilFactory(school=school_a, first_name="Daan", last_name="de Vries")
+    pupil_b = PupilFactory(school=school_b, first_name="Noah", last_name="Jansen")
+    place(pupil, group)
+    place(sibling, group)
+    cast = Cast(school_a, school_b, pupil, sibling, pupil_b)
+    for name, role in ROLES_A.items():
+        user = UserFactory(username=name)
+        MembershipFactory(user=user, school=school_a, role=role)
+        cast.users[name] = user
+    group.teachers.add(cast.users["teacher"])
+    cast.users["af_b"] = UserFactory(username="af_b")
+    MembershipFactory(user=cast.users["af_b"], school=school_b, role="safeguarding_lead")
+    return cast
