@@ -73,6 +73,12 @@ class Cast:
         return services.open_case(self.actor(by), signal, lead=self.users[by])
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing is deliberately slow; tests sign in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     school_a = SchoolFactory(name="OBS De Regenboog", brin_code="12AB")

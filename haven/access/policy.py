@@ -49,12 +49,14 @@ def _school_wide(actor: Actor) -> bool:
     return _member(actor) and actor.sees_whole_school
 
 
+# The protocol picks who decides and reports, but only ever from the school-wide roles: a
+# misconfigured protocol must not hand case decisions to a teacher or the functional admin.
 def _decider(actor: Actor) -> bool:
-    return _member(actor) and actor.may_decide
+    return _school_wide(actor) and actor.may_decide
 
 
 def _reporter(actor: Actor) -> bool:
-    return _member(actor) and actor.may_report
+    return _school_wide(actor) and actor.may_report
 
 
 def _functional_admin(actor: Actor) -> bool:
@@ -79,7 +81,7 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "case.list": _staff,
     "case.view": _staff,
     "case.record": _staff,
-    "case.weigh": _decider,
+    "case.weigh": _school_wide,
     "case.decide": _decider,
     "case.report": _reporter,
     "case.close": _school_wide,

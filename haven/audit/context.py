@@ -10,4 +10,5 @@ class RequestOrigin:
     session_key: str = ""
 
 
-current_origin: ContextVar[RequestOrigin] = ContextVar("current_origin", default=RequestOrigin())
+# Outside a request (commands, the seeder) there is no origin.
+current_origin: ContextVar[RequestOrigin | None] = ContextVar("current_origin", default=None)

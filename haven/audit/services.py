@@ -5,7 +5,7 @@ from typing import Any
 from django.db import models
 
 from haven.access.policy import Actor
-from haven.audit.context import current_origin
+from haven.audit.context import RequestOrigin, current_origin
 from haven.audit.models import AuditEvent
 
 
@@ -21,7 +21,7 @@ def record_event(
     outcome: str = AuditEvent.Outcome.ALLOWED,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    origin = current_origin.get()
+    origin = current_origin.get() or RequestOrigin()
     if pupil is None and case is not None:
         pupil = case.pupil_id
     if school_id is None:

@@ -4,6 +4,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from haven.access.decorators import PUBLIC, requires
+from haven.access.policy import has_permission
+from haven.meldcode import queries
+from haven.meldcode.workflow import Step, route_state
 
 
 @requires(PUBLIC)
@@ -19,4 +22,18 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @requires("dashboard.view")
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {})
+    """What needs me now: my signals and dossiers; for the IB/AF/school leader, the school's inbox."""
+    actor = request.actor  # type: ignore[attr-defined]
+    context: dict[str, object] = {"is_staff": actor.is_staff, "manages": has_permission(actor, "school.manage")}
+    if actor.is_staff:
+        context["my_signals"] = list(queries.own_signals(actor)[:5])
+        my_cases = queries.case_list(actor, "open").filter(memberships__user_id=actor.user_id)
+        context["my_cases"] = [(c, route_state(queries.facts_for(c))) for c in my_cases[:20]]
+    if has_permission(actor, "inbox.view"):
+        context["new_signals"] = queries.inbox_signals(actor).count()
+        context["open_requests"] = queries.open_look_along_requests(actor).count()
+        per_step = dict.fromkeys(Step, 0)
+        for case in queries.case_list(actor, "open"):
+            per_step[route_state(queries.facts_for(case)).current_step] += 1
+        context["per_step"] = per_step
+    return render(request, "core/home.html", context)

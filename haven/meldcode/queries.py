@@ -6,12 +6,18 @@ so their existence does not leak, and the denied attempt is written to the audit
 """
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from haven.access.policy import Actor
+from haven.access.roles import SCHOOL_WIDE_ROLES, STAFF_ROLES
+from haven.accounts.models import User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.meldcode.models import (
@@ -73,7 +79,9 @@ def get_signal(actor: Actor, pk: int, *, audit: bool = True) -> Signal:
     signals = visible_signals(actor).select_related("pupil", "author", "case", "triaged_by")
     signal = _get_or_deny(actor, signals, Signal, pk, "signal.view")
     if audit:
-        record_event(actor, "signal.view", kind=AuditEvent.Kind.READ, obj=signal, case=signal.case, pupil=signal.pupil_id)
+        record_event(
+            actor, "signal.view", kind=AuditEvent.Kind.READ, obj=signal, case=signal.case, pupil=signal.pupil_id
+        )
     return signal
 
 
@@ -189,13 +197,13 @@ def load_dossier(actor: Actor, pk: int) -> Dossier:
     case = get_case(actor, pk)
     case = (
         Case.objects.filter(pk=case.pk)
-        .select_related("pupil", "lead")
+        .select_related("pupil", "lead", "school")
         .prefetch_related(
             Prefetch(
                 "signals",
-                queryset=Signal.objects.select_related("author").prefetch_related(
-                    Prefetch("amendments", queryset=SignalAmendment.objects.select_related("author"))
-                ).order_by("observed_at", "pk"),
+                queryset=Signal.objects.select_related("author")
+                .prefetch_related(Prefetch("amendments", queryset=SignalAmendment.objects.select_related("author")))
+                .order_by("observed_at", "pk"),
             ),
             Prefetch("consultations", queryset=Consultation.objects.select_related("recorded_by")),
             Prefetch("conversations", queryset=Conversation.objects.select_related("recorded_by")),
@@ -205,6 +213,7 @@ def load_dossier(actor: Actor, pk: int) -> Dossier:
             Prefetch("reports", queryset=Report.objects.select_related("made_by", "recorded_by")),
             Prefetch("closures", queryset=Closure.objects.select_related("recorded_by", "reopened_by")),
             Prefetch("memberships", queryset=CaseMember.objects.select_related("user").order_by("added_at")),
+            "pupil__household",
         )
         .get()
     )
@@ -214,9 +223,7 @@ def load_dossier(actor: Actor, pk: int) -> Dossier:
     timeline = list(
         AuditEvent.objects.filter(case=case, kind=AuditEvent.Kind.CHANGE).select_related("actor").order_by("-at", "-pk")
     )
-    look_along_open = LookAlongRequest.objects.filter(
-        signal__case=case, picked_up_at__isnull=True
-    ).count()
+    look_along_open = LookAlongRequest.objects.filter(signal__case=case, picked_up_at__isnull=True).count()
     return Dossier(
         case=case,
         route=route_state(facts_for(case)),
@@ -245,3 +252,51 @@ def search_pupils(actor: Actor, text: str, limit: int = 20) -> list[Pupil]:
     for word in text.split():
         pupils = pupils.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     return list(pupils.order_by("last_name", "first_name")[:limit]) if text.strip() else []
+
+
+def school_staff(actor: Actor) -> QuerySet[User]:
+    """Active staff of the actor's school who may take part in a dossier (not the functional admin)."""
+    return User.objects.filter(
+        is_active=True, memberships__school_id=actor.school_id, memberships__role__in=list(STAFF_ROLES)
+    ).order_by("last_name", "first_name")
+
+
+def possible_leads(actor: Actor) -> QuerySet[User]:
+    return school_staff(actor).filter(memberships__role__in=list(SCHOOL_WIDE_ROLES))
+
+
+def age(pupil: Pupil, on: date | None = None) -> int:
+    on = on or timezone.localdate()
+    born = pupil.date_of_birth
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def report_initial(dossier: Dossier) -> dict[str, str]:
+    """A first draft of the report from what the dossier already holds; the reporter completes it."""
+    from haven.meldcode.services import current_text
+
+    texts = [current_text(s) for s in dossier.signals]
+    pupil = dossier.case.pupil
+    household = [f"{pupil.full_name}, {_('born')} {date_format(pupil.date_of_birth)} ({age(pupil)} {_('years')})"] + [
+        f"{m.name} ({m.get_relation_display()}{'' if m.lives_with_pupil else ', ' + _('does not live with the pupil')})"
+        for m in pupil.household.all()
+    ]
+    weighing = dossier.weighing
+    consultations = [
+        f"{date_format(c.held_on)}: {c.get_consulted_display()} {c.consulted_name}".strip()
+        for c in dossier.consultations
+    ]
+    return {
+        "relation_to_family": _("School of the pupil (%(school)s).") % {"school": dossier.case.school},
+        "direct_cause": texts[-1]["facts"] if texts else "",
+        "facts": "\n\n".join(
+            f"{date_format(timezone.localtime(s.observed_at).date())}: {t['facts']}"
+            + (f"\n{_('The child said')}: {t['child_words']}" if t["child_words"] else "")
+            for s, t in zip(dossier.signals, texts, strict=True)
+        ),
+        "interpretation": "\n".join(t["interpretation"] for t in texts if t["interpretation"]),
+        "risk_factors": weighing.risk_factors if weighing else "",
+        "protective_factors": weighing.protective_factors if weighing else "",
+        "household": "\n".join(household),
+        "help_contacts": "\n".join(consultations),
+    }

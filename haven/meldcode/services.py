@@ -240,14 +240,19 @@ def record_consultation(actor: Actor, case: Case, *, held_on: date, consulted: s
         case=case, recorded_by_id=actor.user_id, held_on=held_on, consulted=consulted, **fields
     )
     record_event(
-        actor, "case.consultation", obj=consultation, case=case,
+        actor,
+        "case.consultation",
+        obj=consultation,
+        case=case,
         detail={"consulted": consulted, "anonymous": consultation.anonymous},
     )
     return consultation
 
 
 @transaction.atomic
-def record_conversation(actor: Actor, case: Case, *, held_on: date, participants: list[str], **fields: Any) -> Conversation:
+def record_conversation(
+    actor: Actor, case: Case, *, held_on: date, participants: list[str], **fields: Any
+) -> Conversation:
     _require(actor, "case.record")
     _require_open(case)
     _not_in_future(held_on, "held_on")
@@ -331,7 +336,10 @@ def declare_acute(actor: Actor, case: Case, *, explanation: str) -> list[StepSki
     already_skipped = set(case.stepskips.values_list("step", flat=True))
     skips = [
         StepSkip.objects.create(
-            case=case, recorded_by_id=actor.user_id, step=step, reason=StepSkip.Reason.ACUTE,
+            case=case,
+            recorded_by_id=actor.user_id,
+            step=step,
+            reason=StepSkip.Reason.ACUTE,
             explanation=explanation.strip(),
         )
         for step, is_done in done.items()
@@ -360,7 +368,10 @@ def decide(
     decider_role = _role_of(decided_by, case.school_id)
     if decider_role is None or decider_role not in actor.decision_roles:
         raise ValidationError(
-            {"decided_by": _("%(name)s may not decide about a report under the school's protocol.") % {"name": decided_by}}
+            {
+                "decided_by": _("%(name)s may not decide about a report under the school's protocol.")
+                % {"name": decided_by}
+            }
         )
     if outcome not in DecisionOutcome.__members__.values():
         raise ValidationError({"outcome": _("Choose a decision.")})
@@ -387,7 +398,10 @@ def decide(
     # Whoever decided has a need to know from now on.
     _add_member(case, decided_by, actor)
     record_event(
-        actor, "case.decision", obj=decision, case=case,
+        actor,
+        "case.decision",
+        obj=decision,
+        case=case,
         detail={"outcome": outcome, "advice": advice.outcome, "decided_by": str(decided_by)},
     )
     return decision
@@ -401,7 +415,7 @@ def follows_advice(advice: str, outcome: str) -> bool:
         return outcome in REPORT_OUTCOMES
     if advice == "help":
         return outcome in (DecisionOutcome.HELP, DecisionOutcome.REPORT_AND_HELP)
-    return outcome == DecisionOutcome.CLOSE
+    return advice == "close" and outcome == DecisionOutcome.CLOSE
 
 
 # The report to Veilig Thuis ---------------------------------------------------------------------
@@ -467,7 +481,9 @@ def close_case(actor: Actor, case: Case, *, reason: str, explanation: str) -> Cl
         raise ValidationError({"reason": _("Choose a reason for closing.")})
     if not explanation.strip():
         raise ValidationError({"explanation": _("Explain why the dossier is closed.")})
-    closure = Closure.objects.create(case=case, recorded_by_id=actor.user_id, reason=reason, explanation=explanation.strip())
+    closure = Closure.objects.create(
+        case=case, recorded_by_id=actor.user_id, reason=reason, explanation=explanation.strip()
+    )
     case.status = Case.Status.CLOSED
     case.save(update_fields=["status"])
     record_event(actor, "case.close", obj=closure, case=case, detail={"reason": reason})

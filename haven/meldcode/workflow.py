@@ -87,8 +87,11 @@ def route_state(facts: CaseFacts) -> RouteState:
     open_steps = [s for s in Step if statuses[s] == StepStatus.TODO]
     # Steps 1-4 that are neither done nor skipped: what the decision would be taken without.
     missing = [s for s in open_steps if s != Step.DECISION]
-    current = open_steps[0] if open_steps else Step.DECISION
-    if open_steps and not facts.closed:
+    decided = facts.decision_outcome is not None
+    # Once decided, the dossier is in step 5 even when earlier steps were never taken (acute
+    # cases, or a decision taken early): those stay visible as "todo" and in `missing`.
+    current = Step.DECISION if decided or not open_steps else open_steps[0]
+    if open_steps and not facts.closed and not decided:
         statuses[current] = StepStatus.CURRENT
     return RouteState(current, statuses, missing, _next_action(facts, statuses, current))
 

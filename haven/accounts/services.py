@@ -1,0 +1,61 @@
+"""Staff accounts and memberships, managed by the functional administrator."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from haven.access.policy import Actor
+from haven.accounts.models import ROLE_LABELS, Membership, User
+from haven.audit.services import record_event
+from haven.organisations.services import require
+
+
+@transaction.atomic
+def create_staff_account(
+    actor: Actor, *, username: str, first_name: str, last_name: str, email: str, role: str, password: str
+) -> User:
+    require(actor, "school.manage")
+    if role not in ROLE_LABELS:
+        raise ValidationError({"role": _("Choose a role.")})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This username is already taken.")})
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    Membership.objects.create(user=user, school_id=actor.school_id, role=role)
+    record_event(actor, "staff.create", obj=user, detail={"username": username, "role": role})
+    return user
+
+
+@transaction.atomic
+def update_staff_account(
+    actor: Actor, user: User, *, first_name: str, last_name: str, email: str, role: str, is_active: bool
+) -> User:
+    require(actor, "school.manage")
+    membership = Membership.objects.filter(user=user, school_id=actor.school_id).first()
+    if membership is None:
+        raise PermissionDenied
+    if role not in ROLE_LABELS:
+        raise ValidationError({"role": _("Choose a role.")})
+    if user.pk == actor.user_id and (role != membership.role or not is_active):
+        raise ValidationError(_("You cannot change your own role or deactivate yourself."))
+    user.first_name, user.last_name, user.email, user.is_active = first_name, last_name, email, is_active
+    user.save(update_fields=["first_name", "last_name", "email", "is_active"])
+    if membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    record_event(actor, "staff.update", obj=user, detail={"role": role, "active": is_active})
+    return user
+
+
+@transaction.atomic
+def set_staff_password(actor: Actor, user: User, password: str) -> None:
+    require(actor, "school.manage")
+    if not Membership.objects.filter(user=user, school_id=actor.school_id).exists():
+        raise PermissionDenied
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_event(actor, "staff.set_password", obj=user)

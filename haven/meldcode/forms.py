@@ -1,0 +1,323 @@
+"""Forms for the route. They parse and describe input; the rules live in services.py."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.accounts.models import User
+from haven.meldcode.models import Closure, Consultation, Conversation, Decision, Report, Signal, StepSkip
+from haven.pupils.models import Pupil
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+YES_NO_OPEN = [("", _("Not answered yet")), ("yes", _("Yes")), ("no", _("No"))]
+
+
+def as_bool(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+def from_bool(value: bool | None) -> str:
+    return {True: "yes", False: "no"}.get(value, "") if value is not None else ""
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def text(label: Any, help_text: Any = "", rows: int = 3, required: bool = False) -> forms.CharField:
+    return forms.CharField(
+        label=label, help_text=help_text, required=required, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+def today_field(label: Any) -> forms.DateField:
+    return forms.DateField(label=label, widget=DateInput(), initial=timezone.localdate)
+
+
+class SignalTextForm(forms.Form):
+    facts = text(
+        _("What did you see or hear?"),
+        _("Only facts: what happened, when, where, who was there. No conclusions."),
+        rows=5,
+        required=True,
+    )
+    child_words = text(_("The child's own words"), _("Literally, between quotes, as far as you remember them."), rows=2)
+    interpretation = text(
+        _("Your interpretation"), _("What do you think it means? This is kept apart from the facts."), rows=2
+    )
+    context = text(_("Context"), _("The situation, how often it happens, whether other children are involved."), rows=2)
+    contradicting_info = text(
+        _("Information that contradicts the concern"),
+        _("What makes the concern less likely? Write it down too: a sound dossier holds both."),
+        rows=2,
+    )
+
+
+class SignalForm(SignalTextForm):
+    observed_at = forms.DateTimeField(
+        label=_("When did you observe it?"), widget=LocalDateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    source = forms.ChoiceField(label=_("Source"), choices=Signal.Source.choices, initial=Signal.Source.OWN_OBSERVATION)
+    categories = forms.MultipleChoiceField(
+        label=_("What is it about?"),
+        choices=Signal.Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose one or more. Not sure? Choose 'gut feeling': that is reason enough to log it."),
+    )
+    other_pupils = forms.ModelMultipleChoiceField(
+        label=_("Other pupils involved"),
+        queryset=Pupil.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+        help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
+    )
+
+    field_order = [
+        "observed_at",
+        "source",
+        "categories",
+        "facts",
+        "child_words",
+        "interpretation",
+        "context",
+        "contradicting_info",
+        "other_pupils",
+    ]
+
+    def __init__(self, *args: Any, pupils: QuerySet[Pupil], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault(
+            "observed_at", timezone.localtime().replace(second=0, microsecond=0)
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["other_pupils"].queryset = pupils  # type: ignore[attr-defined]
+
+
+class AmendSignalForm(SignalTextForm):
+    reason = text(
+        _("Reason for the correction"), _("Why is the entry corrected? The original stays visible."), required=True
+    )
+
+
+class NoteSignalForm(forms.Form):
+    reason = text(_("Why is no dossier needed?"), _("The logbook keeps the signal with this reason."), required=True)
+
+
+class OpenCaseForm(forms.Form):
+    lead = forms.ModelChoiceField(label=_("Case lead"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, leads: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = leads  # type: ignore[attr-defined]
+
+
+class ConsultationForm(forms.Form):
+    held_on = today_field(_("Date"))
+    consulted = forms.ChoiceField(label=_("With whom"), choices=Consultation.Consulted.choices)
+    consulted_name = forms.CharField(label=_("Name or organisation"), required=False, max_length=200)
+    anonymous = forms.BooleanField(
+        label=_("Anonymous advice (Veilig Thuis records no data about the family)"), required=False
+    )
+    question = text(_("Your question"), required=True)
+    advice = text(_("The advice"), required=True)
+    agreed_actions = text(_("Agreed actions"), _("Who does what, and when."))
+
+
+class ConversationForm(forms.Form):
+    held_on = today_field(_("Date"))
+    participants = forms.MultipleChoiceField(
+        label=_("With whom"), choices=Conversation.Participant.choices, widget=forms.CheckboxSelectMultiple
+    )
+    participants_detail = forms.CharField(label=_("Names or others present"), required=False, max_length=300)
+    face_to_face = forms.BooleanField(label=_("Face to face"), required=False, initial=True)
+    location = forms.CharField(label=_("Where"), required=False, max_length=200)
+    shared = text(_("What did you share?"), _("The signals and your concern, as you told them."), required=True)
+    reaction = text(_("Their reaction"), _("In their own words, as literally as you can."), required=True)
+    agreements = text(_("Agreements"))
+    acknowledgement = forms.ChoiceField(
+        label=_("The parents' acknowledgement of the written report"),
+        choices=Conversation.Acknowledgement.choices,
+        initial=Conversation.Acknowledgement.NOT_ASKED,
+    )
+
+
+class SkipConversationForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why is there no conversation?"),
+        choices=[c for c in StepSkip.Reason.choices if c[0] != StepSkip.Reason.ACUTE],
+        widget=forms.RadioSelect,
+    )
+    explanation = text(_("Explanation"), required=True)
+
+
+class WeighingForm(forms.Form):
+    suspicion = forms.ChoiceField(
+        label=_("1. Based on steps 1 to 3, do you suspect domestic violence or child abuse?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+    suspicion_explanation = text(_("Explanation of question 1"), required=True)
+    unsafety = forms.ChoiceField(
+        label=_("2. Is there (a suspicion of) acute or structural unsafety?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_(
+            "Acute: immediate danger to life or health. Structural: patterns that keep recurring, "
+            "or long-lasting unsafety, also after help."
+        ),
+    )
+    unsafety_explanation = text(_("Explanation of question 2"))
+    risk_factors = text(_("Risk factors"))
+    protective_factors = text(_("Protective factors"))
+    safety_score_parents = forms.IntegerField(
+        label=_("Safety score given by the parents (1-10)"), min_value=1, max_value=10, required=False
+    )
+    safety_score_pupil = forms.IntegerField(
+        label=_("Safety score given by the pupil (1-10)"), min_value=1, max_value=10, required=False
+    )
+
+
+class AcuteForm(forms.Form):
+    explanation = text(
+        _("What is the acute danger?"),
+        _("The steps not yet taken are recorded as skipped, with this explanation."),
+        required=True,
+    )
+
+
+DECISION_QUESTIONS = {
+    "suspicion": _("1. Do you suspect domestic violence or child abuse?"),
+    "unsafety": _("2. Is there (a suspicion of) acute or structural unsafety?"),
+    "can_help": _("3. Can you (with others) offer or organise adequate help to take the risk away?"),
+    "accepted": _("4. Do those involved accept that help and commit to it?"),
+    "effective": _("5. Does the help lead, within the agreed term, to the safety and wellbeing needed?"),
+}
+
+
+class DecisionForm(forms.Form):
+    suspicion = forms.ChoiceField(label=DECISION_QUESTIONS["suspicion"], choices=YES_NO_OPEN, required=False)
+    unsafety = forms.ChoiceField(label=DECISION_QUESTIONS["unsafety"], choices=YES_NO_OPEN, required=False)
+    can_help = forms.ChoiceField(label=DECISION_QUESTIONS["can_help"], choices=YES_NO_OPEN, required=False)
+    accepted = forms.ChoiceField(label=DECISION_QUESTIONS["accepted"], choices=YES_NO_OPEN, required=False)
+    effective = forms.ChoiceField(
+        label=DECISION_QUESTIONS["effective"],
+        choices=YES_NO_OPEN,
+        required=False,
+        help_text=_("Answered later, at the agreed evaluation moments. Leave it open when help is about to start."),
+    )
+    outcome = forms.ChoiceField(label=_("Decision"), choices=Decision._meta.get_field("outcome").choices)
+    rationale = text(_("Rationale"), _("Why this decision? Refer to the facts in the dossier."), required=True)
+    deviation_justification = text(
+        _("Why does the decision differ from the framework's advice?"),
+        _("Required only when your decision differs from the advice."),
+    )
+    decided_by = forms.ModelChoiceField(label=_("Decided by"), queryset=User.objects.none())
+    decided_at = forms.DateTimeField(
+        label=_("Decided at"), widget=LocalDateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
+    )
+
+    ANSWERS = ("suspicion", "unsafety", "can_help", "accepted", "effective")
+
+    def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("decided_at", timezone.localtime().replace(second=0, microsecond=0))
+        super().__init__(*args, **kwargs)
+        self.fields["decided_by"].queryset = staff  # type: ignore[attr-defined]
+
+    def answers(self) -> dict[str, bool | None]:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return {name: as_bool(data.get(name)) for name in self.ANSWERS}
+
+
+class ReportForm(forms.ModelForm):
+    parents_informed = forms.ChoiceField(
+        label=_("Have the parents been told about the report?"),
+        choices=[("yes", _("Yes")), ("no", _("No, not yet or not at all"))],
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Reporting is 'open, unless': tell the family, unless that endangers the child or you, "
+            "or the relationship of trust."
+        ),
+    )
+
+    class Meta:
+        model = Report
+        fields = [
+            "relation_to_family",
+            "direct_cause",
+            "facts",
+            "interpretation",
+            "risk_factors",
+            "protective_factors",
+            "household",
+            "help_contacts",
+            "police_contacts",
+            "intervention_risks",
+            "expectations",
+            "parents_informed",
+            "parents_informed_how",
+            "not_informed_reason",
+            "not_informed_explanation",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in fields
+            if name not in ("parents_informed", "not_informed_reason")
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.parents_informed is not None:
+            self.initial["parents_informed"] = from_bool(self.instance.parents_informed)
+
+    def clean_parents_informed(self) -> bool | None:
+        return as_bool(self.cleaned_data.get("parents_informed"))
+
+
+class ReportMadeForm(forms.Form):
+    made_on = today_field(_("Date of the report"))
+    made_by = forms.ModelChoiceField(label=_("Made by"), queryset=User.objects.none())
+    vt_reference = forms.CharField(label=_("Veilig Thuis reference"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["made_by"].queryset = staff  # type: ignore[attr-defined]
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=Closure.Reason.choices, widget=forms.RadioSelect)
+    explanation = text(_("Explanation"), required=True)
+
+
+class ReopenForm(forms.Form):
+    reason = text(_("Why is the dossier reopened?"), required=True)
+
+
+class MemberForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = staff  # type: ignore[attr-defined]

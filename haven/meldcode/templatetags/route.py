@@ -1,0 +1,33 @@
+from django import template
+from django.utils.translation import gettext
+
+from haven.meldcode import timeline
+
+register = template.Library()
+
+
+@register.filter
+def event_label(action: str) -> str:
+    return timeline.label(action)
+
+
+@register.filter
+def yes_no(value: bool | None) -> str:
+    if value is None:
+        return gettext("Not answered")
+    return gettext("Yes") if value else gettext("No")
+
+
+@register.filter
+def get_field(form, name: str):  # type: ignore[no-untyped-def]
+    return form[name]
+
+
+@register.filter
+def get_item(mapping, key):  # type: ignore[no-untyped-def]
+    return mapping.get(key)
+
+
+@register.filter
+def verbose(instance, field_name: str) -> str:  # type: ignore[no-untyped-def]
+    return str(instance._meta.get_field(field_name).verbose_name).capitalize()

@@ -1,0 +1,559 @@
+"""Views of the route: parse input, call one query or service, render. No rules here."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import resolve, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from haven.access.decorators import requires
+from haven.access.policy import can_amend_signal, has_permission
+from haven.meldcode import forms, queries, services
+from haven.meldcode.decision_framework import evaluate
+from haven.meldcode.models import Case, Signal
+from haven.meldcode.workflow import NextAction, Step
+
+NEXT_ACTIONS: dict[NextAction, tuple[str, str | None]] = {
+    NextAction.ADD_SIGNAL: (_("Log the signals you have seen (step 1)."), "meldcode:case_add_signal"),
+    NextAction.RECORD_CONSULTATION: (
+        _("Consult a colleague with expertise: the IB, the AF or Veilig Thuis (step 2)."),
+        "meldcode:consultation_create",
+    ),
+    NextAction.RECORD_CONVERSATION: (
+        _("Prepare and hold the conversation with the parents and the pupil (step 3)."),
+        "meldcode:conversation_create",
+    ),
+    NextAction.RECORD_WEIGHING: (
+        _("Weigh the risk, nature and severity: framework questions 1 and 2 (step 4)."),
+        "meldcode:weighing_create",
+    ),
+    NextAction.RECORD_DECISION: (
+        _("Decide: report to Veilig Thuis and/or organise help, framework questions 3 to 5 (step 5)."),
+        "meldcode:decision_create",
+    ),
+    NextAction.PHONE_AND_REPORT: (
+        _("Acute: phone Veilig Thuis now (0800-2000), then record the report."),
+        "meldcode:report_edit",
+    ),
+    NextAction.MAKE_REPORT: (_("Prepare the report to Veilig Thuis and record it as made."), "meldcode:report_edit"),
+    NextAction.FOLLOW_HELP: (
+        _("Organise the agreed help. At the agreed moments, answer question 5: does the help work?"),
+        "meldcode:decision_create",
+    ),
+    NextAction.CLOSE_CASE: (_("Close the dossier with a reason, and keep watching."), "meldcode:case_close"),
+    NextAction.REOPEN_IF_NEEDED: (_("This dossier is closed. Reopen it when new signals come in."), None),
+}
+GUIDANCE_BY_STEP = {
+    Step.SIGNALS: "signals",
+    Step.CONSULTATION: "consultation",
+    Step.CONVERSATION: "conversation",
+    Step.WEIGHING: "weighing",
+    Step.DECISION: "decision",
+}
+STEP_LABELS = {
+    Step.SIGNALS: _("Signals"),
+    Step.CONSULTATION: _("Consultation"),
+    Step.CONVERSATION: _("Conversation"),
+    Step.WEIGHING: _("Weighing"),
+    Step.DECISION: _("Decision"),
+}
+
+
+def _pupils(request: HttpRequest) -> Any:
+    return queries.school_pupils(request.actor).order_by("last_name", "first_name")  # type: ignore[attr-defined]
+
+
+# The logbook ------------------------------------------------------------------------------------
+
+
+@requires("signal.create")
+def signal_create(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    case = None
+    if case_id := request.GET.get("dossier"):
+        case = queries.get_case(actor, int(case_id)) if case_id.isdigit() else None
+    pupil_id = request.GET.get("leerling")
+    pupil = queries.school_pupils(actor).filter(pk=pupil_id).first() if pupil_id and pupil_id.isdigit() else None
+    if case is not None:
+        pupil = case.pupil
+    if pupil is None:
+        query = request.GET.get("q", "")
+        results = queries.search_pupils(actor, query)
+        template = (
+            "meldcode/_pupil_results.html" if request.headers.get("HX-Request") else "meldcode/signal_pick_pupil.html"
+        )
+        return render(request, template, {"query": query, "results": results})
+
+    form = forms.SignalForm(request.POST or None, pupils=_pupils(request).exclude(pk=pupil.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            signal = services.log_signal(actor, pupil=pupil, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("The signal has been saved in the logbook."))
+            if case is not None:
+                return redirect("meldcode:case_detail", pk=case.pk)
+            return redirect("meldcode:signal_detail", pk=signal.pk)
+    return render(request, "meldcode/signal_form.html", {"form": form, "pupil": pupil, "case": case})
+
+
+@requires("signal.list_own")
+def signal_list(request: HttpRequest) -> HttpResponse:
+    signals = queries.own_signals(request.actor)  # type: ignore[attr-defined]
+    return render(request, "meldcode/signal_list.html", {"signals": signals[:200]})
+
+
+@requires("signal.view")
+def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    signal = queries.get_signal(actor, pk)
+    amendments = list(signal.amendments.select_related("author"))
+    context: dict[str, Any] = {
+        "signal": signal,
+        "amendments": amendments,
+        "current": services.current_text(signal),
+        "requests": list(signal.look_along_requests.select_related("requested_by", "picked_up_by")),
+        "may_amend": can_amend_signal(actor, signal.school_id, signal.author_id),
+        "may_triage": has_permission(actor, "signal.triage") and signal.status == Signal.Status.NEW,
+        "other_pupils": list(signal.other_pupils.all()),
+    }
+    if context["may_triage"]:
+        context["open_case"] = queries.open_case_for_pupil(actor, signal.pupil_id)
+        context["open_form"] = forms.OpenCaseForm(leads=queries.possible_leads(actor), initial={"lead": actor.user_id})
+        context["note_form"] = forms.NoteSignalForm()
+    return render(request, "meldcode/signal_detail.html", context)
+
+
+@requires("signal.amend")
+def signal_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    signal = queries.get_signal(actor, pk)
+    if not can_amend_signal(actor, signal.school_id, signal.author_id):
+        raise PermissionDenied
+    form = forms.AmendSignalForm(request.POST or None, initial=services.current_text(signal))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amend_signal(actor, signal, **form.cleaned_data)
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("The correction has been saved; the original stays visible."))
+            return redirect("meldcode:signal_detail", pk=signal.pk)
+    return render(request, "meldcode/signal_amend.html", {"form": form, "signal": signal})
+
+
+@require_POST
+@requires("signal.request_look_along")
+def signal_request_look_along(request: HttpRequest, pk: int) -> HttpResponse:
+    signal = queries.get_signal(request.actor, pk, audit=False)  # type: ignore[attr-defined]
+    services.request_look_along(request.actor, signal)  # type: ignore[attr-defined]
+    messages.success(request, _("The IB and the AF have been asked to look along."))
+    return redirect("meldcode:signal_detail", pk=signal.pk)
+
+
+@require_POST
+@requires("look_along.pick_up")
+def look_along_pick_up(request: HttpRequest, pk: int) -> HttpResponse:
+    look_along = queries.get_look_along_request(request.actor, pk)  # type: ignore[attr-defined]
+    services.pick_up_look_along(request.actor, look_along)  # type: ignore[attr-defined]
+    messages.success(request, _("You have picked up the request. The colleague can see that."))
+    return redirect("meldcode:signal_detail", pk=look_along.signal_id)
+
+
+@requires("inbox.view")
+def inbox(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    return render(
+        request,
+        "meldcode/inbox.html",
+        {
+            "signals": queries.inbox_signals(actor),
+            "look_along_requests": queries.open_look_along_requests(actor),
+        },
+    )
+
+
+def _triage(request: HttpRequest, pk: int, action: Callable[[Any, Signal], Case | None], success: str) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    signal = queries.get_signal(actor, pk, audit=False)
+    try:
+        case = action(actor, signal)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("meldcode:signal_detail", pk=signal.pk)
+    messages.success(request, success)
+    if case is not None:
+        return redirect("meldcode:case_detail", pk=case.pk)
+    return redirect("meldcode:inbox")
+
+
+@require_POST
+@requires("signal.triage")
+def signal_open_case(request: HttpRequest, pk: int) -> HttpResponse:
+    form = forms.OpenCaseForm(request.POST, leads=queries.possible_leads(request.actor))  # type: ignore[attr-defined]
+
+    def action(actor: Any, signal: Signal) -> Case:
+        if not form.is_valid():
+            raise ValidationError(_("Choose a case lead."))
+        return services.open_case(actor, signal, lead=form.cleaned_data["lead"])
+
+    return _triage(request, pk, action, _("The dossier has been opened with this signal."))
+
+
+@require_POST
+@requires("signal.triage")
+def signal_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(actor: Any, signal: Signal) -> Case:
+        case = queries.open_case_for_pupil(actor, signal.pupil_id)
+        if case is None:
+            raise ValidationError(_("This pupil has no open dossier."))
+        services.attach_signal(actor, signal, case)
+        return case
+
+    return _triage(request, pk, action, _("The signal has been added to the open dossier."))
+
+
+@require_POST
+@requires("signal.triage")
+def signal_note(request: HttpRequest, pk: int) -> HttpResponse:
+    form = forms.NoteSignalForm(request.POST)
+
+    def action(actor: Any, signal: Signal) -> None:
+        if not form.is_valid():
+            raise ValidationError(_("Give the reason why no dossier is needed."))
+        services.note_signal(actor, signal, reason=form.cleaned_data["reason"])
+
+    return _triage(request, pk, action, _("The signal has been noted without a dossier; the logbook keeps it."))
+
+
+# The dossier ------------------------------------------------------------------------------------
+
+
+@requires("case.list")
+def case_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", Case.Status.OPEN)
+    cases = list(queries.case_list(request.actor, status)[:300])  # type: ignore[attr-defined]
+    rows = [(case, queries.route_state(queries.facts_for(case))) for case in cases]
+    return render(request, "meldcode/case_list.html", {"rows": rows, "status": status, "step_labels": STEP_LABELS})
+
+
+@requires("case.view")
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    dossier = queries.load_dossier(actor, pk)
+    text, url_name = NEXT_ACTIONS[dossier.route.next_action]
+    next_url = reverse(url_name, args=[pk]) if url_name else None
+    steps = [(step, STEP_LABELS[step], status) for step, status in dossier.route.steps.items()]
+    may = {
+        perm.replace(".", "_"): has_permission(actor, perm)
+        for perm in ("case.record", "case.weigh", "case.decide", "case.report", "case.close", "case.manage_members")
+    }
+    context = {
+        # The button shows only when its page would let this person in (the view declares the permission).
+        "next_allowed": next_url is not None and has_permission(actor, resolve(next_url).func.required_permission),
+        "guidance_topic": GUIDANCE_BY_STEP[dossier.route.current_step],
+        "d": dossier,
+        "case": dossier.case,
+        "steps": steps,
+        "next_text": text,
+        "next_url": next_url,
+        "may": may,
+        "signal_texts": [(s, services.current_text(s)) for s in dossier.signals],
+        "member_form": forms.MemberForm(staff=queries.school_staff(actor)) if may["case_manage_members"] else None,
+        "lead_form": forms.MemberForm(staff=queries.possible_leads(actor)) if may["case_manage_members"] else None,
+        "reopen_form": forms.ReopenForm() if may["case_close"] and not dossier.case.is_open else None,
+    }
+    return render(request, "meldcode/case_detail.html", context)
+
+
+@requires("case.record")
+def case_add_signal(request: HttpRequest, pk: int) -> HttpResponse:
+    case = queries.get_case(request.actor, pk, audit=False)  # type: ignore[attr-defined]
+    return redirect(f"{reverse('meldcode:signal_create')}?dossier={case.pk}")
+
+
+def _step_form(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[Any],
+    save: Callable[[Any, Case, dict[str, Any]], Any],
+    *,
+    title: str,
+    guidance: str,
+    success: str,
+    form_kwargs: dict[str, Any] | None = None,
+    intro: str = "",
+) -> HttpResponse:
+    """One page per step record: the form, the step's guidance beside it, one service call on submit."""
+    actor = request.actor  # type: ignore[attr-defined]
+    case = queries.get_case(actor, pk)
+    form = form_class(request.POST or None, **(form_kwargs or {}))
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(actor, case, form.cleaned_data)
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("meldcode:case_detail", pk=case.pk)
+    context = {"form": form, "case": case, "title": title, "guidance": guidance, "intro": intro}
+    return render(request, "meldcode/step_form.html", context)
+
+
+@requires("case.record")
+def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step_form(
+        request,
+        pk,
+        forms.ConsultationForm,
+        lambda actor, case, data: services.record_consultation(actor, case, **data),
+        title=_("Record a consultation"),
+        guidance="consultation",
+        success=_("The consultation has been recorded."),
+    )
+
+
+@requires("case.record")
+def conversation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step_form(
+        request,
+        pk,
+        forms.ConversationForm,
+        lambda actor, case, data: services.record_conversation(actor, case, **data),
+        title=_("Record the conversation with the parents and the pupil"),
+        guidance="conversation",
+        success=_("The conversation has been recorded."),
+    )
+
+
+@requires("case.record")
+def conversation_skip(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step_form(
+        request,
+        pk,
+        forms.SkipConversationForm,
+        lambda actor, case, data: services.skip_conversation(actor, case, **data),
+        title=_("Skip the conversation"),
+        guidance="conversation",
+        success=_("The decision to skip the conversation has been recorded."),
+        intro=_(
+            "The conversation may only be skipped when it would endanger the child, others or you, "
+            "or would likely make the family withdraw from help or contact."
+        ),
+    )
+
+
+def _save_weighing(actor: Any, case: Case, data: dict[str, Any]) -> Any:
+    data = dict(data, suspicion=forms.as_bool(data["suspicion"]), unsafety=forms.as_bool(data["unsafety"]))
+    return services.record_weighing(actor, case, **data)
+
+
+@requires("case.weigh")
+def weighing_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step_form(
+        request,
+        pk,
+        forms.WeighingForm,
+        _save_weighing,
+        title=_("Weigh the risk (framework questions 1 and 2)"),
+        guidance="weighing",
+        success=_("The weighing has been recorded."),
+    )
+
+
+@requires("case.decide")
+def acute(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(actor: Any, case: Case, data: dict[str, Any]) -> Any:
+        return services.declare_acute(actor, case, **data)
+
+    response = _step_form(
+        request,
+        pk,
+        forms.AcuteForm,
+        save,
+        title=_("Acute situation: straight to the decision"),
+        guidance="acute",
+        success=_("The acute situation has been recorded. Decide now, and phone Veilig Thuis."),
+        intro=_("In immediate danger, call 112. Phone Veilig Thuis (0800-2000) first, record afterwards."),
+    )
+    if response.status_code == 302:
+        return redirect("meldcode:decision_create", pk=pk)
+    return response
+
+
+@requires("case.decide")
+def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    dossier = queries.load_dossier(actor, pk)
+    case = dossier.case
+    initial: dict[str, Any] = {"decided_by": actor.user_id}
+    previous = dossier.decision or dossier.weighing
+    for name in forms.DecisionForm.ANSWERS:
+        initial[name] = forms.from_bool(getattr(previous, name, None))
+    staff = queries.school_staff(actor)
+    if "preview" in request.POST:
+        # Without JavaScript, "show the advice" re-renders the answers given so far; nothing is saved.
+        form = forms.DecisionForm(staff=staff, initial=request.POST.dict())
+    else:
+        form = forms.DecisionForm(request.POST or None, staff=staff, initial=initial)
+    if request.method == "POST" and form.is_bound and form.is_valid():
+        data = dict(form.cleaned_data)
+        answers = form.answers()
+        for name in forms.DecisionForm.ANSWERS:
+            data.pop(name)
+        try:
+            services.decide(actor, case, answers=answers, **data)
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("The decision has been recorded."))
+            return redirect("meldcode:case_detail", pk=case.pk)
+    answers = {name: forms.as_bool(form[name].value()) for name in forms.DecisionForm.ANSWERS}
+    context = {
+        "form": form,
+        "case": case,
+        "d": dossier,
+        "advice": evaluate(**answers),
+        "advice_url": reverse("meldcode:decision_advice", args=[pk]),
+    }
+    return render(request, "meldcode/decision_form.html", context)
+
+
+@requires("case.decide")
+def decision_advice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The framework's advice for the answers so far, shown live beside the decision form (htmx)."""
+    queries.get_case(request.actor, pk, audit=False)  # type: ignore[attr-defined]
+    answers = {name: forms.as_bool(request.GET.get(name)) for name in forms.DecisionForm.ANSWERS}
+    return render(request, "meldcode/_advice.html", {"advice": evaluate(**answers)})
+
+
+@requires("case.report")
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    dossier = queries.load_dossier(actor, pk)
+    case, report = dossier.case, dossier.report
+    if report is None:
+        form = forms.ReportForm(request.POST or None, initial=queries.report_initial(dossier))
+    else:
+        form = forms.ReportForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_report(actor, case, **form.cleaned_data)
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("The report has been saved. Record it as made once you have made it."))
+            return redirect("meldcode:report_edit", pk=case.pk)
+    made_form = None
+    if report is not None and not report.is_made:
+        made_form = forms.ReportMadeForm(staff=queries.school_staff(actor), initial={"made_by": actor.user_id})
+    context = {
+        "form": form,
+        "case": case,
+        "d": dossier,
+        "report": report,
+        "made_form": made_form,
+        "pupil_age": queries.age(case.pupil),
+    }
+    return render(request, "meldcode/report_form.html", context)
+
+
+@require_POST
+@requires("case.report")
+def report_made(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    dossier = queries.load_dossier(actor, pk)
+    form = forms.ReportMadeForm(request.POST, staff=queries.school_staff(actor))
+    if dossier.report is None:
+        messages.error(request, _("First save the report."))
+    elif form.is_valid():
+        try:
+            services.mark_report_made(actor, dossier.report, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The report to Veilig Thuis has been recorded as made."))
+            return redirect("meldcode:case_detail", pk=pk)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("meldcode:report_edit", pk=pk)
+
+
+@requires("case.report")
+def report_print(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = queries.load_dossier(request.actor, pk)  # type: ignore[attr-defined]
+    if dossier.report is None:
+        messages.error(request, _("First save the report."))
+        return redirect("meldcode:report_edit", pk=pk)
+    return render(
+        request,
+        "meldcode/report_print.html",
+        {"d": dossier, "report": dossier.report, "case": dossier.case, "pupil_age": queries.age(dossier.case.pupil)},
+    )
+
+
+@requires("case.close")
+def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step_form(
+        request,
+        pk,
+        forms.CloseForm,
+        lambda actor, case, data: services.close_case(actor, case, **data),
+        title=_("Close the dossier"),
+        guidance="closure",
+        success=_("The dossier has been closed."),
+    )
+
+
+@require_POST
+@requires("case.close")
+def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    case = queries.get_case(actor, pk, audit=False)
+    form = forms.ReopenForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Give the reason for reopening."))
+        services.reopen_case(actor, case, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The dossier has been reopened."))
+    return redirect("meldcode:case_detail", pk=pk)
+
+
+@require_POST
+@requires("case.manage_members")
+def case_members(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add or remove a member, or change the case lead: one form per action on the dossier page."""
+    actor = request.actor  # type: ignore[attr-defined]
+    case = queries.get_case(actor, pk, audit=False)
+    action = request.POST.get("action")
+    form = forms.MemberForm(request.POST, staff=queries.school_staff(actor))
+    operations = {
+        "add": (services.add_case_member, _("The member has been added.")),
+        "remove": (services.remove_case_member, _("The member has been removed.")),
+        "lead": (services.change_lead, _("The case lead has been changed.")),
+    }
+    try:
+        if action not in operations or not form.is_valid():
+            raise ValidationError(_("Choose a staff member."))
+        operation, success = operations[action]
+        operation(actor, case, form.cleaned_data["user"])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("meldcode:case_detail", pk=pk)

@@ -1,0 +1,177 @@
+"""Forms of the functional administrator's pages and the protocol settings.
+
+The forms parse and check the shape of the input; the rules (a date of birth in the past, a unique
+username, a strong password, a unique group name per school year) live in the services, whose
+ValidationErrors the views add to these forms.
+"""
+
+import re
+from typing import Any
+
+from django import forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.validators import RegexValidator
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from haven.access.roles import Role
+from haven.accounts.models import ROLE_CHOICES, ROLE_LABELS, User
+from haven.organisations.models import Group
+from haven.pupils.models import HouseholdMember
+
+# Roles that can hold the meldcode responsibilities of the protocol, in the order staff know them.
+PROTOCOL_ROLES = [Role.CARE_COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER]
+TEACHING_ROLES = [Role.TEACHER, Role.TEACHING_ASSISTANT]
+
+SCHOOL_YEAR_PATTERN = re.compile(r"^(\d{4})-(\d{4})$")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        # The HTML date input always sends and expects ISO dates, whatever the language.
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PupilForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=100, help_text=_('Including a prefix such as "de" or "van".')
+    )
+    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    group = forms.ModelChoiceField(
+        label=_("Group"),
+        queryset=Group.objects.none(),
+        required=False,
+        empty_label=_("No group"),
+        help_text=_("The pupil's current group. A placement earlier in the same school year is replaced."),
+    )
+
+    def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = Group.objects.filter(school_id=school_id).order_by("-school_year", "name")
+
+
+class HouseholdMemberForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    relation = forms.ChoiceField(label=_("Relation to the pupil"), choices=HouseholdMember.Relation.choices)
+    lives_with_pupil = forms.BooleanField(label=_("Lives with the pupil"), required=False, initial=True)
+
+
+class TeacherChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+        return obj.get_full_name() or obj.username
+
+
+def teachers_of_school(school_id: int) -> QuerySet[User]:
+    return (
+        User.objects.filter(memberships__school_id=school_id, memberships__role__in=TEACHING_ROLES)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60, help_text=_("For example Groep 5 or Groep 7/8."))
+    school_year = forms.CharField(
+        label=_("School year"),
+        max_length=9,
+        help_text=_("For example 2026-2027."),
+        validators=[
+            RegexValidator(SCHOOL_YEAR_PATTERN, _("Write the school year as two years, for example 2026-2027."))
+        ],
+    )
+    teachers = TeacherChoiceField(
+        label=_("Teachers"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Teachers and teaching assistants of this school who teach this group."),
+    )
+
+    def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["teachers"].queryset = teachers_of_school(school_id)
+
+    def clean_school_year(self) -> str:
+        school_year: str = self.cleaned_data["school_year"]
+        match = SCHOOL_YEAR_PATTERN.match(school_year)
+        if match and int(match.group(2)) != int(match.group(1)) + 1:
+            raise forms.ValidationError(_("The second year must follow the first, for example 2026-2027."))
+        return school_year
+
+
+class PasswordFieldsMixin(forms.Form):
+    """Two password fields that must match; the strength is checked by the service."""
+
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters; not a common password and not only digits."),
+    )
+    password2 = forms.CharField(
+        label=_("Repeat the password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are not the same."))
+        return cleaned
+
+
+class StaffCreateForm(PasswordFieldsMixin):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Used to sign in. Letters, digits and @ . + - _ only."),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("Email address"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
+
+    field_order = ["username", "first_name", "last_name", "email", "role", "password1", "password2"]
+
+
+class StaffUpdateForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("Email address"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
+    is_active = forms.BooleanField(
+        label=_("Active"),
+        required=False,
+        help_text=_("An inactive account can no longer sign in. Its history is kept."),
+    )
+
+
+class SetPasswordForm(PasswordFieldsMixin):
+    pass
+
+
+def _protocol_choices() -> list[tuple[str, str]]:
+    return [(role.value, ROLE_LABELS[role.value]) for role in PROTOCOL_ROLES]
+
+
+class ProtocolForm(forms.Form):
+    decision_roles = forms.MultipleChoiceField(
+        label=_("Who decides whether to make a report"),
+        choices=_protocol_choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one role.")},
+        help_text=_("Only staff in these roles can weigh a case and take the decision of steps 4 and 5."),
+    )
+    report_roles = forms.MultipleChoiceField(
+        label=_("Who makes the report to Veilig Thuis"),
+        choices=_protocol_choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one role.")},
+        help_text=_("Only staff in these roles can record the report to Veilig Thuis."),
+    )

@@ -1,0 +1,72 @@
+"""Writes of organisation data (groups, protocol settings), each with its audit event."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from haven.access.policy import Actor, has_permission
+from haven.access.roles import STAFF_ROLES, Role
+from haven.accounts.models import User
+from haven.audit.services import record_event
+from haven.organisations.models import Group, School
+
+
+def require(actor: Actor, permission: str) -> None:
+    if not has_permission(actor, permission):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def _teachers_of_school(actor: Actor, teachers: Iterable[User]) -> list[User]:
+    teachers = list(teachers)
+    allowed = set(
+        User.objects.filter(
+            pk__in=[t.pk for t in teachers], memberships__school_id=actor.school_id, memberships__role__in=STAFF_ROLES
+        ).values_list("pk", flat=True)
+    )
+    if any(t.pk not in allowed for t in teachers):
+        raise ValidationError({"teachers": _("Only staff of this school can teach a group.")})
+    return teachers
+
+
+@transaction.atomic
+def save_group(
+    actor: Actor, *, name: str, school_year: str, teachers: Iterable[User] = (), group: Group | None = None
+) -> Group:
+    require(actor, "school.manage")
+    teachers = _teachers_of_school(actor, teachers)
+    duplicate = Group.objects.filter(school_id=actor.school_id, school_year=school_year, name=name)
+    if group is not None:
+        duplicate = duplicate.exclude(pk=group.pk)
+    if duplicate.exists():
+        raise ValidationError({"name": _("This school already has a group with this name in that school year.")})
+    if group is None:
+        group = Group(school_id=actor.school_id)
+    elif group.school_id != actor.school_id:
+        raise PermissionDenied
+    group.name = name
+    group.school_year = school_year
+    group.save()
+    group.teachers.set(teachers)
+    record_event(actor, "group.save", obj=group, detail={"name": name, "school_year": school_year})
+    return group
+
+
+@transaction.atomic
+def set_protocol(actor: Actor, school: School, *, decision_roles: Iterable[str], report_roles: Iterable[str]) -> School:
+    require(actor, "protocol.manage")
+    if school.pk != actor.school_id:
+        raise PermissionDenied
+    staff = {r.value for r in STAFF_ROLES} - {Role.TEACHER.value, Role.TEACHING_ASSISTANT.value}
+    decision_roles, report_roles = sorted(set(decision_roles)), sorted(set(report_roles))
+    for name, roles in (("decision_roles", decision_roles), ("report_roles", report_roles)):
+        if not roles:
+            raise ValidationError({name: _("Choose at least one role.")})
+        if not set(roles) <= staff:
+            raise ValidationError({name: _("Only the IB, the AF and the school leader can hold this responsibility.")})
+    school.decision_roles = decision_roles
+    school.report_roles = report_roles
+    school.save(update_fields=["decision_roles", "report_roles"])
+    record_event(actor, "protocol.save", obj=school, detail={"decision": decision_roles, "report": report_roles})
+    return school

@@ -1,0 +1,310 @@
+"""The functional administrator's pages (pupils, groups, staff) and the protocol settings.
+
+Every read is scoped to the actor's own school: an object of another school is a 404, so these
+pages do not even confirm that it exists. Every write is one service call; the service checks the
+permission again and records the audit event. The functional administrator manages people, never
+case content, so nothing here reads signals or dossiers.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from haven.access.decorators import requires
+from haven.accounts import services as account_services
+from haven.accounts.models import Membership, User
+from haven.organisations import services as organisation_services
+from haven.organisations.forms import (
+    GroupForm,
+    HouseholdMemberForm,
+    ProtocolForm,
+    PupilForm,
+    SetPasswordForm,
+    StaffCreateForm,
+    StaffUpdateForm,
+)
+from haven.organisations.models import Group, School
+from haven.pupils import services as pupil_services
+from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
+
+PUPILS_PER_PAGE = 50
+
+
+def _add_error(form: Form, error: ValidationError, field: str | None = None) -> None:
+    """Show a service's ValidationError on the form: per field when it names fields, else on `field`."""
+    form.add_error(None if hasattr(error, "error_dict") else field, error)
+
+
+# --- Pupils -----------------------------------------------------------------
+
+
+def _school_pupils(request: HttpRequest) -> QuerySet[Pupil]:
+    latest_first = GroupPlacement.objects.select_related("group").order_by("-school_year")
+    return Pupil.objects.filter(school_id=request.actor.school_id).prefetch_related(  # type: ignore[attr-defined]
+        Prefetch("placements", queryset=latest_first, to_attr="placements_latest_first")
+    )
+
+
+def _current_group(pupil: Pupil) -> Group | None:
+    placements = pupil.placements_latest_first  # type: ignore[attr-defined]
+    return placements[0].group if placements else None
+
+
+@requires("school.manage")
+def pupil_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    pupils = _school_pupils(request).order_by("last_name", "first_name", "pk")
+    for word in query.split():
+        pupils = pupils.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    page = Paginator(pupils, PUPILS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(pupil, _current_group(pupil)) for pupil in page.object_list]
+    return render(request, "school/pupil_list.html", {"page": page, "rows": rows, "query": query})
+
+
+@requires("school.manage")
+def pupil_create(request: HttpRequest) -> HttpResponse:
+    school_id = request.actor.school_id  # type: ignore[attr-defined]
+    form = PupilForm(request.POST if request.method == "POST" else None, school_id=school_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pupil = pupil_services.save_pupil_with_group(request.actor, **form.cleaned_data)  # type: ignore[attr-defined]
+        except ValidationError as e:
+            _add_error(form, e)
+        else:
+            messages.success(request, _("%(name)s has been added.") % {"name": pupil.full_name})
+            return redirect("school:pupil_edit", pk=pupil.pk)
+    return render(request, "school/pupil_form.html", {"form": form})
+
+
+def _pupil_page(
+    request: HttpRequest, pupil: Pupil, form: PupilForm | None = None, household_form: HouseholdMemberForm | None = None
+) -> HttpResponse:
+    if form is None:
+        group = _current_group(pupil)
+        initial: dict[str, Any] = {
+            "first_name": pupil.first_name,
+            "last_name": pupil.last_name,
+            "date_of_birth": pupil.date_of_birth,
+            "group": group.pk if group else None,
+        }
+        form = PupilForm(initial=initial, school_id=pupil.school_id)
+    context = {
+        "pupil": pupil,
+        "form": form,
+        "household": list(pupil.household.all()),
+        "household_form": household_form or HouseholdMemberForm(),
+    }
+    return render(request, "school/pupil_form.html", context)
+
+
+@requires("school.manage")
+def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    pupil = get_object_or_404(_school_pupils(request), pk=pk)
+    if request.method != "POST":
+        return _pupil_page(request, pupil)
+    form = PupilForm(request.POST, school_id=pupil.school_id)
+    if form.is_valid():
+        try:
+            pupil_services.save_pupil_with_group(request.actor, pupil=pupil, **form.cleaned_data)  # type: ignore[attr-defined]
+        except ValidationError as e:
+            _add_error(form, e)
+        else:
+            messages.success(request, _("The details of %(name)s have been saved.") % {"name": pupil.full_name})
+            return redirect("school:pupil_edit", pk=pupil.pk)
+    pupil.refresh_from_db()
+    return _pupil_page(request, pupil, form=form)
+
+
+@requires("school.manage")
+@require_POST
+def household_add(request: HttpRequest, pk: int) -> HttpResponse:
+    pupil = get_object_or_404(_school_pupils(request), pk=pk)
+    form = HouseholdMemberForm(request.POST)
+    if form.is_valid():
+        try:
+            pupil_services.add_household_member(request.actor, pupil, **form.cleaned_data)  # type: ignore[attr-defined]
+        except ValidationError as e:
+            _add_error(form, e)
+        else:
+            messages.success(request, _("The household member has been added."))
+            return redirect("school:pupil_edit", pk=pupil.pk)
+    return _pupil_page(request, pupil, household_form=form)
+
+
+@requires("school.manage")
+@require_POST
+def household_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    member = get_object_or_404(
+        HouseholdMember.objects.select_related("pupil"),
+        pk=member_pk,
+        pupil_id=pk,
+        pupil__school_id=request.actor.school_id,  # type: ignore[attr-defined]
+    )
+    pupil_services.remove_household_member(request.actor, member)  # type: ignore[attr-defined]
+    messages.success(request, _("%(name)s has been removed from the household.") % {"name": member.name})
+    return redirect("school:pupil_edit", pk=pk)
+
+
+# --- Groups -----------------------------------------------------------------
+
+
+def _school_groups(request: HttpRequest) -> QuerySet[Group]:
+    return Group.objects.filter(school_id=request.actor.school_id)  # type: ignore[attr-defined]
+
+
+@requires("school.manage")
+def group_list(request: HttpRequest) -> HttpResponse:
+    groups = (
+        _school_groups(request)
+        .annotate(pupil_count=Count("placements", distinct=True))
+        .prefetch_related("teachers")
+        .order_by("-school_year", "name")
+    )
+    return render(request, "school/group_list.html", {"groups": groups})
+
+
+def _group_form(request: HttpRequest, group: Group | None) -> HttpResponse:
+    school_id = request.actor.school_id  # type: ignore[attr-defined]
+    if request.method != "POST":
+        initial = {}
+        if group is not None:
+            initial = {"name": group.name, "school_year": group.school_year, "teachers": list(group.teachers.all())}
+        form = GroupForm(initial=initial, school_id=school_id)
+    else:
+        form = GroupForm(request.POST, school_id=school_id)
+        if form.is_valid():
+            try:
+                group = organisation_services.save_group(request.actor, group=group, **form.cleaned_data)  # type: ignore[attr-defined]
+            except ValidationError as e:
+                _add_error(form, e)
+            else:
+                messages.success(request, _("Group %(group)s has been saved.") % {"group": group})
+                return redirect("school:group_list")
+    return render(request, "school/group_form.html", {"form": form, "group": group})
+
+
+@requires("school.manage")
+def group_create(request: HttpRequest) -> HttpResponse:
+    return _group_form(request, None)
+
+
+@requires("school.manage")
+def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _group_form(request, get_object_or_404(_school_groups(request), pk=pk))
+
+
+# --- Staff ------------------------------------------------------------------
+
+
+def _school_staff(request: HttpRequest) -> QuerySet[User]:
+    return User.objects.filter(memberships__school_id=request.actor.school_id)  # type: ignore[attr-defined]
+
+
+@requires("school.manage")
+def staff_list(request: HttpRequest) -> HttpResponse:
+    memberships = (
+        Membership.objects.filter(school_id=request.actor.school_id)  # type: ignore[attr-defined]
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+    return render(request, "school/staff_list.html", {"memberships": memberships})
+
+
+@requires("school.manage")
+def staff_create(request: HttpRequest) -> HttpResponse:
+    form = StaffCreateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        password = data.pop("password1")
+        data.pop("password2")
+        try:
+            user = account_services.create_staff_account(request.actor, password=password, **data)  # type: ignore[attr-defined]
+        except ValidationError as e:
+            _add_error(form, e, field="password1")
+        else:
+            messages.success(request, _("The account of %(name)s has been created.") % {"name": user})
+            return redirect("school:staff_list")
+    return render(request, "school/staff_create.html", {"form": form})
+
+
+def _staff_page(
+    request: HttpRequest, user: User, form: StaffUpdateForm | None = None, password_form: SetPasswordForm | None = None
+) -> HttpResponse:
+    membership = user.memberships.get(school_id=request.actor.school_id)  # type: ignore[attr-defined]
+    if form is None:
+        initial = {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "role": membership.role,
+            "is_active": user.is_active,
+        }
+        form = StaffUpdateForm(initial=initial)
+    context = {
+        "staff_user": user,
+        "membership": membership,
+        "form": form,
+        "password_form": password_form or SetPasswordForm(),
+    }
+    return render(request, "school/staff_edit.html", context)
+
+
+@requires("school.manage")
+def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(_school_staff(request), pk=pk)
+    if request.method != "POST":
+        return _staff_page(request, user)
+    form = StaffUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            account_services.update_staff_account(request.actor, user, **form.cleaned_data)  # type: ignore[attr-defined]
+        except ValidationError as e:
+            _add_error(form, e)
+        else:
+            messages.success(request, _("The account of %(name)s has been saved.") % {"name": user})
+            return redirect("school:staff_edit", pk=user.pk)
+    user.refresh_from_db()
+    return _staff_page(request, user, form=form)
+
+
+@requires("school.manage")
+@require_POST
+def staff_password(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(_school_staff(request), pk=pk)
+    form = SetPasswordForm(request.POST)
+    if form.is_valid():
+        try:
+            account_services.set_staff_password(request.actor, user, form.cleaned_data["password1"])  # type: ignore[attr-defined]
+        except ValidationError as e:
+            _add_error(form, e, field="password1")
+        else:
+            messages.success(request, _("The new password of %(name)s has been set.") % {"name": user})
+            return redirect("school:staff_edit", pk=user.pk)
+    return _staff_page(request, user, password_form=form)
+
+
+# --- Protocol ---------------------------------------------------------------
+
+
+@requires("protocol.manage")
+def protocol(request: HttpRequest) -> HttpResponse:
+    school = get_object_or_404(School, pk=request.actor.school_id)  # type: ignore[attr-defined]
+    initial = {"decision_roles": school.decision_roles, "report_roles": school.report_roles}
+    form = ProtocolForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation_services.set_protocol(request.actor, school, **form.cleaned_data)  # type: ignore[attr-defined]
+        except ValidationError as e:
+            _add_error(form, e)
+        else:
+            messages.success(request, _("The protocol of %(school)s has been saved.") % {"school": school})
+            return redirect("school:protocol")
+    return render(request, "school/protocol.html", {"form": form, "school": school})

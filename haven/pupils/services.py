@@ -1,0 +1,99 @@
+"""Writes of pupil data by the functional administrator, each with its audit event."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haven.access.policy import Actor
+from haven.audit.services import record_event
+from haven.organisations.models import Group
+from haven.organisations.services import require
+from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
+
+
+@transaction.atomic
+def save_pupil(
+    actor: Actor, *, first_name: str, last_name: str, date_of_birth: dt.date, pupil: Pupil | None = None
+) -> Pupil:
+    require(actor, "school.manage")
+    if not first_name.strip() or not last_name.strip():
+        raise ValidationError(_("First and last name are required."))
+    if date_of_birth >= timezone.localdate():
+        raise ValidationError({"date_of_birth": _("The date of birth must lie in the past.")})
+    if pupil is None:
+        pupil = Pupil(school_id=actor.school_id)
+    elif pupil.school_id != actor.school_id:
+        raise PermissionDenied
+    pupil.first_name, pupil.last_name, pupil.date_of_birth = first_name.strip(), last_name.strip(), date_of_birth
+    pupil.save()
+    record_event(actor, "pupil.save", obj=pupil, pupil=pupil)
+    return pupil
+
+
+@transaction.atomic
+def place_pupil(actor: Actor, pupil: Pupil, group: Group) -> GroupPlacement:
+    """Place a pupil in a group for that group's school year, replacing an earlier placement that year."""
+    require(actor, "school.manage")
+    if pupil.school_id != actor.school_id or group.school_id != actor.school_id:
+        raise ValidationError(_("The pupil and the group must belong to your school."))
+    placement, _created = GroupPlacement.objects.update_or_create(
+        pupil=pupil, school_year=group.school_year, defaults={"group": group}
+    )
+    record_event(actor, "pupil.place", obj=pupil, pupil=pupil, detail={"group": str(group)})
+    return placement
+
+
+@transaction.atomic
+def add_household_member(
+    actor: Actor, pupil: Pupil, *, name: str, relation: str, lives_with_pupil: bool
+) -> HouseholdMember:
+    require(actor, "school.manage")
+    if pupil.school_id != actor.school_id:
+        raise PermissionDenied
+    if not name.strip():
+        raise ValidationError({"name": _("A name is required.")})
+    if relation not in HouseholdMember.Relation.values:
+        raise ValidationError({"relation": _("Choose a relation.")})
+    member = HouseholdMember.objects.create(
+        pupil=pupil, name=name.strip(), relation=relation, lives_with_pupil=lives_with_pupil
+    )
+    record_event(actor, "pupil.add_household_member", obj=member, pupil=pupil)
+    return member
+
+
+@transaction.atomic
+def remove_household_member(actor: Actor, member: HouseholdMember) -> None:
+    require(actor, "school.manage")
+    if member.pupil.school_id != actor.school_id:
+        raise PermissionDenied
+    record_event(actor, "pupil.remove_household_member", obj=member, pupil=member.pupil_id)
+    member.delete()
+
+
+@transaction.atomic
+def save_pupil_with_group(
+    actor: Actor,
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: dt.date,
+    group: Group | None,
+    pupil: Pupil | None = None,
+) -> Pupil:
+    """The pupil form in one transaction: the pupil's details and their current group.
+
+    The current group is the placement in the latest school year. Choosing no group removes that
+    placement; placements in earlier years stay, they are the pupil's history.
+    """
+    pupil = save_pupil(actor, first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, pupil=pupil)
+    current = pupil.placements.select_related("group").order_by("-school_year").first()
+    if group is not None:
+        if current is None or current.group_id != group.pk:
+            place_pupil(actor, pupil, group)
+    elif current is not None:
+        record_event(actor, "pupil.unplace", obj=pupil, pupil=pupil, detail={"group": str(current.group)})
+        current.delete()
+    return pupil

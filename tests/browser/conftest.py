@@ -1,0 +1,111 @@
+"""Browser tests: Haven in Debian's Chromium, driven by Playwright's sync API.
+
+Chromium comes from Debian (`apt-get install chromium`), never from `playwright install`. When it
+is missing or cannot start, the browser tests skip with the reason; in CI (CI=true) they fail.
+
+Every test here runs against pytest-django's `live_server`, which needs `transactional_db`: the
+server thread must see what the test writes. Ask for it before `cast` in the test's arguments
+(pytest-django also switches to transactional for any test that uses `live_server`, whatever the
+order, so `cast`'s `db` then gets the transactional database too).
+"""
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.factories import PASSWORD
+
+# Playwright's sync API keeps an event loop running in this thread; without this, Django refuses
+# database access from it (SynchronousOnlyOperation) in the test code and in fixtures like `cast`.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+HERE = Path(__file__).resolve().parent
+SCREENSHOTS = HERE.parents[1] / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+TIMEOUT_MS = 10_000
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test in tests/browser drives the real browser: mark it `browser`."""
+    for item in items:
+        if HERE in item.path.resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _unavailable(reason: str) -> None:
+    """No browser: a skip on a developer's machine, a failure in CI (where it must run)."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"Browser tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator["object"]:
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError as exc:  # pragma: no cover - requirements-dev.txt installs it
+        _unavailable(f"Playwright for Python is not installed ({exc}).")
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(executable):
+        _unavailable(f"Chromium is not installed ({executable} not found); install Debian's chromium package.")
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    except Error as exc:
+        playwright.stop()
+        _unavailable(f"Chromium ({executable}) could not start: {exc.message.splitlines()[0]}")
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def new_page(browser) -> Iterator[Callable[[], "object"]]:
+    """Opens a page in a fresh browser context (its own cookies: one signed-in user per context)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def login(page, live_server, username: str, password: str = PASSWORD) -> None:
+    """Signs in through the real /inloggen/ form and waits until Haven has let the user in."""
+    page.goto(f"{live_server.url}/inloggen/")
+    form = page.locator("main form[method=post]")
+    form.locator("input[name=username]").fill(username)
+    form.locator("input[name=password]").fill(password)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(lambda url: "/inloggen/" not in url)
+    # Signed in: the header carries the sign-out form.
+    page.locator("header form[action$='/uitloggen/']").wait_for()
+
+
+def screenshot(page, name: str) -> Path:
+    """Saves a full-page PNG to test-artifacts/screenshots/<name>.png (git-ignored) for review."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,213 @@
+"""Every URL of Haven, asked by every kind of actor: the deny-by-default proof.
+
+The table below is the specification. A URL pattern that is missing from it fails the test,
+so a new page cannot ship without deciding who may open it. Object URLs are asked about a
+dossier in school A that `teacher` is a member of (through her signal) and `teacher2` is not;
+`af_b` works at school B, where these objects must not even seem to exist (404).
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from haven.meldcode import services
+from haven.pupils import services as pupil_services
+from tests.factories import PupilFactory
+
+ACTORS = ["anonymous", "teacher", "teacher2", "assistant", "ib", "af", "leader", "admin", "af_b"]
+STAFF_A = {"teacher", "teacher2", "assistant", "ib", "af", "leader"}
+WIDE_A = {"ib", "af", "leader"}
+DECIDERS_A = {"af", "leader"}
+
+
+def expect(ok: set[str], *, ok_code: int = 200, hidden: set[str] = frozenset(), other: set[str] = frozenset()):
+    """Status per actor: `ok` get ok_code, `hidden` and `other` 404, the rest 403; anonymous goes to sign-in."""
+    result = {}
+    for actor in ACTORS:
+        if actor == "anonymous":
+            result[actor] = 302
+        elif actor in ok:
+            result[actor] = ok_code
+        elif actor in hidden or actor in other:
+            result[actor] = 404
+        else:
+            result[actor] = 403
+    return result
+
+
+# A case object in school A: visible to its members and the school-wide roles only.
+CASE_VIEW = expect({"teacher", "ib", "af", "leader"}, hidden={"teacher2", "assistant"}, other={"af_b"})
+CASE_WIDE = expect(WIDE_A, other={"af_b"})
+CASE_DECIDE = expect(DECIDERS_A, other={"af_b"})
+
+# (url name, object, method, expected status per actor)
+MATRIX = [
+    ("home", None, "get", expect(STAFF_A | {"admin", "af_b"})),
+    ("healthz", None, "get", dict.fromkeys(ACTORS, 200)),
+    ("login", None, "get", {a: 200 if a == "anonymous" else 302 for a in ACTORS}),
+    ("logout", None, "post", dict.fromkeys(ACTORS, 302)),
+    ("meldcode:signal_list", None, "get", expect(STAFF_A | {"af_b"})),
+    ("meldcode:signal_create", None, "get", expect(STAFF_A | {"af_b"})),
+    ("meldcode:signal_detail", "signal", "get", CASE_VIEW),
+    ("meldcode:signal_amend", "signal", "get", CASE_VIEW),
+    (
+        "meldcode:signal_request_look_along",
+        "new_signal",
+        "post",
+        expect({"teacher", "ib", "af", "leader"}, ok_code=302, hidden={"teacher2", "assistant"}, other={"af_b"}),
+    ),
+    ("meldcode:signal_open_case", "new_signal", "post", expect(WIDE_A, ok_code=302, other={"af_b"})),
+    ("meldcode:signal_attach", "new_signal", "post", expect(WIDE_A, ok_code=302, other={"af_b"})),
+    ("meldcode:signal_note", "new_signal", "post", expect(WIDE_A, ok_code=302, other={"af_b"})),
+    ("meldcode:look_along_pick_up", "look_along", "post", expect(WIDE_A, ok_code=302, other={"af_b"})),
+    ("meldcode:inbox", None, "get", expect(WIDE_A | {"af_b"})),
+    ("meldcode:case_list", None, "get", expect(STAFF_A | {"af_b"})),
+    ("meldcode:case_detail", "case", "get", CASE_VIEW),
+    ("meldcode:case_add_signal", "case", "get", {**CASE_VIEW, **dict.fromkeys(("teacher", "ib", "af", "leader"), 302)}),
+    ("meldcode:consultation_create", "case", "get", CASE_VIEW),
+    ("meldcode:conversation_create", "case", "get", CASE_VIEW),
+    ("meldcode:conversation_skip", "case", "get", CASE_VIEW),
+    ("meldcode:weighing_create", "case", "get", CASE_WIDE),
+    ("meldcode:acute", "case", "get", CASE_DECIDE),
+    ("meldcode:decision_create", "case", "get", CASE_DECIDE),
+    ("meldcode:decision_advice", "case", "get", CASE_DECIDE),
+    ("meldcode:report_edit", "reported_case", "get", CASE_DECIDE),
+    ("meldcode:report_made", "reported_case", "post", expect(DECIDERS_A, ok_code=302, other={"af_b"})),
+    ("meldcode:report_print", "reported_case", "get", CASE_DECIDE),
+    ("meldcode:case_close", "case", "get", CASE_WIDE),
+    ("meldcode:case_reopen", "closed_case", "post", expect(WIDE_A, ok_code=302, other={"af_b"})),
+    ("meldcode:case_members", "case", "post", expect(WIDE_A, ok_code=302, other={"af_b"})),
+    ("school:pupil_list", None, "get", expect({"admin"})),
+    ("school:pupil_create", None, "get", expect({"admin"})),
+    ("school:pupil_edit", "pupil", "get", expect({"admin"})),
+    ("school:household_add", "pupil", "post", expect({"admin"})),
+    ("school:household_remove", "household_member", "post", expect({"admin"}, ok_code=302)),
+    ("school:group_list", None, "get", expect({"admin"})),
+    ("school:group_create", None, "get", expect({"admin"})),
+    ("school:group_edit", "group", "get", expect({"admin"})),
+    ("school:staff_list", None, "get", expect({"admin"})),
+    ("school:staff_create", None, "get", expect({"admin"})),
+    ("school:staff_edit", "staff", "get", expect({"admin"})),
+    ("school:staff_password", "staff", "post", expect({"admin"})),
+    ("school:protocol", None, "get", expect({"admin", "leader"})),
+]
+
+
+def _names(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from _names(pattern.url_patterns, namespace)
+        elif isinstance(pattern, URLPattern):
+            yield f"{prefix}{pattern.name}", pattern
+
+
+def test_every_url_is_in_the_matrix_and_declares_its_permission():
+    listed = {name for name, *_ in MATRIX}
+    for name, pattern in _names(get_resolver().url_patterns):
+        assert name in listed, f"URL {name} has no entry in the authorization matrix"
+        assert hasattr(pattern.callback, "required_permission"), f"URL {name} declares no permission"
+
+
+@pytest.fixture
+def objects(cast):
+    """The objects the object URLs are asked about, made through the services."""
+    af = cast.actor("af")
+    case = cast.case(author="teacher")
+    new_signal = cast.signal("teacher", pupil=cast.sibling)
+    look_along = services.request_look_along(cast.actor("teacher"), new_signal)
+    # A second pupil with a dossier that has a decision to report and a saved report.
+    other_pupil = PupilFactory(school=cast.school_a)
+    reported = cast.case(author="teacher", pupil=other_pupil)
+    services.decide(
+        af,
+        reported,
+        answers={"suspicion": True, "unsafety": True, "can_help": None, "accepted": None, "effective": None},
+        outcome="report",
+        rationale="Structurele onveiligheid.",
+        decided_by=cast.af,
+    )
+    services.save_report(
+        af,
+        reported,
+        relation_to_family="School",
+        direct_cause="Blauwe plekken",
+        facts="Feiten",
+        household="Moeder, vader",
+        expectations="Onderzoek",
+        parents_informed=True,
+        parents_informed_how="Gesprek",
+    )
+    closed_pupil = PupilFactory(school=cast.school_a)
+    closed = cast.case(author="teacher", pupil=closed_pupil)
+    services.close_case(af, closed, reason="too_vague", explanation="Te vaag voor nu.")
+    member = pupil_services.add_household_member(
+        cast.actor("admin"), cast.pupil, name="Els de Vries", relation="mother", lives_with_pupil=True
+    )
+    return {
+        "case": case,
+        "signal": case.signals.get(),
+        "new_signal": new_signal,
+        "look_along": look_along,
+        "reported_case": reported,
+        "closed_case": closed,
+        "pupil": cast.pupil,
+        "household_member": member,
+        "group": cast.pupil.groups.get(),
+        "staff": cast.teacher,
+    }
+
+
+def _url(name, obj, objects):
+    if obj is None:
+        return reverse(name)
+    target = objects[obj]
+    if obj == "household_member":
+        return reverse(name, args=[target.pupil_id, target.pk])
+    return reverse(name, args=[target.pk])
+
+
+POST_DATA = {
+    "meldcode:signal_open_case": lambda cast: {"lead": cast.af.pk},
+    "meldcode:signal_note": lambda cast: {"reason": "Past bij normale ontwikkeling."},
+    "meldcode:report_made": lambda cast: {
+        "made_on": timezone.localdate().isoformat(),
+        "made_by": cast.af.pk,
+        "vt_reference": "VT-1",
+    },
+    "meldcode:case_reopen": lambda cast: {"reason": "Nieuwe signalen."},
+    "meldcode:case_members": lambda cast: {"action": "add", "user": cast.teacher2.pk},
+    "school:staff_password": lambda cast: {"new_password1": "x", "new_password2": "y"},
+}
+
+
+@pytest.mark.parametrize(("name", "obj", "method", "expected"), MATRIX, ids=[row[0] for row in MATRIX])
+@pytest.mark.parametrize("actor", ACTORS)
+def test_access(cast, objects, name, obj, method, expected, actor):
+    client = cast.client(actor) if actor != "anonymous" else Client()
+    url = _url(name, obj, objects)
+    data = POST_DATA.get(name, lambda cast: {})(cast)
+    response = getattr(client, method)(url, data) if method == "post" else client.get(url)
+    status = response.status_code
+    want = expected[actor]
+    if want == 200 and method == "post":
+        # POST forms answer 200 when the input is refused and re-shown, 302 when saved.
+        assert status in (200, 302), (name, actor, status)
+    else:
+        assert status == want, (name, actor, status)
+
+
+def test_other_school_object_is_404_even_for_the_same_role(cast, objects):
+    assert cast.client("af_b").get(reverse("meldcode:case_detail", args=[objects["case"].pk])).status_code == 404
+    assert cast.client("af").get(reverse("school:pupil_edit", args=[cast.pupil_b.pk])).status_code == 403
+
+
+def test_a_signal_observed_now_is_fine_and_a_day_ahead_is_refused(cast):
+    from django.core.exceptions import ValidationError
+
+    cast.signal(observed_at=timezone.now())
+    with pytest.raises(ValidationError):
+        cast.signal(observed_at=timezone.now() + timedelta(days=1))
