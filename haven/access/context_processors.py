@@ -23,12 +23,15 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if actor is None:
         return {"nav_items": [], "current_school": None}
     path = request.path
-    items = []
-    for name, label, permission in NAVIGATION:
-        if has_permission(actor, permission):
-            url = reverse(name)
-            active = path == url if name == "home" else path.startswith(url)
-            items.append({"url": url, "label": label, "active": active})
+    items = [
+        {"url": reverse(name), "label": label, "active": False}
+        for name, label, permission in NAVIGATION
+        if has_permission(actor, permission)
+    ]
+    # The most specific item containing this page is current ("/signalen/nieuw/" is not "My signals").
+    matches = [item for item in items if path.startswith(item["url"]) and (item["url"] != "/" or path == "/")]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     membership = getattr(request, "membership", None)
     return {
         "nav_items": items,

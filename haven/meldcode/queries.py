@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from haven.access.policy import Actor
-from haven.access.roles import SCHOOL_WIDE_ROLES, STAFF_ROLES
+from haven.access.roles import SCHOOL_WIDE_ROLES, STAFF_ROLES, Role
 from haven.accounts.models import User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
@@ -254,15 +254,18 @@ def search_pupils(actor: Actor, text: str, limit: int = 20) -> list[Pupil]:
     return list(pupils.order_by("last_name", "first_name")[:limit]) if text.strip() else []
 
 
-def school_staff(actor: Actor) -> QuerySet[User]:
-    """Active staff of the actor's school who may take part in a dossier (not the functional admin)."""
+def school_staff(actor: Actor, roles: frozenset[Role] = STAFF_ROLES) -> QuerySet[User]:
+    """Active staff of the actor's school holding one of `roles` there (never the functional admin)."""
+    # One filter() call: school and role must hold for the same membership, not for any two.
     return User.objects.filter(
-        is_active=True, memberships__school_id=actor.school_id, memberships__role__in=list(STAFF_ROLES)
+        is_active=True,
+        memberships__school_id=actor.school_id,
+        memberships__role__in=list(roles & STAFF_ROLES),
     ).order_by("last_name", "first_name")
 
 
 def possible_leads(actor: Actor) -> QuerySet[User]:
-    return school_staff(actor).filter(memberships__role__in=list(SCHOOL_WIDE_ROLES))
+    return school_staff(actor, SCHOOL_WIDE_ROLES)
 
 
 def age(pupil: Pupil, on: date | None = None) -> int:

@@ -266,8 +266,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "next_url": next_url,
         "may": may,
         "signal_texts": [(s, services.current_text(s)) for s in dossier.signals],
-        "member_form": forms.MemberForm(staff=queries.school_staff(actor)) if may["case_manage_members"] else None,
-        "lead_form": forms.MemberForm(staff=queries.possible_leads(actor)) if may["case_manage_members"] else None,
+        "member_form": forms.MemberForm(staff=queries.school_staff(actor), auto_id="id_add_%s")
+        if may["case_manage_members"]
+        else None,
+        "lead_form": forms.MemberForm(staff=queries.possible_leads(actor), auto_id="id_lead_%s")
+        if may["case_manage_members"]
+        else None,
         "reopen_form": forms.ReopenForm() if may["case_close"] and not dossier.case.is_open else None,
     }
     return render(request, "meldcode/case_detail.html", context)

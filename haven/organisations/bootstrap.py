@@ -39,13 +39,14 @@ def bootstrap_school(
     admin_first_name: str,
     admin_last_name: str,
     admin_password: str,
+    admin_email: str = "",
 ) -> School:
     """Get or create the board, municipality and school, and the school's first functional administrator.
 
     Running it again with the same values changes nothing. A BRIN code that already belongs to a
     school of another board, or an administrator username taken by someone who is not this
-    school's functional administrator, is refused. One transaction, one audit event (when
-    anything was created).
+    school's functional administrator, is refused, and so is a password that Django's password
+    validators reject. One transaction, one audit event (when anything was created).
     """
     values = _required(
         board_name=board_name,
@@ -79,8 +80,12 @@ def bootstrap_school(
             username=values["admin_username"],
             first_name=values["admin_first_name"],
             last_name=values["admin_last_name"],
+            email=admin_email.strip(),
         )
-        validate_password(admin_password, admin)
+        try:
+            validate_password(admin_password, admin)
+        except ValidationError as error:
+            raise ValidationError({"admin_password": error.messages}) from error
         admin.set_password(admin_password)
         admin.save()
         Membership.objects.create(user=admin, school=school, role=Role.FUNCTIONAL_ADMIN.value)

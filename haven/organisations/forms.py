@@ -55,7 +55,9 @@ class PupilForm(forms.Form):
 
 class HouseholdMemberForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    relation = forms.ChoiceField(label=_("Relation to the pupil"), choices=HouseholdMember.Relation.choices)
+    relation = forms.ChoiceField(
+        label=_("Relation to the pupil"), choices=[("", _("Choose a relation")), *HouseholdMember.Relation.choices]
+    )
     lives_with_pupil = forms.BooleanField(label=_("Lives with the pupil"), required=False, initial=True)
 
 

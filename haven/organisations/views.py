@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -61,7 +62,7 @@ def _current_group(pupil: Pupil) -> Group | None:
 @requires("school.manage")
 def pupil_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    pupils = _school_pupils(request).order_by("last_name", "first_name", "pk")
+    pupils = _school_pupils(request).order_by(Lower("last_name"), Lower("first_name"), "pk")
     for word in query.split():
         pupils = pupils.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     page = Paginator(pupils, PUPILS_PER_PAGE).get_page(request.GET.get("page"))

@@ -64,7 +64,8 @@ def browser() -> Iterator["object"]:
         chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
     except Error as exc:
         playwright.stop()
-        _unavailable(f"Chromium ({executable}) could not start: {exc.message.splitlines()[0]}")
+        detail = " ".join(exc.message.split())[:400]
+        _unavailable(f"Chromium ({executable}) could not start: {detail}")
     yield chromium
     chromium.close()
     playwright.stop()
@@ -103,9 +104,12 @@ def login(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.locator("header form[action$='/uitloggen/']").wait_for()
 
 
-def screenshot(page, name: str) -> Path:
-    """Saves a full-page PNG to test-artifacts/screenshots/<name>.png (git-ignored) for review."""
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Saves a full-page PNG to test-artifacts/screenshots/<name>.png (git-ignored) for review.
+
+    full_page=False keeps to the viewport: what the user actually sees (fixed overlays included).
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path

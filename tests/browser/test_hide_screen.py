@@ -1,7 +1,7 @@
 """The hide-screen button: someone looks over your shoulder, one key or click and Haven is gone.
 
 Escape or the header button adds `haven-hidden` to <body>; the overlay then covers the whole
-viewport, so nothing of the page can be seen, and "Back" brings the page back.
+viewport, so nothing of the page can be seen, and "Back" brings the page back as it was.
 """
 
 import re
@@ -12,11 +12,25 @@ from tests.browser.conftest import login, screenshot
 
 HIDDEN = re.compile(r"(^|\s)haven-hidden(\s|$)")
 
-# Which element does the user see at the middle of the main heading? Only the overlay may answer.
+# What does the user see at a 5x5 grid of points over the viewport? Only the overlay may answer.
+TOP_ELEMENTS = """() => {
+  const found = new Set();
+  for (const fx of [0.01, 0.25, 0.5, 0.75, 0.99]) {
+    for (const fy of [0.01, 0.25, 0.5, 0.75, 0.99]) {
+      const el = document.elementFromPoint(innerWidth * fx, innerHeight * fy);
+      found.add(el && el.closest(".haven-hide-overlay") ? "overlay" : el ? el.tagName.toLowerCase() : "nothing");
+    }
+  }
+  return [...found].sort();
+}"""
+
+# And at the middle of the page's heading?
 TOP_ELEMENT_AT_HEADING = """() => {
-  const box = document.querySelector(".haven-content h1").getBoundingClientRect();
+  const heading = document.querySelector(".haven-content h1");
+  heading.scrollIntoView({block: "center"});
+  const box = heading.getBoundingClientRect();
   const el = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
-  return el ? (el.closest(".haven-hide-overlay") ? "overlay" : el.closest("main") ? "main" : el.tagName) : null;
+  return el && el.closest(".haven-hide-overlay") ? "overlay" : el && el.closest("main") ? "main" : String(el);
 }"""
 
 
@@ -25,15 +39,16 @@ def assert_hidden(page) -> None:
     expect(page.locator("body")).to_have_class(HIDDEN)
     expect(overlay).to_be_visible()
     viewport = page.viewport_size
-    box = overlay.bounding_box()
-    assert box == {"x": 0, "y": 0, "width": viewport["width"], "height": viewport["height"]}
-    # Opaque, on top of everything: the content behind it is not visible to the user.
-    assert overlay.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(238, 238, 238)"
-    assert page.evaluate(TOP_ELEMENT_AT_HEADING) == "overlay"
-    # ...nor reachable with the keyboard: the page behind is inert, focus sits on "Back".
+    assert overlay.bounding_box() == {"x": 0, "y": 0, "width": viewport["width"], "height": viewport["height"]}
+    style = overlay.evaluate("el => [getComputedStyle(el).position, getComputedStyle(el).backgroundColor]")
+    assert style == ["fixed", "rgb(238, 238, 238)"]  # opaque, fixed over the viewport
+    # Nothing of the page shows through anywhere on the screen, wherever it was scrolled.
+    assert page.evaluate(TOP_ELEMENTS) == ["overlay"]
+    # Nor can it be reached with the keyboard: the page behind is inert, focus sits on "Back".
     assert page.locator("main").evaluate("el => el.closest('[inert]') !== null")
+    assert page.locator("header").evaluate("el => el.closest('[inert]') !== null")
     expect(page.locator(".haven-hide-overlay [data-haven-unhide]")).to_be_focused()
-    # The page title stays, but nothing about a pupil is readable on the overlay.
+    # The overlay itself says nothing about a pupil.
     assert "Sanne" not in overlay.inner_text()
 
 
@@ -43,30 +58,42 @@ def assert_shown(page) -> None:
     expect(page.locator(".haven-content h1").first).to_be_visible()
     assert page.evaluate(TOP_ELEMENT_AT_HEADING) == "main"
     assert page.locator("main").evaluate("el => el.closest('[inert]') === null")
+    assert page.locator("header").evaluate("el => el.closest('[inert]') === null")
 
 
 def test_escape_and_the_hide_button_cover_the_screen(transactional_db, cast, live_server, page):
     login(page, live_server, "teacher")
     page.goto(f"{live_server.url}/signalen/nieuw/?leerling={cast.pupil.pk}")
     expect(page.locator("main")).to_contain_text("Sanne de Vries")
-    page.locator("#id_facts").fill("Sanne vertelde dat ze thuis niet mocht eten.")
+    typed = "Sanne vertelde dat ze thuis niet mocht eten."
+    page.locator("#id_facts").fill(typed)
     assert_shown(page)
 
-    page.keyboard.press("Escape")
+    # Escape while typing in a field hides at once.
+    page.locator("#id_facts").press("Escape")
     assert_hidden(page)
-    screenshot(page, "hide-screen-overlay")
+    screenshot(page, "hide-screen-overlay", full_page=False)
 
     page.locator(".haven-hide-overlay [data-haven-unhide]").click()
     assert_shown(page)
     # Nothing was lost: what was being typed is still there.
-    expect(page.locator("#id_facts")).to_have_value("Sanne vertelde dat ze thuis niet mocht eten.")
+    expect(page.locator("#id_facts")).to_have_value(typed)
 
-    page.locator("header [data-haven-hide]").click()
+    # Scrolled to the bottom of a long page, the overlay still covers the whole screen.
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    assert page.evaluate("window.scrollY") > 0
+    page.keyboard.press("Escape")
     assert_hidden(page)
-
     # Back with the keyboard: focus is on the overlay's button, so Enter brings the page back.
     page.keyboard.press("Enter")
     assert_shown(page)
+
+    # The button in the header hides too.
+    page.locator("header [data-haven-hide]").click()
+    assert_hidden(page)
+    page.locator(".haven-hide-overlay [data-haven-unhide]").click()
+    assert_shown(page)
+    expect(page.locator("#id_facts")).to_have_value(typed)
 
 
 def test_escape_hides_the_sign_in_page_too(transactional_db, live_server, page):

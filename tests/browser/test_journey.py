@@ -86,7 +86,9 @@ def teacher_logs_a_signal(page, live_server, cast) -> Signal:
     signal = Signal.objects.get(pupil=cast.pupil)
     assert page.url.endswith(f"/signalen/{signal.pk}/")
     assert (signal.author, signal.source, signal.categories) == (
-        cast.teacher, Signal.Source.CHILD_TOLD, [Signal.Category.PHYSICAL_NEGLECT]
+        cast.teacher,
+        Signal.Source.CHILD_TOLD,
+        [Signal.Category.PHYSICAL_NEGLECT],
     )
     expect(main.locator(".haven-messages .utrecht-alert--ok")).to_be_visible()
     facts, words = main.locator(".haven-fact").nth(0), main.locator(".haven-fact").nth(1)
@@ -243,10 +245,12 @@ def test_from_signal_to_report_made(transactional_db, cast, live_server, new_pag
     expect(warning).to_contain_text("0800-2000")
     expect(warning).to_contain_text("112")
     expect(warning).to_contain_text("12")
-    expect(warning).to_contain_text(nl(
-        "Parents, and children from 12, may read what the report says about them. "
-        "Write facts, not judgements, and keep your interpretation apart."
-    ))
+    expect(warning).to_contain_text(
+        nl(
+            "Parents, and children from 12, may read what the report says about them. "
+            "Write facts, not judgements, and keep your interpretation apart."
+        )
+    )
     expect(page.locator("#id_facts")).to_have_value(re.compile(re.escape(FACTS)))
     expect(page.locator("#id_facts")).to_have_value(re.compile(re.escape(CHILD_WORDS)))
     expect(page.locator("#id_interpretation")).to_have_value(INTERPRETATION)
@@ -259,7 +263,7 @@ def test_from_signal_to_report_made(transactional_db, cast, live_server, new_pag
     page.locator("input[name=parents_informed][value=yes]").check()
     page.locator("#id_parents_informed_how").fill("In een gesprek met moeder op school.")
     screenshot(page, "07-report-form")
-    submit(main.locator(f"form[method=post]:not([action])"))
+    submit(main.locator("form[method=post]:not([action])"))
     page.wait_for_url(f"**/dossiers/{case.pk}/melding/")
     expect_no_form_errors(page)
     expect(main.locator(".haven-messages .utrecht-alert--ok")).to_be_visible()
@@ -277,19 +281,24 @@ def test_from_signal_to_report_made(transactional_db, cast, live_server, new_pag
     expect(report).to_contain_text(VT_REFERENCE)
     expect(report).to_contain_text(str(cast.af))
 
-    # The timeline tells the whole story, newest or oldest first, each event once.
+    # The timeline tells the whole story, newest first.
     events = main.locator("ol.haven-timeline > li")
     texts = [t.strip() for t in events.locator(".haven-timeline__text").all_inner_texts()]
     expected = [
-        "case.open", "case.consultation", "case.conversation",
-        "case.weighing", "case.decision", "case.report_draft", "case.report_made",
+        "case.open",
+        "case.consultation",
+        "case.conversation",
+        "case.weighing",
+        "case.decision",
+        "case.report_draft",
+        "case.report_made",
     ]
     with translation.override("nl"):
         labels = [timeline.label(action) for action in expected]
     for label in labels:
         assert label in texts, f"{label!r} missing from the timeline {texts}"
     order = [texts.index(label) for label in labels]
-    assert order in (sorted(order), sorted(order, reverse=True)), texts
+    assert order == sorted(order, reverse=True), texts
     screenshot(page, "08-dossier-end")
 
     # The print version of the report.
@@ -298,3 +307,10 @@ def test_from_signal_to_report_made(transactional_db, cast, live_server, new_pag
     expect(main.locator(".haven-report")).to_contain_text(FACTS)
     expect(main.locator(".haven-report")).to_contain_text("In een gesprek met moeder op school.")
     screenshot(page, "09-report-print")
+    # On paper: no header, menu, buttons or hide-screen overlay; the report itself stays.
+    page.emulate_media(media="print")
+    expect(page.locator("header")).to_be_hidden()
+    expect(page.locator(".haven-nav")).to_be_hidden()
+    expect(page.locator("[data-haven-no-print]")).to_be_hidden()
+    expect(main.locator(".haven-report")).to_be_visible()
+    screenshot(page, "10-report-print-media")

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from haven.meldcode import timeline
@@ -30,4 +31,4 @@ def get_item(mapping, key):  # type: ignore[no-untyped-def]
 
 @register.filter
 def verbose(instance, field_name: str) -> str:  # type: ignore[no-untyped-def]
-    return str(instance._meta.get_field(field_name).verbose_name).capitalize()
+    return capfirst(instance._meta.get_field(field_name).verbose_name)
