@@ -33,8 +33,8 @@ lint: $(STAMP)
 
 # Regenerate the Dutch catalogue after changing UI text; then fill in every new msgstr.
 messages: $(STAMP)
-	$(PY) manage.py makemessages --locale nl --no-obsolete --add-location file
-	$(PY) manage.py compilemessages --locale nl
+	$(PY) manage.py makemessages --locale nl --no-obsolete --add-location file --ignore "tests/*" --ignore "var/*" --ignore "test-artifacts/*"
+	$(PY) manage.py compilemessages --locale nl --ignore ".venv/*"
 
 vendor-static:
 	bash scripts/vendor-static.sh

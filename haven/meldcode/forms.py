@@ -150,7 +150,7 @@ class ConversationForm(forms.Form):
     participants = forms.MultipleChoiceField(
         label=_("With whom"), choices=Conversation.Participant.choices, widget=forms.CheckboxSelectMultiple
     )
-    participants_detail = forms.CharField(label=_("Names or others present"), required=False, max_length=300)
+    participants_detail = forms.CharField(label=_("Names of others present"), required=False, max_length=300)
     face_to_face = forms.BooleanField(label=_("Face to face"), required=False, initial=True)
     location = forms.CharField(label=_("Where"), required=False, max_length=200)
     shared = text(_("What did you share?"), _("The signals and your concern, as you told them."), required=True)

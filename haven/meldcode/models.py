@@ -193,7 +193,7 @@ class Conversation(StepRecord):
 
     held_on = models.DateField(_("date"))
     participants = models.JSONField(_("with whom"), default=list)
-    participants_detail = models.CharField(_("names or others present"), max_length=300, blank=True)
+    participants_detail = models.CharField(_("names of others present"), max_length=300, blank=True)
     face_to_face = models.BooleanField(_("face to face"), default=True)
     location = models.CharField(_("where"), max_length=200, blank=True)
     shared = models.TextField(_("what was shared"))

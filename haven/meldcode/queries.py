@@ -280,10 +280,16 @@ def report_initial(dossier: Dossier) -> dict[str, str]:
 
     texts = [current_text(s) for s in dossier.signals]
     pupil = dossier.case.pupil
-    household = [f"{pupil.full_name}, {_('born')} {date_format(pupil.date_of_birth)} ({age(pupil)} {_('years')})"] + [
-        f"{m.name} ({m.get_relation_display()}{'' if m.lives_with_pupil else ', ' + _('does not live with the pupil')})"
-        for m in pupil.household.all()
+    household = [
+        _("%(name)s, born %(date)s (%(age)s years)")
+        % {"name": pupil.full_name, "date": date_format(pupil.date_of_birth), "age": age(pupil)}
     ]
+    for member in pupil.household.all():
+        values = {"name": member.name, "relation": member.get_relation_display()}
+        if member.lives_with_pupil:
+            household.append(_("%(name)s (%(relation)s)") % values)
+        else:
+            household.append(_("%(name)s (%(relation)s, does not live with the pupil)") % values)
     weighing = dossier.weighing
     consultations = [
         f"{date_format(c.held_on)}: {c.get_consulted_display()} {c.consulted_name}".strip()
@@ -294,7 +300,7 @@ def report_initial(dossier: Dossier) -> dict[str, str]:
         "direct_cause": texts[-1]["facts"] if texts else "",
         "facts": "\n\n".join(
             f"{date_format(timezone.localtime(s.observed_at).date())}: {t['facts']}"
-            + (f"\n{_('The child said')}: {t['child_words']}" if t["child_words"] else "")
+            + ("\n" + _("The child said: %(words)s") % {"words": t["child_words"]} if t["child_words"] else "")
             for s, t in zip(dossier.signals, texts, strict=True)
         ),
         "interpretation": "\n".join(t["interpretation"] for t in texts if t["interpretation"]),

@@ -433,6 +433,10 @@ def save_report(actor: Actor, case: Case, **fields: Any) -> Report:
     decision = _latest_decision(case)
     if decision is None or not decision.reports:
         raise ValidationError(_("First record the decision to report to Veilig Thuis."))
+    made = case.reports.filter(made_on__isnull=False).order_by("recorded_at", "pk").last()
+    if made is not None and made.recorded_at >= decision.recorded_at:
+        # A report made stays as it was sent; reporting again starts with a new decision.
+        raise ValidationError(_("This report has already been made and can no longer be changed."))
     if fields.get("parents_informed") is True and not fields.get("parents_informed_how", "").strip():
         raise ValidationError({"parents_informed_how": _("Say how the parents were informed.")})
     if fields.get("parents_informed") is False and not fields.get("not_informed_reason"):

@@ -465,6 +465,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "report": report,
         "made_form": made_form,
         "pupil_age": queries.age(case.pupil),
+        "conditional_fields": ("parents_informed_how", "not_informed_reason", "not_informed_explanation"),
     }
     return render(request, "meldcode/report_form.html", context)
 

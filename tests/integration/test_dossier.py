@@ -64,7 +64,9 @@ def test_the_step_indicator_marks_the_current_step(cast):
 def test_the_step_indicator_moves_on_with_the_route(cast):
     case = _case(cast)
     af = cast.actor("af")
-    services.record_consultation(af, case, held_on=date.today(), consulted="safeguarding_lead", question="V", advice="A")
+    services.record_consultation(
+        af, case, held_on=date.today(), consulted="safeguarding_lead", question="V", advice="A"
+    )
     response = cast.client("af").get(_url(case))
     statuses = {step: status for step, _label, status in response.context["steps"]}
     assert statuses[Step.CONSULTATION] == StepStatus.DONE
@@ -88,7 +90,9 @@ def test_the_next_step_is_spelled_out_with_a_button(cast):
 def test_the_next_step_button_is_hidden_when_the_person_may_not_take_it(cast):
     case = _case(cast)
     af = cast.actor("af")
-    services.record_consultation(af, case, held_on=date.today(), consulted="safeguarding_lead", question="V", advice="A")
+    services.record_consultation(
+        af, case, held_on=date.today(), consulted="safeguarding_lead", question="V", advice="A"
+    )
     services.skip_conversation(af, case, reason="child_safety", explanation="Vader is agressief.")
     # Next: weigh, which is for the IB/AF/school leader only.
     response = cast.client("teacher").get(_url(case))
@@ -119,7 +123,9 @@ def test_the_signals_show_the_corrected_text(cast):
         cast.actor("teacher"), signal, reason="Typfout", facts="Kwam met een snee in zijn linkerhand binnen."
     )
     response = cast.client("teacher").get(_url(case))
-    assert [t["facts"] for _s, t in response.context["signal_texts"]] == ["Kwam met een snee in zijn linkerhand binnen."]
+    assert [t["facts"] for _s, t in response.context["signal_texts"]] == [
+        "Kwam met een snee in zijn linkerhand binnen."
+    ]
 
 
 def test_the_timeline_shows_who_changed_what_and_when(cast):
@@ -129,22 +135,26 @@ def test_the_timeline_shows_who_changed_what_and_when(cast):
     services.record_weighing(ib, case, suspicion=True, suspicion_explanation="Ja", unsafety=False)
     services.add_case_member(ib, case, cast.teacher2)
     response = cast.client("af").get(_url(case))
+    events = response.context["d"].timeline
+    # Every change to the dossier is on it, newest first; reads never are.
     changes = list(AuditEvent.objects.filter(case=case, kind=AuditEvent.Kind.CHANGE).order_by("-at", "-pk"))
     assert [e.action for e in changes] == ["case.add_member", "case.weighing", "case.consultation", "case.open"]
-    assert response.context["d"].timeline == changes
+    assert [e for e in events if e.case_id == case.pk] == changes
+    assert all(e.kind == AuditEvent.Kind.CHANGE for e in events)
+    assert [e.at for e in events] == sorted((e.at for e in events), reverse=True)
     content = response.content.decode()
     timeline = re.search(r'<ol class="haven-timeline">(.*?)</ol>', content, re.S).group(1)
     entries = re.findall(r"<li>(.*?)</li>", timeline, re.S)
-    assert len(entries) == len(changes)
-    for entry, event in zip(entries, changes, strict=True):
+    assert len(entries) == len(events)
+    for entry, event in zip(entries, events, strict=True):
         when = re.search(r'<time class="haven-timeline__time" datetime="([^"]+)">([^<]+)</time>', entry)
         assert datetime.fromisoformat(when.group(1)) == event.at
         assert when.group(2) == _as_nl(event.at, "j F Y, H:i")
         actor = re.search(r'<span class="haven-timeline__actor">(.*?)</span>', entry).group(1)
         assert actor == escape(str(event.actor))
-    # Reads are not changes: looking at the dossier does not fill the timeline.
+    # Looking at the dossier does not fill the timeline.
     again = cast.client("af").get(_url(case))
-    assert len(again.context["d"].timeline) == len(changes)
+    assert len(again.context["d"].timeline) == len(events)
 
 
 # --- Members and the case lead ------------------------------------------------------------------
@@ -283,3 +293,27 @@ def test_a_refused_look_is_audited_as_denied(cast):
     # A dossier number that does not exist leaves no event.
     assert cast.client("teacher2").get(reverse("meldcode:case_detail", args=[case.pk + 1000])).status_code == 404
     assert AuditEvent.objects.filter(action="case.view", outcome=AuditEvent.Outcome.DENIED).count() == 2
+
+
+# --- The list of dossiers -----------------------------------------------------------------------
+
+
+def test_the_case_list_shows_a_teacher_only_her_dossiers(cast):
+    mine = _case(cast)
+    other = cast.case("teacher2", by="af", pupil=cast.sibling)
+    rows = cast.client("teacher").get(reverse("meldcode:case_list")).context["rows"]
+    assert [case.pk for case, _route in rows] == [mine.pk]
+    rows = cast.client("ib").get(reverse("meldcode:case_list")).context["rows"]
+    assert {case.pk for case, _route in rows} == {mine.pk, other.pk}
+    assert {case.pk: route.current_step for case, route in rows} == {
+        mine.pk: Step.CONSULTATION,
+        other.pk: Step.CONSULTATION,
+    }
+
+
+def test_what_people_typed_is_shown_as_text_not_markup(cast):
+    signal = cast.signal("teacher", facts='Schreef <script>alert("x")</script> op het bord.')
+    case = services.open_case(cast.actor("af"), signal, lead=cast.af)
+    content = cast.client("af").get(_url(case)).content.decode()
+    assert '<script>alert("x")</script>' not in content
+    assert escape('<script>alert("x")</script>') in content

@@ -8,7 +8,6 @@ the original; one click asks the IB/AF to look along, and she sees who picked it
 import re
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.html import escape
@@ -405,3 +404,17 @@ def test_picking_up_twice_keeps_the_first_person(cast):
     request.refresh_from_db()
     assert request.picked_up_by == cast.af
     assert AuditEvent.objects.filter(action="signal.pick_up_look_along").count() == 1
+
+
+# --- Every look at a signal is audited --------------------------------------------------------------
+
+
+def test_opening_a_signal_is_audited_and_a_refused_look_too(cast):
+    signal = cast.signal("teacher")
+    assert cast.client("teacher").get(reverse("meldcode:signal_detail", args=[signal.pk])).status_code == 200
+    event = AuditEvent.objects.get(action="signal.view", actor=cast.teacher)
+    assert (event.kind, event.outcome, event.object_id) == ("read", "allowed", signal.pk)
+    assert event.pupil == cast.pupil
+    assert cast.client("teacher2").get(reverse("meldcode:signal_detail", args=[signal.pk])).status_code == 404
+    event = AuditEvent.objects.get(action="signal.view", actor=cast.teacher2)
+    assert (event.kind, event.outcome, event.object_id) == ("read", "denied", signal.pk)

@@ -8,6 +8,9 @@
  *   "Back" button. A click on [data-haven-unhide] removes the class again.
  * - Confirm: a submit button (or form) with data-haven-confirm="question"
  *   asks confirm(question) first and cancels the submit when declined.
+ * - Conditional parts: [data-haven-show-when="field=value"] is shown only
+ *   while the radio button named `field` with that value is checked. Without
+ *   JavaScript every part stays visible, so the form still works.
  */
 (function () {
   "use strict";
@@ -73,4 +76,16 @@
       event.stopImmediatePropagation();
     }
   }, true);
+
+  function updateConditionalParts() {
+    document.querySelectorAll("[data-haven-show-when]").forEach(function (part) {
+      var rule = part.getAttribute("data-haven-show-when").split("=");
+      var form = part.closest("form") || document;
+      var checked = form.querySelector('input[name="' + rule[0] + '"]:checked');
+      part.hidden = !checked || checked.value !== rule[1];
+    });
+  }
+
+  document.addEventListener("change", updateConditionalParts);
+  updateConditionalParts();
 })();

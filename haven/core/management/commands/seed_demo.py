@@ -1,0 +1,311 @@
+"""`python manage.py seed_demo`: load the fictional demo schools (development only, idempotent).
+
+Everything is written through the services, exactly as people would do it in the application:
+the school is bootstrapped, its functional administrator creates the staff, groups and pupils,
+and the staff log signals and take dossiers through the route. So the demo data carries the same
+audit trail and passes the same validation as real data. The content lives in
+`haven.core.demo_data`; this command only plays it.
+"""
+
+import dataclasses
+import datetime as dt
+import random
+import re
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from haven.access.middleware import actor_for
+from haven.access.policy import Actor
+from haven.accounts.models import Membership, User
+from haven.accounts.services import create_staff_account
+from haven.core import demo_data as demo
+from haven.meldcode import services as route
+from haven.meldcode.models import Case, Report, Signal
+from haven.organisations.bootstrap import bootstrap_school
+from haven.organisations.models import Group, School
+from haven.organisations.services import save_group
+from haven.pupils.models import Pupil
+from haven.pupils.services import add_household_member, place_pupil, save_pupil
+
+URL = "http://127.0.0.1:8000/"
+DATE_PLACEHOLDER = re.compile(r"\{d(\d+)\}")
+# Events of "today" happen in the morning; before noon the demo's today is the previous school day.
+MORNING_END = dt.time(12, 0)
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo schools, staff, pupils and dossiers. Development only; running it again changes nothing."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.HAVEN_ENV == "production":
+            raise CommandError(
+                "seed_demo refuses to run in production (HAVEN_ENV=production): the demo accounts share a published "
+                "password and the demo dossiers are fiction."
+            )
+        if School.objects.filter(brin_code=demo.DEMO_BRIN).exists():
+            self.stdout.write("The demo data is already there; nothing was changed.")
+        else:
+            with transaction.atomic():
+                Seeder(random.Random(demo.RANDOM_SEED)).run()  # noqa: S311 (not security: a repeatable demo)
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.print_accounts()
+
+    def print_accounts(self) -> None:
+        rows = []
+        for school_data in demo.SCHOOLS:
+            for person in (*school_data.staff, school_data.admin):
+                membership = (
+                    Membership.objects.filter(user__username=person.username, school__brin_code=school_data.brin)
+                    .select_related("school")
+                    .first()
+                )
+                if membership is None:
+                    continue
+                role = membership.role + (f" ({', '.join(person.groups)})" if person.groups else "")
+                rows.append((person.username, role, membership.school.name))
+        self.stdout.write("")
+        self.stdout.write("Demo accounts:")
+        self.stdout.write(f"  {'username':<20}{'role':<30}school")
+        for username, role, school in rows:
+            self.stdout.write(f"  {username:<20}{role:<30}{school}")
+        self.stdout.write("")
+        self.stdout.write(f"Password for every demo account: {settings.HAVEN_DEMO_PASSWORD}")
+        self.stdout.write(f"Start Haven (python manage.py runserver) and open {URL}")
+
+
+class Seeder:
+    """Plays `demo_data` through the services, as the people in it."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.now = timezone.now()
+        local_now = timezone.localtime(self.now)
+        self.today = local_now.date() if local_now.time() >= MORNING_END else local_now.date() - dt.timedelta(days=1)
+        self.users: dict[str, User] = {}
+        self.actors: dict[str, Actor] = {}
+        self.pupils: dict[str, Pupil] = {}
+
+    def run(self) -> None:
+        for school_data in demo.SCHOOLS:
+            self.school(school_data)
+        for dossier in demo.DOSSIERS:
+            self.dossier(dossier)
+        for loose in demo.LOOSE_SIGNALS:
+            self.loose_signal(loose)
+
+    # People and time ----------------------------------------------------------------------------
+
+    def actor(self, username: str) -> Actor:
+        if username not in self.actors:
+            actor, _membership = actor_for(self.users[username])
+            assert actor is not None and actor.school_id is not None, username
+            self.actors[username] = actor
+        return self.actors[username]
+
+    def day(self, days_ago: int) -> dt.date:
+        """The school day `days_ago` days before today (a weekend moves back to the Friday)."""
+        day = self.today - dt.timedelta(days=days_ago)
+        while day.weekday() >= 5:
+            day -= dt.timedelta(days=1)
+        return day
+
+    def moment(self, days_ago: int, at: str) -> dt.datetime:
+        hour, minute = (int(part) for part in at.split(":"))
+        moment = timezone.make_aware(dt.datetime.combine(self.day(days_ago), dt.time(hour, minute)))
+        if moment > self.now:
+            raise CommandError(f"Demo data bug: a moment in the future ({days_ago} days ago at {at}).")
+        return moment
+
+    def fill(self, event: Any) -> Any:
+        """The event with {dNN} in its texts replaced by the date NN days ago."""
+        changes = {
+            f.name: DATE_PLACEHOLDER.sub(lambda m: self.day(int(m.group(1))).strftime("%d-%m-%Y"), value)
+            for f in dataclasses.fields(event)
+            if isinstance(value := getattr(event, f.name), str)
+        }
+        return dataclasses.replace(event, **changes)
+
+    # The school, its staff, groups and pupils -----------------------------------------------------
+
+    def school(self, data: demo.SchoolData) -> None:
+        admin = data.admin
+        school = bootstrap_school(
+            board_name=demo.BOARD,
+            municipality_name=demo.MUNICIPALITY,
+            school_name=data.name,
+            brin_code=data.brin,
+            admin_username=admin.username,
+            admin_first_name=admin.first_name,
+            admin_last_name=admin.last_name,
+            admin_password=settings.HAVEN_DEMO_PASSWORD,
+            admin_email=admin.email,
+        )
+        self.users[admin.username] = User.objects.get(username=admin.username)
+        manager = self.actor(admin.username)
+        for person in data.staff:
+            self.users[person.username] = create_staff_account(
+                manager,
+                username=person.username,
+                first_name=person.first_name,
+                last_name=person.last_name,
+                email=person.email,
+                role=person.role,
+                password=settings.HAVEN_DEMO_PASSWORD,
+            )
+        taken = {c.last_name for c in demo.CHILDREN}
+        full_names: set[tuple[str, str]] = set()
+        for name in data.groups:
+            teachers = [self.users[p.username] for p in data.staff if name in p.groups]
+            group = save_group(manager, name=name, school_year=demo.SCHOOL_YEAR, teachers=teachers)
+            children = [c for c in demo.CHILDREN if c.school == school.brin_code and c.group == name]
+            for child in children:
+                pupil = self.pupil(manager, group, child.first_name, child.last_name, child.born)
+                full_names.add((child.first_name, child.last_name))
+                self.pupils[child.key] = pupil
+                for member_name, relation, lives_with in child.household:
+                    add_household_member(
+                        manager, pupil, name=member_name, relation=relation, lives_with_pupil=lives_with
+                    )
+            for _index in range(demo.PUPILS_PER_GROUP - len(children)):
+                first_name, last_name = self.generated_name(taken, full_names)
+                self.pupil(manager, group, first_name, last_name, self.birth_date(name))
+
+    def pupil(self, manager: Actor, group: Group, first_name: str, last_name: str, born: dt.date) -> Pupil:
+        pupil = save_pupil(manager, first_name=first_name, last_name=last_name, date_of_birth=born)
+        place_pupil(manager, pupil, group)
+        return pupil
+
+    def generated_name(self, taken_last_names: set[str], full_names: set[tuple[str, str]]) -> tuple[str, str]:
+        while True:
+            name = (self.rng.choice(demo.FIRST_NAMES), self.rng.choice(demo.LAST_NAMES))
+            if name[1] not in taken_last_names and name not in full_names:
+                full_names.add(name)
+                return name
+
+    def birth_date(self, group_name: str) -> dt.date:
+        first, last = demo.BIRTH_RANGES[group_name]
+        return first + dt.timedelta(days=self.rng.randint(0, (last - first).days))
+
+    # Signals and dossiers -------------------------------------------------------------------------
+
+    def log(self, pupil: Pupil, sig: demo.Sig, case: Case | None = None) -> Signal:
+        sig = self.fill(sig)
+        signal = route.log_signal(
+            self.actor(sig.author),
+            pupil=pupil,
+            observed_at=self.moment(sig.days_ago, sig.at),
+            source=sig.source,
+            categories=list(sig.categories),
+            facts=sig.facts,
+            child_words=sig.child_words,
+            interpretation=sig.interpretation,
+            context=sig.context,
+            contradicting_info=sig.contradicting_info,
+            other_pupils=[self.pupils[key] for key in sig.other_pupils],
+            case=case,
+        )
+        if sig.look_along:
+            request = route.request_look_along(self.actor(sig.author), signal)
+            if sig.look_along != "open":
+                route.pick_up_look_along(self.actor(sig.look_along), request)
+        return signal
+
+    def loose_signal(self, loose: demo.LooseSignal) -> None:
+        signal = self.log(self.pupils[loose.child], loose.signal)
+        if loose.noted_by:
+            route.note_signal(self.actor(loose.noted_by), signal, reason=loose.noted_reason)
+
+    def dossier(self, spec: demo.Dossier) -> None:
+        pupil = self.pupils[spec.child]
+        case: Case | None = None
+        report: Report | None = None
+        for raw in spec.events:
+            event = self.fill(raw)
+            if isinstance(event, demo.Sig):
+                if case is None:
+                    signal = self.log(pupil, event)
+                    case = route.open_case(self.actor(spec.opened_by), signal, lead=self.users[spec.lead])
+                elif event.in_case:
+                    self.log(pupil, event, case=case)
+                else:
+                    route.attach_signal(self.actor(spec.opened_by), self.log(pupil, event), case)
+                continue
+            if case is None:
+                raise CommandError(f"Demo data bug: the dossier of {spec.child} must start with a signal.")
+            actor = self.actor(event.by)
+            if isinstance(event, demo.Consult):
+                route.record_consultation(
+                    actor,
+                    case,
+                    held_on=self.day(event.days_ago),
+                    consulted=event.consulted,
+                    consulted_name=event.consulted_name,
+                    anonymous=event.anonymous,
+                    question=event.question,
+                    advice=event.advice,
+                    agreed_actions=event.agreed_actions,
+                )
+            elif isinstance(event, demo.Talk):
+                route.record_conversation(
+                    actor,
+                    case,
+                    held_on=self.day(event.days_ago),
+                    participants=list(event.participants),
+                    participants_detail=event.participants_detail,
+                    face_to_face=event.face_to_face,
+                    location=event.location,
+                    shared=event.shared,
+                    reaction=event.reaction,
+                    agreements=event.agreements,
+                    acknowledgement=event.acknowledgement,
+                )
+            elif isinstance(event, demo.SkipTalk):
+                route.skip_conversation(actor, case, reason=event.reason, explanation=event.explanation)
+            elif isinstance(event, demo.Weigh):
+                route.record_weighing(
+                    actor,
+                    case,
+                    suspicion=event.suspicion,
+                    suspicion_explanation=event.suspicion_explanation,
+                    unsafety=event.unsafety,
+                    unsafety_explanation=event.unsafety_explanation,
+                    risk_factors=event.risk_factors,
+                    protective_factors=event.protective_factors,
+                    safety_score_parents=event.safety_score_parents,
+                    safety_score_pupil=event.safety_score_pupil,
+                )
+            elif isinstance(event, demo.Acute):
+                route.declare_acute(actor, case, explanation=event.explanation)
+            elif isinstance(event, demo.Decide):
+                route.decide(
+                    actor,
+                    case,
+                    answers=event.answers,
+                    outcome=event.outcome,
+                    rationale=event.rationale,
+                    decided_by=self.users[event.decided_by],
+                    decided_at=self.moment(event.days_ago, event.at),
+                )
+            elif isinstance(event, demo.ReportDraft):
+                fields = {f.name: getattr(event, f.name) for f in dataclasses.fields(event) if f.name != "by"}
+                report = route.save_report(actor, case, **fields)
+            elif isinstance(event, demo.ReportMade):
+                if report is None:
+                    raise CommandError(f"Demo data bug: the report of {spec.child} is made before it is drafted.")
+                route.mark_report_made(
+                    actor,
+                    report,
+                    made_on=self.day(event.days_ago),
+                    made_by=self.users[event.made_by],
+                    vt_reference=event.vt_reference,
+                )
+            elif isinstance(event, demo.AddMember):
+                route.add_case_member(actor, case, self.users[event.user])
+            elif isinstance(event, demo.Close):
+                route.close_case(actor, case, reason=event.reason, explanation=event.explanation)
+            else:  # pragma: no cover - a new event type without a player
+                raise CommandError(f"Demo data bug: no way to play {type(event).__name__}.")
