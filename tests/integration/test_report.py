@@ -402,3 +402,48 @@ def test_a_report_made_is_not_changed_by_posting_the_form_again(cast):
     report = Report.objects.get()
     assert report.is_made
     assert report.facts == f"{FACTS_1}\n{FACTS_2}"
+
+
+def _report_again(cast):
+    """A report made after "report and help"; later, question 5: the help does not work, so report again."""
+    case = _dossier(cast, outcome="report_and_help")
+    client = cast.client("af")
+    client.post(_url(case), report_data())
+    client.post(_url(case, "report_made"), _made(cast))
+    services.decide(
+        cast.actor("af"),
+        case,
+        answers={"suspicion": True, "unsafety": False, "can_help": True, "accepted": True, "effective": False},
+        outcome="report",
+        rationale="De hulp werkt niet: opnieuw melden.",
+        decided_by=cast.af,
+    )
+    return case, client, Report.objects.get()
+
+
+def test_after_a_new_decision_to_report_the_next_step_is_the_new_report(cast):
+    case, client, _first = _report_again(cast)
+    page = client.get(_url(case, "case_detail"))
+    assert page.context["d"].route.next_action == NextAction.MAKE_REPORT
+    assert page.context["next_url"] == _url(case)
+
+
+def test_after_a_new_decision_to_report_the_report_page_offers_a_new_report(cast):
+    case, client, _first = _report_again(cast)
+    response = client.get(_url(case))
+    current = response.context["report"]
+    assert current is None or not current.is_made
+    assert response.context["form"].instance.pk is None or not response.context["form"].instance.is_made
+
+
+def test_a_new_report_after_a_new_decision_leaves_the_report_made_earlier_as_it_was(cast):
+    case, client, first = _report_again(cast)
+    response = client.post(_url(case), report_data(direct_cause="De hulp werkt niet."))
+    assert response.status_code == 302
+    assert Report.objects.count() == 2
+    client.post(_url(case, "report_made"), _made(cast, vt_reference="VT-2026-0099"))
+    first.refresh_from_db()
+    assert (first.vt_reference, first.direct_cause) == ("VT-2026-0042", FACTS_2)
+    second = Report.objects.exclude(pk=first.pk).get()
+    assert (second.is_made, second.vt_reference, second.direct_cause) == (True, "VT-2026-0099", "De hulp werkt niet.")
+    assert client.get(_url(case, "case_detail")).context["d"].report == second

@@ -38,7 +38,7 @@ MORNING_END = dt.time(12, 0)
 
 
 class Command(BaseCommand):
-    help = "Load the fictional demo schools, staff, pupils and dossiers. Development only; running it again changes nothing."
+    help = "Load the fictional demo schools and their dossiers (development only; a second run changes nothing)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.HAVEN_ENV == "production":
