@@ -86,7 +86,7 @@ def route_state(facts: CaseFacts) -> RouteState:
             statuses[step] = StepStatus.TODO
     open_steps = [s for s in Step if statuses[s] == StepStatus.TODO]
     # Steps 1-4 that are neither done nor skipped: what the decision would be taken without.
-    missing = [s for s in open_steps if s != Step.DECISION]
+    missing: list[Step] = [s for s in open_steps if s != Step.DECISION]
     decided = facts.decision_outcome is not None
     # Once decided, the dossier is in step 5 even when earlier steps were never taken (acute
     # cases, or a decision taken early): those stay visible as "todo" and in `missing`.
