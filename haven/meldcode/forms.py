@@ -318,6 +318,8 @@ class ReopenForm(forms.Form):
 class MemberForm(forms.Form):
     user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.none())
 
-    def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: QuerySet[User], label: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = staff  # type: ignore[attr-defined]
+        if label:
+            self.fields["user"].label = label

@@ -149,8 +149,22 @@ def case_list(actor: Actor, status: str | None = None) -> QuerySet[Case]:
     ).prefetch_related(
         Prefetch("stepskips", queryset=StepSkip.objects.only("case_id", "step")),
         Prefetch("decisions", queryset=Decision.objects.only("case_id", "outcome", "recorded_at")),
-        Prefetch("reports", queryset=Report.objects.only("case_id", "made_on")),
+        Prefetch("reports", queryset=Report.objects.only("case_id", "made_on", "recorded_at")),
     )
+
+
+def current_report(reports: list[Report], decision: Decision | None) -> Report | None:
+    """The report that belongs to the latest decision: a draft, or one made since that decision.
+
+    After a new decision to report again (question 5 answered "no"), the report made earlier
+    belongs to the past and a new one is due.
+    """
+    if not reports:
+        return None
+    latest = reports[-1]
+    if latest.is_made and decision is not None and latest.recorded_at < decision.recorded_at:
+        return None
+    return latest
 
 
 def facts_for(case: Case) -> CaseFacts:
@@ -169,7 +183,9 @@ def facts_for(case: Case) -> CaseFacts:
         skipped_steps=frozenset(s.step for s in case.stepskips.all()),
         has_weighing=count("n_weighings", "weighings") > 0,
         decision_outcome=DecisionOutcome(decisions[-1].outcome) if decisions else None,
-        report_made=any(r.is_made for r in case.reports.all()),
+        report_made=(report := current_report(list(case.reports.all()), decisions[-1] if decisions else None))
+        is not None
+        and report.is_made,
         acute=case.acute,
         closed=not case.is_open,
     )
@@ -186,6 +202,7 @@ class Dossier:
     weighing: Weighing | None
     decision: Decision | None
     report: Report | None
+    reports: list[Report]
     closures: list[Closure]
     members: list[CaseMember]
     timeline: list[AuditEvent]
@@ -220,8 +237,18 @@ def load_dossier(actor: Actor, pk: int) -> Dossier:
     weighings = list(case.weighings.all())
     decisions = list(case.decisions.all())
     reports = list(case.reports.all())
+    signal_ids = [signal.pk for signal in case.signals.all()]
+    look_along_ids = LookAlongRequest.objects.filter(signal__case=case).values("pk")
+    # Events about the case's signals from before it existed (logged, look-along) belong to its story.
     timeline = list(
-        AuditEvent.objects.filter(case=case, kind=AuditEvent.Kind.CHANGE).select_related("actor").order_by("-at", "-pk")
+        AuditEvent.objects.filter(
+            Q(case=case)
+            | Q(object_type="signal", object_id__in=signal_ids)
+            | Q(object_type="lookalongrequest", object_id__in=look_along_ids),
+            kind=AuditEvent.Kind.CHANGE,
+        )
+        .select_related("actor")
+        .order_by("-at", "-pk")
     )
     look_along_open = LookAlongRequest.objects.filter(signal__case=case, picked_up_at__isnull=True).count()
     return Dossier(
@@ -233,7 +260,8 @@ def load_dossier(actor: Actor, pk: int) -> Dossier:
         skips={s.step: s for s in case.stepskips.all()},
         weighing=weighings[-1] if weighings else None,
         decision=decisions[-1] if decisions else None,
-        report=reports[-1] if reports else None,
+        report=current_report(reports, decisions[-1] if decisions else None),
+        reports=reports,
         closures=list(case.closures.all()),
         members=list(case.memberships.all()),
         timeline=timeline,

@@ -7,6 +7,7 @@ LABELS = {
     "signal.amend": _("Signal corrected"),
     "signal.attach": _("Signal added to the dossier"),
     "signal.request_look_along": _("Asked the IB/AF to look along"),
+    "signal.pick_up_look_along": _("Request to look along picked up"),
     "case.open": _("Dossier opened"),
     "case.consultation": _("Consultation recorded"),
     "case.conversation": _("Conversation recorded"),

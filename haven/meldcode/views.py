@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from haven.access.decorators import requires
@@ -18,35 +19,38 @@ from haven.meldcode.decision_framework import evaluate
 from haven.meldcode.models import Case, Signal
 from haven.meldcode.workflow import NextAction, Step
 
-NEXT_ACTIONS: dict[NextAction, tuple[str, str | None]] = {
-    NextAction.ADD_SIGNAL: (_("Log the signals you have seen (step 1)."), "meldcode:case_add_signal"),
+NEXT_ACTIONS: dict[NextAction, tuple[Any, str | None]] = {
+    NextAction.ADD_SIGNAL: (gettext_lazy("Log the signals you have seen (step 1)."), "meldcode:case_add_signal"),
     NextAction.RECORD_CONSULTATION: (
-        _("Consult a colleague with expertise: the IB, the AF or Veilig Thuis (step 2)."),
+        gettext_lazy("Consult a colleague with expertise: the IB, the AF or Veilig Thuis (step 2)."),
         "meldcode:consultation_create",
     ),
     NextAction.RECORD_CONVERSATION: (
-        _("Prepare and hold the conversation with the parents and the pupil (step 3)."),
+        gettext_lazy("Prepare and hold the conversation with the parents and the pupil (step 3)."),
         "meldcode:conversation_create",
     ),
     NextAction.RECORD_WEIGHING: (
-        _("Weigh the risk, nature and severity: framework questions 1 and 2 (step 4)."),
+        gettext_lazy("Weigh the risk, nature and severity: framework questions 1 and 2 (step 4)."),
         "meldcode:weighing_create",
     ),
     NextAction.RECORD_DECISION: (
-        _("Decide: report to Veilig Thuis and/or organise help, framework questions 3 to 5 (step 5)."),
+        gettext_lazy("Decide: report to Veilig Thuis and/or organise help, framework questions 3 to 5 (step 5)."),
         "meldcode:decision_create",
     ),
     NextAction.PHONE_AND_REPORT: (
-        _("Acute: phone Veilig Thuis now (0800-2000), then record the report."),
+        gettext_lazy("Acute: phone Veilig Thuis now (0800-2000), then record the report."),
         "meldcode:report_edit",
     ),
-    NextAction.MAKE_REPORT: (_("Prepare the report to Veilig Thuis and record it as made."), "meldcode:report_edit"),
+    NextAction.MAKE_REPORT: (
+        gettext_lazy("Prepare the report to Veilig Thuis and record it as made."),
+        "meldcode:report_edit",
+    ),
     NextAction.FOLLOW_HELP: (
-        _("Organise the agreed help. At the agreed moments, answer question 5: does the help work?"),
+        gettext_lazy("Organise the agreed help. At the agreed moments, answer question 5: does the help work?"),
         "meldcode:decision_create",
     ),
-    NextAction.CLOSE_CASE: (_("Close the dossier with a reason, and keep watching."), "meldcode:case_close"),
-    NextAction.REOPEN_IF_NEEDED: (_("This dossier is closed. Reopen it when new signals come in."), None),
+    NextAction.CLOSE_CASE: (gettext_lazy("Close the dossier with a reason, and keep watching."), "meldcode:case_close"),
+    NextAction.REOPEN_IF_NEEDED: (gettext_lazy("This dossier is closed. Reopen it when new signals come in."), None),
 }
 GUIDANCE_BY_STEP = {
     Step.SIGNALS: "signals",
@@ -56,11 +60,11 @@ GUIDANCE_BY_STEP = {
     Step.DECISION: "decision",
 }
 STEP_LABELS = {
-    Step.SIGNALS: _("Signals"),
-    Step.CONSULTATION: _("Consultation"),
-    Step.CONVERSATION: _("Conversation"),
-    Step.WEIGHING: _("Weighing"),
-    Step.DECISION: _("Decision"),
+    Step.SIGNALS: gettext_lazy("Signals"),
+    Step.CONSULTATION: gettext_lazy("Consultation"),
+    Step.CONVERSATION: gettext_lazy("Conversation"),
+    Step.WEIGHING: gettext_lazy("Weighing"),
+    Step.DECISION: gettext_lazy("Decision"),
 }
 
 
@@ -266,10 +270,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "next_url": next_url,
         "may": may,
         "signal_texts": [(s, services.current_text(s)) for s in dossier.signals],
-        "member_form": forms.MemberForm(staff=queries.school_staff(actor), auto_id="id_add_%s")
+        "member_form": forms.MemberForm(staff=queries.school_staff(actor), auto_id="id_add_%s", label=_("New member"))
         if may["case_manage_members"]
         else None,
-        "lead_form": forms.MemberForm(staff=queries.possible_leads(actor), auto_id="id_lead_%s")
+        "lead_form": forms.MemberForm(
+            staff=queries.possible_leads(actor), auto_id="id_lead_%s", label=_("New case lead")
+        )
         if may["case_manage_members"]
         else None,
         "reopen_form": forms.ReopenForm() if may["case_close"] and not dossier.case.is_open else None,
@@ -497,13 +503,15 @@ def report_made(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("case.report")
 def report_print(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = queries.load_dossier(request.actor, pk)  # type: ignore[attr-defined]
-    if dossier.report is None:
+    # The report of the current decision, or else the last one made.
+    report = dossier.report or (dossier.reports[-1] if dossier.reports else None)
+    if report is None:
         messages.error(request, _("First save the report."))
         return redirect("meldcode:report_edit", pk=pk)
     return render(
         request,
         "meldcode/report_print.html",
-        {"d": dossier, "report": dossier.report, "case": dossier.case, "pupil_age": queries.age(dossier.case.pupil)},
+        {"d": dossier, "report": report, "case": dossier.case, "pupil_age": queries.age(dossier.case.pupil)},
     )
 
 
