@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
-from haven.meldcode import timeline
+from haven.meldcode import labels
 from haven.meldcode.models import Case, LookAlongRequest, Signal
 from tests.browser.conftest import login, screenshot
 
@@ -285,6 +285,9 @@ def test_from_signal_to_report_made(transactional_db, cast, live_server, new_pag
     events = main.locator("ol.haven-timeline > li")
     texts = [t.strip() for t in events.locator(".haven-timeline__text").all_inner_texts()]
     expected = [
+        "signal.log",
+        "signal.request_look_along",
+        "signal.pick_up_look_along",
         "case.open",
         "case.consultation",
         "case.conversation",
@@ -294,10 +297,10 @@ def test_from_signal_to_report_made(transactional_db, cast, live_server, new_pag
         "case.report_made",
     ]
     with translation.override("nl"):
-        labels = [timeline.label(action) for action in expected]
-    for label in labels:
+        wanted = [labels.label(action) for action in expected]
+    for label in wanted:
         assert label in texts, f"{label!r} missing from the timeline {texts}"
-    order = [texts.index(label) for label in labels]
+    order = [texts.index(label) for label in wanted]
     assert order == sorted(order, reverse=True), texts
     screenshot(page, "08-dossier-end")
 

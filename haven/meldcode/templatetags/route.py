@@ -2,14 +2,15 @@ from django import template
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from haven.meldcode import timeline
+from haven.meldcode import labels
+from haven.meldcode.workflow import NextAction
 
 register = template.Library()
 
 
 @register.filter
 def event_label(action: str) -> str:
-    return timeline.label(action)
+    return labels.label(action)
 
 
 @register.filter
@@ -32,3 +33,8 @@ def get_item(mapping, key):  # type: ignore[no-untyped-def]
 @register.filter
 def verbose(instance, field_name: str) -> str:  # type: ignore[no-untyped-def]
     return capfirst(instance._meta.get_field(field_name).verbose_name)
+
+
+@register.filter
+def next_action_label(action: NextAction) -> str:
+    return str(labels.NEXT_ACTION_LABELS[action])

@@ -1,6 +1,8 @@
-"""How audit events read on a dossier's timeline."""
+"""Short Dutch labels for route codes: timeline events and next actions."""
 
 from django.utils.translation import gettext_lazy as _
+
+from haven.meldcode.workflow import NextAction
 
 LABELS = {
     "signal.log": _("Signal logged"),
@@ -22,6 +24,20 @@ LABELS = {
     "case.add_member": _("Member added"),
     "case.remove_member": _("Member removed"),
     "case.change_lead": _("Case lead changed"),
+}
+
+
+NEXT_ACTION_LABELS = {
+    NextAction.ADD_SIGNAL: _("Log signals"),
+    NextAction.RECORD_CONSULTATION: _("Consult"),
+    NextAction.RECORD_CONVERSATION: _("Talk with parents and pupil"),
+    NextAction.RECORD_WEIGHING: _("Weigh"),
+    NextAction.RECORD_DECISION: _("Decide"),
+    NextAction.PHONE_AND_REPORT: _("Phone Veilig Thuis now"),
+    NextAction.MAKE_REPORT: _("Make the report"),
+    NextAction.FOLLOW_HELP: _("Follow the help (question 5)"),
+    NextAction.CLOSE_CASE: _("Close with a reason"),
+    NextAction.REOPEN_IF_NEEDED: _("Closed"),
 }
 
 
