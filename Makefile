@@ -23,12 +23,14 @@ demo: $(STAMP)
 test: $(STAMP)
 	bash scripts/ensure-test-system.sh
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff format --check .
 
 # Regenerate the Dutch catalogue after changing UI text; then fill in every new msgstr.

@@ -74,9 +74,7 @@ class Group(models.Model):
         ordering = ["-school_year", "name"]
         verbose_name = _("group")
         verbose_name_plural = _("groups")
-        constraints = [
-            models.UniqueConstraint(fields=["school", "school_year", "name"], name="unique_group_per_year")
-        ]
+        constraints = [models.UniqueConstraint(fields=["school", "school_year", "name"], name="unique_group_per_year")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.school_year})"

@@ -34,9 +34,7 @@ class GroupPlacement(models.Model):
     school_year = models.CharField(max_length=9)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["pupil", "school_year"], name="one_group_per_pupil_per_year")
-        ]
+        constraints = [models.UniqueConstraint(fields=["pupil", "school_year"], name="one_group_per_pupil_per_year")]
 
 
 class HouseholdMember(models.Model):

@@ -85,7 +85,9 @@ def test_catalogue_holds_every_message_of_the_code(tmp_path):
     shutil.copy(Path(settings.BASE_DIR) / "manage.py", tmp_path)
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "--locale", "nl", "--no-obsolete"],
-        cwd=tmp_path, check=True, capture_output=True,
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
     )
     current = {e["msgid"] for e in parse_po(PO)}
     regenerated = {e["msgid"] for e in parse_po(tmp_path / "locale" / "nl" / "LC_MESSAGES" / "django.po")}
