@@ -3,7 +3,6 @@
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,15 +21,6 @@ def as_bool(value: str | None) -> bool | None:
 
 def from_bool(value: bool | None) -> str:
     return {True: "yes", False: "no"}.get(value, "") if value is not None else ""
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def text(label: Any, help_text: Any = "", rows: int = 3, required: bool = False) -> forms.CharField:

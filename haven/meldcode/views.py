@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from haven.access.decorators import requires
 from haven.access.policy import can_amend_signal, has_permission
+from haven.core.forms import apply_errors
 from haven.meldcode import forms, queries, services
 from haven.meldcode.decision_framework import evaluate
 from haven.meldcode.models import Case, Signal
@@ -98,7 +99,7 @@ def signal_create(request: HttpRequest) -> HttpResponse:
         try:
             signal = services.log_signal(actor, pupil=pupil, case=case, **form.cleaned_data)
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The signal has been saved in the logbook."))
             if case is not None:
@@ -145,7 +146,7 @@ def signal_amend(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.amend_signal(actor, signal, **form.cleaned_data)
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The correction has been saved; the original stays visible."))
             return redirect("meldcode:signal_detail", pk=signal.pk)
@@ -309,7 +310,7 @@ def _step_form(
         try:
             save(actor, case, form.cleaned_data)
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, success)
             return redirect("meldcode:case_detail", pk=case.pk)
@@ -421,7 +422,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.decide(actor, case, answers=answers, **data)
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The decision has been recorded."))
             return redirect("meldcode:case_detail", pk=case.pk)
@@ -457,7 +458,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.save_report(actor, case, **form.cleaned_data)
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The report has been saved. Record it as made once you have made it."))
             return redirect("meldcode:report_edit", pk=case.pk)

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from haven.access.decorators import requires
 from haven.accounts import services as account_services
 from haven.accounts.models import Membership, User
+from haven.core.forms import apply_errors
 from haven.organisations import services as organisation_services
 from haven.organisations.forms import (
     GroupForm,
@@ -37,11 +37,6 @@ from haven.pupils import services as pupil_services
 from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
 
 PUPILS_PER_PAGE = 50
-
-
-def _add_error(form: Form, error: ValidationError, field: str | None = None) -> None:
-    """Show a service's ValidationError on the form: per field when it names fields, else on `field`."""
-    form.add_error(None if hasattr(error, "error_dict") else field, error)
 
 
 # --- Pupils -----------------------------------------------------------------
@@ -78,7 +73,7 @@ def pupil_create(request: HttpRequest) -> HttpResponse:
         try:
             pupil = pupil_services.save_pupil_with_group(request.actor, **form.cleaned_data)  # type: ignore[attr-defined]
         except ValidationError as e:
-            _add_error(form, e)
+            apply_errors(form, e)
         else:
             messages.success(request, _("%(name)s has been added.") % {"name": pupil.full_name})
             return redirect("school:pupil_edit", pk=pupil.pk)
@@ -116,7 +111,7 @@ def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             pupil_services.save_pupil_with_group(request.actor, pupil=pupil, **form.cleaned_data)  # type: ignore[attr-defined]
         except ValidationError as e:
-            _add_error(form, e)
+            apply_errors(form, e)
         else:
             messages.success(request, _("The details of %(name)s have been saved.") % {"name": pupil.full_name})
             return redirect("school:pupil_edit", pk=pupil.pk)
@@ -133,7 +128,7 @@ def household_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             pupil_services.add_household_member(request.actor, pupil, **form.cleaned_data)  # type: ignore[attr-defined]
         except ValidationError as e:
-            _add_error(form, e)
+            apply_errors(form, e)
         else:
             messages.success(request, _("The household member has been added."))
             return redirect("school:pupil_edit", pk=pupil.pk)
@@ -185,7 +180,7 @@ def _group_form(request: HttpRequest, group: Group | None) -> HttpResponse:
             try:
                 group = organisation_services.save_group(request.actor, group=group, **form.cleaned_data)  # type: ignore[attr-defined]
             except ValidationError as e:
-                _add_error(form, e)
+                apply_errors(form, e)
             else:
                 messages.success(request, _("Group %(group)s has been saved.") % {"group": group})
                 return redirect("school:group_list")
@@ -229,7 +224,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         try:
             user = account_services.create_staff_account(request.actor, password=password, **data)  # type: ignore[attr-defined]
         except ValidationError as e:
-            _add_error(form, e, field="password1")
+            apply_errors(form, e, field="password1")
         else:
             messages.success(request, _("The account of %(name)s has been created.") % {"name": user})
             return redirect("school:staff_list")
@@ -268,7 +263,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             account_services.update_staff_account(request.actor, user, **form.cleaned_data)  # type: ignore[attr-defined]
         except ValidationError as e:
-            _add_error(form, e)
+            apply_errors(form, e)
         else:
             messages.success(request, _("The account of %(name)s has been saved.") % {"name": user})
             return redirect("school:staff_edit", pk=user.pk)
@@ -285,7 +280,7 @@ def staff_password(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             account_services.set_staff_password(request.actor, user, form.cleaned_data["password1"])  # type: ignore[attr-defined]
         except ValidationError as e:
-            _add_error(form, e, field="password1")
+            apply_errors(form, e, field="password1")
         else:
             messages.success(request, _("The new password of %(name)s has been set.") % {"name": user})
             return redirect("school:staff_edit", pk=user.pk)
@@ -304,7 +299,7 @@ def protocol(request: HttpRequest) -> HttpResponse:
         try:
             organisation_services.set_protocol(request.actor, school, **form.cleaned_data)  # type: ignore[attr-defined]
         except ValidationError as e:
-            _add_error(form, e)
+            apply_errors(form, e)
         else:
             messages.success(request, _("The protocol of %(school)s has been saved.") % {"school": school})
             return redirect("school:protocol")
