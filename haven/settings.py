@@ -7,6 +7,7 @@ profile refuses unsafe values instead of silently running with them.
 import os
 from pathlib import Path
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -85,13 +86,20 @@ TEMPLATES = [
 
 VAR_DIR = Path(os.environ.get("HAVEN_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": VAR_DIR / "haven.sqlite3",
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+# HAVEN_DATABASE_URL selects the database (postgres://user:pass@host:5432/name in production);
+# without it, the embedded SQLite file under var/ is used.
+if database_url := os.environ.get("HAVEN_DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(database_url, conn_max_age=60, conn_health_checks=True)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "haven.sqlite3",
+            # IMMEDIATE: a writing transaction takes the write lock at its start, so concurrent
+            # writers queue instead of failing halfway (and the audit chain stays linear).
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        }
     }
-}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
