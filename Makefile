@@ -27,6 +27,9 @@ test: $(STAMP)
 	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+# Again on a throw-away PostgreSQL server (skipped with a message when PostgreSQL is not
+# installed, a failure in CI). The browser tests test the UI, not the database: SQLite only.
+	bash scripts/with-postgres.sh $(PY) -m pytest -p no:cacheprovider -m "not browser"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

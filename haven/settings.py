@@ -5,6 +5,7 @@ profile refuses unsafe values instead of silently running with them.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
+    "formtools",
+    "two_factor",
+    "axes",
+    "csp",
     "haven.core",
     "haven.accounts",
     "haven.organisations",
@@ -50,6 +58,7 @@ INSTALLED_APPS = [
     "haven.audit",
     "haven.meldcode",
     "haven.guidance",
+    "haven.disclosure",
 ]
 
 MIDDLEWARE = [
@@ -59,9 +68,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "haven.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "haven.access.middleware.ActorMiddleware",
+    "haven.accounts.middleware.TwoFactorRequiredMiddleware",
+    "haven.core.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, so it sees every failed sign-in and answers lock-outs itself.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "haven.urls"
@@ -103,14 +119,35 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["haven.accounts.backends.HavenBackend"]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses locked-out accounts and addresses before passwords are checked.
+    "axes.backends.AxesStandaloneBackend",
+    "haven.accounts.backends.HavenBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "haven.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Two-factor sign-in (django-otp with django-two-factor-auth): required for these roles.
+HAVEN_TWO_FACTOR_ROLES = ["care_coordinator", "safeguarding_lead", "school_leader", "functional_admin"]
+TWO_FACTOR_PATCH_ADMIN = False
+OTP_TOTP_ISSUER = "Haven"
+
+# Brute-force protection (django-axes): lock an account, and an address, after repeated failures.
+AXES_FAILURE_LIMIT = envint("HAVEN_LOCKOUT_FAILURES", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("HAVEN_LOCKOUT_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_USERNAME_CALLABLE = "haven.accounts.backends.lockout_username"
+AXES_VERBOSE = False
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -125,14 +162,61 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "haven" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 
+# Sessions end after HAVEN_SESSION_IDLE_MINUTES without a request, and after
+# HAVEN_SESSION_HOURS whatever happens (the cookie's absolute lifetime).
+HAVEN_SESSION_IDLE_MINUTES = envint("HAVEN_SESSION_IDLE_MINUTES", "30")
+SESSION_COOKIE_AGE = envint("HAVEN_SESSION_HOURS", "10") * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if HAVEN_ENV == "production":
+    # TLS ends at the reverse proxy, which must set X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = envbool("HAVEN_SSL_REDIRECT", "true")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = 63072000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# A strict Content-Security-Policy: no inline script or style anywhere (django-csp).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 
 # Demo accounts exist only for development; production refuses to start with them (see checks).
 HAVEN_DEMO_PASSWORD = "haven-demo-2026"
+
+# Encryption at rest of narrative text (haven/core/encryption.py): comma-separated
+# "keyid:base64url(32 random bytes)"; the first key encrypts, the others only decrypt (rotating:
+# `manage.py rotate_encryption_key --help`). The "dev" key is published: development only.
+DEV_ENCRYPTION_KEY = "aGF2ZW4tZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ"
+HAVEN_ENCRYPTION_KEYS = os.environ.get("HAVEN_ENCRYPTION_KEYS", f"dev:{DEV_ENCRYPTION_KEY}")
+if HAVEN_ENV == "production" and (
+    not os.environ.get("HAVEN_ENCRYPTION_KEYS", "").strip()
+    or any(
+        entry.split(":")[0].strip() == "dev" or entry.split(":")[-1].strip().rstrip("=") == DEV_ENCRYPTION_KEY
+        for entry in HAVEN_ENCRYPTION_KEYS.split(",")
+    )
+):
+    raise ImproperlyConfigured("Set HAVEN_ENCRYPTION_KEYS to your own keys in production, not the development key.")
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 

@@ -3,5 +3,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("haven.core.urls")),
     path("", include("haven.meldcode.urls")),
+    path("", include("haven.disclosure.urls")),
     path("beheer/", include("haven.organisations.urls")),
 ]

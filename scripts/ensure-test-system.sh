@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests need when they are missing: Debian's Chromium and
-# ChromeDriver for the browser tests, gettext for the translation checks.
+# ChromeDriver for the browser tests, gettext for the translation checks, and PostgreSQL's server
+# binaries for the PostgreSQL run (scripts/with-postgres.sh starts its own throw-away server from
+# them; the package's own cluster is not used).
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "Missing system packages: ${missing[*]}. Install them with: sudo apt-get install ${missing[*]}" >&2
-  # Outside CI the browser tests then skip with this reason; in CI they must run.
+  # Outside CI the browser tests and the PostgreSQL run then skip with this reason; in CI they
+  # must run.
   [ "${CI:-}" = "true" ] && exit 1
   exit 0
 fi

@@ -9,8 +9,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.access.middleware import actor_for
 from haven.access.policy import Actor
@@ -52,9 +55,16 @@ class Cast:
         assert actor is not None
         return actor
 
-    def client(self, name: str) -> Client:
+    def client(self, name: str, *, verified: bool = True) -> Client:
+        """A signed-in client; for roles that need two-factor sign-in, one that passed it."""
         client = Client()
-        client.force_login(self.users[name])
+        user = self.users[name]
+        client.force_login(user)
+        if verified and _needs_two_factor(user):
+            device, _created = TOTPDevice.objects.get_or_create(user=user, defaults={"name": "default"})
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
         return client
 
     def signal(self, author: str = "teacher", pupil: Pupil | None = None, **overrides) -> Signal:
@@ -71,6 +81,10 @@ class Cast:
     def case(self, author: str = "teacher", by: str = "af", pupil: Pupil | None = None) -> Case:
         signal = self.signal(author, pupil=pupil)
         return services.open_case(self.actor(by), signal, lead=self.users[by])
+
+
+def _needs_two_factor(user: User) -> bool:
+    return user.memberships.filter(role__in=settings.HAVEN_TWO_FACTOR_ROLES).exists()
 
 
 @pytest.fixture(autouse=True)

@@ -37,6 +37,11 @@ class Actor:
         return self.role is not None and self.role in self.report_roles
 
 
+def _signed_in(actor: Actor) -> bool:
+    """Any signed-in person: their own account settings, whatever their role."""
+    return True
+
+
 def _member(actor: Actor) -> bool:
     return actor.role is not None and actor.school_id is not None
 
@@ -68,6 +73,9 @@ def _protocol_manager(actor: Actor) -> bool:
 
 
 PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
+    # Parents' right of access: the AF (and the school leader) decide what is withheld, not the IB.
+    "pupil.disclose": lambda actor: _member(actor) and actor.role in (Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER),
+    "account.manage": _signed_in,
     "dashboard.view": _member,
     "pupil.search": _staff,
     "signal.create": _staff,

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from haven.access.roles import Role
@@ -9,6 +10,9 @@ from haven.access.roles import Role
 class User(AbstractUser):
     """A staff account. What it may do comes from its school memberships, not from Django flags."""
 
+    # Part of the session hash: raising it ends every session of this user ("sign out everywhere").
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = _("user")
@@ -16,6 +20,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def get_session_auth_hash(self) -> str:
+        return salted_hmac(
+            "haven.accounts.User.session", f"{self.password}:{self.session_epoch}", algorithm="sha256"
+        ).hexdigest()
 
 
 ROLE_CHOICES = [

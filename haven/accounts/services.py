@@ -1,9 +1,12 @@
 """Staff accounts and memberships, managed by the functional administrator."""
 
+import base64
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.access.policy import Actor
 from haven.accounts.models import ROLE_LABELS, Membership, User
@@ -59,3 +62,20 @@ def set_staff_password(actor: Actor, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     record_event(actor, "staff.set_password", obj=user)
+
+
+@transaction.atomic
+def sign_out_everywhere(user: User) -> None:
+    """End every session of this user: the session hash changes, so Django drops them on their next request."""
+    User.objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
+    record_event(None, "account.sign_out_everywhere", obj=user, detail={"username": user.username})
+
+
+@transaction.atomic
+def enrol_totp_device(user: User, *, secret_base32: str) -> TOTPDevice:
+    """Give a user a confirmed TOTP device with a known secret (used for the demo accounts)."""
+    key = base64.b32decode(secret_base32.upper().replace(" ", "")).hex()
+    # django-two-factor-auth signs in with the device named "default".
+    device = TOTPDevice.objects.create(user=user, name="default", key=key, confirmed=True)
+    record_event(None, "account.enrol_totp", obj=user, detail={"username": user.username})
+    return device

@@ -1,6 +1,17 @@
+"""The audit log: one row per read or change of case data, append-only and hash-chained.
+
+Rows are written only by `haven.audit.services.record_event`, which links each one to the one
+before it (see `haven.audit.chain`) while holding the lock on the single `AuditChainHead` row.
+The references to the actor, school, pupil and case constrain nothing, so the log outlives the
+records it describes (dossiers are destroyed after their retention term; their log stays).
+"""
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from haven.audit.chain import GENESIS
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -9,6 +20,11 @@ class AuditEventQuerySet(models.QuerySet):
 
     def delete(self):  # type: ignore[no-untyped-def]
         raise PermissionError("Audit events are append-only.")
+
+
+def _reference(to: str, related_name: str = "+") -> models.ForeignKey:  # type: ignore[type-arg]
+    """A reference that outlives its target: no database constraint, nothing happens on delete."""
+    return models.ForeignKey(to, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name=related_name)
 
 
 class AuditEvent(models.Model):
@@ -22,12 +38,17 @@ class AuditEvent(models.Model):
         ALLOWED = "allowed", _("Allowed")
         DENIED = "denied", _("Denied")
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    # The place in the chain: 1, 2, 3, ... without gaps (checked by `verify_audit`).
+    sequence = models.BigIntegerField(unique=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    # Set by record_event (not auto_now_add): the value is part of the hashed content.
+    at = models.DateTimeField(db_index=True)
+    actor = _reference(settings.AUTH_USER_MODEL)
     role = models.CharField(max_length=32, blank=True)
-    school = models.ForeignKey("organisations.School", null=True, on_delete=models.PROTECT, related_name="+")
-    pupil = models.ForeignKey("pupils.Pupil", null=True, on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey("meldcode.Case", null=True, on_delete=models.PROTECT, related_name="audit_events")
+    school = _reference("organisations.School")
+    pupil = _reference("pupils.Pupil")
+    case = _reference("meldcode.Case", related_name="audit_events")
     kind = models.CharField(max_length=8, choices=Kind.choices)
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64, blank=True)
@@ -41,8 +62,13 @@ class AuditEvent(models.Model):
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["case", "kind", "at"])]
+        ordering = ["sequence"]
+        indexes = [
+            models.Index(fields=["case", "kind", "at"]),
+            # "Who viewed this dossier": a case's events, newest first.
+            models.Index(fields=["case", "sequence"], name="audit_event_case_seq_idx"),
+        ]
+        constraints = [models.CheckConstraint(condition=Q(sequence__gte=1), name="audit_event_sequence_positive")]
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pk is not None:
@@ -51,3 +77,16 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError("Audit events are append-only.")
+
+
+class AuditChainHead(models.Model):
+    """The end of the chain: one row (pk 1). Writers lock it, so the chain can never fork."""
+
+    last_sequence = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="audit_chain_head_singleton")]
+
+    def __str__(self) -> str:
+        return f"{self.last_sequence}:{self.last_hash}"

@@ -1,12 +1,41 @@
 """The one way to write an audit event. Call it inside the transaction of the change it records."""
 
+import ipaddress
+import json
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
 from haven.access.policy import Actor
+from haven.audit import chain
 from haven.audit.context import RequestOrigin, current_origin
-from haven.audit.models import AuditEvent
+from haven.audit.models import AuditChainHead, AuditEvent
+
+
+class AuditChainBroken(RuntimeError):
+    """The chain head is gone while events exist: refuse to write rather than start a second chain."""
+
+
+def _address(value: str | None) -> str | None:
+    """The source address as the database gives it back (canonical form), or None if it is not one."""
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def _locked_head() -> AuditChainHead:
+    """The chain head, locked until the caller's transaction ends (PostgreSQL: a row lock; SQLite's
+    IMMEDIATE transactions already serialise writers)."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        if AuditEvent.objects.exists():
+            raise AuditChainBroken("The audit chain head is missing; run `manage.py verify_audit`.")
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    return head
 
 
 def record_event(
@@ -26,18 +55,29 @@ def record_event(
         pupil = case.pupil_id
     if school_id is None:
         school_id = actor.school_id if actor else None
-    return AuditEvent.objects.create(
-        actor_id=actor.user_id if actor else None,
-        role=str(actor.role or "") if actor else "",
-        school_id=school_id,
-        pupil_id=pupil.pk if isinstance(pupil, models.Model) else pupil,
-        case_id=case.pk if case is not None else None,
-        kind=kind,
-        action=action,
-        object_type=obj._meta.model_name if obj is not None else "",
-        object_id=obj.pk if obj is not None else None,
-        outcome=outcome,
-        detail=detail or {},
-        source_address=origin.address,
-        session_key=origin.session_key,
-    )
+    values: dict[str, Any] = {
+        "actor_id": actor.user_id if actor else None,
+        "role": str(actor.role or "") if actor else "",
+        "school_id": school_id,
+        "pupil_id": pupil.pk if isinstance(pupil, models.Model) else pupil,
+        "case_id": case.pk if case is not None else None,
+        "kind": str(kind),
+        "action": action,
+        "object_type": obj._meta.model_name if obj is not None else "",
+        "object_id": obj.pk if obj is not None else None,
+        "outcome": str(outcome),
+        # Hashed as it will be stored and read back: JSON types only.
+        "detail": json.loads(json.dumps(detail or {})),
+        "source_address": _address(origin.address),
+        "session_key": origin.session_key or "",
+    }
+    # Inside the caller's transaction when there is one; its own otherwise (a read outside one).
+    with transaction.atomic(savepoint=False):
+        head = _locked_head()
+        values["sequence"] = head.last_sequence + 1
+        values["prev_hash"] = head.last_hash
+        values["at"] = timezone.now()
+        values["hash"] = chain.event_hash(values)
+        event = AuditEvent.objects.create(**values)
+        AuditChainHead.objects.filter(pk=1).update(last_sequence=values["sequence"], last_hash=values["hash"])
+    return event

@@ -23,6 +23,8 @@ SCHOOL_YEAR = "2026-2027"
 BOARD = "Stichting Primair Onderwijs Zonnedal"
 MUNICIPALITY = "Zonnedal"
 RANDOM_SEED = 2026
+# The base32 TOTP secret of every demo account that must sign in with a second factor.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 PUPILS_PER_GROUP = 25
 
 

@@ -1,12 +1,15 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from haven.access.decorators import PUBLIC, requires
+from haven.accounts import views as account_views
 from haven.core import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("inloggen/", requires(PUBLIC)(auth_views.LoginView.as_view(redirect_authenticated_user=True)), name="login"),
+    path("inloggen/", requires(PUBLIC)(account_views.LoginView.as_view()), name="login"),
     path("uitloggen/", requires(PUBLIC)(auth_views.LogoutView.as_view()), name="logout"),
+    path("uitloggen/overal/", account_views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("account/", include("haven.accounts.urls")),
 ]

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.core.encryption import EncryptedTextField
 from haven.meldcode.workflow import DecisionOutcome
 
 USER = settings.AUTH_USER_MODEL
@@ -47,16 +48,16 @@ class Signal(models.Model):
     observed_at = models.DateTimeField(_("observed at"))
     source = models.CharField(_("source"), max_length=32, choices=Source.choices)
     categories = models.JSONField(_("categories"), default=list)
-    facts = models.TextField(_("facts"))
-    child_words = models.TextField(_("the child's own words"), blank=True)
-    interpretation = models.TextField(_("your interpretation"), blank=True)
-    context = models.TextField(_("context"), blank=True)
-    contradicting_info = models.TextField(_("information that contradicts the concern"), blank=True)
+    facts = EncryptedTextField(_("facts"))
+    child_words = EncryptedTextField(_("the child's own words"), blank=True)
+    interpretation = EncryptedTextField(_("your interpretation"), blank=True)
+    context = EncryptedTextField(_("context"), blank=True)
+    contradicting_info = EncryptedTextField(_("information that contradicts the concern"), blank=True)
     other_pupils = models.ManyToManyField("pupils.Pupil", blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
     case = models.ForeignKey("Case", null=True, blank=True, on_delete=models.PROTECT, related_name="signals")
-    noted_reason = models.TextField(blank=True)
+    noted_reason = EncryptedTextField(blank=True)
     triaged_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     triaged_at = models.DateTimeField(null=True, blank=True)
 
@@ -83,12 +84,12 @@ class SignalAmendment(models.Model):
     signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="amendments")
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(_("reason for the correction"))
-    facts = models.TextField(_("facts"))
-    child_words = models.TextField(_("the child's own words"), blank=True)
-    interpretation = models.TextField(_("your interpretation"), blank=True)
-    context = models.TextField(_("context"), blank=True)
-    contradicting_info = models.TextField(_("information that contradicts the concern"), blank=True)
+    reason = EncryptedTextField(_("reason for the correction"))
+    facts = EncryptedTextField(_("facts"))
+    child_words = EncryptedTextField(_("the child's own words"), blank=True)
+    interpretation = EncryptedTextField(_("your interpretation"), blank=True)
+    context = EncryptedTextField(_("context"), blank=True)
+    contradicting_info = EncryptedTextField(_("information that contradicts the concern"), blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -167,11 +168,11 @@ class Consultation(StepRecord):
 
     held_on = models.DateField(_("date"))
     consulted = models.CharField(_("consulted"), max_length=32, choices=Consulted.choices)
-    consulted_name = models.CharField(_("name or organisation"), max_length=200, blank=True)
+    consulted_name = EncryptedTextField(_("name or organisation"), max_length=200, blank=True)
     anonymous = models.BooleanField(_("anonymous advice"), default=False)
-    question = models.TextField(_("question"))
-    advice = models.TextField(_("advice"))
-    agreed_actions = models.TextField(_("agreed actions"), blank=True)
+    question = EncryptedTextField(_("question"))
+    advice = EncryptedTextField(_("advice"))
+    agreed_actions = EncryptedTextField(_("agreed actions"), blank=True)
 
     class Meta(StepRecord.Meta):
         pass
@@ -193,12 +194,12 @@ class Conversation(StepRecord):
 
     held_on = models.DateField(_("date"))
     participants = models.JSONField(_("with whom"), default=list)
-    participants_detail = models.CharField(_("names of others present"), max_length=300, blank=True)
+    participants_detail = EncryptedTextField(_("names of others present"), max_length=300, blank=True)
     face_to_face = models.BooleanField(_("face to face"), default=True)
-    location = models.CharField(_("where"), max_length=200, blank=True)
-    shared = models.TextField(_("what was shared"))
-    reaction = models.TextField(_("their reaction, in their own words"))
-    agreements = models.TextField(_("agreements"), blank=True)
+    location = EncryptedTextField(_("where"), max_length=200, blank=True)
+    shared = EncryptedTextField(_("what was shared"))
+    reaction = EncryptedTextField(_("their reaction, in their own words"))
+    agreements = EncryptedTextField(_("agreements"), blank=True)
     acknowledgement = models.CharField(
         _("acknowledgement of the written report"), max_length=16, choices=Acknowledgement.choices
     )
@@ -223,7 +224,7 @@ class StepSkip(StepRecord):
 
     step = models.PositiveSmallIntegerField()
     reason = models.CharField(_("reason"), max_length=32, choices=Reason.choices)
-    explanation = models.TextField(_("explanation"))
+    explanation = EncryptedTextField(_("explanation"))
 
     class Meta(StepRecord.Meta):
         constraints = [models.UniqueConstraint(fields=["case", "step"], name="one_skip_per_step")]
@@ -231,11 +232,11 @@ class StepSkip(StepRecord):
 
 class Weighing(StepRecord):
     suspicion = models.BooleanField(_("1. Is there a suspicion of domestic violence or child abuse?"))
-    suspicion_explanation = models.TextField(_("explanation"))
+    suspicion_explanation = EncryptedTextField(_("explanation"))
     unsafety = models.BooleanField(_("2. Is there (a suspicion of) acute or structural unsafety?"), null=True)
-    unsafety_explanation = models.TextField(_("explanation"), blank=True)
-    risk_factors = models.TextField(_("risk factors"), blank=True)
-    protective_factors = models.TextField(_("protective factors"), blank=True)
+    unsafety_explanation = EncryptedTextField(_("explanation"), blank=True)
+    risk_factors = EncryptedTextField(_("risk factors"), blank=True)
+    protective_factors = EncryptedTextField(_("protective factors"), blank=True)
     safety_score_parents = models.PositiveSmallIntegerField(_("safety score given by the parents"), null=True)
     safety_score_pupil = models.PositiveSmallIntegerField(_("safety score given by the pupil"), null=True)
 
@@ -262,8 +263,8 @@ class Decision(StepRecord):
             (DecisionOutcome.CLOSE.value, _("Close without action")),
         ],
     )
-    rationale = models.TextField(_("rationale"))
-    deviation_justification = models.TextField(_("why the decision differs from the framework's advice"), blank=True)
+    rationale = EncryptedTextField(_("rationale"))
+    deviation_justification = EncryptedTextField(_("why the decision differs from the framework's advice"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
 
     class Meta(StepRecord.Meta):
@@ -282,23 +283,23 @@ class Report(StepRecord):
         REPORTER_SAFETY = "reporter_safety", _("The safety of the reporter")
         RELATIONSHIP = "relationship", _("The relationship of trust")
 
-    relation_to_family = models.TextField(_("your relation to the family"))
-    direct_cause = models.TextField(_("direct cause of the report"))
-    facts = models.TextField(_("the violence or abuse: nature, frequency, severity (facts)"))
-    interpretation = models.TextField(_("your interpretation (kept apart from the facts)"), blank=True)
-    risk_factors = models.TextField(_("risk factors"), blank=True)
-    protective_factors = models.TextField(_("protective factors"), blank=True)
-    household = models.TextField(_("household composition, names, addresses and ages of the children"))
-    help_contacts = models.TextField(_("existing and recent help contacts"), blank=True)
-    police_contacts = models.TextField(_("police contacts"), blank=True)
-    intervention_risks = models.TextField(_("risks of intervening"), blank=True)
-    expectations = models.TextField(_("what you expect from Veilig Thuis"))
+    relation_to_family = EncryptedTextField(_("your relation to the family"))
+    direct_cause = EncryptedTextField(_("direct cause of the report"))
+    facts = EncryptedTextField(_("the violence or abuse: nature, frequency, severity (facts)"))
+    interpretation = EncryptedTextField(_("your interpretation (kept apart from the facts)"), blank=True)
+    risk_factors = EncryptedTextField(_("risk factors"), blank=True)
+    protective_factors = EncryptedTextField(_("protective factors"), blank=True)
+    household = EncryptedTextField(_("household composition, names, addresses and ages of the children"))
+    help_contacts = EncryptedTextField(_("existing and recent help contacts"), blank=True)
+    police_contacts = EncryptedTextField(_("police contacts"), blank=True)
+    intervention_risks = EncryptedTextField(_("risks of intervening"), blank=True)
+    expectations = EncryptedTextField(_("what you expect from Veilig Thuis"))
     parents_informed = models.BooleanField(_("parents informed about the report"), null=True)
-    parents_informed_how = models.TextField(_("how the parents were informed"), blank=True)
+    parents_informed_how = EncryptedTextField(_("how the parents were informed"), blank=True)
     not_informed_reason = models.CharField(
         _("why the parents were not informed"), max_length=16, choices=NotInformedReason.choices, blank=True
     )
-    not_informed_explanation = models.TextField(_("explanation"), blank=True)
+    not_informed_explanation = EncryptedTextField(_("explanation"), blank=True)
     made_on = models.DateField(_("date of the report"), null=True)
     made_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     vt_reference = models.CharField(_("Veilig Thuis reference"), max_length=100, blank=True)
@@ -324,10 +325,10 @@ class Closure(StepRecord):
         OTHER = "other", _("Other")
 
     reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
-    explanation = models.TextField(_("explanation"))
+    explanation = EncryptedTextField(_("explanation"))
     reopened_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     reopened_at = models.DateTimeField(null=True)
-    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+    reopen_reason = EncryptedTextField(_("reason for reopening"), blank=True)
 
     class Meta(StepRecord.Meta):
         pass

@@ -551,3 +551,84 @@ def change_lead(actor: Actor, case: Case, lead: User) -> None:
     case.save(update_fields=["lead"])
     _add_member(case, lead, actor)
     record_event(actor, "case.change_lead", obj=case, case=case, detail={"lead": str(lead)})
+
+
+# Retention --------------------------------------------------------------------------------------
+
+
+def latest_closing_date(case: Case) -> date | None:
+    """The local date of the closure that closed the dossier as it is now; None while it is open."""
+    if case.is_open:
+        return None
+    closures = sorted(case.closures.all(), key=lambda closure: (closure.recorded_at, closure.pk))
+    if not closures or closures[-1].reopened_at is not None:
+        return None
+    return timezone.localdate(closures[-1].recorded_at)
+
+
+def cases_past_retention(*, school_id: int, years: int, today: date) -> list[Case]:
+    """The school's closed dossiers whose latest closing is more than `years` before `today`."""
+    from django.db.models import Max
+
+    from haven.meldcode import retention
+
+    # The database narrows the candidates generously; the pure rule decides, to the day.
+    margin = retention.add_years(today, -years) + timedelta(days=2)
+    bound = timezone.make_aware(datetime.combine(margin, datetime.min.time()))
+    candidates = (
+        Case.objects.filter(school_id=school_id, status=Case.Status.CLOSED)
+        .annotate(last_closed_at=Max("closures__recorded_at"))
+        .filter(last_closed_at__lt=bound)
+        .prefetch_related("closures")
+        .order_by("pk")
+    )
+    return [
+        case
+        for case in candidates
+        if retention.is_past_term(is_open=case.is_open, closed_on=latest_closing_date(case), years=years, today=today)
+    ]
+
+
+@transaction.atomic
+def destroy_case(case: Case, *, reason: str) -> dict[str, int]:
+    """Destroy a closed dossier and everything recorded in it. A system action: no person acts.
+
+    What stays is the audit log: its events keep pointing at the dossier's number, and one
+    `case.destroy` event, written before the rows go, says why, since when the dossier was
+    closed and how many records went, never what they said. An open dossier is refused, also
+    when it changed since it was selected (the row is locked while it is destroyed).
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    closed_on = latest_closing_date(case)
+    if closed_on is None:
+        raise ValidationError(_("An open dossier is never destroyed."))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason the dossier is destroyed."))
+    links = Signal.other_pupils.through.objects.filter(signal__case=case)
+    doomed: list[tuple[str, Any]] = [
+        ("look_along_requests", LookAlongRequest.objects.filter(signal__case=case)),
+        ("signal_amendments", SignalAmendment.objects.filter(signal__case=case)),
+        ("other_pupil_links", links),
+        ("signals", Signal.objects.filter(case=case)),
+        ("consultations", Consultation.objects.filter(case=case)),
+        ("conversations", Conversation.objects.filter(case=case)),
+        ("step_skips", StepSkip.objects.filter(case=case)),
+        ("weighings", Weighing.objects.filter(case=case)),
+        ("decisions", Decision.objects.filter(case=case)),
+        ("reports", Report.objects.filter(case=case)),
+        ("closures", Closure.objects.filter(case=case)),
+        ("members", CaseMember.objects.filter(case=case)),
+    ]
+    counts = {name: rows.count() for name, rows in doomed}
+    record_event(
+        None,
+        "case.destroy",
+        obj=case,
+        case=case,
+        school_id=case.school_id,
+        detail={"reason": reason.strip(), "closed_on": closed_on.isoformat(), "destroyed": counts},
+    )
+    for _name, rows in doomed:
+        rows.delete()
+    case.delete()
+    return counts

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.access.roles import Role
 from haven.accounts.models import ROLE_CHOICES, ROLE_LABELS, User
+from haven.meldcode import retention
 from haven.organisations.models import Group
 from haven.pupils.models import HouseholdMember
 
@@ -177,3 +178,18 @@ class ProtocolForm(forms.Form):
         error_messages={"required": _("Choose at least one role.")},
         help_text=_("Only staff in these roles can record the report to Veilig Thuis."),
     )
+    # Not required, so that a form without it keeps the school's current term.
+    retention_years = forms.IntegerField(
+        label=_("How long closed dossiers are kept (years)"),
+        required=False,
+        min_value=retention.MIN_YEARS,
+        max_value=retention.MAX_YEARS,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Formatted per request, so the text follows the active language.
+        self.fields["retention_years"].help_text = _(
+            "Counted from the day a dossier was last closed. After this term Haven destroys the dossier; "
+            "open dossiers are never destroyed. From %(min)s to %(max)s years; the default is %(default)s."
+        ) % {"min": retention.MIN_YEARS, "max": retention.MAX_YEARS, "default": retention.DEFAULT_YEARS}

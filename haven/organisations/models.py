@@ -1,7 +1,9 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from haven.access.roles import DEFAULT_PROTOCOL_ROLES, Role
+from haven.meldcode import retention
 
 
 class Municipality(models.Model):
@@ -42,6 +44,12 @@ class School(models.Model):
     # The school's protocol: which roles decide about a report, and which make it.
     decision_roles = models.JSONField(_("roles that decide about a report"), default=default_protocol_roles)
     report_roles = models.JSONField(_("roles that make a report"), default=default_protocol_roles)
+    # How long a closed dossier is kept, from its latest closing (see docs/retention.md).
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention term of closed dossiers, in years"),
+        default=retention.DEFAULT_YEARS,
+        validators=[MinValueValidator(retention.MIN_YEARS), MaxValueValidator(retention.MAX_YEARS)],
+    )
 
     class Meta:
         ordering = ["name"]

@@ -10,6 +10,7 @@ from haven.access.policy import Actor, has_permission
 from haven.access.roles import STAFF_ROLES, Role
 from haven.accounts.models import User
 from haven.audit.services import record_event
+from haven.meldcode import retention
 from haven.organisations.models import Group, School
 
 
@@ -54,7 +55,15 @@ def save_group(
 
 
 @transaction.atomic
-def set_protocol(actor: Actor, school: School, *, decision_roles: Iterable[str], report_roles: Iterable[str]) -> School:
+def set_protocol(
+    actor: Actor,
+    school: School,
+    *,
+    decision_roles: Iterable[str],
+    report_roles: Iterable[str],
+    retention_years: int | None = None,
+) -> School:
+    """Save the school's protocol; `retention_years=None` keeps the current retention term."""
     require(actor, "protocol.manage")
     if school.pk != actor.school_id:
         raise PermissionDenied
@@ -65,8 +74,22 @@ def set_protocol(actor: Actor, school: School, *, decision_roles: Iterable[str],
             raise ValidationError({name: _("Choose at least one role.")})
         if not set(roles) <= staff:
             raise ValidationError({name: _("Only the IB, the AF and the school leader can hold this responsibility.")})
+    if retention_years is not None and not retention.MIN_YEARS <= retention_years <= retention.MAX_YEARS:
+        raise ValidationError(
+            {
+                "retention_years": _("Choose a retention term from %(min)s to %(max)s years.")
+                % {"min": retention.MIN_YEARS, "max": retention.MAX_YEARS}
+            }
+        )
     school.decision_roles = decision_roles
     school.report_roles = report_roles
-    school.save(update_fields=["decision_roles", "report_roles"])
-    record_event(actor, "protocol.save", obj=school, detail={"decision": decision_roles, "report": report_roles})
+    if retention_years is not None:
+        school.retention_years = retention_years
+    school.save(update_fields=["decision_roles", "report_roles", "retention_years"])
+    record_event(
+        actor,
+        "protocol.save",
+        obj=school,
+        detail={"decision": decision_roles, "report": report_roles, "retention_years": school.retention_years},
+    )
     return school

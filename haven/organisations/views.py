@@ -293,7 +293,11 @@ def staff_password(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("protocol.manage")
 def protocol(request: HttpRequest) -> HttpResponse:
     school = get_object_or_404(School, pk=request.actor.school_id)  # type: ignore[attr-defined]
-    initial = {"decision_roles": school.decision_roles, "report_roles": school.report_roles}
+    initial = {
+        "decision_roles": school.decision_roles,
+        "report_roles": school.report_roles,
+        "retention_years": school.retention_years,
+    }
     form = ProtocolForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

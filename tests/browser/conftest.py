@@ -93,15 +93,45 @@ def page(new_page):
 
 
 def login(page, live_server, username: str, password: str = PASSWORD) -> None:
-    """Signs in through the real /inloggen/ form and waits until Haven has let the user in."""
+    """Signs in through the real /inloggen/ form, with the second factor where the role needs it."""
+    device = two_factor_device(username)
     page.goto(f"{live_server.url}/inloggen/")
-    form = page.locator("main form[method=post]")
-    form.locator("input[name=username]").fill(username)
-    form.locator("input[name=password]").fill(password)
+    form = page.locator("main form[method=post]").first
+    form.locator("input[name='auth-username']").fill(username)
+    form.locator("input[name='auth-password']").fill(password)
     form.locator("button[type=submit]").click()
+    if device is not None:
+        token = page.locator("input[name='token-otp_token']")
+        token.wait_for()
+        token.fill(current_totp(device))
+        page.locator("main form[method=post]").first.locator("button[type=submit]").click()
     page.wait_for_url(lambda url: "/inloggen/" not in url)
     # Signed in: the header carries the sign-out form.
     page.locator("header form[action$='/uitloggen/']").wait_for()
+
+
+def two_factor_device(username: str):
+    """The user's authenticator (made on first use) when their role must sign in with two factors."""
+    from django.conf import settings
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from haven.accounts.models import Membership
+
+    roles = set(Membership.objects.filter(user__username=username).values_list("role", flat=True))
+    if not roles & set(settings.HAVEN_TWO_FACTOR_ROLES):
+        return None
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=Membership.objects.filter(user__username=username).first().user,
+        defaults={"name": "default", "confirmed": True},
+    )
+    return device
+
+
+def current_totp(device) -> str:
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
 
 
 def screenshot(page, name: str, *, full_page: bool = True) -> Path:

@@ -21,6 +21,7 @@ ACTORS = ["anonymous", "teacher", "teacher2", "assistant", "ib", "af", "leader",
 STAFF_A = {"teacher", "teacher2", "assistant", "ib", "af", "leader"}
 WIDE_A = {"ib", "af", "leader"}
 DECIDERS_A = {"af", "leader"}
+TEACHING = {"teacher", "teacher2", "assistant"}
 
 
 def expect(ok: set[str], *, ok_code: int = 200, hidden: set[str] = frozenset(), other: set[str] = frozenset()):
@@ -45,6 +46,16 @@ CASE_DECIDE = expect(DECIDERS_A, other={"af_b"})
 
 # (url name, object, method, expected status per actor)
 MATRIX = [
+    # Account security: every signed-in person, for their own account only. Set-up pages answer a
+    # redirect once a device exists (the cast's IB, AF, leader and admins have one), the QR code
+    # only exists during set-up (404), and roles that need two factors cannot turn it off.
+    ("sign_out_everywhere", None, "post", dict.fromkeys(ACTORS, 302)),
+    ("two_factor:setup", None, "get", {a: 200 if a in TEACHING else 302 for a in ACTORS}),
+    ("two_factor:qr", None, "get", {a: 302 if a == "anonymous" else 404 for a in ACTORS}),
+    ("two_factor:setup_complete", None, "get", {a: 302 if a in TEACHING | {"anonymous"} else 200 for a in ACTORS}),
+    ("two_factor:backup_tokens", None, "get", {a: 302 if a in TEACHING | {"anonymous"} else 200 for a in ACTORS}),
+    ("two_factor:profile", None, "get", {a: 302 if a == "anonymous" else 200 for a in ACTORS}),
+    ("two_factor:disable", None, "get", dict.fromkeys(ACTORS, 302)),
     ("home", None, "get", expect(STAFF_A | {"admin", "af_b"})),
     ("healthz", None, "get", dict.fromkeys(ACTORS, 200)),
     ("login", None, "get", {a: 200 if a == "anonymous" else 302 for a in ACTORS}),

@@ -7,7 +7,7 @@ from unittest import mock
 
 from django.contrib.auth import authenticate
 from django.db import OperationalError
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 
@@ -72,6 +72,7 @@ def test_production_refuses_the_demo_password(cast, settings):
     user = cast.teacher
     user.set_password(settings.HAVEN_DEMO_PASSWORD)
     user.save()
-    assert authenticate(username="teacher", password=settings.HAVEN_DEMO_PASSWORD) == user
+    request = RequestFactory().post("/inloggen/")
+    assert authenticate(request, username="teacher", password=settings.HAVEN_DEMO_PASSWORD) == user
     with override_settings(HAVEN_ENV="production"):
-        assert authenticate(username="teacher", password=settings.HAVEN_DEMO_PASSWORD) is None
+        assert authenticate(request, username="teacher", password=settings.HAVEN_DEMO_PASSWORD) is None

@@ -21,7 +21,7 @@ from django.utils import timezone
 from haven.access.middleware import actor_for
 from haven.access.policy import Actor
 from haven.accounts.models import Membership, User
-from haven.accounts.services import create_staff_account
+from haven.accounts.services import create_staff_account, enrol_totp_device
 from haven.core import demo_data as demo
 from haven.meldcode import services as route
 from haven.meldcode.models import Case, Report, Signal
@@ -74,6 +74,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<20}{role:<30}{school}")
         self.stdout.write("")
         self.stdout.write(f"Password for every demo account: {settings.HAVEN_DEMO_PASSWORD}")
+        self.stdout.write(
+            "Two-factor sign-in (IB, AF, school leader, functional administrator): add the TOTP secret "
+            f"{demo.DEMO_TOTP_SECRET} to an authenticator app, or run `oathtool --totp -b {demo.DEMO_TOTP_SECRET}`."
+        )
         self.stdout.write(f"Start Haven (python manage.py runserver) and open {URL}")
 
 
@@ -156,6 +160,9 @@ class Seeder:
                 role=person.role,
                 password=settings.HAVEN_DEMO_PASSWORD,
             )
+        for person in (admin, *data.staff):
+            if person.role in settings.HAVEN_TWO_FACTOR_ROLES:
+                enrol_totp_device(self.users[person.username], secret_base32=demo.DEMO_TOTP_SECRET)
         taken = {c.last_name for c in demo.CHILDREN}
         full_names: set[tuple[str, str]] = set()
         for name in data.groups:

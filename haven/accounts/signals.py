@@ -1,0 +1,25 @@
+"""Sign-ins, failures and lock-outs go into the audit log (NEN 7513 asks for both)."""
+
+from typing import Any
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+
+from haven.audit.services import record_event
+
+
+@receiver(user_logged_in)
+def signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    record_event(None, "account.sign_in", obj=user, detail={"username": user.username})
+
+
+@receiver(user_login_failed)
+def sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+    # Only the username: the credentials dict also holds the password, which is never stored.
+    record_event(None, "account.sign_in_failed", outcome="denied", detail={"username": credentials.get("username", "")})
+
+
+@receiver(user_locked_out)
+def locked_out(sender: Any, request: Any, username: str, ip_address: str, **kwargs: Any) -> None:
+    record_event(None, "account.locked_out", outcome="denied", detail={"username": username, "address": ip_address})
