@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "haven.audit",
     "haven.meldcode",
     "haven.guidance",
+    "haven.insights",
     "haven.disclosure",
 ]
 

@@ -3,6 +3,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("haven.core.urls")),
     path("", include("haven.meldcode.urls")),
+    path("", include("haven.audit.urls")),
     path("", include("haven.disclosure.urls")),
     path("beheer/", include("haven.organisations.urls")),
+    path("", include("haven.insights.urls")),
 ]

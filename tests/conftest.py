@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.access.middleware import actor_for
 from haven.access.policy import Actor
-from haven.accounts.models import User
+from haven.accounts.models import AnalystMembership, User
 from haven.meldcode import services
 from haven.meldcode.models import Case, Signal
 from haven.organisations.models import School
@@ -111,4 +111,9 @@ def cast(db) -> Cast:
     group.teachers.add(cast.users["teacher"])
     cast.users["af_b"] = UserFactory(username="af_b")
     MembershipFactory(user=cast.users["af_b"], school=school_b, role="safeguarding_lead")
+    # Policy officers who see aggregates of the board and the municipality of both schools.
+    cast.users["board"] = UserFactory(username="board")
+    AnalystMembership.objects.create(user=cast.users["board"], board=school_a.board)
+    cast.users["municipality"] = UserFactory(username="municipality")
+    AnalystMembership.objects.create(user=cast.users["municipality"], municipality=school_a.municipality)
     return cast

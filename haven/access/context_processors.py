@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from haven.access.policy import has_permission
+from haven.accounts.models import ROLE_LABELS
 
 # (url name, label, permission): the navigation shows only what the actor may open.
 NAVIGATION = [
@@ -15,6 +16,7 @@ NAVIGATION = [
     ("school:group_list", _("Groups"), "school.manage"),
     ("school:staff_list", _("Staff"), "school.manage"),
     ("school:protocol", _("Protocol"), "protocol.manage"),
+    ("insights:overview", _("Insights"), "insights.view"),
 ]
 
 
@@ -36,5 +38,5 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     return {
         "nav_items": items,
         "current_school": membership.school if membership else None,
-        "current_role": membership.get_role_display() if membership else "",
+        "current_role": ROLE_LABELS.get(actor.role, "") if actor.role else "",
     }

@@ -1,4 +1,8 @@
-"""`@requires(permission)`: every view declares what it needs; the authorization test reads it."""
+"""`@requires(permission)`: every view declares what it needs; the authorization test reads it.
+
+A signed-in person who lacks the permission gets 403, and the attempt is written to the audit log
+(a denied read, the permission as the action, the path as detail).
+"""
 
 from collections.abc import Callable
 from functools import wraps
@@ -8,9 +12,21 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from haven.access.policy import PERMISSIONS, has_permission
+from haven.access.policy import PERMISSIONS, Actor, has_permission
+from haven.audit.models import AuditEvent
+from haven.audit.services import record_event
 
 PUBLIC = "public"
+
+
+def _record_denied(actor: Actor | None, permission: str, request: HttpRequest) -> None:
+    record_event(
+        actor,
+        permission,
+        kind=AuditEvent.Kind.READ,
+        outcome=AuditEvent.Outcome.DENIED,
+        detail={"path": request.path},
+    )
 
 
 def requires(permission: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -23,7 +39,9 @@ def requires(permission: str) -> Callable[[Callable[..., HttpResponse]], Callabl
             if permission != PUBLIC:
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
-                if not has_permission(request.actor, permission):  # type: ignore[attr-defined]
+                actor = request.actor  # type: ignore[attr-defined]
+                if not has_permission(actor, permission):
+                    _record_denied(actor, permission, request)
                     raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -13,7 +13,13 @@ def actor_for(user, school_id: int | None = None) -> tuple[Actor | None, object 
         return None, None
     memberships = list(user.memberships.select_related("school", "school__board"))
     if not memberships:
-        return Actor(user_id=user.pk), None
+        analyst = user.analyst_memberships.first()
+        if analyst is None:
+            return Actor(user_id=user.pk), None
+        actor = Actor(
+            user_id=user.pk, role=analyst.role, board_id=analyst.board_id, municipality_id=analyst.municipality_id
+        )
+        return actor, None
     membership = next((m for m in memberships if m.school_id == school_id), memberships[0])
     school = membership.school
     actor = Actor(

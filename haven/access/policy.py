@@ -19,6 +19,9 @@ class Actor:
     role: Role | None = None
     decision_roles: frozenset[Role] = field(default_factory=frozenset)
     report_roles: frozenset[Role] = field(default_factory=frozenset)
+    # For analysts: the board or municipality whose aggregates they may see.
+    board_id: int | None = None
+    municipality_id: int | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -40,6 +43,16 @@ class Actor:
 def _signed_in(actor: Actor) -> bool:
     """Any signed-in person: their own account settings, whatever their role."""
     return True
+
+
+def _analyst(actor: Actor) -> bool:
+    if actor.role == Role.BOARD_ANALYST:
+        return actor.board_id is not None
+    return actor.role == Role.MUNICIPALITY_ANALYST and actor.municipality_id is not None
+
+
+def _member_or_analyst(actor: Actor) -> bool:
+    return _member(actor) or _analyst(actor)
 
 
 def _member(actor: Actor) -> bool:
@@ -72,11 +85,21 @@ def _protocol_manager(actor: Actor) -> bool:
     return _member(actor) and actor.role in (Role.FUNCTIONAL_ADMIN, Role.SCHOOL_LEADER)
 
 
+def can_view_access_log(actor: Actor, case_school_id: int, lead_id: int) -> bool:
+    """Who viewed a dossier: the AF and the school leader of its school, and its case lead (an IB)."""
+    if not _school_wide(actor) or actor.school_id != case_school_id:
+        return False
+    return actor.role in (Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER) or actor.user_id == lead_id
+
+
 PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
+    # Role level: AF, school leader and IB; per dossier `can_view_access_log` narrows the IB to its lead.
+    "case.view_access_log": _school_wide,
     # Parents' right of access: the AF (and the school leader) decide what is withheld, not the IB.
     "pupil.disclose": lambda actor: _member(actor) and actor.role in (Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER),
     "account.manage": _signed_in,
-    "dashboard.view": _member,
+    "dashboard.view": _member_or_analyst,
+    "insights.view": _analyst,
     "pupil.search": _staff,
     "signal.create": _staff,
     "signal.list_own": _staff,

@@ -10,6 +10,8 @@ class Role(StrEnum):
     SAFEGUARDING_LEAD = "safeguarding_lead"
     SCHOOL_LEADER = "school_leader"
     FUNCTIONAL_ADMIN = "functional_admin"
+    BOARD_ANALYST = "board_analyst"
+    MUNICIPALITY_ANALYST = "municipality_analyst"
 
 
 # Staff who work with pupils; the functional administrator manages accounts only.
@@ -26,3 +28,5 @@ STAFF_ROLES = frozenset(
 SCHOOL_WIDE_ROLES = frozenset({Role.CARE_COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER})
 # The protocol default: the AF and the school leader decide about a report and make it.
 DEFAULT_PROTOCOL_ROLES = frozenset({Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER})
+# Policy officers of a school board or a municipality: aggregates only, never a pupil.
+ANALYST_ROLES = frozenset({Role.BOARD_ANALYST, Role.MUNICIPALITY_ANALYST})

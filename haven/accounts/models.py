@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from haven.access.roles import Role
+from haven.access.roles import ANALYST_ROLES, Role
 
 
 class User(AbstractUser):
@@ -34,7 +34,10 @@ ROLE_CHOICES = [
     (Role.SAFEGUARDING_LEAD.value, _("Safeguarding lead (AF)")),
     (Role.SCHOOL_LEADER.value, _("School leader")),
     (Role.FUNCTIONAL_ADMIN.value, _("Functional administrator")),
+    (Role.BOARD_ANALYST.value, _("Policy officer of the school board")),
+    (Role.MUNICIPALITY_ANALYST.value, _("Policy officer of the municipality")),
 ]
+SCHOOL_ROLE_CHOICES = [(value, label) for value, label in ROLE_CHOICES if Role(value) not in ANALYST_ROLES]
 ROLE_LABELS = dict(ROLE_CHOICES)
 
 
@@ -47,7 +50,7 @@ class Membership(models.Model):
     school = models.ForeignKey(
         "organisations.School", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("school")
     )
-    role = models.CharField(_("role"), max_length=32, choices=ROLE_CHOICES)
+    role = models.CharField(_("role"), max_length=32, choices=SCHOOL_ROLE_CHOICES)
 
     class Meta:
         ordering = ["school", "user"]
@@ -57,3 +60,42 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.school} ({self.get_role_display()})"
+
+
+class AnalystMembership(models.Model):
+    """A policy officer's access to one board's or one municipality's aggregates (never a pupil)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="analyst_memberships", verbose_name=_("user")
+    )
+    board = models.ForeignKey(
+        "organisations.Board",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("board"),
+    )
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+
+    class Meta:
+        verbose_name = _("analyst membership")
+        verbose_name_plural = _("analyst memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(board__isnull=False, municipality__isnull=True)
+                | models.Q(board__isnull=True, municipality__isnull=False),
+                name="analyst_of_one_board_or_one_municipality",
+            )
+        ]
+
+    @property
+    def role(self) -> Role:
+        return Role.BOARD_ANALYST if self.board_id else Role.MUNICIPALITY_ANALYST

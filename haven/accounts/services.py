@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.access.policy import Actor
-from haven.accounts.models import ROLE_LABELS, Membership, User
+from haven.accounts.models import SCHOOL_ROLE_CHOICES, Membership, User
 from haven.audit.services import record_event
 from haven.organisations.services import require
 
@@ -19,7 +19,7 @@ def create_staff_account(
     actor: Actor, *, username: str, first_name: str, last_name: str, email: str, role: str, password: str
 ) -> User:
     require(actor, "school.manage")
-    if role not in ROLE_LABELS:
+    if role not in dict(SCHOOL_ROLE_CHOICES):
         raise ValidationError({"role": _("Choose a role.")})
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is already taken.")})
@@ -40,7 +40,7 @@ def update_staff_account(
     membership = Membership.objects.filter(user=user, school_id=actor.school_id).first()
     if membership is None:
         raise PermissionDenied
-    if role not in ROLE_LABELS:
+    if role not in dict(SCHOOL_ROLE_CHOICES):
         raise ValidationError({"role": _("Choose a role.")})
     if user.pk == actor.user_id and (role != membership.role or not is_active):
         raise ValidationError(_("You cannot change your own role or deactivate yourself."))

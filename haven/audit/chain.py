@@ -14,7 +14,8 @@ here makes `verify_audit` reject those logs.
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from json.encoder import encode_basestring as _string  # what json.dumps(ensure_ascii=False) uses
 from typing import Any
@@ -64,9 +65,10 @@ def event_hash(values: Mapping[str, Any]) -> str:
     return chain_hash(values["prev_hash"], canonical(values))
 
 
-# The same canonical content, built straight from the stored values: `verify_audit` does this for
-# every event, so it avoids building a dict and sorting its keys (tests prove it equals
-# `canonical`). The keys below are FIELDS in sorted order.
+# Verification ----------------------------------------------------------------------------------
+# `walk` rebuilds the canonical content straight from the stored values, for every event of the
+# log: without building a dict and sorting its keys, it is several times quicker. The keys in
+# _STORED are FIELDS in sorted order; the tests prove it hashes exactly like `canonical`.
 _STORED = (
     '{"action":%s,"actor_id":%s,"at":"%s","case_id":%s,"detail":%s,"kind":%s,"object_id":%s,"object_type":%s,'
     '"outcome":%s,"prev_hash":%s,"pupil_id":%s,"role":%s,"school_id":%s,"sequence":%d,"session_key":%s,'
@@ -74,57 +76,138 @@ _STORED = (
 )
 
 
-def stored_timestamp(at: datetime) -> str:
-    """`timestamp` of a value as a database driver returns it: naive values are UTC (Django's storage)."""
-    if at.tzinfo is None:
-        return at.isoformat(timespec="microseconds") + "+00:00"
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def stored_detail(detail: Any) -> str:
-    """Canonical JSON of `detail` as stored: JSON text (or an already decoded value)."""
-    if detail == "{}":
-        return detail
+    """Canonical JSON of `detail` as a driver returns it: JSON text (or an already decoded value)."""
     if isinstance(detail, str | bytes | bytearray):
         detail = json.loads(detail)
     return json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def canonical_stored(
-    sequence: int,
-    prev_hash: str,
-    at: datetime,
-    actor_id: int | None,
-    role: str,
-    school_id: int | None,
-    pupil_id: int | None,
-    case_id: int | None,
-    kind: str,
-    action: str,
-    object_type: str,
-    object_id: int | None,
-    outcome: str,
-    detail: Any,
-    source_address: str | None,
-    session_key: str,
-) -> str:
-    """`canonical` of one event from its stored values, in FIELDS order."""
-    text = _string
-    return _STORED % (
-        text(action),
-        "null" if actor_id is None else int(actor_id),
-        stored_timestamp(at),
-        "null" if case_id is None else int(case_id),
-        stored_detail(detail),
-        text(kind),
-        "null" if object_id is None else int(object_id),
-        text(object_type),
-        text(outcome),
-        text(prev_hash),
-        "null" if pupil_id is None else int(pupil_id),
-        text(role),
-        "null" if school_id is None else int(school_id),
-        sequence,
-        text(session_key),
-        "null" if source_address is None else text(str(source_address)),
+@dataclass(frozen=True)
+class Segment:
+    """What a walk over consecutive events found: its first and last event, or its first problem."""
+
+    first: tuple[int, int, str] | None = None  # sequence, id, prev_hash
+    last: tuple[int, int, str] | None = None  # sequence, id, hash
+    error: str | None = None
+
+
+def describe(sequence: int, pk: int) -> str:
+    return f"event {sequence} (id {pk})"
+
+
+def gap(sequence: int, pk: int, expected: int) -> str:
+    if sequence < expected:
+        return f"{describe(sequence, pk)}: sequence {sequence} is out of order (expected {expected})"
+    missing = f"event {expected}" if sequence == expected + 1 else f"events {expected} to {sequence - 1}"
+    return f"{describe(sequence, pk)}: the sequence jumps from {expected - 1} to {sequence}: {missing} missing"
+
+
+def broken_link(sequence: int, pk: int, previous: str) -> str:
+    return (
+        f"{describe(sequence, pk)}: its prev_hash does not match the hash of {previous}: an event was removed, "
+        "inserted, reordered or rewritten before it"
     )
+
+
+def altered(sequence: int, pk: int) -> str:
+    return f"{describe(sequence, pk)}: its content does not match its hash: the event was altered"
+
+
+def walk(rows: Iterable[Sequence[Any]]) -> Segment:
+    """Check consecutive stored events, rows of (id, hash, *FIELDS) in order of sequence.
+
+    Checks order, links and hashes within the rows; the first row's order and link depend on the
+    events before it and are the caller's to check (see `stitch`). Datetimes without a time zone
+    are UTC (Django's storage on SQLite).
+    """
+    sha256, text, utc = hashlib.sha256, _string, UTC
+    first: tuple[int, int, str] | None = None
+    last: tuple[int, int, str] | None = None
+    expected, prev_hash = 0, ""
+    for (
+        pk,
+        stored_hash,
+        sequence,
+        event_prev_hash,
+        at,
+        actor_id,
+        role,
+        school_id,
+        pupil_id,
+        case_id,
+        kind,
+        action,
+        object_type,
+        object_id,
+        outcome,
+        detail,
+        source_address,
+        session_key,
+    ) in rows:
+        if first is None:
+            first = (sequence, pk, event_prev_hash)
+        elif sequence != expected:
+            return Segment(first, last, gap(sequence, pk, expected))
+        elif event_prev_hash != prev_hash:
+            assert last is not None
+            return Segment(first, last, broken_link(sequence, pk, describe(last[0], last[1])))
+        if at.tzinfo is None:
+            timestamp_text = at.isoformat(timespec="microseconds") + "+00:00"
+        else:
+            timestamp_text = at.astimezone(utc).isoformat(timespec="microseconds")
+        content = _STORED % (
+            text(action),
+            "null" if actor_id is None else actor_id,
+            timestamp_text,
+            "null" if case_id is None else case_id,
+            "{}" if detail == "{}" or detail == {} else stored_detail(detail),
+            text(kind),
+            "null" if object_id is None else object_id,
+            text(object_type),
+            text(outcome),
+            text(event_prev_hash),
+            "null" if pupil_id is None else pupil_id,
+            text(role),
+            "null" if school_id is None else school_id,
+            sequence,
+            text(session_key),
+            "null" if source_address is None else text(str(source_address)),
+        )
+        if sha256((event_prev_hash + content).encode()).hexdigest() != stored_hash:
+            return Segment(first, last, altered(sequence, pk))
+        last = (sequence, pk, stored_hash)
+        expected, prev_hash = sequence + 1, stored_hash
+    return Segment(first, last)
+
+
+class ChainError(Exception):
+    """The first place where the chain is broken, in words."""
+
+
+def stitch(segments: Iterable[Segment], head_sequence: int, head_hash: str) -> int:
+    """Join the walks of consecutive ranges 1..head into one verdict: the number of events, or ChainError.
+
+    Reports the first problem in chain order: a segment's own problem comes after the check of
+    its first event against the segment before it.
+    """
+    expected, prev_hash, previous = 1, GENESIS, "the start of the chain"
+    for segment in segments:
+        if segment.first is not None:
+            sequence, pk, first_prev_hash = segment.first
+            if sequence != expected:
+                raise ChainError(gap(sequence, pk, expected))
+            if first_prev_hash != prev_hash:
+                raise ChainError(broken_link(sequence, pk, previous))
+        if segment.error:
+            raise ChainError(segment.error)
+        if segment.last is not None:
+            sequence, pk, prev_hash = segment.last
+            expected, previous = sequence + 1, describe(sequence, pk)
+    count = expected - 1
+    if count != head_sequence:
+        missing = f"event {count + 1}" if head_sequence == count + 1 else f"events {count + 1} to {head_sequence}"
+        raise ChainError(f"the chain head names event {head_sequence}, but the log ends at {count}: {missing} missing")
+    if prev_hash != head_hash:
+        raise ChainError(f"the chain head's hash does not match {previous}: the head or that event was altered")
+    return count

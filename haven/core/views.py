@@ -1,6 +1,6 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from haven.access.decorators import PUBLIC, requires
@@ -24,6 +24,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """What needs me now: my signals and dossiers; for the IB/AF/school leader, the school's inbox."""
     actor = request.actor  # type: ignore[attr-defined]
+    if has_permission(actor, "insights.view"):
+        return redirect("insights:overview")
     context: dict[str, object] = {"is_staff": actor.is_staff, "manages": has_permission(actor, "school.manage")}
     if actor.is_staff:
         context["my_signals"] = list(queries.own_signals(actor)[:5])

@@ -8,13 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from haven.disclosure.services import REASON_MAX_LENGTH
 
 
-def _reason_field() -> forms.CharField:
+def _reason_field(help_text: Any = "") -> forms.CharField:
     return forms.CharField(
         label=_("Reason"),
         required=False,
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Shown to the parents in place of what is withheld."),
+        help_text=help_text,
     )
 
 
@@ -28,7 +28,7 @@ class DisclosureForm(forms.Form):
             "the overview. Names written in the texts themselves are not found: withhold those items too."
         ),
     )
-    reporter_reason = _reason_field()
+    reporter_reason = _reason_field(_("Shown to the parents in place of what is withheld."))
 
     def __init__(self, *args: Any, item_ids: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from haven.access.roles import Role
-from haven.accounts.models import ROLE_CHOICES, ROLE_LABELS, User
+from haven.accounts.models import ROLE_LABELS, SCHOOL_ROLE_CHOICES, User
 from haven.meldcode import retention
 from haven.organisations.models import Group
 from haven.pupils.models import HouseholdMember
@@ -138,7 +138,7 @@ class StaffCreateForm(PasswordFieldsMixin):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("Email address"), required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
+    role = forms.ChoiceField(label=_("Role"), choices=SCHOOL_ROLE_CHOICES)
 
     field_order = ["username", "first_name", "last_name", "email", "role", "password1", "password2"]
 
@@ -147,7 +147,7 @@ class StaffUpdateForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("Email address"), required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
+    role = forms.ChoiceField(label=_("Role"), choices=SCHOOL_ROLE_CHOICES)
     is_active = forms.BooleanField(
         label=_("Active"),
         required=False,

@@ -3,7 +3,8 @@
 The table below is the specification. A URL pattern that is missing from it fails the test,
 so a new page cannot ship without deciding who may open it. Object URLs are asked about a
 dossier in school A that `teacher` is a member of (through her signal) and `teacher2` is not;
-`af_b` works at school B, where these objects must not even seem to exist (404).
+`af_b` works at school B, where these objects must not even seem to exist (404). The board's
+and the municipality's policy officers see aggregates only: every case URL refuses them.
 """
 
 from datetime import timedelta
@@ -13,15 +14,31 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from haven.disclosure.queries import build_record
+from haven.disclosure.services import record_disclosure
 from haven.meldcode import services
 from haven.pupils import services as pupil_services
 from tests.factories import PupilFactory
 
-ACTORS = ["anonymous", "teacher", "teacher2", "assistant", "ib", "af", "leader", "admin", "af_b"]
+ACTORS = [
+    "anonymous",
+    "teacher",
+    "teacher2",
+    "assistant",
+    "ib",
+    "af",
+    "leader",
+    "admin",
+    "af_b",
+    "board",
+    "municipality",
+]
 STAFF_A = {"teacher", "teacher2", "assistant", "ib", "af", "leader"}
 WIDE_A = {"ib", "af", "leader"}
 DECIDERS_A = {"af", "leader"}
-TEACHING = {"teacher", "teacher2", "assistant"}
+ANALYSTS = {"board", "municipality"}
+# People without an authenticator yet (two-factor sign-in is optional for them).
+NO_DEVICE = {"teacher", "teacher2", "assistant"} | ANALYSTS
 
 
 def expect(ok: set[str], *, ok_code: int = 200, hidden: set[str] = frozenset(), other: set[str] = frozenset()):
@@ -46,17 +63,22 @@ CASE_DECIDE = expect(DECIDERS_A, other={"af_b"})
 
 # (url name, object, method, expected status per actor)
 MATRIX = [
+    # Who viewed a dossier: its AF and school leader, and its case lead (here the AF; see test_access_log).
+    ("audit:case_access_log", "case", "get", expect({"af", "leader"}, other={"af_b"})),
+    ("disclosure:prepare", "pupil", "get", expect({"af", "leader"}, other={"af_b"})),
+    ("disclosure:export", "disclosure", "get", expect({"af", "leader"}, other={"af_b"})),
     # Account security: every signed-in person, for their own account only. Set-up pages answer a
     # redirect once a device exists (the cast's IB, AF, leader and admins have one), the QR code
     # only exists during set-up (404), and roles that need two factors cannot turn it off.
     ("sign_out_everywhere", None, "post", dict.fromkeys(ACTORS, 302)),
-    ("two_factor:setup", None, "get", {a: 200 if a in TEACHING else 302 for a in ACTORS}),
+    ("two_factor:setup", None, "get", {a: 200 if a in NO_DEVICE else 302 for a in ACTORS}),
     ("two_factor:qr", None, "get", {a: 302 if a == "anonymous" else 404 for a in ACTORS}),
-    ("two_factor:setup_complete", None, "get", {a: 302 if a in TEACHING | {"anonymous"} else 200 for a in ACTORS}),
-    ("two_factor:backup_tokens", None, "get", {a: 302 if a in TEACHING | {"anonymous"} else 200 for a in ACTORS}),
+    ("two_factor:setup_complete", None, "get", {a: 302 if a in NO_DEVICE | {"anonymous"} else 200 for a in ACTORS}),
+    ("two_factor:backup_tokens", None, "get", {a: 302 if a in NO_DEVICE | {"anonymous"} else 200 for a in ACTORS}),
     ("two_factor:profile", None, "get", {a: 302 if a == "anonymous" else 200 for a in ACTORS}),
     ("two_factor:disable", None, "get", dict.fromkeys(ACTORS, 302)),
-    ("home", None, "get", expect(STAFF_A | {"admin", "af_b"})),
+    ("home", None, "get", {**expect(STAFF_A | {"admin", "af_b"}), **dict.fromkeys(ANALYSTS, 302)}),
+    ("insights:overview", None, "get", expect(ANALYSTS)),
     ("healthz", None, "get", dict.fromkeys(ACTORS, 200)),
     ("login", None, "get", {a: 200 if a == "anonymous" else 302 for a in ACTORS}),
     ("logout", None, "post", dict.fromkeys(ACTORS, 302)),
@@ -158,7 +180,11 @@ def objects(cast):
     member = pupil_services.add_household_member(
         cast.actor("admin"), cast.pupil, name="Els de Vries", relation="mother", lives_with_pupil=True
     )
+    disclosure = record_disclosure(
+        af, cast.pupil, state=build_record(cast.pupil).state, withheld={}, reporter_identity_withheld=False
+    )
     return {
+        "disclosure": disclosure,
         "case": case,
         "signal": case.signals.get(),
         "new_signal": new_signal,

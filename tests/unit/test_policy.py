@@ -44,6 +44,7 @@ case.decide                 .  .  .  x  x  .
 case.report                 .  .  .  x  x  .
 case.close                  .  .  x  x  x  .
 case.manage_members         .  .  x  x  x  .
+case.view_access_log        .  .  x  x  x  .
 school.manage               .  .  .  .  .  x
 protocol.manage             .  .  .  .  x  x
 account.manage              x  x  x  x  x  x

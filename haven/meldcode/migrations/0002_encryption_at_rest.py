@@ -91,40 +91,217 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='closure',
-            name='explanation',
-            field=haven.core.encryption.EncryptedTextField(verbose_name='explanation'),
+        # These columns are `text` already and stay so: only the Python field changes, so the
+        # database is left alone (on SQLite an AlterField would rebuild the table 40 times).
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='closure',
+                    name='explanation',
+                    field=haven.core.encryption.EncryptedTextField(verbose_name='explanation'),
+                ),
+                migrations.AlterField(
+                    model_name='closure',
+                    name='reopen_reason',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='reason for reopening'),
+                ),
+                migrations.AlterField(
+                    model_name='consultation',
+                    name='advice',
+                    field=haven.core.encryption.EncryptedTextField(verbose_name='advice'),
+                ),
+                migrations.AlterField(
+                    model_name='consultation',
+                    name='agreed_actions',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='agreed actions'),
+                ),
+                migrations.AlterField(
+                    model_name='consultation',
+                    name='question',
+                    field=haven.core.encryption.EncryptedTextField(verbose_name='question'),
+                ),
+                migrations.AlterField(
+                    model_name='conversation',
+                    name='agreements',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='agreements'),
+                ),
+                migrations.AlterField(
+                    model_name='conversation',
+                    name='reaction',
+                    field=haven.core.encryption.EncryptedTextField(verbose_name='their reaction, in their own words'),
+                ),
+                migrations.AlterField(
+                    model_name='conversation',
+                    name='shared',
+                    field=haven.core.encryption.EncryptedTextField(verbose_name='what was shared'),
+                ),
+                migrations.AlterField(
+                    model_name='decision',
+                    name='deviation_justification',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name="why the decision differs from the framework's advice"),
+                ),
+                migrations.AlterField(
+                    model_name='decision',
+                    name='rationale',
+                    field=haven.core.encryption.EncryptedTextField(verbose_name='rationale'),
+                ),
+                migrations.AlterField(
+                    model_name='report',
+                    name='direct_cause',
+                    field=haven.core.encryption.EncryptedTextField(verbose_name='direct cause of the report'),
+                ),
+                migrations.AlterField(
+                    model_name='report',
+                    name='expectations',
+                    field=haven.core.encryption.EncryptedTextField(verbose_name='what you expect from Veilig Thuis'),
+                ),
+                migrations.AlterField(
+                    model_name='report',
+                    name='facts',
+                    field=haven.core.encryption.EncryptedTextField(verbose_name='the violence or abuse: nature, frequency, severity (facts)'),
+                ),
+                migrations.AlterField(
+                    model_name='report',
+                    name='help_contacts',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='existing and recent help contacts'),
+                ),
+                migrations.AlterField(
+                    model_name='report',
+                    name='household',
+                    field=haven.core.encryption.EncryptedTextField(verbose_name='household composition, names, addresses and ages of the children'),
+                ),
+                migrations.AlterField(
+                    model_name='report',
+                    name='interpretation',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='your interpretation (kept apart from the facts)'),
+                ),
+                migrations.AlterField(
+                    model_name='report',
+                    name='intervention_risks',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='risks of intervening'),
+                ),
+                migrations.AlterField(
+                    model_name='report',
+                    name='not_informed_explanation',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='explanation'),
+                ),
+                migrations.AlterField(
+                    model_name='report',
+                    name='parents_informed_how',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='how the parents were informed'),
+                ),
+                migrations.AlterField(
+                    model_name='report',
+                    name='police_contacts',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='police contacts'),
+                ),
+                migrations.AlterField(
+                    model_name='report',
+                    name='protective_factors',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='protective factors'),
+                ),
+                migrations.AlterField(
+                    model_name='report',
+                    name='relation_to_family',
+                    field=haven.core.encryption.EncryptedTextField(verbose_name='your relation to the family'),
+                ),
+                migrations.AlterField(
+                    model_name='report',
+                    name='risk_factors',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='risk factors'),
+                ),
+                migrations.AlterField(
+                    model_name='signal',
+                    name='child_words',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name="the child's own words"),
+                ),
+                migrations.AlterField(
+                    model_name='signal',
+                    name='context',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='context'),
+                ),
+                migrations.AlterField(
+                    model_name='signal',
+                    name='contradicting_info',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='information that contradicts the concern'),
+                ),
+                migrations.AlterField(
+                    model_name='signal',
+                    name='facts',
+                    field=haven.core.encryption.EncryptedTextField(verbose_name='facts'),
+                ),
+                migrations.AlterField(
+                    model_name='signal',
+                    name='interpretation',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='your interpretation'),
+                ),
+                migrations.AlterField(
+                    model_name='signal',
+                    name='noted_reason',
+                    field=haven.core.encryption.EncryptedTextField(blank=True),
+                ),
+                migrations.AlterField(
+                    model_name='signalamendment',
+                    name='child_words',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name="the child's own words"),
+                ),
+                migrations.AlterField(
+                    model_name='signalamendment',
+                    name='context',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='context'),
+                ),
+                migrations.AlterField(
+                    model_name='signalamendment',
+                    name='contradicting_info',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='information that contradicts the concern'),
+                ),
+                migrations.AlterField(
+                    model_name='signalamendment',
+                    name='facts',
+                    field=haven.core.encryption.EncryptedTextField(verbose_name='facts'),
+                ),
+                migrations.AlterField(
+                    model_name='signalamendment',
+                    name='interpretation',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='your interpretation'),
+                ),
+                migrations.AlterField(
+                    model_name='signalamendment',
+                    name='reason',
+                    field=haven.core.encryption.EncryptedTextField(verbose_name='reason for the correction'),
+                ),
+                migrations.AlterField(
+                    model_name='stepskip',
+                    name='explanation',
+                    field=haven.core.encryption.EncryptedTextField(verbose_name='explanation'),
+                ),
+                migrations.AlterField(
+                    model_name='weighing',
+                    name='protective_factors',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='protective factors'),
+                ),
+                migrations.AlterField(
+                    model_name='weighing',
+                    name='risk_factors',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='risk factors'),
+                ),
+                migrations.AlterField(
+                    model_name='weighing',
+                    name='suspicion_explanation',
+                    field=haven.core.encryption.EncryptedTextField(verbose_name='explanation'),
+                ),
+                migrations.AlterField(
+                    model_name='weighing',
+                    name='unsafety_explanation',
+                    field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='explanation'),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name='closure',
-            name='reopen_reason',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='reason for reopening'),
-        ),
-        migrations.AlterField(
-            model_name='consultation',
-            name='advice',
-            field=haven.core.encryption.EncryptedTextField(verbose_name='advice'),
-        ),
-        migrations.AlterField(
-            model_name='consultation',
-            name='agreed_actions',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='agreed actions'),
-        ),
+        # The former CharFields become text columns: ciphertext is longer than their max_length.
         migrations.AlterField(
             model_name='consultation',
             name='consulted_name',
             field=haven.core.encryption.EncryptedTextField(blank=True, max_length=200, verbose_name='name or organisation'),
-        ),
-        migrations.AlterField(
-            model_name='consultation',
-            name='question',
-            field=haven.core.encryption.EncryptedTextField(verbose_name='question'),
-        ),
-        migrations.AlterField(
-            model_name='conversation',
-            name='agreements',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='agreements'),
         ),
         migrations.AlterField(
             model_name='conversation',
@@ -135,176 +312,6 @@ class Migration(migrations.Migration):
             model_name='conversation',
             name='participants_detail',
             field=haven.core.encryption.EncryptedTextField(blank=True, max_length=300, verbose_name='names of others present'),
-        ),
-        migrations.AlterField(
-            model_name='conversation',
-            name='reaction',
-            field=haven.core.encryption.EncryptedTextField(verbose_name='their reaction, in their own words'),
-        ),
-        migrations.AlterField(
-            model_name='conversation',
-            name='shared',
-            field=haven.core.encryption.EncryptedTextField(verbose_name='what was shared'),
-        ),
-        migrations.AlterField(
-            model_name='decision',
-            name='deviation_justification',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name="why the decision differs from the framework's advice"),
-        ),
-        migrations.AlterField(
-            model_name='decision',
-            name='rationale',
-            field=haven.core.encryption.EncryptedTextField(verbose_name='rationale'),
-        ),
-        migrations.AlterField(
-            model_name='report',
-            name='direct_cause',
-            field=haven.core.encryption.EncryptedTextField(verbose_name='direct cause of the report'),
-        ),
-        migrations.AlterField(
-            model_name='report',
-            name='expectations',
-            field=haven.core.encryption.EncryptedTextField(verbose_name='what you expect from Veilig Thuis'),
-        ),
-        migrations.AlterField(
-            model_name='report',
-            name='facts',
-            field=haven.core.encryption.EncryptedTextField(verbose_name='the violence or abuse: nature, frequency, severity (facts)'),
-        ),
-        migrations.AlterField(
-            model_name='report',
-            name='help_contacts',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='existing and recent help contacts'),
-        ),
-        migrations.AlterField(
-            model_name='report',
-            name='household',
-            field=haven.core.encryption.EncryptedTextField(verbose_name='household composition, names, addresses and ages of the children'),
-        ),
-        migrations.AlterField(
-            model_name='report',
-            name='interpretation',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='your interpretation (kept apart from the facts)'),
-        ),
-        migrations.AlterField(
-            model_name='report',
-            name='intervention_risks',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='risks of intervening'),
-        ),
-        migrations.AlterField(
-            model_name='report',
-            name='not_informed_explanation',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='explanation'),
-        ),
-        migrations.AlterField(
-            model_name='report',
-            name='parents_informed_how',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='how the parents were informed'),
-        ),
-        migrations.AlterField(
-            model_name='report',
-            name='police_contacts',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='police contacts'),
-        ),
-        migrations.AlterField(
-            model_name='report',
-            name='protective_factors',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='protective factors'),
-        ),
-        migrations.AlterField(
-            model_name='report',
-            name='relation_to_family',
-            field=haven.core.encryption.EncryptedTextField(verbose_name='your relation to the family'),
-        ),
-        migrations.AlterField(
-            model_name='report',
-            name='risk_factors',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='risk factors'),
-        ),
-        migrations.AlterField(
-            model_name='signal',
-            name='child_words',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name="the child's own words"),
-        ),
-        migrations.AlterField(
-            model_name='signal',
-            name='context',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='context'),
-        ),
-        migrations.AlterField(
-            model_name='signal',
-            name='contradicting_info',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='information that contradicts the concern'),
-        ),
-        migrations.AlterField(
-            model_name='signal',
-            name='facts',
-            field=haven.core.encryption.EncryptedTextField(verbose_name='facts'),
-        ),
-        migrations.AlterField(
-            model_name='signal',
-            name='interpretation',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='your interpretation'),
-        ),
-        migrations.AlterField(
-            model_name='signal',
-            name='noted_reason',
-            field=haven.core.encryption.EncryptedTextField(blank=True),
-        ),
-        migrations.AlterField(
-            model_name='signalamendment',
-            name='child_words',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name="the child's own words"),
-        ),
-        migrations.AlterField(
-            model_name='signalamendment',
-            name='context',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='context'),
-        ),
-        migrations.AlterField(
-            model_name='signalamendment',
-            name='contradicting_info',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='information that contradicts the concern'),
-        ),
-        migrations.AlterField(
-            model_name='signalamendment',
-            name='facts',
-            field=haven.core.encryption.EncryptedTextField(verbose_name='facts'),
-        ),
-        migrations.AlterField(
-            model_name='signalamendment',
-            name='interpretation',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='your interpretation'),
-        ),
-        migrations.AlterField(
-            model_name='signalamendment',
-            name='reason',
-            field=haven.core.encryption.EncryptedTextField(verbose_name='reason for the correction'),
-        ),
-        migrations.AlterField(
-            model_name='stepskip',
-            name='explanation',
-            field=haven.core.encryption.EncryptedTextField(verbose_name='explanation'),
-        ),
-        migrations.AlterField(
-            model_name='weighing',
-            name='protective_factors',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='protective factors'),
-        ),
-        migrations.AlterField(
-            model_name='weighing',
-            name='risk_factors',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='risk factors'),
-        ),
-        migrations.AlterField(
-            model_name='weighing',
-            name='suspicion_explanation',
-            field=haven.core.encryption.EncryptedTextField(verbose_name='explanation'),
-        ),
-        migrations.AlterField(
-            model_name='weighing',
-            name='unsafety_explanation',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='explanation'),
         ),
         migrations.RunPython(encrypt_existing, decrypt_existing, elidable=False),
     ]

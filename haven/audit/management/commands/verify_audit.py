@@ -13,7 +13,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from haven.audit.verification import ChainError, verify_chain
+from haven.audit.chain import ChainError
+from haven.audit.verification import verify_chain
 
 
 class Command(BaseCommand):

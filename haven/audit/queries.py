@@ -1,0 +1,40 @@
+"""Reads of the audit log, scoped by the access policy and themselves audited."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from haven.access.policy import Actor, can_view_access_log
+from haven.audit.models import AuditEvent
+from haven.audit.services import record_event
+from haven.meldcode.models import Case
+from haven.meldcode.queries import visible_cases
+
+ACTION = "case.view_access_log"
+
+
+def _deny(actor: Actor, case: Case) -> None:
+    record_event(actor, ACTION, kind=AuditEvent.Kind.READ, obj=case, case=case, outcome=AuditEvent.Outcome.DENIED)
+
+
+def case_for_access_log(actor: Actor, pk: int) -> Case:
+    """The dossier whose access log the actor asks for; the asking is audited, allowed or not.
+
+    Another school's dossier (or one that does not exist) is 404, as everywhere; a dossier the actor
+    sees but whose log they may not (an IB who is not its case lead) is 403.
+    """
+    case = visible_cases(actor).filter(pk=pk).first()
+    if case is None:
+        if (existing := Case.objects.filter(pk=pk).first()) is not None:
+            _deny(actor, existing)
+        raise Http404
+    if not can_view_access_log(actor, case.school_id, case.lead_id):
+        _deny(actor, case)
+        raise PermissionDenied
+    record_event(actor, ACTION, kind=AuditEvent.Kind.READ, obj=case, case=case)
+    return case
+
+
+def case_access_log(case: Case) -> QuerySet[AuditEvent]:
+    """Every audit event of the dossier, newest first (index audit_event_case_seq_idx)."""
+    return AuditEvent.objects.filter(case=case).select_related("actor").order_by("-sequence")

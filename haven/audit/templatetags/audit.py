@@ -1,0 +1,23 @@
+from django import template
+
+from haven.access.policy import Actor, can_view_access_log
+from haven.accounts.models import ROLE_LABELS
+from haven.audit import labels
+
+register = template.Library()
+
+
+@register.filter
+def audit_label(action: str) -> str:
+    return labels.label(action)
+
+
+@register.filter
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
+@register.filter
+def may_view_access_log(actor: Actor | None, case) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the dossier page links to its access log (the view decides again)."""
+    return actor is not None and can_view_access_log(actor, case.school_id, case.lead_id)
