@@ -9,7 +9,7 @@ same rules as queryset filters.
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
-from haven.access.roles import SCHOOL_WIDE_ROLES, STAFF_ROLES, Role
+from haven.access.roles import ANALYST_ROLES, SCHOOL_WIDE_ROLES, STAFF_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,8 @@ def _member_or_analyst(actor: Actor) -> bool:
 
 
 def _member(actor: Actor) -> bool:
-    return actor.role is not None and actor.school_id is not None
+    """A role in a school (analysts never are: they belong to a board or a municipality)."""
+    return actor.role is not None and actor.role not in ANALYST_ROLES and actor.school_id is not None
 
 
 def _staff(actor: Actor) -> bool:

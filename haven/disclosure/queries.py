@@ -132,7 +132,7 @@ def _day(value: date | datetime) -> str:
 
 
 def _label(model: type[Model], name: str) -> str:
-    return str(capfirst(model._meta.get_field(name).verbose_name))
+    return str(capfirst(getattr(model._meta.get_field(name), "verbose_name", name)))
 
 
 def _yes_no(value: bool | None) -> str:
@@ -287,11 +287,12 @@ class _Builder:
         return self.entry(c, _("Conversation"), c.held_on, meta=meta, fields=fields)
 
     def skip(self, s: StepSkip) -> Entry:
-        step = {
+        steps: dict[int, str] = {
             Step.CONSULTATION: _("Consultation"),
             Step.CONVERSATION: _("Conversation"),
             Step.WEIGHING: _("Weighing"),
-        }.get(s.step, str(s.step))
+        }
+        step = steps.get(s.step, str(s.step))
         return self.entry(
             s,
             _("Step skipped: %(step)s") % {"step": step},

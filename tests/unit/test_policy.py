@@ -3,7 +3,9 @@
 The matrix below is the specification, written out by hand. It is for a member of a school whose
 protocol is the default one (the AF and the school leader decide about a report and make it).
 Columns: T teacher, TA teaching assistant, IB care coordinator, AF safeguarding lead,
-SL school leader, FA functional administrator. "x" grants, "." refuses.
+SL school leader, FA functional administrator, BA and MA the policy officers of a board and a
+municipality (who never hold a role in a school: given one, they get nothing). "x" grants,
+"." refuses.
 """
 
 import pytest
@@ -13,47 +15,50 @@ from hypothesis import strategies as st
 from haven.access.policy import PERMISSIONS, Actor, can_amend_signal, can_view_case, can_view_signal, has_permission
 from haven.access.roles import Role
 
-T, TA, IB, AF, SL, FA = (
+T, TA, IB, AF, SL, FA, BA, MA = (
     Role.TEACHER,
     Role.TEACHING_ASSISTANT,
     Role.CARE_COORDINATOR,
     Role.SAFEGUARDING_LEAD,
     Role.SCHOOL_LEADER,
     Role.FUNCTIONAL_ADMIN,
+    Role.BOARD_ANALYST,
+    Role.MUNICIPALITY_ANALYST,
 )
-COLUMNS = (T, TA, IB, AF, SL, FA)
+COLUMNS = (T, TA, IB, AF, SL, FA, BA, MA)
 
 MATRIX = """
-permission                  T  TA IB AF SL FA
-dashboard.view              x  x  x  x  x  x
-pupil.search                x  x  x  x  x  .
-pupil.disclose              .  .  .  x  x  .
-signal.create               x  x  x  x  x  .
-signal.list_own             x  x  x  x  x  .
-signal.view                 x  x  x  x  x  .
-signal.amend                x  x  x  x  x  .
-signal.request_look_along   x  x  x  x  x  .
-inbox.view                  .  .  x  x  x  .
-signal.triage               .  .  x  x  x  .
-look_along.pick_up          .  .  x  x  x  .
-case.list                   x  x  x  x  x  .
-case.view                   x  x  x  x  x  .
-case.record                 x  x  x  x  x  .
-case.weigh                  .  .  x  x  x  .
-case.decide                 .  .  .  x  x  .
-case.report                 .  .  .  x  x  .
-case.close                  .  .  x  x  x  .
-case.manage_members         .  .  x  x  x  .
-case.view_access_log        .  .  x  x  x  .
-school.manage               .  .  .  .  .  x
-protocol.manage             .  .  .  .  x  x
-account.manage              x  x  x  x  x  x
+permission                  T  TA IB AF SL FA BA MA
+dashboard.view              x  x  x  x  x  x  .  .
+pupil.search                x  x  x  x  x  .  .  .
+pupil.disclose              .  .  .  x  x  .  .  .
+signal.create               x  x  x  x  x  .  .  .
+signal.list_own             x  x  x  x  x  .  .  .
+signal.view                 x  x  x  x  x  .  .  .
+signal.amend                x  x  x  x  x  .  .  .
+signal.request_look_along   x  x  x  x  x  .  .  .
+inbox.view                  .  .  x  x  x  .  .  .
+signal.triage               .  .  x  x  x  .  .  .
+look_along.pick_up          .  .  x  x  x  .  .  .
+case.list                   x  x  x  x  x  .  .  .
+case.view                   x  x  x  x  x  .  .  .
+case.record                 x  x  x  x  x  .  .  .
+case.weigh                  .  .  x  x  x  .  .  .
+case.decide                 .  .  .  x  x  .  .  .
+case.report                 .  .  .  x  x  .  .  .
+case.close                  .  .  x  x  x  .  .  .
+case.manage_members         .  .  x  x  x  .  .  .
+case.view_access_log        .  .  x  x  x  .  .  .
+school.manage               .  .  .  .  .  x  .  .
+protocol.manage             .  .  .  .  x  x  .  .
+account.manage              x  x  x  x  x  x  x  x
+insights.view               .  .  .  .  .  .  .  .
 """
 
 
 def parse(matrix: str) -> dict[str, dict[Role, bool]]:
     header, *rows = matrix.strip().splitlines()
-    assert header.split()[1:] == ["T", "TA", "IB", "AF", "SL", "FA"]
+    assert header.split()[1:] == ["T", "TA", "IB", "AF", "SL", "FA", "BA", "MA"]
     table = {}
     for row in rows:
         permission, *marks = row.split()
@@ -201,6 +206,8 @@ CASE_VIEW = {
     AF: (True, True, False, False),
     SL: (True, True, False, False),
     FA: (False, False, False, False),
+    BA: (False, False, False, False),
+    MA: (False, False, False, False),
 }
 PLACES = [(SCHOOL, True), (SCHOOL, False), (OTHER_SCHOOL, True), (OTHER_SCHOOL, False)]
 PLACE_IDS = ["own-member", "own-not-member", "other-member", "other-not-member"]
@@ -252,6 +259,8 @@ SIGNAL_VIEW = {
     AF: {AUTHOR: (True, False), IN_CASE: (True, False), NOT_IN_CASE: (True, False), NO_CASE: (True, False)},
     SL: {AUTHOR: (True, False), IN_CASE: (True, False), NOT_IN_CASE: (True, False), NO_CASE: (True, False)},
     FA: {AUTHOR: (False, False), IN_CASE: (False, False), NOT_IN_CASE: (False, False), NO_CASE: (False, False)},
+    BA: {AUTHOR: (False, False), IN_CASE: (False, False), NOT_IN_CASE: (False, False), NO_CASE: (False, False)},
+    MA: {AUTHOR: (False, False), IN_CASE: (False, False), NOT_IN_CASE: (False, False), NO_CASE: (False, False)},
 }
 
 
@@ -299,6 +308,8 @@ SIGNAL_AMEND = {
     AF: (True, True, False, False),
     SL: (True, True, False, False),
     FA: (False, False, False, False),
+    BA: (False, False, False, False),
+    MA: (False, False, False, False),
 }
 AMEND_PLACES = [(SCHOOL, ME), (SCHOOL, SOMEONE_ELSE), (OTHER_SCHOOL, ME), (OTHER_SCHOOL, SOMEONE_ELSE)]
 AMEND_IDS = ["own-author", "own-not-author", "other-author", "other-not-author"]
@@ -400,3 +411,16 @@ def test_teachers_and_assistants_never_weigh_decide_or_report_under_any_protocol
     actor = member(role, decision_roles=decision_roles, report_roles=report_roles)
     for permission in ("case.weigh", "case.decide", "case.report"):
         assert has_permission(actor, permission) is False
+
+
+@pytest.mark.parametrize(
+    ("actor", "allowed"),
+    [
+        (Actor(user_id=1, role=BA, board_id=7), {"account.manage", "dashboard.view", "insights.view"}),
+        (Actor(user_id=1, role=MA, municipality_id=3), {"account.manage", "dashboard.view", "insights.view"}),
+        (Actor(user_id=1, role=BA), {"account.manage"}),  # no board: no aggregates
+        (Actor(user_id=1, role=MA, board_id=7), {"account.manage"}),  # a municipality officer needs a municipality
+    ],
+)
+def test_policy_officers_see_aggregates_and_nothing_else(actor, allowed):
+    assert {p for p in PERMISSIONS if has_permission(actor, p)} == allowed
