@@ -1,5 +1,6 @@
 """System components some tests need (Chromium, gettext): in CI a missing one fails the run."""
 
+import base64
 import os
 import shutil
 
@@ -14,3 +15,18 @@ def require_system_tool(name: str) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+# A production environment that passes every refusal: the tests vary one value at a time.
+PRODUCTION = {
+    "HAVEN_ENV": "production",
+    "HAVEN_SECRET_KEY": "".join(chr(48 + (i * 7) % 75) for i in range(64)),
+    "HAVEN_ALLOWED_HOSTS": "haven.example.org",
+    "HAVEN_ENCRYPTION_KEYS": "k2026:" + base64.urlsafe_b64encode(b"\x01" * 32).decode(),
+}
+
+
+def clean_environment(**env: str) -> dict[str, str]:
+    """This process's environment without Haven's settings and test-only switches, plus `env`."""
+    skip = ("HAVEN_", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    return {k: v for k, v in os.environ.items() if not k.startswith(skip)} | env

@@ -11,6 +11,8 @@ from haven.meldcode.models import Case
 from haven.meldcode.queries import visible_cases
 
 ACTION = "case.view_access_log"
+# What the page shows of an event (not the chain fields, the detail or the session).
+SHOWN = ("sequence", "at", "actor", "role", "case", "action", "outcome", "source_address")
 
 
 def _deny(actor: Actor, case: Case) -> None:
@@ -37,4 +39,9 @@ def case_for_access_log(actor: Actor, pk: int) -> Case:
 
 def case_access_log(case: Case) -> QuerySet[AuditEvent]:
     """Every audit event of the dossier, newest first (index audit_event_case_seq_idx)."""
-    return AuditEvent.objects.filter(case=case).select_related("actor").order_by("-sequence")
+    return (
+        AuditEvent.objects.filter(case=case)
+        .select_related("actor")
+        .only(*SHOWN, "actor__first_name", "actor__last_name", "actor__username")
+        .order_by("-sequence")
+    )

@@ -198,7 +198,7 @@ class EncryptedExact(Exact):
         return super().get_prep_lookup()
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]  # not subscriptable at runtime
     """A TextField stored encrypted (see the module). Only `=""` and `isnull` lookups are allowed.
 
     `max_length` (for former CharFields) limits the plain text in forms; the column is `text`.

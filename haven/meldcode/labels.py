@@ -24,6 +24,7 @@ LABELS = {
     "case.add_member": _("Member added"),
     "case.remove_member": _("Member removed"),
     "case.change_lead": _("Case lead changed"),
+    "case.destroy": _("Dossier destroyed after its retention term"),
 }
 
 

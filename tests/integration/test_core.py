@@ -1,6 +1,5 @@
 """Health check, the home page per role, and the production profile's refusals."""
 
-import os
 import subprocess
 import sys
 from unittest import mock
@@ -9,6 +8,8 @@ from django.contrib.auth import authenticate
 from django.db import OperationalError
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
+
+from tests.system import PRODUCTION, clean_environment
 
 
 def test_healthz_answers_ok_when_the_database_answers(db):
@@ -48,20 +49,19 @@ def test_the_functional_admin_sees_management_links_and_no_case_content(cast):
 
 
 def _settings_import(**env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("HAVEN_")} | env
     return subprocess.run(
-        [sys.executable, "-c", "import haven.settings"], env=environment, capture_output=True, text=True, check=False
+        [sys.executable, "-c", "import haven.settings"],
+        env=clean_environment(**env),
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
 def test_production_refuses_debug_the_development_secret_and_no_hosts():
-    good_key = "k" * 50
-    assert _settings_import(HAVEN_ENV="production", HAVEN_SECRET_KEY=good_key).returncode == 0
-    refused = [
-        {"HAVEN_ENV": "production", "HAVEN_SECRET_KEY": good_key, "HAVEN_DEBUG": "true"},
-        {"HAVEN_ENV": "production"},
-        {"HAVEN_ENV": "production", "HAVEN_SECRET_KEY": good_key, "HAVEN_ALLOWED_HOSTS": ""},
-    ]
+    assert _settings_import(**PRODUCTION).returncode == 0
+    without_secret = {k: v for k, v in PRODUCTION.items() if k != "HAVEN_SECRET_KEY"}
+    refused = [{**PRODUCTION, "HAVEN_DEBUG": "true"}, without_secret, {**PRODUCTION, "HAVEN_ALLOWED_HOSTS": ""}]
     for env in refused:
         result = _settings_import(**env)
         assert result.returncode != 0, env

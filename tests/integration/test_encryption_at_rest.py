@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from haven.audit.models import AuditEvent
-from haven.core.encryption import DecryptionError, EncryptedTextField
+from haven.core.encryption import DecryptionError, EncryptedTextField, check_encryption_keys
 from haven.core.management.commands.rotate_encryption_key import encrypted_fields
 from haven.meldcode import services
 from haven.meldcode.models import Consultation, Report, Signal
@@ -336,3 +336,11 @@ def test_the_field_keeps_plain_text_on_the_instance():
     assert isinstance(field, EncryptedTextField)
     assert field.identity == "meldcode.signal.facts"
     assert Consultation._meta.get_field("consulted_name").formfield().max_length == 200
+
+
+def test_manage_check_reports_a_malformed_key_ring(settings):
+    settings.HAVEN_ENCRYPTION_KEYS = "no-key-here"
+    errors = check_encryption_keys()
+    assert [e.id for e in errors] == ["haven.encryption.E001"]
+    settings.HAVEN_ENCRYPTION_KEYS = NEW
+    assert check_encryption_keys() == []

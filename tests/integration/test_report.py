@@ -179,7 +179,7 @@ def test_the_form_is_prefilled_from_the_dossier(cast):
 
 def test_the_prefilled_facts_are_the_corrected_text(cast):
     case = _dossier(cast)
-    signal = case.signals.get(facts=FACTS_1)
+    signal = next(s for s in case.signals.all() if s.facts == FACTS_1)
     services.amend_signal(
         cast.actor("teacher"), signal, reason="Precieser", facts="Een blauwe plek op de linkerbovenarm."
     )

@@ -1,7 +1,6 @@
 """Sign-in that holds: Argon2, password policy, two-factor sign-in, lock-out, sessions, headers."""
 
 import base64
-import os
 import re
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from haven.accounts import services as account_services
 from haven.accounts.middleware import LAST_SEEN, STARTED
 from haven.audit.models import AuditEvent
 from tests.factories import PASSWORD
+from tests.system import PRODUCTION, clean_environment
 
 DEMO_SECRET = "JBSWY3DPEHPK3PXP"
 
@@ -178,19 +178,13 @@ def test_pages_carry_a_strict_content_security_policy_and_are_never_cached(cast)
 
 
 def _manage(*args: str, env: dict[str, str], var_dir) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("HAVEN_")}
-    environment.update(env, HAVEN_VAR_DIR=str(var_dir))
     return subprocess.run(
-        [sys.executable, "manage.py", *args], env=environment, capture_output=True, text=True, check=False
+        [sys.executable, "manage.py", *args],
+        env=clean_environment(**env, HAVEN_VAR_DIR=str(var_dir)),
+        capture_output=True,
+        text=True,
+        check=False,
     )
-
-
-PRODUCTION = {
-    "HAVEN_ENV": "production",
-    "HAVEN_SECRET_KEY": "".join(chr(48 + (i * 7) % 75) for i in range(64)),
-    "HAVEN_ALLOWED_HOSTS": "haven.example.org",
-    "HAVEN_ENCRYPTION_KEYS": "k2026:" + base64.urlsafe_b64encode(b"\x01" * 32).decode(),
-}
 
 
 def test_the_production_profile_passes_the_deployment_checks(tmp_path):

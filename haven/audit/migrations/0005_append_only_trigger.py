@@ -25,8 +25,9 @@ def create_trigger(apps, schema_editor):
             IF TG_OP = 'TRUNCATE' AND current_setting('haven.audit_allow_truncate', true) = 'on' THEN
                 RETURN NULL;
             END IF;
-            RAISE EXCEPTION 'audit events are append-only (% refused)', TG_OP
-                USING ERRCODE = 'P0001';
+            RAISE EXCEPTION USING
+                ERRCODE = 'P0001',
+                MESSAGE = 'audit events are append-only (' || TG_OP || ' refused)';
         END;
         $$
         """
