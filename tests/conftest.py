@@ -5,11 +5,13 @@ School B has its own AF and pupil. Every page test asks this cast, so "who may s
 answered in one place.
 """
 
+import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -117,3 +119,55 @@ def cast(db) -> Cast:
     cast.users["municipality"] = UserFactory(username="municipality")
     AnalystMembership.objects.create(user=cast.users["municipality"], municipality=school_a.municipality)
     return cast
+
+
+def pytest_collection_modifyitems(config, items):
+    """`postgresql` tests skip on SQLite, with the reason; the PostgreSQL run of `make test` runs them."""
+    if os.environ.get("HAVEN_DATABASE_URL"):
+        return
+    skip = pytest.mark.skip(
+        reason="needs PostgreSQL: runs in the PostgreSQL run of `make test` (scripts/with-postgres.sh)"
+    )
+    for item in items:
+        if item.get_closest_marker("postgresql") is not None:
+            item.add_marker(skip)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On the PostgreSQL run a `postgresql` test never skips: a skip there is a failure."""
+    report = yield
+    if (
+        report.skipped
+        and not hasattr(report, "wasxfail")
+        and os.environ.get("HAVEN_DATABASE_URL")
+        and item.get_closest_marker("postgresql") is not None
+    ):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"a `postgresql` test may not skip on the PostgreSQL run: {reason}"
+    return report
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL (HAVEN_DATABASE_URL)' if os.environ.get('HAVEN_DATABASE_URL') else 'SQLite'}"
+
+
+@pytest.fixture(autouse=True)
+def _audit_truncate_at_flush(request, django_db_blocker):
+    """The audit log refuses TRUNCATE on PostgreSQL unless the session allows it; the flush after a
+    transactional test (which empties every table) is the one place that may."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or (marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # so this teardown runs before the flush
+    yield
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("SET haven.audit_allow_truncate = 'on'")

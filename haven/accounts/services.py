@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.access.policy import Actor
-from haven.accounts.models import SCHOOL_ROLE_CHOICES, Membership, User
+from haven.accounts.models import SCHOOL_ROLE_CHOICES, AnalystMembership, Membership, User
 from haven.audit.services import record_event
 from haven.organisations.services import require
 
@@ -79,3 +79,21 @@ def enrol_totp_device(user: User, *, secret_base32: str) -> TOTPDevice:
     device = TOTPDevice.objects.create(user=user, name="default", key=key, confirmed=True)
     record_event(None, "account.enrol_totp", obj=user, detail={"username": user.username})
     return device
+
+
+@transaction.atomic
+def create_analyst_account(
+    *, username: str, first_name: str, last_name: str, email: str, password: str, board=None, municipality=None
+) -> User:  # type: ignore[no-untyped-def]
+    """A policy officer of a board or a municipality (a system action: they see aggregates only)."""
+    if (board is None) == (municipality is None):
+        raise ValidationError(_("A policy officer belongs to one board or one municipality."))
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This username is already taken.")})
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    AnalystMembership.objects.create(user=user, board=board, municipality=municipality)
+    record_event(None, "staff.create_analyst", obj=user, detail={"username": username})
+    return user

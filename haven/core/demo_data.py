@@ -260,7 +260,20 @@ WEGWIJZER = SchoolData(
     ),
 )
 
-SCHOOLS = (REGENBOOG, WEGWIJZER)
+# A third school, so the board's and the municipality's aggregates can be shown at all
+# (figures need at least three schools: see haven/insights/suppression.py).
+VLINDER = SchoolData(
+    brin="99VL",
+    name="KBS De Vlinder",
+    admin=Person("beheerder3", "Hans", "Koster", "functional_admin"),
+    staff=(Person("af3", "Miriam", "Vos", "safeguarding_lead"),),
+)
+
+# Policy officers who see the aggregates of the board and of the municipality.
+BOARD_ANALYST = Person("bestuur", "Karin", "Visser", "board_analyst")
+MUNICIPALITY_ANALYST = Person("gemeente", "Erik", "de Lange", "municipality_analyst")
+
+SCHOOLS = (REGENBOOG, WEGWIJZER, VLINDER)
 DEMO_BRIN = REGENBOOG.brin
 
 # Dates of birth per group, for ages that fit the group in November 2026 (groep 3: 6-7 years,

@@ -4,6 +4,7 @@ The demo is what a new developer or a school sees first, so it must cover every 
 be the same every time, never run twice over itself, and never run in production.
 """
 
+import base64
 import io
 from collections import Counter
 
@@ -12,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.access.middleware import actor_for
-from haven.accounts.models import Membership, User
+from haven.accounts.models import AnalystMembership, Membership, User
 from haven.audit.models import AuditEvent
 from haven.meldcode import queries
 from haven.meldcode.models import Case, Consultation, Conversation, LookAlongRequest, Signal
@@ -34,7 +36,10 @@ DEMO_ROLES = {
     ("af2", "99WW"): "safeguarding_lead",
     ("beheerder2", "99WW"): "functional_admin",
     ("leerkracht3", "99WW"): "teacher",
+    ("af3", "99VL"): "safeguarding_lead",
+    ("beheerder3", "99VL"): "functional_admin",
 }
+TWO_FACTOR_ROLES = {"care_coordinator", "safeguarding_lead", "school_leader", "functional_admin"}
 
 
 def seed() -> str:
@@ -71,7 +76,16 @@ def test_accounts_have_their_roles_and_the_demo_password(seeded, settings):
         assert (membership.school.brin_code, membership.role) == (brin, role), username
         assert membership.user.check_password(settings.HAVEN_DEMO_PASSWORD)
         assert membership.user.email.endswith("@example.org")
-    assert User.objects.count() == len(DEMO_ROLES)
+        # Everyone who must sign in with two factors has the published demo authenticator.
+        devices = TOTPDevice.objects.filter(user=membership.user, name="default", confirmed=True)
+        if role in TWO_FACTOR_ROLES:
+            assert devices.get().key == base64.b32decode("JBSWY3DPEHPK3PXP").hex(), username
+        else:
+            assert not devices.exists(), username
+    board, municipality = (AnalystMembership.objects.get(user__username=name) for name in ("bestuur", "gemeente"))
+    assert board.board.name == "Stichting Primair Onderwijs Zonnedal" and board.municipality is None
+    assert municipality.municipality.name == "Zonnedal" and municipality.board is None
+    assert User.objects.count() == len(DEMO_ROLES) + 2
 
 
 def test_output_lists_accounts_password_and_address_but_no_case_content(seeded, settings):
@@ -146,7 +160,7 @@ def test_everything_is_audited(seeded):
     assert AuditEvent.objects.filter(action="signal.log").count() == Signal.objects.count()
     assert AuditEvent.objects.filter(action="case.open").count() == Case.objects.count()
     bootstraps = AuditEvent.objects.filter(action="school.bootstrap")
-    assert bootstraps.count() == 2
+    assert bootstraps.count() == 3
     assert all(event.actor_id is None for event in bootstraps)
 
 

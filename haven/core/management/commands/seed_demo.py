@@ -21,7 +21,7 @@ from django.utils import timezone
 from haven.access.middleware import actor_for
 from haven.access.policy import Actor
 from haven.accounts.models import Membership, User
-from haven.accounts.services import create_staff_account, enrol_totp_device
+from haven.accounts.services import create_analyst_account, create_staff_account, enrol_totp_device
 from haven.core import demo_data as demo
 from haven.meldcode import services as route
 from haven.meldcode.models import Case, Report, Signal
@@ -67,6 +67,9 @@ class Command(BaseCommand):
                     continue
                 role = membership.role + (f" ({', '.join(person.groups)})" if person.groups else "")
                 rows.append((person.username, role, membership.school.name))
+        for person, organisation in ((demo.BOARD_ANALYST, demo.BOARD), (demo.MUNICIPALITY_ANALYST, demo.MUNICIPALITY)):
+            if User.objects.filter(username=person.username).exists():
+                rows.append((person.username, person.role, organisation))
         self.stdout.write("")
         self.stdout.write("Demo accounts:")
         self.stdout.write(f"  {'username':<20}{'role':<30}school")
@@ -96,6 +99,19 @@ class Seeder:
     def run(self) -> None:
         for school_data in demo.SCHOOLS:
             self.school(school_data)
+        school = School.objects.get(brin_code=demo.DEMO_BRIN)
+        for person, where in (
+            (demo.BOARD_ANALYST, {"board": school.board}),
+            (demo.MUNICIPALITY_ANALYST, {"municipality": school.municipality}),
+        ):
+            create_analyst_account(
+                username=person.username,
+                first_name=person.first_name,
+                last_name=person.last_name,
+                email=person.email,
+                password=settings.HAVEN_DEMO_PASSWORD,
+                **where,
+            )
         for dossier in demo.DOSSIERS:
             self.dossier(dossier)
         for loose in demo.LOOSE_SIGNALS:
