@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from haven.audit.chain import GENESIS
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError("Audit events are append-only.")
 

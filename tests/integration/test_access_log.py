@@ -40,7 +40,7 @@ def fill(cast, case, n):
 
 def dutch(text):
     with translation.override("nl"):
-        return str(text)
+        return translation.gettext(text) if isinstance(text, str) else str(text)
 
 
 # Who may see it. ----------------------------------------------------------------------------------
