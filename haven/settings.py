@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     "haven.audit",
     "haven.meldcode",
     "haven.guidance",
+    "haven.followup",
+    "haven.signalling",
+    "haven.documents",
+    "haven.handover",
+    "haven.tasks",
     "haven.insights",
     "haven.disclosure",
 ]
@@ -220,6 +225,19 @@ if HAVEN_ENV == "production" and (
     raise ImproperlyConfigured("Set HAVEN_ENCRYPTION_KEYS to your own keys in production, not the development key.")
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# E-mail (the reminders of haven/tasks/reminders.py): printed to the console in development; sent by
+# SMTP when HAVEN_EMAIL_HOST is set (production; see docs/operations.md).
+if os.environ.get("HAVEN_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["HAVEN_EMAIL_HOST"]
+    EMAIL_PORT = envint("HAVEN_EMAIL_PORT", "587")
+    EMAIL_HOST_USER = os.environ.get("HAVEN_EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("HAVEN_EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = envbool("HAVEN_EMAIL_USE_TLS", "true")
+    EMAIL_TIMEOUT = envint("HAVEN_EMAIL_TIMEOUT", "30")
+DEFAULT_FROM_EMAIL = os.environ.get("HAVEN_DEFAULT_FROM_EMAIL", "Haven <haven@localhost>")
+# Where people open Haven: links in e-mails are absolute (no request to take the host from).
+HAVEN_BASE_URL = os.environ.get("HAVEN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

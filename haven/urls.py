@@ -1,6 +1,11 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("haven.followup.urls")),
+    path("", include("haven.signalling.urls")),
+    path("", include("haven.documents.urls")),
+    path("", include("haven.handover.urls")),
+    path("", include("haven.tasks.urls")),
     path("", include("haven.core.urls")),
     path("", include("haven.meldcode.urls")),
     path("", include("haven.audit.urls")),

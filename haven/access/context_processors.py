@@ -8,6 +8,7 @@ from haven.accounts.models import ROLE_LABELS
 # (url name, label, permission): the navigation shows only what the actor may open.
 NAVIGATION = [
     ("home", _("Overview"), "dashboard.view"),
+    ("tasks:mine", _("My tasks"), "tasks.view"),
     ("meldcode:signal_create", _("Log a signal"), "signal.create"),
     ("meldcode:signal_list", _("My signals"), "signal.list_own"),
     ("meldcode:inbox", _("Inbox"), "inbox.view"),

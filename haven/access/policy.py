@@ -94,6 +94,27 @@ def can_view_access_log(actor: Actor, case_school_id: int, lead_id: int) -> bool
 
 
 PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
+    # Handover (haven.handover): a new teacher reads the notice addressed to them (that a pupil has a
+    # dossier, never what it holds); the AF and the school leader decide on adding that teacher, make the
+    # package for another school and import one from another school.
+    "handover.view_notice": _staff,
+    "handover.decide": lambda actor: _member(actor) and actor.role in (Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER),
+    "handover.export": lambda actor: _member(actor) and actor.role in (Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER),
+    "handover.import": lambda actor: _member(actor) and actor.role in (Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER),
+    # Follow-up of a report and help plans with their evaluations (haven.followup): the school-wide roles.
+    "case.follow_up": _school_wide,
+    # haven.signalling. Handle with Care: the AF or the IB records a police notice about a pupil.
+    "police_notice.record": lambda actor: (
+        _member(actor) and actor.role in (Role.SAFEGUARDING_LEAD, Role.CARE_COORDINATOR)
+    ),
+    # The support task after a police notice: staff, for the tasks given to them only.
+    "support_task.complete": _staff,
+    # Placing (and ending) a signal in the verwijsindex is the school's decision, not a teacher's.
+    "referral_index.record": _school_wide,
+    # Planning the conversation with the parents: whoever may record it (members, school-wide roles).
+    "conversation.plan": _staff,
+    # "My tasks" (haven.tasks): every staff member of a school, for their own tasks only.
+    "tasks.view": _staff,
     # Role level: AF, school leader and IB; per dossier `can_view_access_log` narrows the IB to its lead.
     "case.view_access_log": _school_wide,
     # Parents' right of access: the AF (and the school leader) decide what is withheld, not the IB.

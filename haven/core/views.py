@@ -1,12 +1,14 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from haven.access.decorators import PUBLIC, requires
 from haven.access.policy import has_permission
 from haven.meldcode import queries
 from haven.meldcode.workflow import Step, route_state
+from haven.tasks.queries import my_tasks
 
 
 @requires(PUBLIC)
@@ -27,6 +29,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if has_permission(actor, "insights.view"):
         return redirect("insights:overview")
     context: dict[str, object] = {"is_staff": actor.is_staff, "manages": has_permission(actor, "school.manage")}
+    if has_permission(actor, "tasks.view"):
+        context["my_tasks"] = my_tasks(actor, timezone.localdate())
     if actor.is_staff:
         context["my_signals"] = list(queries.own_signals(actor)[:5])
         my_cases = queries.case_list(actor, "open").filter(memberships__user_id=actor.user_id)

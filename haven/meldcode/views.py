@@ -246,7 +246,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", Case.Status.OPEN)
     cases = list(queries.case_list(request.actor, status)[:300])  # type: ignore[attr-defined]
     rows = [(case, queries.route_state(queries.facts_for(case))) for case in cases]
-    return render(request, "meldcode/case_list.html", {"rows": rows, "status": status, "step_labels": STEP_LABELS})
+    context = {
+        "rows": rows,
+        "status": status,
+        "step_labels": STEP_LABELS,
+        "may_import": has_permission(request.actor, "handover.import"),  # type: ignore[attr-defined]
+    }
+    return render(request, "meldcode/case_list.html", context)
 
 
 @requires("case.view")
@@ -408,6 +414,9 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     previous = dossier.decision or dossier.weighing
     for name in forms.DecisionForm.ANSWERS:
         initial[name] = forms.from_bool(getattr(previous, name, None))
+    if request.GET.get("effective") in ("yes", "no"):
+        # Question 5 just answered at an evaluation moment of the help plan (haven.followup).
+        initial["effective"] = request.GET["effective"]
     staff = queries.school_staff(actor)
     if "preview" in request.POST:
         # Without JavaScript, "show the advice" re-renders the answers given so far; nothing is saved.
@@ -526,6 +535,8 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Close the dossier"),
         guidance="closure",
         success=_("The dossier has been closed."),
+        # A reason proposed by the page that led here (haven.followup: "help_working" after question 5).
+        form_kwargs={"initial": {"reason": request.GET.get("reason", "")}},
     )
 
 

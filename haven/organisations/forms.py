@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.access.roles import Role
 from haven.accounts.models import ROLE_LABELS, SCHOOL_ROLE_CHOICES, User
-from haven.meldcode import retention
-from haven.organisations.models import Group
+from haven.meldcode import repeat, retention
+from haven.organisations.models import Group, School
 from haven.pupils.models import HouseholdMember
 
 # Roles that can hold the meldcode responsibilities of the protocol, in the order staff know them.
@@ -184,6 +184,34 @@ class ProtocolForm(forms.Form):
         required=False,
         min_value=retention.MIN_YEARS,
         max_value=retention.MAX_YEARS,
+    )
+    # Not required either: a form without it keeps the school's current number of weeks.
+    inactivity_weeks = forms.IntegerField(
+        label=_("Weeks without activity before a dossier appears in My tasks"),
+        required=False,
+        min_value=School.MIN_INACTIVITY_WEEKS,
+        max_value=School.MAX_INACTIVITY_WEEKS,
+        help_text=_(
+            "An open dossier without any change for this many weeks appears in the tasks of its case lead "
+            "and of the safeguarding lead (AF), who also get a reminder by e-mail."
+        ),
+    )
+    # Repeated care (haven.meldcode.repeat); not required, so a form without them keeps the rule.
+    repeat_threshold = forms.IntegerField(
+        label=_("Repeated care: number of dossiers"),
+        required=False,
+        min_value=repeat.MIN_THRESHOLD,
+        max_value=repeat.MAX_THRESHOLD,
+        help_text=_("The dossiers of a pupil and their brothers and sisters count together. The default is 3."),
+    )
+    repeat_years = forms.IntegerField(
+        label=_("Repeated care: within how many years"),
+        required=False,
+        min_value=repeat.MIN_YEARS,
+        max_value=repeat.MAX_YEARS,
+        help_text=_(
+            "Counted back from today. The default is 5. Dossiers destroyed after their retention term no longer count."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

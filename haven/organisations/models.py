@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from haven.access.roles import DEFAULT_PROTOCOL_ROLES, Role
-from haven.meldcode import retention
+from haven.meldcode import repeat, retention
 
 
 class Municipality(models.Model):
@@ -49,6 +49,26 @@ class School(models.Model):
         _("retention term of closed dossiers, in years"),
         default=retention.DEFAULT_YEARS,
         validators=[MinValueValidator(retention.MIN_YEARS), MaxValueValidator(retention.MAX_YEARS)],
+    )
+    # After this many weeks without a change, an open dossier shows up in "My tasks" (haven.tasks).
+    MIN_INACTIVITY_WEEKS, MAX_INACTIVITY_WEEKS = 1, 52
+    inactivity_weeks = models.PositiveSmallIntegerField(
+        _("weeks without activity before a dossier is flagged"),
+        default=6,
+        validators=[MinValueValidator(MIN_INACTIVITY_WEEKS), MaxValueValidator(MAX_INACTIVITY_WEEKS)],
+    )
+
+    # Repeated care (hermelding, haven.meldcode.repeat): this many dossiers of a pupil and their
+    # brothers and sisters within this many years.
+    repeat_threshold = models.PositiveSmallIntegerField(
+        _("dossiers that make repeated care"),
+        default=repeat.DEFAULT_THRESHOLD,
+        validators=[MinValueValidator(repeat.MIN_THRESHOLD), MaxValueValidator(repeat.MAX_THRESHOLD)],
+    )
+    repeat_years = models.PositiveSmallIntegerField(
+        _("years within which dossiers make repeated care"),
+        default=repeat.DEFAULT_YEARS,
+        validators=[MinValueValidator(repeat.MIN_YEARS), MaxValueValidator(repeat.MAX_YEARS)],
     )
 
     class Meta:

@@ -62,6 +62,7 @@ def set_protocol(
     decision_roles: Iterable[str],
     report_roles: Iterable[str],
     retention_years: int | None = None,
+    inactivity_weeks: int | None = None,
 ) -> School:
     """Save the school's protocol; `retention_years=None` keeps the current retention term."""
     require(actor, "protocol.manage")
@@ -81,15 +82,31 @@ def set_protocol(
                 % {"min": retention.MIN_YEARS, "max": retention.MAX_YEARS}
             }
         )
+    if inactivity_weeks is not None and not (
+        School.MIN_INACTIVITY_WEEKS <= inactivity_weeks <= School.MAX_INACTIVITY_WEEKS
+    ):
+        raise ValidationError(
+            {
+                "inactivity_weeks": _("Choose from %(min)s to %(max)s weeks.")
+                % {"min": School.MIN_INACTIVITY_WEEKS, "max": School.MAX_INACTIVITY_WEEKS}
+            }
+        )
+    if inactivity_weeks is not None:
+        school.inactivity_weeks = inactivity_weeks
     school.decision_roles = decision_roles
     school.report_roles = report_roles
     if retention_years is not None:
         school.retention_years = retention_years
-    school.save(update_fields=["decision_roles", "report_roles", "retention_years"])
+    school.save(update_fields=["decision_roles", "report_roles", "retention_years", "inactivity_weeks"])
     record_event(
         actor,
         "protocol.save",
         obj=school,
-        detail={"decision": decision_roles, "report": report_roles, "retention_years": school.retention_years},
+        detail={
+            "decision": decision_roles,
+            "report": report_roles,
+            "retention_years": school.retention_years,
+            "inactivity_weeks": school.inactivity_weeks,
+        },
     )
     return school

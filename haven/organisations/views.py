@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
@@ -35,6 +36,7 @@ from haven.organisations.forms import (
 from haven.organisations.models import Group, School
 from haven.pupils import services as pupil_services
 from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
+from haven.signalling import services as signalling_services
 
 PUPILS_PER_PAGE = 50
 
@@ -297,11 +299,18 @@ def protocol(request: HttpRequest) -> HttpResponse:
         "decision_roles": school.decision_roles,
         "report_roles": school.report_roles,
         "retention_years": school.retention_years,
+        "repeat_threshold": school.repeat_threshold,
+        "repeat_years": school.repeat_years,
+        "inactivity_weeks": school.inactivity_weeks,
     }
     form = ProtocolForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        repeat_rule = {name: data.pop(name) for name in ("repeat_threshold", "repeat_years")}
         try:
-            organisation_services.set_protocol(request.actor, school, **form.cleaned_data)  # type: ignore[attr-defined]
+            with transaction.atomic():
+                organisation_services.set_protocol(request.actor, school, **data)  # type: ignore[attr-defined]
+                signalling_services.set_repeat_rule(request.actor, school, **repeat_rule)  # type: ignore[attr-defined]
         except ValidationError as e:
             apply_errors(form, e)
         else:

@@ -38,3 +38,8 @@ def tasks_for(actor: Actor, today: date) -> list[Task]:
     tasks = [task for provider in _providers for task in provider(actor, today)]
     # Overdue first, then by due date (undated last), then by title.
     return sorted(tasks, key=lambda t: (not t.overdue, t.due is None, t.due or date.max, t.title))
+
+
+def is_due(task: Task, today: date) -> bool:
+    """Overdue, or due today or earlier: what the page lists under "today" and the reminders mention."""
+    return task.overdue or (task.due is not None and task.due <= today)

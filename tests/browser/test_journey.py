@@ -317,3 +317,33 @@ def test_from_signal_to_report_made(transactional_db, cast, live_server, new_pag
     expect(page.locator("[data-haven-no-print]")).to_be_hidden()
     expect(main.locator(".haven-report")).to_be_visible()
     screenshot(page, "10-report-print-media")
+
+    # After the report: Veilig Thuis's feedback comes in; the AF records it and closes the dossier.
+    page.emulate_media(media="screen")
+    page.goto(dossier_url)
+    main.locator(f"a[href$='/meldingen/{report_pk(case)}/terugkoppeling/']").click()
+    form = main.locator("form[method=post]").first
+    form.locator("input[name=outcome][value=confirmed]").check()
+    form.locator("textarea[name=follow_up_started]").fill("Het lokale team start een gezinsbegeleiding.")
+    form.locator("textarea[name=school_expectations]").fill("Blijf signaleren en meld nieuwe zorgen.")
+    submit(form)
+    page.wait_for_url(lambda url: url.startswith(dossier_url))
+    expect_no_form_errors(page)
+    expect(main).to_contain_text("Het lokale team start een gezinsbegeleiding.")
+    screenshot(page, "11-dossier-feedback")
+
+    page.goto(f"{dossier_url}afsluiten/")
+    form = main.locator("form[method=post]").first
+    form.locator("input[name=reason][value=taken_over]").check()
+    form.locator("textarea[name=explanation]").fill("Veilig Thuis heeft het overgenomen; de school blijft signaleren.")
+    submit(form)
+    page.wait_for_url(dossier_url)
+    expect_no_form_errors(page)
+    case.refresh_from_db()
+    assert not case.is_open
+    expect(main.locator(".haven-badge--info").first).to_be_visible()
+    screenshot(page, "12-dossier-closed")
+
+
+def report_pk(case) -> int:
+    return case.reports.get().pk

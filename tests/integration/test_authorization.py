@@ -16,9 +16,13 @@ from django.utils import timezone
 
 from haven.disclosure.queries import build_record
 from haven.disclosure.services import record_disclosure
+from haven.handover import services as handover_services
+from haven.handover.models import HandoverNotice
 from haven.meldcode import services
 from haven.pupils import services as pupil_services
-from tests.factories import PupilFactory
+from haven.signalling import services as signalling_services
+from tests.factories import GroupFactory, PupilFactory, place
+from tests.integration.test_followup import followup_objects
 
 ACTORS = [
     "anonymous",
@@ -63,6 +67,57 @@ CASE_DECIDE = expect(DECIDERS_A, other={"af_b"})
 
 # (url name, object, method, expected status per actor)
 MATRIX = [
+    # Follow-up of a report and help plans with question 5 (haven.followup): the school-wide roles.
+    ("followup:feedback_agreement", "made_report", "get", CASE_WIDE),
+    ("followup:lead", "made_report", "get", CASE_WIDE),
+    ("followup:feedback", "made_report", "get", CASE_WIDE),
+    ("followup:plan_create", "help_case", "get", CASE_WIDE),
+    ("followup:evaluation", "evaluation", "get", CASE_WIDE),
+    # Signalling: Handle with Care (the AF and the IB), its support task (only the teacher it is for),
+    # the verwijsindex (school-wide roles), planned conversations (who may see the dossier), and
+    # brothers and sisters (the functional administrator).
+    ("signalling:police_notice", None, "get", expect({"ib", "af", "af_b"})),
+    (
+        "signalling:support_task",
+        "support_task",
+        "get",
+        expect({"teacher"}, hidden=STAFF_A - {"teacher"}, other={"af_b"}),
+    ),
+    (
+        "signalling:support_task_done",
+        "support_task",
+        "post",
+        expect({"teacher"}, ok_code=302, hidden=STAFF_A - {"teacher"}, other={"af_b"}),
+    ),
+    ("signalling:referral_index", "case", "post", expect(WIDE_A, ok_code=302, other={"af_b"})),
+    ("signalling:conversation_plan", "case", "get", CASE_VIEW),
+    (
+        "signalling:conversation_plan_cancel",
+        "planned_conversation",
+        "post",
+        expect({"teacher", "ib", "af", "leader"}, ok_code=302, hidden={"teacher2", "assistant"}, other={"af_b"}),
+    ),
+    ("signalling:siblings", "pupil", "post", expect({"admin"}, ok_code=302)),
+    # PDF exports: for those who may read the dossier (the report: for those who may report).
+    ("documents:chronology", "case", "get", CASE_VIEW),
+    ("documents:conversation", "conversation", "get", CASE_VIEW),
+    ("documents:report", "reported_case", "get", CASE_DECIDE),
+    # Handover: a notice only for the new teacher it is addressed to (teacher2); the rest for the AF and leader.
+    ("handover:notice", "notice", "get", expect({"teacher2"}, hidden=STAFF_A - {"teacher2"}, other={"af_b"})),
+    (
+        "handover:notice_read",
+        "notice",
+        "post",
+        expect({"teacher2"}, ok_code=302, hidden=STAFF_A - {"teacher2"}, other={"af_b"}),
+    ),
+    ("handover:notice_decide", "notice", "get", expect(DECIDERS_A, other={"af_b"})),
+    ("handover:package_create", "case", "get", expect(DECIDERS_A, other={"af_b"})),
+    ("handover:package_detail", "package", "get", expect(DECIDERS_A, other={"af_b"})),
+    ("handover:package_pdf", "package", "get", expect(DECIDERS_A, other={"af_b"})),
+    ("handover:package_json", "package", "get", expect(DECIDERS_A, other={"af_b"})),
+    ("handover:package_import", None, "get", expect(DECIDERS_A | {"af_b"})),
+    # My tasks: every staff member of a school (the functional administrator and policy officers have none).
+    ("tasks:mine", None, "get", expect(STAFF_A | {"af_b"})),
     # Who viewed a dossier: its AF and school leader, and its case lead (here the AF; see test_access_log).
     ("audit:case_access_log", "case", "get", expect({"af", "leader"}, other={"af_b"})),
     ("disclosure:prepare", "pupil", "get", expect({"af", "leader"}, other={"af_b"})),
@@ -177,13 +232,39 @@ def objects(cast):
     closed_pupil = PupilFactory(school=cast.school_a)
     closed = cast.case(author="teacher", pupil=closed_pupil)
     services.close_case(af, closed, reason="too_vague", explanation="Te vaag voor nu.")
+    conversation = services.record_conversation(
+        af,
+        case,
+        held_on=timezone.localdate(),
+        participants=["mother"],
+        shared="Zorgen.",
+        reaction="Begrip.",
+        acknowledgement="agreed",
+    )
+    # A new school year: the pupil of the closed dossier moves to a group of teacher2, who gets a notice.
+    new_group = GroupFactory(school=cast.school_a, school_year="2027-2028")
+    new_group.teachers.add(cast.teacher2)
+    place(closed_pupil, new_group)
+    package = handover_services.make_package(
+        af, case, parts=["signals"], parents_informed=True, parents_informed_how="In een gesprek."
+    )
     member = pupil_services.add_household_member(
         cast.actor("admin"), cast.pupil, name="Els de Vries", relation="mother", lives_with_pupil=True
     )
     disclosure = record_disclosure(
         af, cast.pupil, state=build_record(cast.pupil).state, withheld={}, reporter_identity_withheld=False
     )
+    police_notice = signalling_services.record_police_notice(af, pupil=cast.pupil, notice_date=timezone.localdate())
+    planned = signalling_services.plan_conversation(
+        af, case, planned_at=timezone.now() + timedelta(days=2), participants=["mother"], location="Kamer van de IB"
+    )
     return {
+        **followup_objects(cast),
+        "support_task": police_notice.support_tasks[0],
+        "planned_conversation": planned,
+        "conversation": conversation,
+        "notice": HandoverNotice.objects.get(teacher=cast.teacher2),
+        "package": package,
         "disclosure": disclosure,
         "case": case,
         "signal": case.signals.get(),

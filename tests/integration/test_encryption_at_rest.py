@@ -29,10 +29,13 @@ from haven.core.encryption import DecryptionError, EncryptedTextField, check_enc
 from haven.core.management.commands.rotate_encryption_key import encrypted_fields
 from haven.meldcode import services
 from haven.meldcode.models import Consultation, Report, Signal
+from tests.integration.test_followup import fill_followup
+from tests.integration.test_planned_conversations import fill_signalling
 
 WORD = "Zeppelinvogel"  # a word that appears in every text we write, and nowhere else
 
 ENCRYPTED = {
+    "signalling.plannedconversation": {"location"},
     "meldcode.signal": {"facts", "child_words", "interpretation", "context", "contradicting_info", "noted_reason"},
     "meldcode.signalamendment": {"reason", "facts", "child_words", "interpretation", "context", "contradicting_info"},
     "meldcode.consultation": {"consulted_name", "question", "advice", "agreed_actions"},
@@ -56,6 +59,15 @@ ENCRYPTED = {
         "not_informed_explanation",
     },
     "meldcode.closure": {"explanation", "reopen_reason"},
+    "followup.reportfollowup": {
+        "feedback_agreed_how",
+        "lead_contact_name",
+        "lead_contact_details",
+        "follow_up_started",
+        "school_expectations",
+    },
+    "followup.helpplan": {"description", "provided_by", "parents_agreement"},
+    "followup.evaluationmoment": {"explanation"},
 }
 
 
@@ -152,11 +164,13 @@ def _raw_values():
 def test_the_narrative_fields_are_the_encrypted_ones():
     found = {model._meta.label_lower: {f.name for f in fields} for model, fields in encrypted_fields().items()}
     assert found == ENCRYPTED
-    assert sum(len(names) for names in found.values()) == 43
+    assert sum(len(names) for names in found.values()) == 53
 
 
 def test_a_database_dump_holds_no_narrative(cast):
     _the_whole_route(cast)
+    fill_followup(cast, t)
+    fill_signalling(cast, t)
     raw = _raw_values()
     assert set(raw) == {f"{model}.{name}" for model, names in ENCRYPTED.items() for name in names}
     for column, values in raw.items():

@@ -29,6 +29,16 @@ COLUMNS = (T, TA, IB, AF, SL, FA, BA, MA)
 
 MATRIX = """
 permission                  T  TA IB AF SL FA BA MA
+police_notice.record        .  .  x  x  .  .  .  .
+support_task.complete       x  x  x  x  x  .  .  .
+referral_index.record       .  .  x  x  x  .  .  .
+conversation.plan           x  x  x  x  x  .  .  .
+handover.view_notice        x  x  x  x  x  .  .  .
+handover.decide             .  .  .  x  x  .  .  .
+handover.export             .  .  .  x  x  .  .  .
+handover.import             .  .  .  x  x  .  .  .
+case.follow_up              .  .  x  x  x  .  .  .
+tasks.view                  x  x  x  x  x  .  .  .
 dashboard.view              x  x  x  x  x  x  .  .
 pupil.search                x  x  x  x  x  .  .  .
 pupil.disclose              .  .  .  x  x  .  .  .

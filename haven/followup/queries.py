@@ -1,0 +1,200 @@
+"""Reads of follow-up data, scoped by the access policy.
+
+Objects are reached through their dossier: `haven.meldcode.queries.get_case` decides whether the
+acting person may see it (404 for another school's or a dossier one is not in, with a denied
+audit event) and audits the read. What the dossier page shows is read in a fixed number of queries.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from haven.access.policy import Actor
+from haven.access.roles import Role
+from haven.followup import rules
+from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
+from haven.meldcode.models import Case, Decision, Report, Signal
+from haven.meldcode.queries import Dossier, get_case, visible_cases
+from haven.meldcode.workflow import DecisionOutcome
+
+HELP_OUTCOMES = (DecisionOutcome.HELP, DecisionOutcome.REPORT_AND_HELP)
+# Who is reminded of every dossier of the school; the others of the dossiers they lead.
+WHOLE_SCHOOL_TASKS = frozenset({Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER})
+
+
+def follow_up_of(report: Report) -> ReportFollowUp | None:
+    try:
+        return report.follow_up
+    except ReportFollowUp.DoesNotExist:
+        return None
+
+
+def get_report(actor: Actor, pk: int, *, audit: bool = True) -> Report:
+    """A report that was made, in a dossier the actor may see (else 404)."""
+    case_id = Report.objects.filter(pk=pk, made_on__isnull=False).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise Http404
+    case = get_case(actor, case_id, audit=audit)
+    report = Report.objects.select_related("follow_up", "made_by").get(pk=pk)
+    report.case = case
+    return report
+
+
+def get_moment(actor: Actor, pk: int, *, audit: bool = True) -> EvaluationMoment:
+    """An evaluation moment of a help plan in a dossier the actor may see (else 404)."""
+    case_id = EvaluationMoment.objects.filter(pk=pk).values_list("plan__case_id", flat=True).first()
+    if case_id is None:
+        raise Http404
+    case = get_case(actor, case_id, audit=audit)
+    moment = EvaluationMoment.objects.select_related("plan").get(pk=pk)
+    moment.plan.case = case
+    return moment
+
+
+# The dossier page -------------------------------------------------------------------------------
+
+
+@dataclass
+class ReportRow:
+    report: Report
+    follow_up: ReportFollowUp | None
+    state: rules.FeedbackState
+    deadline: date
+
+
+@dataclass
+class MomentRow:
+    moment: EvaluationMoment
+    state: rules.EvaluationState | None  # None: not answered, and no longer due (the plan was replaced)
+
+
+@dataclass
+class PlanRow:
+    plan: HelpPlan
+    current: bool
+    moments: list[MomentRow]
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for row in self.moments if row.state == rules.EvaluationState.OVERDUE)
+
+
+@dataclass
+class FollowUpSection:
+    reports: list[ReportRow] = field(default_factory=list)  # the reports made, newest first
+    new_signals: list[Signal] = field(default_factory=list)  # observed after the latest report was made
+    plans: list[PlanRow] = field(default_factory=list)  # newest first
+    helps: bool = False  # the latest decision is to organise help (with or without a report)
+
+    @property
+    def latest_report(self) -> Report | None:
+        return self.reports[0].report if self.reports else None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.reports or self.plans or self.helps)
+
+
+def dossier_follow_up(actor: Actor, dossier: Dossier, today: date | None = None) -> FollowUpSection:
+    """The follow-up part of a dossier loaded by `load_dossier` (which checked access): two queries."""
+    today = today or timezone.localdate()
+    case = dossier.case
+    scoped = visible_cases(actor).filter(pk=case.pk)
+    made = sorted(
+        (r for r in dossier.reports if r.is_made), key=lambda r: (r.made_on, r.recorded_at, r.pk), reverse=True
+    )
+    follow_ups = {}
+    if made:
+        follow_ups = {
+            f.report_id: f
+            for f in ReportFollowUp.objects.filter(report__in=[r.pk for r in made], report__case__in=scoped)
+        }
+    section = FollowUpSection()
+    for report in made:
+        follow_up = follow_ups.get(report.pk)
+        agreed_on = follow_up.feedback_agreed_on if follow_up else None
+        received_on = follow_up.feedback_received_on if follow_up else None
+        section.reports.append(
+            ReportRow(
+                report=report,
+                follow_up=follow_up,
+                state=rules.feedback_state(report.made_on, agreed_on, received_on, today),
+                deadline=rules.feedback_deadline(report.made_on, agreed_on),  # type: ignore[arg-type]
+            )
+        )
+    if made:
+        made_on = made[0].made_on
+        section.new_signals = [
+            s for s in dossier.signals if rules.new_since_report(timezone.localdate(s.observed_at), made_on)
+        ]
+    decision = dossier.decision
+    section.helps = decision is not None and decision.outcome in HELP_OUTCOMES
+    plans = list(
+        HelpPlan.objects.filter(case__in=scoped)
+        .select_related("recorded_by")
+        .prefetch_related(Prefetch("moments", queryset=EvaluationMoment.objects.select_related("answered_by")))
+        .order_by("-recorded_at", "-pk")
+    )
+    for index, plan in enumerate(plans):
+        current = rules.plan_is_current(
+            is_latest_plan=index == 0,
+            made_for_latest_decision=decision is not None and plan.decision_id == decision.pk,
+            case_open=case.is_open,
+        )
+        moments = [
+            MomentRow(m, rules.evaluation_state(m.due_on, m.answered_on, today) if current or m.answered_on else None)
+            for m in plan.moments.all()
+        ]
+        section.plans.append(PlanRow(plan=plan, current=current, moments=moments))
+    return section
+
+
+# Tasks --------------------------------------------------------------------------------------------
+
+
+def task_cases(actor: Actor) -> QuerySet[Case]:
+    """The dossiers whose follow-up the actor is reminded of: the AF and school leader all of the
+    school's, everyone else those they lead."""
+    cases = visible_cases(actor)
+    if actor.role in WHOLE_SCHOOL_TASKS:
+        return cases
+    return cases.filter(lead_id=actor.user_id)
+
+
+def reports_awaiting_feedback(actor: Actor, today: date) -> QuerySet[Report]:
+    """Reports made without feedback received whose deadline is near or past (the rules decide exactly)."""
+    return (
+        Report.objects.filter(case__in=task_cases(actor), made_on__isnull=False)
+        .exclude(follow_up__feedback_received_on__isnull=False)
+        # Narrowed generously by the database; `rules.feedback_state` decides to the day.
+        .filter(
+            Q(made_on__lte=today + rules.DUE_SOON - rules.FEEDBACK_TERM)
+            | Q(follow_up__feedback_agreed_on__lte=today + rules.DUE_SOON)
+        )
+        .select_related("case__pupil", "follow_up")
+        .order_by("made_on", "pk")
+    )
+
+
+def evaluations_due(actor: Actor, today: date) -> QuerySet[EvaluationMoment]:
+    """Unanswered evaluation moments due within a week or past, of the current plan of open dossiers."""
+    latest_plan = HelpPlan.objects.filter(case_id=OuterRef("plan__case_id")).order_by("-recorded_at", "-pk")
+    latest_decision = Decision.objects.filter(case_id=OuterRef("plan__case_id")).order_by("-recorded_at", "-pk")
+    return (
+        EvaluationMoment.objects.filter(
+            plan__case__in=task_cases(actor).filter(status=Case.Status.OPEN),
+            answered_on__isnull=True,
+            due_on__lte=today + rules.DUE_SOON,
+        )
+        # The same test as `rules.plan_is_current`, in the database: the latest plan, under the latest decision.
+        .annotate(
+            latest_plan=Subquery(latest_plan.values("pk")[:1]),
+            latest_decision=Subquery(latest_decision.values("pk")[:1]),
+        )
+        .filter(plan_id=F("latest_plan"), plan__decision_id=F("latest_decision"))
+        .select_related("plan__case__pupil")
+        .order_by("due_on", "pk")
+    )

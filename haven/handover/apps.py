@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class HandoverConfig(AppConfig):
+    name = "haven.handover"
+    verbose_name = "Overdracht"
+
+    def ready(self) -> None:
+        from django.db.models.signals import m2m_changed, post_save
+
+        from haven.handover import receivers
+        from haven.handover.tasks import handover_tasks
+        from haven.organisations.models import Group
+        from haven.pupils.models import GroupPlacement
+        from haven.tasks.registry import register
+
+        register(handover_tasks)
+        post_save.connect(receivers.placement_saved, sender=GroupPlacement, dispatch_uid="handover.placement")
+        m2m_changed.connect(receivers.teachers_changed, sender=Group.teachers.through, dispatch_uid="handover.teachers")

@@ -1,0 +1,52 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from haven.handover.models import HandoverNotice, HandoverPackage
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class NoticeDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Add this teacher to the dossier?"),
+        choices=[
+            (HandoverNotice.Decision.ADDED, _("Yes, add the teacher to the dossier")),
+            (HandoverNotice.Decision.NOT_ADDED, _("No, do not add the teacher")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+
+class PackageForm(forms.Form):
+    parts = forms.MultipleChoiceField(
+        label=_("Which parts go along"),
+        choices=HandoverPackage.Part.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Only what the new school needs to keep the child safe. The pupil's name and date of birth always go along."
+        ),
+    )
+    receiving_school = forms.CharField(label=_("Receiving school"), max_length=200, required=False)
+    parents_informed = forms.ChoiceField(
+        label=_("Do the parents know that this goes to the new school?"), choices=YES_NO, widget=forms.RadioSelect
+    )
+    parents_informed_how = forms.CharField(
+        label=_("How were the parents informed?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    not_informed_reason = forms.CharField(
+        label=_("Why were the parents not informed?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["parents_informed"] = data["parents_informed"] == "yes"
+        return data
+
+
+class ImportForm(forms.Form):
+    package = forms.FileField(
+        label=_("Handover package (.json)"),
+        help_text=_("The .json file the previous school made with Haven. The PDF is for reading, not for importing."),
+    )

@@ -1,0 +1,106 @@
+"""Handover (overdracht): concerns must not get lost when a pupil gets a new teacher or school.
+
+`HandoverNotice`: a new teacher of a pupil with an open or recently closed dossier is told *that*
+there is a dossier (never what it holds); the AF decides whether that teacher joins it.
+`HandoverPackage`: what an AF chose to send along when the pupil moves to another school. The
+package itself (PDF and JSON) is not stored: it is rendered from the dossier, as it stood when the
+package was made, each time it is downloaded (see `haven.handover.schema`), so no second copy of
+the dossier's text exists and a destroyed dossier takes its packages along.
+`HandoverImport`: a dossier that came in as a package from another school, with where from.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+USER = settings.AUTH_USER_MODEL
+
+
+class HandoverNotice(models.Model):
+    class Decision(models.TextChoices):
+        ADDED = "added", _("Added to the dossier")
+        NOT_ADDED = "not_added", _("Not added to the dossier")
+
+    school = models.ForeignKey("organisations.School", on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("pupils.Pupil", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey("meldcode.Case", on_delete=models.CASCADE, related_name="handover_notices")
+    teacher = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="handover_notices")
+    group = models.ForeignKey("organisations.Group", null=True, on_delete=models.SET_NULL, related_name="+")
+    school_year = models.CharField(max_length=9)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "teacher", "school_year"], name="one_notice_per_teacher_per_year")
+        ]
+        indexes = [models.Index(fields=["school", "decision"]), models.Index(fields=["teacher", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"Handover notice {self.pk}"
+
+
+class HandoverPackage(models.Model):
+    class Part(models.TextChoices):
+        SIGNALS = "signals", _("Signals")
+        CONSULTATIONS = "consultations", _("Consultations")
+        CONVERSATIONS = "conversations", _("Conversations with the parents (and skipping them)")
+        WEIGHING = "weighing", _("Weighing")
+        DECISIONS = "decisions", _("Decisions")
+        REPORTS = "reports", _("Reports to Veilig Thuis")
+
+    school = models.ForeignKey("organisations.School", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("meldcode.Case", on_delete=models.CASCADE, related_name="handover_packages")
+    made_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(auto_now_add=True)
+    parts = models.JSONField(default=list)
+    receiving_school = models.CharField(_("receiving school"), max_length=200, blank=True)
+    parents_informed = models.BooleanField(_("parents informed about the handover"))
+    # Short statements about the parents, not the dossier's narrative (see docs/security.md, known limits).
+    parents_informed_how = models.TextField(_("how the parents were informed"), blank=True)
+    not_informed_reason = models.TextField(_("why the parents were not informed"), blank=True)
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Handover package {self.pk}"
+
+    def part_labels(self) -> list[str]:
+        labels = dict(self.Part.choices)
+        return [str(labels[p]) for p in self.parts if p in labels]
+
+
+class HandoverImport(models.Model):
+    """A dossier opened from another school's handover package: who sent it, and when."""
+
+    school = models.ForeignKey("organisations.School", on_delete=models.PROTECT, related_name="+")
+    case = models.OneToOneField("meldcode.Case", on_delete=models.CASCADE, related_name="handover_import")
+    imported_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(auto_now_add=True)
+    sending_school_name = models.CharField(max_length=200)
+    sending_school_brin = models.CharField(max_length=6)
+    handed_over_on = models.DateField()
+    # When the sending school made the package: with the BRIN code it names one package.
+    package_created_at = models.DateTimeField()
+    parts = models.JSONField(default=list)
+    counts = models.JSONField(default=dict)
+    pupil_created = models.BooleanField(default=False)
+    parents_informed = models.BooleanField()
+    parents_informed_how = models.TextField(blank=True)
+    not_informed_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "sending_school_brin", "package_created_at"], name="one_import_per_package"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Handover import {self.pk}"

@@ -1,0 +1,92 @@
+"""Reads of handover data, scoped to the actor: another school's notice or package does not seem
+to exist (404), and the attempt is logged like any denied read of case data."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import Http404
+
+from haven.access.policy import Actor, has_permission
+from haven.audit.models import AuditEvent
+from haven.audit.services import record_event
+from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage
+from haven.meldcode.models import Case
+
+
+def _deny(actor: Actor, action: str, model: type[Any], pk: int) -> None:
+    existing = model.objects.filter(pk=pk).select_related("case").first()
+    if existing is not None:
+        record_event(
+            actor,
+            action,
+            kind=AuditEvent.Kind.READ,
+            obj=existing,
+            case=existing.case,
+            outcome=AuditEvent.Outcome.DENIED,
+        )
+    raise Http404
+
+
+def notice_for_teacher(actor: Actor, pk: int) -> HandoverNotice:
+    """A notice addressed to the actor; nobody else's (also not the AF's: she has the decision page)."""
+    notice = (
+        HandoverNotice.objects.filter(pk=pk, school_id=actor.school_id, teacher_id=actor.user_id)
+        .select_related("pupil", "group", "case__lead")
+        .first()
+    )
+    if notice is None:
+        _deny(actor, "handover.view_notice", HandoverNotice, pk)
+    assert notice is not None
+    record_event(actor, "handover.view_notice", kind=AuditEvent.Kind.READ, obj=notice, case=notice.case)
+    return notice
+
+
+def notice_for_decision(actor: Actor, pk: int) -> HandoverNotice:
+    notice = (
+        HandoverNotice.objects.filter(pk=pk, school_id=actor.school_id)
+        .select_related("pupil", "group", "teacher", "case__lead", "decided_by")
+        .first()
+    )
+    if notice is None:
+        _deny(actor, "handover.decide", HandoverNotice, pk)
+    assert notice is not None
+    return notice
+
+
+def package(actor: Actor, pk: int) -> HandoverPackage:
+    found = (
+        HandoverPackage.objects.filter(pk=pk, school_id=actor.school_id)
+        .select_related("case__pupil", "case__school", "made_by")
+        .first()
+    )
+    if found is None:
+        _deny(actor, "handover.view_package", HandoverPackage, pk)
+    assert found is not None
+    return found
+
+
+@dataclass
+class CaseHandover:
+    """What the dossier page shows about handover, for this actor."""
+
+    imported: HandoverImport | None
+    notices: list[HandoverNotice] = field(default_factory=list)
+    packages: list[HandoverPackage] = field(default_factory=list)
+    may_export: bool = False
+    may_decide: bool = False
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.imported or self.notices or self.packages or self.may_export)
+
+
+def for_case(actor: Actor, case: Case) -> CaseHandover:
+    """`case` has been scoped (the dossier page got it through get_case)."""
+    result = CaseHandover(imported=HandoverImport.objects.filter(case=case).first())
+    result.may_decide = has_permission(actor, "handover.decide")
+    result.may_export = has_permission(actor, "handover.export")
+    if result.may_decide:
+        result.notices = list(case.handover_notices.select_related("teacher", "decided_by").order_by("pk"))
+    if result.may_export:
+        result.packages = list(case.handover_packages.select_related("made_by").order_by("-made_at"))
+    return result

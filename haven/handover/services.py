@@ -1,0 +1,399 @@
+"""The only code that writes handover data. Each verb checks, writes in one transaction and
+records its audit event in that same transaction; bad input raises ValidationError (Dutch) and
+writes nothing.
+
+New school year: `create_handover_notices` tells the new teachers of a pupil with an open or
+recently closed dossier that there is one (it runs from the management command, and for one
+placement from the receivers in `haven.handover.receivers`); the AF decides per teacher.
+Change of school: `make_package` records what goes along; `import_package` opens the dossier
+at the receiving school.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haven.access.policy import Actor, has_permission
+from haven.access.roles import STAFF_ROLES
+from haven.accounts.models import Membership, User
+from haven.audit.services import record_event
+from haven.handover import schema
+from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage
+from haven.meldcode import services as route
+from haven.meldcode.models import (
+    Case,
+    CaseMember,
+    Consultation,
+    Conversation,
+    Decision,
+    Report,
+    Signal,
+    StepSkip,
+    Weighing,
+)
+from haven.meldcode.retention import add_years
+from haven.organisations.models import Group, School
+from haven.pupils.models import GroupPlacement, Pupil
+
+# A dossier closed less than this many years ago still goes along to the new teacher.
+RECENTLY_CLOSED_YEARS = 1
+MAX_PACKAGE_BYTES = 2 * 1024 * 1024
+
+
+def _require(actor: Actor, permission: str) -> None:
+    if not has_permission(actor, permission):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+# New school year: notices to new teachers ------------------------------------------------------
+
+
+def needs_handover(case: Case, today: date) -> bool:
+    """Open, or closed within the last year (its closures prefetched)."""
+    if case.is_open:
+        return True
+    closed_on = route.latest_closing_date(case)
+    return closed_on is not None and closed_on > add_years(today, -RECENTLY_CLOSED_YEARS)
+
+
+def _notify(school: School, placements: list[GroupPlacement], today: date) -> list[HandoverNotice]:
+    """Notices for the teachers of these placements' groups who are not yet in the pupil's dossier."""
+    if not placements:
+        return []
+    cases: dict[int, list[Case]] = {}
+    for case in Case.objects.filter(school=school, pupil_id__in={p.pupil_id for p in placements}).prefetch_related(
+        "closures", "memberships"
+    ):
+        if needs_handover(case, today):
+            cases.setdefault(case.pupil_id, []).append(case)
+    if not cases:
+        return []
+    staff = set(
+        Membership.objects.filter(school=school, role__in=list(STAFF_ROLES), user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    existing = set(
+        HandoverNotice.objects.filter(case__in=[c for cs in cases.values() for c in cs]).values_list(
+            "case_id", "teacher_id", "school_year"
+        )
+    )
+    created = []
+    for placement in placements:
+        group = placement.group
+        for case in cases.get(placement.pupil_id, []):
+            members = {m.user_id for m in case.memberships.all()}
+            for teacher in group.teachers.all():
+                key = (case.pk, teacher.pk, placement.school_year)
+                if teacher.pk not in staff or teacher.pk in members or key in existing:
+                    continue
+                notice = HandoverNotice.objects.create(
+                    school=school,
+                    pupil_id=placement.pupil_id,
+                    case=case,
+                    teacher=teacher,
+                    group=group,
+                    school_year=placement.school_year,
+                )
+                existing.add(key)
+                # A system action: nobody acts, the placement (or the command) brings it about.
+                record_event(
+                    None,
+                    "handover.notice",
+                    obj=notice,
+                    case=case,
+                    school_id=school.pk,
+                    detail={"teacher": str(teacher), "group": str(group), "school_year": placement.school_year},
+                )
+                created.append(notice)
+    return created
+
+
+@transaction.atomic
+def create_handover_notices(school: School, school_year: str, *, today: date | None = None) -> list[HandoverNotice]:
+    """Notices for every pupil placed in `school_year` at `school`; running it again adds nothing."""
+    placements = list(
+        GroupPlacement.objects.filter(group__school=school, school_year=school_year)
+        .select_related("group")
+        .prefetch_related("group__teachers")
+        .order_by("pk")
+    )
+    return _notify(school, placements, today or timezone.localdate())
+
+
+def latest_school_year(school_id: int) -> str | None:
+    return (
+        Group.objects.filter(school_id=school_id).order_by("-school_year").values_list("school_year", flat=True).first()
+    )
+
+
+@transaction.atomic
+def notices_for_placements(placements: list[GroupPlacement]) -> list[HandoverNotice]:
+    """The hook for a placement or a new teacher of a group: only for the school's latest school year."""
+    created: list[HandoverNotice] = []
+    for placement in placements:
+        school = placement.group.school
+        if placement.school_year == latest_school_year(school.pk):
+            created += _notify(school, [placement], timezone.localdate())
+    return created
+
+
+@transaction.atomic
+def mark_notice_read(actor: Actor, notice: HandoverNotice) -> HandoverNotice:
+    if notice.teacher_id != actor.user_id:
+        raise PermissionDenied(_("This notice is not addressed to you."))
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+        record_event(actor, "handover.notice_read", obj=notice, case=notice.case)
+    return notice
+
+
+@transaction.atomic
+def decide_notice(actor: Actor, notice: HandoverNotice, *, add: bool) -> HandoverNotice:
+    """The AF's decision: add the new teacher to the dossier, or not. Recorded either way."""
+    _require(actor, "handover.decide")
+    if notice.school_id != actor.school_id:
+        raise ValidationError(_("This notice is not about your school."))
+    notice = HandoverNotice.objects.select_for_update().select_related("case", "teacher").get(pk=notice.pk)
+    if notice.decision:
+        raise ValidationError(_("This has already been decided."))
+    if add and not notice.case.memberships.filter(user=notice.teacher).exists():
+        route.add_case_member(actor, notice.case, notice.teacher)
+    notice.decision = HandoverNotice.Decision.ADDED if add else HandoverNotice.Decision.NOT_ADDED
+    notice.decided_by_id = actor.user_id
+    notice.decided_at = timezone.now()
+    notice.save(update_fields=["decision", "decided_by", "decided_at"])
+    record_event(
+        actor,
+        "handover.decide",
+        obj=notice,
+        case=notice.case,
+        detail={"decision": notice.decision, "teacher": str(notice.teacher)},
+    )
+    return notice
+
+
+# Change of school: the package -----------------------------------------------------------------
+
+
+def package_data(package: HandoverPackage) -> dict[str, Any]:
+    """The package as JSON-ready data, rendered from the dossier as it stood when it was made."""
+    from haven.documents.queries import load_case
+
+    return schema.build(
+        load_case(package.case),
+        parts=package.parts,
+        made_at=package.made_at,
+        made_by=str(package.made_by),
+        receiving_school=package.receiving_school,
+        parents_informed=package.parents_informed,
+        parents_informed_how=package.parents_informed_how,
+        not_informed_reason=package.not_informed_reason,
+    )
+
+
+@transaction.atomic
+def make_package(
+    actor: Actor,
+    case: Case,
+    *,
+    parts: list[str],
+    parents_informed: bool | None,
+    parents_informed_how: str = "",
+    not_informed_reason: str = "",
+    receiving_school: str = "",
+) -> HandoverPackage:
+    _require(actor, "handover.export")
+    if case.school_id != actor.school_id:
+        raise ValidationError(_("This dossier is not a dossier of your school."))
+    if not parts or set(parts) - set(schema.PARTS):
+        raise ValidationError({"parts": _("Choose which parts of the dossier go along.")})
+    if parents_informed is None:
+        raise ValidationError({"parents_informed": _("Say whether the parents know about the handover.")})
+    if parents_informed and not parents_informed_how.strip():
+        raise ValidationError({"parents_informed_how": _("Say how the parents were informed.")})
+    if not parents_informed and not not_informed_reason.strip():
+        raise ValidationError({"not_informed_reason": _("Give the reason the parents were not informed.")})
+    package = HandoverPackage.objects.create(
+        school_id=actor.school_id,
+        case=case,
+        made_by_id=actor.user_id,
+        parts=[p for p in schema.PARTS if p in parts],
+        receiving_school=receiving_school.strip(),
+        parents_informed=parents_informed,
+        parents_informed_how=parents_informed_how.strip() if parents_informed else "",
+        not_informed_reason="" if parents_informed else not_informed_reason.strip(),
+    )
+    package.refresh_from_db()  # made_at as stored, to the microsecond the database keeps
+    # What this Haven writes, another Haven must read: refuse a package that would not import.
+    schema.parse(json.loads(json.dumps(package_data(package))))
+    record_event(
+        actor,
+        "handover.package",
+        obj=package,
+        case=case,
+        detail={
+            "parts": package.parts,
+            "parents_informed": parents_informed,
+            "receiving_school": package.receiving_school,
+        },
+    )
+    return package
+
+
+# Change of school: the import ------------------------------------------------------------------
+
+
+def read_package(content: bytes) -> schema.Package:
+    """Decode and check an uploaded package file; ValidationError (Dutch) when it is not one."""
+    if len(content) > MAX_PACKAGE_BYTES:
+        raise ValidationError(_("The file is too large for a handover package (at most 2 MB)."))
+    try:
+        raw = json.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValidationError(
+            _("The file is not a JSON file. Upload the .json file of the handover package.")
+        ) from error
+    return schema.parse(raw)
+
+
+@dataclass
+class Imported:
+    case: Case
+    pupil_created: bool
+
+
+def _find_or_create_pupil(actor: Actor, school_id: int, pupil: dict[str, Any]) -> tuple[Pupil, bool]:
+    found = (
+        Pupil.objects.filter(
+            school_id=school_id,
+            first_name__iexact=pupil["first_name"],
+            last_name__iexact=pupil["last_name"],
+            date_of_birth=pupil["date_of_birth"],
+        )
+        .order_by("pk")
+        .first()
+    )
+    if found is not None:
+        return found, False
+    # Created by the handover itself, not through the functional administrator's pupil management:
+    # the AF cannot manage pupils, and the pupil is new to this school because of this package.
+    created = Pupil.objects.create(
+        school_id=school_id,
+        first_name=pupil["first_name"],
+        last_name=pupil["last_name"],
+        date_of_birth=pupil["date_of_birth"],
+    )
+    record_event(actor, "handover.create_pupil", obj=created, pupil=created, detail={"source": "handover"})
+    return created, True
+
+
+@transaction.atomic
+def import_package(actor: Actor, package: schema.Package) -> Imported:
+    """Open the dossier of a package from another school, with its records, in one transaction."""
+    _require(actor, "handover.import")
+    sending = package["sending_school"]
+    school = School.objects.get(pk=actor.school_id)
+    if sending["brin"] == school.brin_code.upper():
+        raise ValidationError(_("This package comes from your own school; it can only be imported by another school."))
+    if HandoverImport.objects.filter(
+        school=school, sending_school_brin=sending["brin"], package_created_at=package["created_at"]
+    ).exists():
+        raise ValidationError(_("This package has already been imported."))
+    pupil, pupil_created = _find_or_create_pupil(actor, school.pk, package["pupil"])
+    if Case.objects.filter(pupil=pupil, status=Case.Status.OPEN).exists():
+        raise ValidationError(
+            _("This pupil already has an open dossier at your school. Add what matters to that dossier instead.")
+        )
+    lead = User.objects.get(pk=actor.user_id)
+    now = timezone.now()
+    case = Case.objects.create(school=school, pupil=pupil, lead=lead, opened_by=lead, acute=package["dossier"]["acute"])
+    CaseMember.objects.create(case=case, user=lead, added_by=lead)
+    by = {"recorded_by": lead}
+    counts: dict[str, int] = {}
+    for record in package.records("signals"):
+        Signal.objects.create(
+            school=school,
+            pupil=pupil,
+            author=lead,
+            observed_at=record["observed_at"],
+            source=record["source"],
+            categories=record["categories"],
+            **{name: record[name] for name in Signal.TEXT_FIELDS},
+            status=Signal.Status.IN_CASE,
+            case=case,
+            triaged_by=lead,
+            triaged_at=now,
+        )
+    for record in package.records("consultations"):
+        fields = {k: v for k, v in record.items() if k != "recorded_by"}
+        Consultation.objects.create(case=case, **by, **fields)
+    for record in package.records("conversations"):
+        fields = {k: v for k, v in record.items() if k != "recorded_by"}
+        Conversation.objects.create(case=case, **by, **fields)
+    for record in package["skipped_steps"]:
+        StepSkip.objects.create(
+            case=case, **by, step=record["step"], reason=record["reason"], explanation=record["explanation"]
+        )
+    for record in package.records("weighing"):
+        fields = {k: v for k, v in record.items() if k not in ("recorded_by", "recorded_at")}
+        Weighing.objects.create(case=case, **by, **fields)
+    for record in package.records("decisions"):
+        Decision.objects.create(
+            case=case,
+            **by,
+            **record["answers"],
+            advice=record["advice"],
+            outcome=record["outcome"],
+            rationale=record["rationale"],
+            deviation_justification=record["deviation_justification"],
+            decided_at=record["decided_at"],
+        )
+    for record in package.records("reports"):
+        fields = {k: v for k, v in record.items() if k not in ("recorded_by", "recorded_at", "made_by")}
+        Report.objects.create(case=case, **by, **fields)
+    for part in package.parts:
+        counts[part] = len(package.records(part))
+    counts["skipped_steps"] = len(package["skipped_steps"])
+    parents = package["parents"]
+    try:
+        with transaction.atomic():
+            HandoverImport.objects.create(
+                school=school,
+                case=case,
+                imported_by=lead,
+                sending_school_name=sending["name"],
+                sending_school_brin=sending["brin"],
+                handed_over_on=package["date"],
+                package_created_at=package["created_at"],
+                parts=package.parts,
+                counts=counts,
+                pupil_created=pupil_created,
+                parents_informed=parents["informed"],
+                parents_informed_how=parents["how"] if parents["informed"] else "",
+                not_informed_reason="" if parents["informed"] else parents["reason_not_informed"],
+            )
+    except IntegrityError as error:  # the same package, imported at the same moment by a colleague
+        raise ValidationError(_("This package has already been imported.")) from error
+    record_event(
+        actor,
+        "handover.import",
+        obj=case,
+        case=case,
+        detail={
+            "sending_school": sending["name"],
+            "sending_brin": sending["brin"],
+            "handed_over_on": package["date"].isoformat(),
+            "parts": package.parts,
+            "counts": counts,
+            "pupil_created": pupil_created,
+        },
+    )
+    return Imported(case=case, pupil_created=pupil_created)

@@ -1,0 +1,137 @@
+"""Handover pages: the new teacher's notice, the AF's decision, the package, and the import."""
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from haven.access.decorators import requires
+from haven.audit.models import AuditEvent
+from haven.audit.services import record_event
+from haven.core.forms import apply_errors
+from haven.documents.pdf import render_pdf
+from haven.documents.views import pdf_response
+from haven.handover import queries, schema, services
+from haven.handover.forms import ImportForm, NoticeDecisionForm, PackageForm
+from haven.handover.models import HandoverPackage
+from haven.meldcode import queries as route
+
+
+@requires("handover.view_notice")
+def notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the new teacher sees: that there is a dossier and whom to ask, never what it holds."""
+    actor = request.actor  # type: ignore[attr-defined]
+    the_notice = queries.notice_for_teacher(actor, pk)
+    return render(request, "handover/notice.html", {"notice": the_notice})
+
+
+@require_POST
+@requires("handover.view_notice")
+def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    services.mark_notice_read(actor, queries.notice_for_teacher(actor, pk))
+    messages.success(request, _("Thank you. The notice is marked as read."))
+    return redirect("handover:notice", pk=pk)
+
+
+@requires("handover.decide")
+def notice_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    the_notice = queries.notice_for_decision(actor, pk)
+    form = NoticeDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and not the_notice.decision:
+        try:
+            services.decide_notice(actor, the_notice, add=form.cleaned_data["decision"] == "added")
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Your decision has been recorded."))
+            return redirect("meldcode:case_detail", pk=the_notice.case_id)
+    return render(request, "handover/notice_decide.html", {"notice": the_notice, "form": form})
+
+
+@requires("handover.export")
+def package_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    case = route.get_case(actor, pk)
+    form = PackageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            package = services.make_package(actor, case, **form.service_arguments())
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The handover package is ready. Download both files."))
+            return redirect("handover:package_detail", pk=package.pk)
+    return render(request, "handover/package_form.html", {"form": form, "case": case})
+
+
+@requires("handover.export")
+def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    package = queries.package(request.actor, pk)  # type: ignore[attr-defined]
+    return render(request, "handover/package_detail.html", {"package": package, "case": package.case})
+
+
+def _download(request: HttpRequest, pk: int, kind: str) -> tuple[HandoverPackage, dict[str, Any]]:
+    actor = request.actor  # type: ignore[attr-defined]
+    package = queries.package(actor, pk)
+    data = services.package_data(package)
+    record_event(
+        actor,
+        "handover.download",
+        kind=AuditEvent.Kind.READ,
+        obj=package,
+        case=package.case,
+        detail={"format": kind},
+    )
+    return package, data
+
+
+@requires("handover.export")
+def package_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    package, data = _download(request, pk, "pdf")
+    # The PDF shows what the JSON holds, read back as the receiving school will read it.
+    parsed = schema.parse(json.loads(json.dumps(data)))
+    context = {
+        "package": package,
+        "p": schema.for_display(parsed),
+        "case": package.case,
+        "school": package.case.school,
+        "today": timezone.localdate(),
+        "title": _("Handover package"),
+    }
+    pdf = render_pdf("handover/package_pdf.html", context)
+    return pdf_response(pdf, f"dossier-{package.case_id}-overdracht.pdf")
+
+
+@requires("handover.export")
+def package_json(request: HttpRequest, pk: int) -> HttpResponse:
+    package, data = _download(request, pk, "json")
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="dossier-{package.case_id}-overdracht.json"'
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@requires("handover.import")
+def package_import(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            package = services.read_package(form.cleaned_data["package"].read())
+            imported = services.import_package(actor, package)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The dossier has been handed over to your school."))
+            return redirect("meldcode:case_detail", pk=imported.case.pk)
+    return render(request, "handover/import_form.html", {"form": form})

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class SignallingConfig(AppConfig):
+    name = "haven.signalling"
+    verbose_name = "Signalling"
+
+    def ready(self) -> None:
+        # "My tasks": the support task after a police notice, and the planned conversations.
+        from haven.signalling import providers
+        from haven.tasks.registry import register
+
+        register(providers.support_tasks)
+        register(providers.planned_conversations)

@@ -1,0 +1,69 @@
+"""Forms of this app. They parse input; the rules live in services.py."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.meldcode.forms import DateInput, LocalDateTimeInput
+from haven.meldcode.models import Conversation
+from haven.pupils.models import Pupil
+from haven.signalling.models import ReferralIndexEntry
+
+
+class PoliceNoticeForm(forms.Form):
+    pupil = forms.ModelChoiceField(
+        queryset=Pupil.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose the pupil first."),
+            "invalid_choice": _("This pupil is not a pupil of your school."),
+        },
+    )
+    notice_date = forms.DateField(
+        label=_("Date of the police notice"),
+        widget=DateInput(),
+        initial=timezone.localdate,
+        help_text=_("Usually today: the police tell the school the morning after the incident."),
+    )
+
+    def __init__(self, *args: Any, pupils: QuerySet[Pupil], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
+
+
+class ReferralIndexForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("What did the school do?"), choices=ReferralIndexEntry.Action.choices, widget=forms.RadioSelect
+    )
+    on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+
+
+class PlanConversationForm(forms.Form):
+    planned_at = forms.DateTimeField(
+        label=_("Date and time"), widget=LocalDateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    participants = forms.MultipleChoiceField(
+        label=_("With whom"), choices=Conversation.Participant.choices, widget=forms.CheckboxSelectMultiple
+    )
+    location = forms.CharField(
+        label=_("Where"),
+        required=False,
+        max_length=200,
+        help_text=_("Face to face, at a quiet and safe place; not by phone."),
+    )
+
+
+class SiblingForm(forms.Form):
+    sibling = forms.ModelChoiceField(
+        label=_("Brother or sister at this school"),
+        queryset=Pupil.objects.none(),
+        empty_label=_("Choose a pupil"),
+        error_messages={"invalid_choice": _("Choose a pupil of your school.")},
+    )
+
+    def __init__(self, *args: Any, pupils: QuerySet[Pupil], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sibling"].queryset = pupils  # type: ignore[attr-defined]

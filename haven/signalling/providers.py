@@ -1,0 +1,58 @@
+"""Task providers of this app (see haven/tasks/registry.py), registered in `SignallingConfig.ready`.
+
+Both read through the policy-scoped queries of `haven.signalling.queries`, in a fixed number of
+queries however many tasks they return.
+"""
+
+from datetime import date
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext as _
+
+from haven.access.policy import Actor
+from haven.signalling import queries
+from haven.tasks.registry import Task
+
+
+def support_tasks(actor: Actor, today: date) -> list[Task]:
+    """Handle with Care: offer the pupil support on the day the school heard of the police notice.
+    Only for the teacher the task was given to; overdue until they mark it done."""
+    return [
+        Task(
+            key=f"support:{task.pk}",
+            kind="support_offer",
+            title=_("Offer support today: %(name)s (Handle with Care)") % {"name": task.pupil.full_name},
+            url=reverse("signalling:support_task", args=[task.pk]),
+            due=task.due_on,
+            overdue=task.due_on < today,
+        )
+        for task in queries.open_support_tasks(actor)
+    ]
+
+
+def planned_conversations(actor: Actor, today: date) -> list[Task]:
+    """Conversations with the parents planned in the open dossiers the person may open (the members;
+    the IB, AF and school leader: all of the school's), due on their day, until one is recorded or
+    the plan is cancelled."""
+    tasks = []
+    for plan in queries.open_planned_conversations(actor):
+        when = timezone.localtime(plan.planned_at)
+        values = {"name": plan.case.pupil.full_name, "date": date_format(when.date()), "time": time_format(when)}
+        overdue = when.date() < today
+        if overdue:
+            title = _("Record the conversation with the parents of %(name)s (planned %(date)s), or cancel it") % values
+        else:
+            title = _("Conversation with the parents of %(name)s at %(time)s") % values
+        tasks.append(
+            Task(
+                key=f"planned_conversation:{plan.pk}",
+                kind="conversation_planned",
+                title=title,
+                url=reverse("meldcode:case_detail", args=[plan.case_id]) + "#planned-conversations",
+                due=when.date(),
+                overdue=overdue,
+            )
+        )
+    return tasks

@@ -1,0 +1,248 @@
+"""The only code that writes this app's data: siblings, the repeat rule of the protocol, Handle with
+Care (the police notice and its support tasks), the verwijsindex and planned conversations.
+
+As in `haven.meldcode.services`: each verb checks the permission, validates, writes in one
+transaction and records its audit event in that same transaction. Bad input raises
+ValidationError with a Dutch message and writes nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from haven.access.policy import Actor, can_view_case, has_permission
+from haven.audit.services import record_event
+from haven.meldcode import repeat
+from haven.meldcode import services as route
+from haven.meldcode.models import Case, Conversation, Signal
+from haven.organisations.models import School
+from haven.pupils.models import Pupil
+from haven.signalling import queries
+from haven.signalling.models import PlannedConversation, ReferralIndexEntry, Sibling, SupportTask
+
+# The fixed text of a police notice: what the school knows, and that it knows no more.
+POLICE_NOTICE_FACTS = gettext_noop(
+    "Police notice (Handle with Care): the police attended an incident at the pupil's home. No details are shared."
+)
+
+
+def _require(actor: Actor, permission: str) -> None:
+    if not has_permission(actor, permission):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def _require_visible(actor: Actor, case: Case) -> None:
+    member_ids = set(case.memberships.values_list("user_id", flat=True))
+    if not can_view_case(actor, case.school_id, member_ids):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def _require_open(case: Case) -> None:
+    if not case.is_open:
+        raise ValidationError(_("This dossier is closed. Reopen it first."))
+
+
+def _not_in_future(value: date, field: str) -> None:
+    if value > timezone.localdate():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+
+
+# Siblings ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def link_siblings(actor: Actor, pupil: Pupil, sibling: Pupil) -> Sibling:
+    _require(actor, "school.manage")
+    if pupil.school_id != actor.school_id or sibling.school_id != actor.school_id:
+        raise ValidationError({"sibling": _("Both pupils must be pupils of your school.")})
+    if pupil.pk == sibling.pk:
+        raise ValidationError({"sibling": _("A pupil cannot be their own brother or sister.")})
+    first, second = sorted((pupil.pk, sibling.pk))
+    if Sibling.objects.filter(pupil_a_id=first, pupil_b_id=second).exists():
+        raise ValidationError({"sibling": _("These pupils are already linked as brothers or sisters.")})
+    link = Sibling.objects.create(
+        school_id=actor.school_id, pupil_a_id=first, pupil_b_id=second, created_by_id=actor.user_id
+    )
+    record_event(actor, "pupil.link_sibling", obj=link, pupil=pupil, detail={"sibling": sibling.pk})
+    return link
+
+
+@transaction.atomic
+def unlink_siblings(actor: Actor, link: Sibling, pupil: Pupil) -> None:
+    _require(actor, "school.manage")
+    if link.school_id != actor.school_id or pupil.pk not in (link.pupil_a_id, link.pupil_b_id):
+        raise PermissionDenied
+    record_event(actor, "pupil.unlink_sibling", obj=link, pupil=pupil, detail={"sibling": link.other(pupil.pk)})
+    link.delete()
+
+
+# The protocol's repeat rule -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_repeat_rule(
+    actor: Actor, school: School, *, repeat_threshold: int | None = None, repeat_years: int | None = None
+) -> School:
+    """How many dossiers within how many years make repeated care; None keeps the current value."""
+    _require(actor, "protocol.manage")
+    if school.pk != actor.school_id:
+        raise PermissionDenied
+    if repeat_threshold is not None and not repeat.MIN_THRESHOLD <= repeat_threshold <= repeat.MAX_THRESHOLD:
+        raise ValidationError(
+            {
+                "repeat_threshold": _("Choose from %(min)s to %(max)s dossiers.")
+                % {"min": repeat.MIN_THRESHOLD, "max": repeat.MAX_THRESHOLD}
+            }
+        )
+    if repeat_years is not None and not repeat.MIN_YEARS <= repeat_years <= repeat.MAX_YEARS:
+        raise ValidationError(
+            {
+                "repeat_years": _("Choose from %(min)s to %(max)s years.")
+                % {"min": repeat.MIN_YEARS, "max": repeat.MAX_YEARS}
+            }
+        )
+    threshold = school.repeat_threshold if repeat_threshold is None else repeat_threshold
+    years = school.repeat_years if repeat_years is None else repeat_years
+    if (threshold, years) != (school.repeat_threshold, school.repeat_years):
+        school.repeat_threshold, school.repeat_years = threshold, years
+        school.save(update_fields=["repeat_threshold", "repeat_years"])
+        record_event(actor, "protocol.repeat_rule", obj=school, detail={"threshold": threshold, "years": years})
+    return school
+
+
+# Handle with Care ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PoliceNotice:
+    signal: Signal
+    support_tasks: list[SupportTask]
+
+
+@transaction.atomic
+def record_police_notice(actor: Actor, *, pupil: Pupil, notice_date: date) -> PoliceNotice:
+    """The police attended an incident at the pupil's home: a signal with no details, and a task for
+    the pupil's current teachers to offer support today."""
+    _require(actor, "police_notice.record")
+    if pupil.school_id != actor.school_id:
+        raise ValidationError(_("This pupil is not a pupil of your school."))
+    _not_in_future(notice_date, "notice_date")
+    today = timezone.localdate()
+    # The day it is recorded is the moment the school learned of it; an earlier day has no known time.
+    observed_at = (
+        timezone.now() if notice_date == today else timezone.make_aware(datetime.combine(notice_date, time.min))
+    )
+    signal = route.log_signal(
+        actor,
+        pupil=pupil,
+        observed_at=observed_at,
+        source=Signal.Source.POLICE_NOTICE,
+        categories=[Signal.Category.GUT_FEELING],
+        facts=_(POLICE_NOTICE_FACTS),
+    )
+    # Support is offered on the day the school hears of it, which cannot lie in the past.
+    tasks = [
+        SupportTask.objects.create(school_id=actor.school_id, pupil=pupil, signal=signal, teacher=teacher, due_on=today)
+        for teacher in queries.current_teachers(pupil, today)
+    ]
+    record_event(
+        actor,
+        "police_notice.record",
+        obj=signal,
+        pupil=pupil,
+        detail={"notice_date": notice_date.isoformat(), "support_for": [str(task.teacher) for task in tasks]},
+    )
+    return PoliceNotice(signal=signal, support_tasks=tasks)
+
+
+@transaction.atomic
+def complete_support_task(actor: Actor, task: SupportTask) -> SupportTask:
+    _require(actor, "support_task.complete")
+    if task.teacher_id != actor.user_id or task.school_id != actor.school_id:
+        raise PermissionDenied(_("This task is not yours."))
+    if task.is_done:
+        raise ValidationError(_("This task has already been marked as done."))
+    task.done_at = timezone.now()
+    task.save(update_fields=["done_at"])
+    record_event(actor, "support_task.done", obj=task, pupil=task.pupil_id)
+    return task
+
+
+# The verwijsindex -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_referral_index(actor: Actor, case: Case, *, action: str, on: date) -> ReferralIndexEntry:
+    """The school placed a signal about the pupil in the verwijsindex, or ended it."""
+    _require(actor, "referral_index.record")
+    _require_visible(actor, case)
+    if action not in ReferralIndexEntry.Action.values:
+        raise ValidationError({"action": _("Choose whether the signal was placed or ended.")})
+    _not_in_future(on, "on")
+    # Locked, so that two people recording at once cannot both place the signal.
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    last = case.referral_index_entries.order_by("on", "recorded_at", "pk").last()
+    placed = last is not None and last.action == ReferralIndexEntry.Action.PLACED
+    if action == ReferralIndexEntry.Action.PLACED:
+        _require_open(case)
+        if placed:
+            raise ValidationError(_("A signal about this pupil is already placed in the verwijsindex."))
+    elif not placed:
+        raise ValidationError(_("There is no signal in the verwijsindex to end."))
+    if last is not None and on < last.on:
+        raise ValidationError({"on": _("The date cannot lie before the previous entry.")})
+    entry = ReferralIndexEntry.objects.create(case=case, action=action, on=on, recorded_by_id=actor.user_id)
+    record_event(actor, f"referral_index.{action}", obj=entry, case=case, detail={"on": on.isoformat()})
+    return entry
+
+
+# Planned conversations --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_conversation(
+    actor: Actor, case: Case, *, planned_at: datetime, participants: list[str], location: str = ""
+) -> PlannedConversation:
+    _require(actor, "conversation.plan")
+    _require_visible(actor, case)
+    _require_open(case)
+    if not participants or not set(participants) <= set(Conversation.Participant.values):
+        raise ValidationError({"participants": _("Say with whom you will hold the conversation.")})
+    if planned_at < timezone.now() - route.CLOCK_SKEW:
+        raise ValidationError({"planned_at": _("A conversation cannot be planned in the past.")})
+    plan = PlannedConversation.objects.create(
+        case=case,
+        planned_at=planned_at,
+        participants=list(participants),
+        location=location.strip(),
+        planned_by_id=actor.user_id,
+    )
+    record_event(
+        actor,
+        "conversation.plan",
+        obj=plan,
+        case=case,
+        detail={"participants": list(participants), "planned_at": timezone.localtime(planned_at).isoformat()},
+    )
+    return plan
+
+
+@transaction.atomic
+def cancel_planned_conversation(actor: Actor, plan: PlannedConversation) -> PlannedConversation:
+    _require(actor, "conversation.plan")
+    case = plan.case
+    _require_visible(actor, case)
+    if plan.cancelled_at is not None:
+        raise ValidationError(_("This conversation has already been cancelled."))
+    if Conversation.objects.filter(case=case, recorded_at__gte=plan.created_at).exists():
+        raise ValidationError(_("A conversation has been recorded since it was planned: it is done."))
+    plan.cancelled_at = timezone.now()
+    plan.cancelled_by_id = actor.user_id
+    plan.save(update_fields=["cancelled_at", "cancelled_by"])
+    record_event(actor, "conversation.plan_cancel", obj=plan, case=case)
+    return plan

@@ -1,0 +1,116 @@
+"""Template tags through which other apps' pages show this app's parts, each with one line:
+the dossier page (repeated care, planned conversations, the verwijsindex), the inbox (a badge
+for repeated care, the link to Handle with Care) and the pupil page (brothers and sisters).
+
+The tags only call `haven.signalling.queries` (policy-scoped) with the acting person, in a fixed
+number of queries; the page's view has already decided that the person may see the page.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from haven.access.policy import has_permission
+from haven.meldcode import repeat
+from haven.signalling import forms, queries
+from haven.signalling.models import PlannedConversation, ReferralIndexEntry
+
+register = template.Library()
+
+
+def _actor(context: template.Context) -> Any:
+    request = context.get("request")
+    return getattr(request, "actor", None)
+
+
+def repeat_heading(finding: repeat.RepeatFinding) -> str:
+    return ngettext(
+        "Repeated care: %(count)s dossiers in %(years)s year",
+        "Repeated care: %(count)s dossiers in %(years)s years",
+        finding.years,
+    ) % {"count": finding.count, "years": finding.years}
+
+
+@dataclass
+class RepeatRow:
+    case_id: int
+    opened_on: Any
+    reported: bool
+    sibling: str | None
+    current: bool
+
+
+@dataclass
+class CaseSignalling:
+    finding: repeat.RepeatFinding | None = None
+    repeat_heading: str = ""
+    repeat_rows: list[RepeatRow] = field(default_factory=list)
+    referral_entries: list[ReferralIndexEntry] = field(default_factory=list)
+    referral_current: ReferralIndexEntry | None = None
+    referral_form: forms.ReferralIndexForm | None = None
+    planned: list[PlannedConversation] = field(default_factory=list)
+    may_plan: bool = False
+
+
+@register.simple_tag(takes_context=True)
+def case_signalling(context: template.Context, case: Any) -> CaseSignalling:
+    actor = _actor(context)
+    if actor is None:
+        return CaseSignalling()
+    today = timezone.localdate()
+    finding = queries.repeat_findings(actor, {case.pupil_id}, today).get(case.pupil_id)
+    entries = queries.referral_index_entries(actor, case)
+    result = CaseSignalling(
+        referral_entries=entries,
+        referral_current=queries.referral_index_state(entries),
+        planned=queries.planned_conversations(actor, case),
+        may_plan=has_permission(actor, "conversation.plan"),
+    )
+    if has_permission(actor, "referral_index.record"):
+        # The step that makes sense next: end what is placed, place what is not.
+        current = result.referral_current
+        placed = current is not None and current.action == ReferralIndexEntry.Action.PLACED
+        next_action = ReferralIndexEntry.Action.ENDED if placed else ReferralIndexEntry.Action.PLACED
+        result.referral_form = forms.ReferralIndexForm(auto_id="id_vi_%s", initial={"action": next_action})
+    if finding is not None and finding.is_repeat:
+        result.finding = finding
+        result.repeat_heading = repeat_heading(finding)
+        result.repeat_rows = [
+            RepeatRow(d.key, d.opened_on, d.reported, d.sibling, d.key == case.pk) for d in reversed(finding.counted)
+        ]
+    return result
+
+
+@register.simple_tag(takes_context=True)
+def inbox_repeats(context: template.Context, signals: Any) -> dict[int, repeat.RepeatFinding]:
+    """Repeated care for every pupil of the listed signals, in a fixed number of queries."""
+    actor = _actor(context)
+    if actor is None:
+        return {}
+    findings = queries.repeat_findings(actor, {s.pupil_id for s in signals}, timezone.localdate())
+    return {pk: finding for pk, finding in findings.items() if finding.is_repeat}
+
+
+@register.inclusion_tag("signalling/_repeat_badge.html")
+def repeat_badge(repeats: dict[int, repeat.RepeatFinding], pupil_id: int) -> dict[str, Any]:
+    finding = repeats.get(pupil_id)
+    return {"finding": finding, "heading": repeat_heading(finding) if finding else ""}
+
+
+@register.inclusion_tag("signalling/_handle_with_care_link.html", takes_context=True)
+def handle_with_care_link(context: template.Context) -> dict[str, Any]:
+    return {"show": has_permission(_actor(context), "police_notice.record")}
+
+
+@register.simple_tag(takes_context=True)
+def pupil_siblings(context: template.Context, pupil: Any) -> dict[str, Any]:
+    actor = _actor(context)
+    if actor is None or not has_permission(actor, "school.manage"):
+        return {"links": [], "form": None}
+    return {
+        "links": queries.sibling_links(actor, pupil),
+        "form": forms.SiblingForm(pupils=queries.sibling_candidates(actor, pupil), auto_id="id_sibling_%s"),
+    }

@@ -1,0 +1,450 @@
+"""Handover (overdracht): the new teacher hears that there is a dossier, the AF decides whether they
+join it; a pupil moving school takes the chosen parts of the dossier along, as a PDF to read and a
+JSON package another Haven imports.
+
+Reads as the specification: notices come from placing pupils for a new school year (and from the
+command, idempotently), say nothing of what the dossier holds, and the AF's decision is recorded
+and audited. A package round-trips: what the export writes, the import reads back into a new
+dossier marked as handed over. Bad packages are refused with a clear message and change nothing.
+"""
+
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from haven.audit.models import AuditEvent
+from haven.handover import schema
+from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage
+from haven.handover.services import create_handover_notices
+from haven.meldcode import services
+from haven.meldcode.models import Case, Closure, Signal
+from haven.pupils.models import GroupPlacement, Pupil
+from haven.tasks.registry import tasks_for
+from tests.factories import GroupFactory, MembershipFactory, PupilFactory, UserFactory, place
+from tests.integration.test_documents import pdf_text
+
+NEW_YEAR = "2027-2028"
+TODAY = timezone.localdate()
+FACT = "Komt voor de derde keer deze week zonder ontbijt en zonder jas naar school."
+
+
+@pytest.fixture
+def new_group(cast):
+    """Next year's group of the pupil, taught by teacher2 (who is not in the pupil's dossier)."""
+    group = GroupFactory(school=cast.school_a, name="Groep 6", school_year=NEW_YEAR)
+    group.teachers.add(cast.teacher2)
+    return group
+
+
+# New school year: notices --------------------------------------------------------------------------
+
+
+def test_placing_a_pupil_with_a_dossier_tells_the_new_teacher_once(cast, new_group):
+    case = cast.case()
+    place(cast.pupil, new_group)
+    notice = HandoverNotice.objects.get()
+    assert (notice.pupil, notice.case, notice.teacher, notice.school_year) == (
+        cast.pupil,
+        case,
+        cast.teacher2,
+        NEW_YEAR,
+    )
+    assert notice.read_at is None and notice.decision == ""
+    event = AuditEvent.objects.get(action="handover.notice")
+    assert event.actor_id is None and event.case_id == case.pk and event.school_id == cast.school_a.pk
+    # The command after placing is idempotent: nothing new.
+    out = io.StringIO()
+    call_command("create_handover_notices", "--school-year", NEW_YEAR, stdout=out)
+    assert "0 handover notice(s) created" in out.getvalue()
+    assert HandoverNotice.objects.count() == 1
+
+
+def test_the_placement_service_triggers_the_notice(cast, new_group):
+    from haven.pupils.services import place_pupil
+
+    cast.case()
+    place_pupil(cast.actor("admin"), cast.pupil, new_group)
+    assert HandoverNotice.objects.filter(teacher=cast.teacher2).count() == 1
+
+
+def test_the_command_catches_placements_made_without_the_hook_and_skips_members(cast, new_group):
+    case = cast.case()
+    new_group.teachers.add(cast.teacher)  # already in the dossier (she logged the signal)
+    GroupPlacement.objects.bulk_create([GroupPlacement(pupil=cast.pupil, group=new_group, school_year=NEW_YEAR)])
+    assert not HandoverNotice.objects.exists()
+    out = io.StringIO()
+    call_command("create_handover_notices", "--school-year", NEW_YEAR, stdout=out)
+    assert "1 handover notice(s) created" in out.getvalue()
+    assert list(HandoverNotice.objects.values_list("teacher", "case")) == [(cast.teacher2.pk, case.pk)]
+    call_command("create_handover_notices", "--school-year", NEW_YEAR, stdout=io.StringIO())
+    assert HandoverNotice.objects.count() == 1
+
+
+def test_a_teacher_added_to_the_group_later_is_told_too(cast):
+    cast.case()
+    group = GroupFactory(school=cast.school_a, name="Groep 6", school_year=NEW_YEAR)
+    place(cast.pupil, group)
+    assert not HandoverNotice.objects.exists()
+    group.teachers.add(cast.teacher2)
+    assert HandoverNotice.objects.filter(teacher=cast.teacher2).count() == 1
+
+
+def test_only_open_and_recently_closed_dossiers_are_handed_over(cast, new_group):
+    af = cast.actor("af")
+    recent = cast.case(pupil=cast.sibling)
+    services.close_case(af, recent, reason="too_vague", explanation="Te vaag.")
+    old_pupil = PupilFactory(school=cast.school_a)
+    old = cast.case(pupil=old_pupil)
+    services.close_case(af, old, reason="too_vague", explanation="Te vaag.")
+    Closure.objects.filter(case=old).update(recorded_at=timezone.now() - timedelta(days=400))
+    quiet_pupil = PupilFactory(school=cast.school_a)
+    for pupil in (cast.sibling, old_pupil, quiet_pupil):
+        GroupPlacement.objects.create(pupil=pupil, group=new_group, school_year=NEW_YEAR)
+    assert [n.case for n in HandoverNotice.objects.all()] == [recent]
+    assert create_handover_notices(cast.school_a, NEW_YEAR) == []
+
+
+def test_the_command_refuses_a_bad_school_year(cast):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("create_handover_notices", "--school-year", "2027", stdout=io.StringIO())
+
+
+def test_tasks_say_only_that_there_is_a_dossier(cast, new_group):
+    cast.case()
+    place(cast.pupil, new_group)
+    notice = HandoverNotice.objects.get()
+    [task] = [t for t in tasks_for(cast.actor("teacher2"), TODAY) if t.kind == "handover_notice"]
+    assert task.title == _("Handover: a pupil in your new group has a dossier")
+    assert "Sanne" not in task.title
+    assert task.url == reverse("handover:notice", args=[notice.pk])
+    [decide] = [t for t in tasks_for(cast.actor("af"), TODAY) if t.kind == "handover_decide"]
+    assert decide.url == reverse("handover:notice_decide", args=[notice.pk])
+    assert not [t for t in tasks_for(cast.actor("teacher"), TODAY) if t.kind.startswith("handover")]
+    assert not [t for t in tasks_for(cast.actor("ib"), TODAY) if t.kind == "handover_decide"]
+
+
+def test_the_notice_page_shows_no_dossier_content_and_is_marked_read(cast, new_group):
+    case = cast.case()
+    place(cast.pupil, new_group)
+    notice = HandoverNotice.objects.get()
+    client = cast.client("teacher2")
+    page = client.get(reverse("handover:notice", args=[notice.pk])).content.decode()
+    assert "Sanne de Vries" in page
+    assert FACT not in page and "ontbijt" not in page
+    assert reverse("meldcode:case_detail", args=[case.pk]) not in page
+    assert client.get(reverse("meldcode:case_detail", args=[case.pk])).status_code == 404
+    response = client.post(reverse("handover:notice_read", args=[notice.pk]))
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+    assert AuditEvent.objects.filter(action="handover.notice_read", case=case, actor=cast.teacher2).count() == 1
+    assert not [t for t in tasks_for(cast.actor("teacher2"), TODAY) if t.kind == "handover_notice"]
+
+
+@pytest.mark.parametrize(("decision", "member"), [("added", True), ("not_added", False)])
+def test_the_af_decides_whether_the_new_teacher_joins_the_dossier(cast, new_group, decision, member):
+    case = cast.case()
+    place(cast.pupil, new_group)
+    notice = HandoverNotice.objects.get()
+    page = cast.client("af").get(reverse("meldcode:case_detail", args=[case.pk])).content.decode()
+    assert reverse("handover:notice_decide", args=[notice.pk]) in page
+    response = cast.client("af").post(reverse("handover:notice_decide", args=[notice.pk]), {"decision": decision})
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert (notice.decision, notice.decided_by) == (decision, cast.af)
+    assert case.memberships.filter(user=cast.teacher2).exists() is member
+    event = AuditEvent.objects.get(action="handover.decide")
+    assert (event.actor_id, event.case_id, event.detail["decision"]) == (cast.af.pk, case.pk, decision)
+    assert AuditEvent.objects.filter(action="case.add_member", case=case).exists() is member
+    expected = 200 if member else 404
+    assert cast.client("teacher2").get(reverse("meldcode:case_detail", args=[case.pk])).status_code == expected
+    # Decided once: a second answer changes nothing.
+    cast.client("af").post(reverse("handover:notice_decide", args=[notice.pk]), {"decision": "added"})
+    notice.refresh_from_db()
+    assert notice.decision == decision
+
+
+# Change of school: the package -----------------------------------------------------------------
+
+
+@pytest.fixture
+def full_case(cast):
+    af = cast.actor("af")
+    case = cast.case()
+    services.amend_signal(
+        cast.actor("teacher"),
+        case.signals.get(),
+        reason="Preciezer.",
+        facts=FACT,
+        interpretation="Ik denk dat er thuis weinig toezicht is.",
+    )
+    services.record_consultation(
+        af, case, held_on=TODAY, consulted="veilig_thuis", anonymous=True, question="Vraag?", advice="Advies."
+    )
+    services.record_conversation(
+        af,
+        case,
+        held_on=TODAY,
+        participants=["mother", "pupil"],
+        shared="Zorgen gedeeld.",
+        reaction="Moeder herkent het.",
+        acknowledgement="agreed",
+    )
+    services.record_weighing(af, case, suspicion=True, suspicion_explanation="Patroon.", unsafety=False)
+    services.decide(
+        af,
+        case,
+        answers={"suspicion": True, "unsafety": False, "can_help": False, "accepted": None, "effective": None},
+        outcome="report",
+        rationale="Hulp lukt niet.",
+        decided_by=cast.af,
+    )
+    report = services.save_report(
+        af,
+        case,
+        relation_to_family="School.",
+        direct_cause="Weer zonder jas.",
+        facts=FACT,
+        household="Moeder en Sanne.",
+        expectations="Onderzoek.",
+        parents_informed=False,
+        not_informed_reason="child_safety",
+    )
+    services.mark_report_made(af, report, made_on=TODAY, made_by=cast.af, vt_reference="VT-9")
+    return case
+
+
+def _make_package(cast, case, parts, **extra):
+    data = {"parts": parts, "receiving_school": "CBS Het Kompas", "parents_informed": "yes"}
+    data.update({"parents_informed_how": "In een gesprek met moeder op school."}, **extra)
+    response = cast.client("af").post(reverse("handover:package_create", args=[case.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return HandoverPackage.objects.get(case=case)
+
+
+def _download_json(cast, package):
+    response = cast.client("af").get(reverse("handover:package_json", args=[package.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Disposition"] == f'attachment; filename="dossier-{package.case_id}-overdracht.json"'
+    assert "no-store" in response["Cache-Control"]
+    return response.content
+
+
+def test_the_af_makes_a_package_with_the_chosen_parts(cast, full_case, tmp_path):
+    package = _make_package(cast, full_case, ["signals", "conversations", "decisions"])
+    assert package.parts == ["signals", "conversations", "decisions"]
+    assert package.parents_informed and package.made_by == cast.af
+    data = json.loads(_download_json(cast, package))
+    assert data["schema"] == "haven.handover/1"
+    assert data["sending_school"] == {"name": "OBS De Regenboog", "brin": "12AB"}
+    assert data["pupil"] == {"first_name": "Sanne", "last_name": "de Vries", "date_of_birth": "2017-03-14"}
+    assert data["date"] == timezone.localdate(package.made_at).isoformat()
+    assert data["parts"] == ["signals", "conversations", "decisions"]
+    assert data["signals"][0]["facts"] == FACT and data["signals"][0]["corrected"] is True
+    assert "consultations" not in data and "reports" not in data and "weighings" not in data
+    response = cast.client("af").get(reverse("handover:package_pdf", args=[package.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="dossier-{full_case.pk}-overdracht.pdf"'
+    flat = " ".join(pdf_text(response.content, tmp_path, "overdracht.pdf").split())
+    assert FACT in flat and "OBS De Regenboog" in flat and "Vertrouwelijk" in flat and "Pagina 1 van" in flat
+    assert "Moeder herkent het." in flat and "Vraag?" not in flat and "VT-9" not in flat
+    events = AuditEvent.objects.filter(action__startswith="handover.").order_by("sequence")
+    assert [(e.action, e.kind, e.detail.get("format")) for e in events] == [
+        ("handover.package", "change", None),
+        ("handover.download", "read", "json"),
+        ("handover.download", "read", "pdf"),
+    ]
+    assert events[0].detail["parts"] == ["signals", "conversations", "decisions"] and events[0].case_id == full_case.pk
+
+
+def test_a_package_needs_parts_and_the_parents_statement(cast, full_case):
+    url = reverse("handover:package_create", args=[full_case.pk])
+    for data in (
+        {"parents_informed": "yes", "parents_informed_how": "Gesprek."},
+        {"parts": ["signals"], "parents_informed": "yes"},
+        {"parts": ["signals"], "parents_informed": "no"},
+        {"parts": ["nonsense"], "parents_informed": "yes", "parents_informed_how": "Gesprek."},
+    ):
+        assert cast.client("af").post(url, data).status_code == 200
+    assert not HandoverPackage.objects.exists()
+    assert not AuditEvent.objects.filter(action="handover.package").exists()
+
+
+def test_the_package_shows_the_dossier_as_it_was_when_made(cast, full_case):
+    package = _make_package(cast, full_case, ["signals"])
+    cast.signal("teacher", case=full_case, facts="Later gelogd, na het maken van het pakket.")
+    data = json.loads(_download_json(cast, package))
+    assert [s["facts"] for s in data["signals"]] == [FACT]
+
+
+# Change of school: the import ------------------------------------------------------------------
+
+
+def _upload(cast, content, who="af_b"):
+    upload = io.BytesIO(content if isinstance(content, bytes) else json.dumps(content).encode())
+    upload.name = "overdracht.json"
+    return cast.client(who).post(reverse("handover:package_import"), {"package": upload})
+
+
+ALL_PARTS = list(schema.PARTS)
+
+
+def test_a_package_round_trips_into_a_dossier_at_the_new_school(cast, full_case):
+    services.skip_conversation(cast.actor("af"), full_case, reason="child_safety", explanation="Niet veilig.")
+    package = _make_package(cast, full_case, ALL_PARTS)
+    content = _download_json(cast, package)
+    response = _upload(cast, content)
+    assert response.status_code == 302
+    case = Case.objects.get(school=cast.school_b)
+    assert response["Location"] == reverse("meldcode:case_detail", args=[case.pk])
+    pupil = case.pupil
+    assert (pupil.first_name, pupil.last_name, str(pupil.date_of_birth)) == ("Sanne", "de Vries", "2017-03-14")
+    assert pupil.school == cast.school_b and case.lead == cast.af_b and case.is_open
+    signal = case.signals.get()
+    assert signal.facts == FACT and signal.interpretation == "Ik denk dat er thuis weinig toezicht is."
+    assert signal.status == Signal.Status.IN_CASE and signal.school == cast.school_b
+    assert case.consultations.get().anonymous is True
+    assert case.conversations.get().reaction == "Moeder herkent het."
+    assert case.stepskips.get().explanation == "Niet veilig."
+    assert case.weighings.get().suspicion_explanation == "Patroon."
+    decision = case.decisions.get()
+    assert (decision.outcome, decision.can_help, decision.rationale) == ("report", False, "Hulp lukt niet.")
+    report = case.reports.get()
+    assert (report.made_on, report.vt_reference, report.not_informed_reason) == (TODAY, "VT-9", "child_safety")
+    handover = HandoverImport.objects.get(case=case)
+    assert (handover.sending_school_name, handover.sending_school_brin) == ("OBS De Regenboog", "12AB")
+    assert handover.handed_over_on == timezone.localdate(package.made_at) and handover.pupil_created
+    # Exported again from the new school: the same parts, the same texts.
+    again = schema.build(
+        case,
+        parts=ALL_PARTS,
+        made_at=timezone.now(),
+        made_by="x",
+        receiving_school="",
+        parents_informed=True,
+        parents_informed_how="x",
+        not_informed_reason="",
+    )
+    original = json.loads(content)
+    for key in ("signals", "consultations", "conversations", "weighings", "reports"):
+        strip = {"logged_by", "recorded_by", "recorded_at", "made_by", "corrected"}
+        assert [{k: v for k, v in r.items() if k not in strip} for r in again[key]] == [
+            {k: v for k, v in r.items() if k not in strip} for r in original[key]
+        ], key
+    # The dossier page says where it came from; the import is one audited event (and the new pupil one).
+    page = cast.client("af_b").get(reverse("meldcode:case_detail", args=[case.pk])).content.decode()
+    when = date_format(handover.handed_over_on, "j F Y")
+    expected = _("Handed over by %(school)s on %(date)s") % {"school": "OBS De Regenboog", "date": when}
+    assert expected in page
+    [event] = AuditEvent.objects.filter(action="handover.import")
+    assert (event.actor_id, event.case_id, event.school_id) == (cast.af_b.pk, case.pk, cast.school_b.pk)
+    assert event.detail["counts"]["signals"] == 1 and event.detail["sending_brin"] == "12AB"
+    assert AuditEvent.objects.filter(action="handover.create_pupil", pupil=pupil).count() == 1
+    # School A's people see nothing of school B's dossier.
+    assert cast.client("af").get(reverse("meldcode:case_detail", args=[case.pk])).status_code == 404
+
+
+def test_the_import_takes_only_the_chosen_parts_and_finds_the_pupil(cast, full_case):
+    existing = PupilFactory(school=cast.school_b, first_name="sanne", last_name="De Vries")
+    package = _make_package(cast, full_case, ["signals"])
+    assert _upload(cast, _download_json(cast, package)).status_code == 302
+    case = Case.objects.get(school=cast.school_b)
+    assert case.pupil == existing
+    assert case.signals.count() == 1
+    assert not case.consultations.exists() and not case.decisions.exists() and not case.reports.exists()
+    assert not AuditEvent.objects.filter(action="handover.create_pupil").exists()
+    assert HandoverImport.objects.get().pupil_created is False
+
+
+def test_the_same_package_twice_or_at_its_own_school_is_refused(cast, full_case):
+    content = _download_json(cast, _make_package(cast, full_case, ["signals"]))
+    assert _upload(cast, content, who="af").status_code == 200
+    assert _upload(cast, content).status_code == 302
+    cases = Case.objects.count()
+    response = _upload(cast, content)
+    assert response.status_code == 200
+    assert _("This package has already been imported.") in response.content.decode()
+    assert Case.objects.count() == cases
+
+
+def _valid(cast, full_case):
+    return json.loads(_download_json(cast, _make_package(cast, full_case, ALL_PARTS)))
+
+
+BAD = {
+    "not JSON": lambda data: b"dit is geen json",
+    "a list": lambda data: [data],
+    "another schema": lambda data: {**data, "schema": "haven.handover/2"},
+    "no pupil": lambda data: {k: v for k, v in data.items() if k != "pupil"},
+    "a name as a number": lambda data: {**data, "pupil": {**data["pupil"], "first_name": 12}},
+    "a birth date in the future": lambda data: {**data, "pupil": {**data["pupil"], "date_of_birth": "2999-01-01"}},
+    "a badly written date": lambda data: {**data, "date": "30-06-2027"},
+    "an unknown field": lambda data: {**data, "extra": True},
+    "an unknown part": lambda data: {**data, "parts": [*data["parts"], "everything"]},
+    "a part without its records": lambda data: {k: v for k, v in data.items() if k != "signals"},
+    "records of a part not chosen": lambda data: {**data, "parts": ["signals"]},
+    "empty facts": lambda data: {**data, "signals": [{**data["signals"][0], "facts": " "}]},
+    "an unknown category": lambda data: {**data, "signals": [{**data["signals"][0], "categories": ["x"]}]},
+    "a moment without offset": lambda data: {
+        **data,
+        "signals": [{**data["signals"][0], "observed_at": "2026-11-01T10:00:00"}],
+    },
+    "a boolean as a string": lambda data: {**data, "dossier": {**data["dossier"], "acute": "false"}},
+    "a score out of range": lambda data: {**data, "weighings": [{**data["weighings"][0], "safety_score_pupil": 11}]},
+    "informed without how": lambda data: {**data, "parents": {**data["parents"], "how": ""}},
+    "a bad BRIN code": lambda data: {**data, "sending_school": {**data["sending_school"], "brin": "12 AB!"}},
+}
+
+
+@pytest.mark.parametrize("case_name", list(BAD))
+def test_bad_packages_are_refused_and_change_nothing(cast, full_case, case_name):
+    data = _valid(cast, full_case)
+    bad = BAD[case_name](data)
+    counts = (Case.objects.count(), Pupil.objects.count(), Signal.objects.count(), AuditEvent.objects.count())
+    response = _upload(cast, bad)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "haven-field-error" in page or "utrecht-alert--error" in page
+    after = (Case.objects.count(), Pupil.objects.count(), Signal.objects.count())
+    assert after == counts[:3]
+    # Only the sign-in of the test client may have been logged; no import, no pupil.
+    assert not AuditEvent.objects.filter(action__in=["handover.import", "handover.create_pupil"]).exists()
+
+
+def test_a_refusal_names_the_field(cast, full_case):
+    data = _valid(cast, full_case)
+    data["signals"][0]["facts"] = ""
+    page = _upload(cast, data).content.decode()
+    assert "signals[0].facts" in page
+
+
+def test_the_parser_reads_what_the_builder_writes(cast, full_case):
+    data = _valid(cast, full_case)
+    package = schema.parse(data)
+    assert package.parts == ALL_PARTS
+    assert package["pupil"]["date_of_birth"].isoformat() == "2017-03-14"
+
+
+def test_a_teacher_cannot_import_or_export(cast, full_case):
+    assert cast.client("teacher").get(reverse("handover:package_import")).status_code == 403
+    assert cast.client("ib").get(reverse("handover:package_create", args=[full_case.pk])).status_code == 403
+
+
+def test_staff_of_another_school_are_not_told(cast):
+    other = UserFactory(username="elders")
+    MembershipFactory(user=other, school=cast.school_b, role="teacher")
+    cast.case()
+    group = GroupFactory(school=cast.school_a, name="Groep 6", school_year=NEW_YEAR)
+    group.teachers.add(other)
+    place(cast.pupil, group)
+    assert not HandoverNotice.objects.exists()
