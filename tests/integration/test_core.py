@@ -76,3 +76,13 @@ def test_production_refuses_the_demo_password(cast, settings):
     assert authenticate(request, username="teacher", password=settings.HAVEN_DEMO_PASSWORD) == user
     with override_settings(HAVEN_ENV="production"):
         assert authenticate(request, username="teacher", password=settings.HAVEN_DEMO_PASSWORD) is None
+
+
+def test_names_are_escaped_on_the_pages(cast):
+    """Text from people (here a pupil's name) is shown as text, never as markup."""
+    cast.pupil.last_name = "van 't Hof <script>alert(1)</script>"
+    cast.pupil.save()
+    case = cast.case()
+    html = cast.client("af").get(reverse("meldcode:case_detail", args=[case.pk])).content.decode()
+    assert "van &#x27;t Hof &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html

@@ -3,6 +3,7 @@ the export shows everything else, with a marker in place of what is withheld."""
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -85,7 +86,8 @@ def html(response) -> str:
 
 def text_of(response) -> str:
     """The page's text and attribute values, with the markup's own whitespace collapsed."""
-    return re.sub(r"\s+", " ", html(response))
+    # Unescaped, so names like "van 't Hof" compare as written.
+    return re.sub(r"\s+", " ", unescape(html(response)))
 
 
 # Preparing -------------------------------------------------------------------------------------------
