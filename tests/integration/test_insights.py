@@ -33,7 +33,7 @@ def test_analysts_see_suppressed_aggregates_and_no_pupil(cast, region, name):
     assert overview.closed_per_reason == {"too_vague": None}  # one closure: hidden
     html = response.content.decode()
     for pupil in (cast.pupil, cast.sibling, cast.pupil_b):
-        assert pupil.last_name not in html
+        assert pupil.full_name not in html
     assert "&lt; 5" in html
     assert AuditEvent.objects.filter(action="insights.view", actor=cast.users[name]).exists()
 
