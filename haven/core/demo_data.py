@@ -1995,3 +1995,100 @@ LOOSE_SIGNALS = (
         ),
     ),
 )
+
+
+# After the decision -------------------------------------------------------------------------
+# Follow-up in the dossiers above, so the demo shows overdue feedback, an evaluation moment that
+# was missed and one coming up, and a report whose feedback came in.
+
+
+@dataclass(frozen=True)
+class HelpPlanData:
+    child: str
+    by: str
+    description: str
+    provided_by: str
+    parents_agreement: str
+    started_days_ago: int
+    ends_in_days: int
+    # Evaluation moments in days from today: negative ones lie in the past.
+    evaluations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class FeedbackData:
+    child: str
+    by: str
+    agreed_days_after_report: int
+    how: str
+    lead: str
+    contact_name: str
+    contact_details: str
+    outcome: str = ""
+    received_days_ago: int | None = None
+    follow_up_started: str = ""
+    expectations: str = ""
+
+
+SIBLINGS = (("thijs", "mila"),)
+
+HELP_PLANS = (
+    HelpPlanData(
+        "thijs",
+        "af",
+        "Gesprekken met de schoolmaatschappelijk werker, om de week, over de situatie thuis; "
+        "ouders volgen samen de cursus 'Ouderschap na scheiding'.",
+        "Schoolmaatschappelijk werk en het wijkteam",
+        "Besproken met moeder en vader, ieder apart; beiden stemden in.",
+        started_days_ago=20,
+        ends_in_days=70,
+        evaluations=(-5, 40),
+    ),
+    HelpPlanData(
+        "fenna",
+        "af",
+        "Gezinscoach van het wijkteam, twee keer per week thuis; Fenna mag op school even bijkomen bij de IB.",
+        "Wijkteam Zonnedal",
+        "Met moeder besproken op school; zij heeft het plan ondertekend.",
+        started_days_ago=10,
+        ends_in_days=80,
+        evaluations=(3, 60),
+    ),
+    HelpPlanData(
+        "sem",
+        "af",
+        "Opvoedondersteuning thuis en een vaste ophaalafspraak met oma.",
+        "Wijkteam Zonnedal",
+        "Met vader besproken; moeder wilde er niet bij zijn.",
+        started_days_ago=35,
+        ends_in_days=55,
+        evaluations=(7, 50),
+    ),
+)
+
+FEEDBACK = (
+    # Agreed, but the feedback is late: shows as overdue.
+    FeedbackData(
+        "sem",
+        "af",
+        agreed_days_after_report=28,
+        how="Telefonisch aan de aandachtsfunctionaris.",
+        lead="local_team",
+        contact_name="Marieke Bakker (wijkteam Zonnedal)",
+        contact_details="06-12345678",
+    ),
+    # The feedback came in.
+    FeedbackData(
+        "lucas",
+        "af",
+        agreed_days_after_report=40,
+        how="Per brief aan de directie en telefonisch aan de AF.",
+        lead="veilig_thuis",
+        contact_name="Veilig Thuis regio Zonnedal, team onderzoek",
+        contact_details="0800-2000",
+        outcome="confirmed",
+        received_days_ago=10,
+        follow_up_started="Het wijkteam start gezinsbegeleiding; vader volgt een agressieregulatietraining.",
+        expectations="Blijf letten op blauwe plekken en meld nieuwe signalen direct aan Veilig Thuis.",
+    ),
+)

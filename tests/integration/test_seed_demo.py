@@ -214,3 +214,18 @@ def test_bootstrap_refuses_a_brin_code_of_another_board_or_a_taken_username(db):
     with pytest.raises(ValidationError):
         bootstrap_school(**{**BOOTSTRAP, "brin_code": "34CD", "school_name": "CBS Elders"})
     assert School.objects.count() == 1
+
+
+def test_the_demo_shows_what_happens_after_the_decision(seeded):
+    from django.utils import timezone
+
+    from haven.followup.models import HelpPlan, ReportFollowUp
+    from haven.signalling.models import Sibling
+    from haven.tasks.registry import tasks_for
+
+    assert HelpPlan.objects.count() == 3
+    assert ReportFollowUp.objects.filter(outcome="confirmed").count() == 1
+    assert Sibling.objects.count() == 1
+    tasks = tasks_for(actor("af"), timezone.localdate())
+    overdue = {task.key.split(":")[0] for task in tasks if task.overdue}
+    assert {"feedback", "evaluation"} <= overdue

@@ -23,6 +23,7 @@ from haven.access.policy import Actor
 from haven.accounts.models import Membership, User
 from haven.accounts.services import create_analyst_account, create_staff_account, enrol_totp_device
 from haven.core import demo_data as demo
+from haven.followup.services import record_feedback, record_feedback_agreement, record_help_plan, record_lead
 from haven.meldcode import services as route
 from haven.meldcode.models import Case, Report, Signal
 from haven.organisations.bootstrap import bootstrap_school
@@ -30,6 +31,7 @@ from haven.organisations.models import Group, School
 from haven.organisations.services import save_group
 from haven.pupils.models import Pupil
 from haven.pupils.services import add_household_member, place_pupil, save_pupil
+from haven.signalling.services import link_siblings
 
 URL = "http://127.0.0.1:8000/"
 DATE_PLACEHOLDER = re.compile(r"\{d(\d+)\}")
@@ -114,6 +116,7 @@ class Seeder:
             )
         for dossier in demo.DOSSIERS:
             self.dossier(dossier)
+        self.after_the_decision()
         for loose in demo.LOOSE_SIGNALS:
             self.loose_signal(loose)
 
@@ -241,6 +244,50 @@ class Seeder:
         signal = self.log(self.pupils[loose.child], loose.signal)
         if loose.noted_by:
             route.note_signal(self.actor(loose.noted_by), signal, reason=loose.noted_reason)
+
+    def after_the_decision(self) -> None:
+        """Siblings, help plans and the follow-up of reports, through their services."""
+        for a, b in demo.SIBLINGS:
+            link_siblings(self.actor("beheerder"), self.pupils[a], self.pupils[b])
+        for plan in demo.HELP_PLANS:
+            case = Case.objects.get(pupil=self.pupils[plan.child])
+            record_help_plan(
+                self.actor(plan.by),
+                case,
+                description=plan.description,
+                provided_by=plan.provided_by,
+                agreed_with_parents=True,
+                parents_agreement=plan.parents_agreement,
+                starts_on=self.today - dt.timedelta(days=plan.started_days_ago),
+                ends_on=self.today + dt.timedelta(days=plan.ends_in_days),
+                evaluations=[self.today + dt.timedelta(days=days) for days in plan.evaluations],
+            )
+        for feedback in demo.FEEDBACK:
+            report = Report.objects.get(case__pupil=self.pupils[feedback.child], made_on__isnull=False)
+            actor = self.actor(feedback.by)
+            assert report.made_on is not None
+            record_feedback_agreement(
+                actor,
+                report,
+                feedback_agreed_on=report.made_on + dt.timedelta(days=feedback.agreed_days_after_report),
+                feedback_agreed_how=feedback.how,
+            )
+            record_lead(
+                actor,
+                report,
+                lead=feedback.lead,
+                lead_contact_name=feedback.contact_name,
+                lead_contact_details=feedback.contact_details,
+            )
+            if feedback.received_days_ago is not None:
+                record_feedback(
+                    actor,
+                    report,
+                    outcome=feedback.outcome,
+                    feedback_received_on=self.today - dt.timedelta(days=feedback.received_days_ago),
+                    follow_up_started=feedback.follow_up_started,
+                    school_expectations=feedback.expectations,
+                )
 
     def dossier(self, spec: demo.Dossier) -> None:
         pupil = self.pupils[spec.child]
