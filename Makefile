@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint messages vendor-static
+.PHONY: demo serve test install lint messages vendor-static
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ demo: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The production profile with gunicorn and whitenoise (needs the HAVEN_* production settings:
+# docs/operations.md): deployment checks, migrate, collectstatic, then gunicorn on HAVEN_BIND.
+serve: $(STAMP)
+	PY=$(PY) bash scripts/serve.sh
 
 test: $(STAMP)
 	bash scripts/ensure-test-system.sh

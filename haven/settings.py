@@ -29,6 +29,11 @@ HAVEN_ENV = os.environ.get("HAVEN_ENV", "development")
 SECRET_KEY = os.environ.get("HAVEN_SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = envbool("HAVEN_DEBUG", "true" if HAVEN_ENV == "development" else "false")
 ALLOWED_HOSTS = [h for h in os.environ.get("HAVEN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+# Behind a reverse proxy (docs/operations.md): its addresses or networks, comma-separated, so that
+# the client's address is read from X-Forwarded-For (haven/core/proxy.py). Empty: REMOTE_ADDR as is.
+HAVEN_TRUSTED_PROXIES = [p for p in os.environ.get("HAVEN_TRUSTED_PROXIES", "").split(",") if p.strip()]
+# Only when the proxy does not pass the Host header on: the public origin(s), e.g. https://haven.example.nl
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("HAVEN_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 if HAVEN_ENV == "production":
     if DEBUG:
@@ -68,7 +73,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it (the audit log, the sign-in lock-out) sees the client's address.
+    "haven.core.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight after the HTTPS redirect: no session, no database (docs/operations.md).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,6 +176,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "haven" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing one before collectstatic has run
+# Production serves the files `collectstatic` gathered, with content hashes in their names (cached
+# for good) and pre-compressed (whitenoise). Elsewhere the plain storage: no collectstatic needed.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if HAVEN_ENV == "production"
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 
 # Sessions end after HAVEN_SESSION_IDLE_MINUTES without a request, and after
 # HAVEN_SESSION_HOURS whatever happens (the cookie's absolute lifetime).

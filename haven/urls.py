@@ -13,3 +13,7 @@ urlpatterns = [
     path("beheer/", include("haven.organisations.urls")),
     path("", include("haven.insights.urls")),
 ]
+
+# A database outage answers 503 "temporarily unavailable" instead of 500 (haven/core/errors.py).
+handler400 = "haven.core.errors.bad_request"
+handler500 = "haven.core.errors.server_error"

@@ -18,7 +18,8 @@
 # message and exit code 0.
 #
 # Environment: PG_BINDIR (binaries), HAVEN_PG_START_TIMEOUT (seconds to wait for the server,
-# default 60), TMPDIR (where the temporary directory goes).
+# default 60), TMPDIR (where the temporary directory goes). Exported to COMMAND besides
+# HAVEN_DATABASE_URL: HAVEN_PG_BINDIR, HAVEN_PG_DATA, HAVEN_PG_LOG, HAVEN_PG_PORT, HAVEN_PG_RUN_AS.
 set -euo pipefail
 
 if [ $# -eq 0 ]; then
@@ -171,6 +172,10 @@ CREATE DATABASE $db_name OWNER $db_user;
 EOF
 
 export HAVEN_DATABASE_URL="postgres://$db_user:$db_password@127.0.0.1:$port/$db_name"
+# For tests that stop and start this server (the fault test): where it lives and how to run
+# pg_ctl (as root: `runuser -u $HAVEN_PG_RUN_AS --`).
+export HAVEN_PG_BINDIR="$bindir" HAVEN_PG_DATA="$data" HAVEN_PG_LOG="$log" HAVEN_PG_PORT="$port"
+if [ "$(id -u)" -eq 0 ]; then export HAVEN_PG_RUN_AS=postgres; else export HAVEN_PG_RUN_AS=""; fi
 version="$("$bindir/postgres" --version 2>/dev/null || echo PostgreSQL)"
 say "$version on 127.0.0.1:$port (database $db_name, role $db_user) in $tmp"
 
