@@ -12,6 +12,8 @@ class User(AbstractUser):
 
     # Part of the session hash: raising it ends every session of this user ("sign out everywhere").
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # Optimistic locking of the edit form (haven.core.concurrency); db_default keeps bulk inserts working.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from haven.access.policy import Actor
 from haven.accounts.models import SCHOOL_ROLE_CHOICES, AnalystMembership, Membership, User
 from haven.audit.services import record_event
+from haven.core import concurrency
 from haven.organisations.services import require
 
 
@@ -34,7 +35,15 @@ def create_staff_account(
 
 @transaction.atomic
 def update_staff_account(
-    actor: Actor, user: User, *, first_name: str, last_name: str, email: str, role: str, is_active: bool
+    actor: Actor,
+    user: User,
+    *,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    is_active: bool,
+    seen_version: int | None = None,
 ) -> User:
     require(actor, "school.manage")
     membership = Membership.objects.filter(user=user, school_id=actor.school_id).first()
@@ -44,6 +53,7 @@ def update_staff_account(
         raise ValidationError({"role": _("Choose a role.")})
     if user.pk == actor.user_id and (role != membership.role or not is_active):
         raise ValidationError(_("You cannot change your own role or deactivate yourself."))
+    user.version = concurrency.claim(User, user.pk, seen_version)
     user.first_name, user.last_name, user.email, user.is_active = first_name, last_name, email, is_active
     user.save(update_fields=["first_name", "last_name", "email", "is_active"])
     if membership.role != role:

@@ -41,6 +41,8 @@ class ReportFollowUp(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    # Optimistic locking of the edit form (haven.core.concurrency); db_default keeps bulk inserts working.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     def __str__(self) -> str:
         return f"Follow-up of report {self.report_id}"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from haven.access.policy import Actor, has_permission
 from haven.audit.services import record_event
+from haven.core import concurrency
 from haven.followup import rules
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
 from haven.meldcode.models import Case, Decision, Report
@@ -56,14 +57,24 @@ def latest_plan(case: Case) -> HelpPlan | None:
 # Follow-up of a report to Veilig Thuis --------------------------------------------------------
 
 
-def _follow_up(actor: Actor, report: Report) -> ReportFollowUp:
-    """The report's follow-up record, locked for this transaction; a new (unsaved) one when there is none."""
+def _follow_up(actor: Actor, report: Report, seen_version: int | None = None) -> ReportFollowUp:
+    """The report's follow-up record, locked for this transaction; a new (unsaved) one when there is none.
+
+    `seen_version`: the version the user's form showed (0: there was no record yet); a save over a
+    newer one is refused with `EditConflict` (haven.core.concurrency).
+    """
     _require(actor)
     _require_school(actor, report.case)
     if not report.is_made:
         raise ValidationError(_("This report has not been made yet: record it as made first."))
+    # Two first saves must not both create the record: serialise them on the report's row.
+    list(Report.objects.select_for_update().filter(pk=report.pk).values_list("pk", flat=True))
     follow_up = ReportFollowUp.objects.select_for_update().filter(report=report).first()
-    return follow_up or ReportFollowUp(report=report)
+    concurrency.refuse_if_created(follow_up, seen_version)
+    if follow_up is None:
+        return ReportFollowUp(report=report)
+    follow_up.version = concurrency.claim(ReportFollowUp, follow_up.pk, seen_version)
+    return follow_up
 
 
 FEEDBACK_PROBLEMS = {
@@ -108,10 +119,15 @@ def _save(actor: Actor, follow_up: ReportFollowUp, action: str, detail: dict[str
 
 @transaction.atomic
 def record_feedback_agreement(
-    actor: Actor, report: Report, *, feedback_agreed_on: date | None, feedback_agreed_how: str
+    actor: Actor,
+    report: Report,
+    *,
+    feedback_agreed_on: date | None,
+    feedback_agreed_how: str,
+    seen_version: int | None = None,
 ) -> ReportFollowUp:
     """When (a date) and how Veilig Thuis will let the school know how things went."""
-    follow_up = _follow_up(actor, report)
+    follow_up = _follow_up(actor, report, seen_version)
     errors = {}
     if feedback_agreed_on is None:
         errors["feedback_agreed_on"] = _("Give the date by which Veilig Thuis will give feedback.")
@@ -126,10 +142,16 @@ def record_feedback_agreement(
 
 @transaction.atomic
 def record_lead(
-    actor: Actor, report: Report, *, lead: str, lead_contact_name: str = "", lead_contact_details: str = ""
+    actor: Actor,
+    report: Report,
+    *,
+    lead: str,
+    lead_contact_name: str = "",
+    lead_contact_details: str = "",
+    seen_version: int | None = None,
 ) -> ReportFollowUp:
     """Who leads the follow-up outside the school, once known, and whom to contact there."""
-    follow_up = _follow_up(actor, report)
+    follow_up = _follow_up(actor, report, seen_version)
     if lead not in ReportFollowUp.Lead.values:
         raise ValidationError({"lead": _("Choose who leads the follow-up.")})
     follow_up.lead = lead
@@ -147,9 +169,10 @@ def record_feedback(
     feedback_received_on: date | None,
     follow_up_started: str = "",
     school_expectations: str = "",
+    seen_version: int | None = None,
 ) -> ReportFollowUp:
     """Veilig Thuis's feedback: the outcome, the follow-up it started, what it expects from the school."""
-    follow_up = _follow_up(actor, report)
+    follow_up = _follow_up(actor, report, seen_version)
     errors = {}
     if outcome not in ReportFollowUp.Outcome.values:
         errors["outcome"] = _("Choose the outcome Veilig Thuis reported.")

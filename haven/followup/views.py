@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from haven.access.decorators import requires
 from haven.access.policy import has_permission
+from haven.core import concurrency
 from haven.core.forms import apply_errors
 from haven.followup import forms, queries, services
 from haven.meldcode import queries as route_queries
@@ -29,11 +30,19 @@ def _form_page(
     guidance: str,
     then: Callable[[Any], HttpResponse],
     extra: dict[str, Any] | None = None,
+    current: Callable[[], Any] | None = None,
 ) -> HttpResponse:
-    """One page per record: the form, guidance beside it, one service call on submit, then `then(saved)`."""
+    """One page per record: the form, guidance beside it, one service call on submit, then `then(saved)`.
+
+    `current`: for a form under optimistic locking, makes the form of the record as it is now.
+    """
     if request.method == "POST" and form.is_valid():
         try:
             saved = save(form.cleaned_data)
+        except concurrency.EditConflict as conflict:
+            if current is None:
+                raise
+            concurrency.explain(form, current(), conflict)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -55,18 +64,26 @@ def _report_page(
 ) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     report = queries.get_report(actor, pk)
-    follow_up = queries.follow_up_of(report)
-    form = form_class(request.POST or None, initial=initial(follow_up) if follow_up else None)
+
+    def tracked_form(data: Any, follow_up: Any) -> Any:
+        form = form_class(data, initial=initial(follow_up) if follow_up else None)
+        return concurrency.track(form, follow_up.version if follow_up else 0)
+
+    def current() -> Any:
+        return tracked_form(None, queries.follow_up_of(queries.get_report(actor, pk, audit=False)))
+
+    form = tracked_form(request.POST or None, queries.follow_up_of(report))
     return _form_page(
         request,
         report.case,
         form,
-        lambda data: save(actor, report, **data),
+        lambda _data: save(actor, report, **concurrency.submitted(form)),
         title=title,
         success=success,
         guidance="report",
         then=lambda _saved: _to_dossier(report.case),
         extra={"report": report},
+        current=current,
     )
 
 

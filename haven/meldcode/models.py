@@ -304,6 +304,8 @@ class Report(StepRecord):
     made_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     vt_reference = models.CharField(_("Veilig Thuis reference"), max_length=100, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking of the edit form (haven.core.concurrency); db_default keeps bulk inserts working.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta(StepRecord.Meta):
         pass

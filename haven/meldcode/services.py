@@ -17,6 +17,7 @@ from haven.access.policy import Actor, can_amend_signal, has_permission
 from haven.access.roles import Role
 from haven.accounts.models import Membership, User
 from haven.audit.services import record_event
+from haven.core import concurrency
 from haven.meldcode import decision_framework
 from haven.meldcode.models import (
     Case,
@@ -426,10 +427,16 @@ def _latest_decision(case: Case) -> Decision | None:
 
 
 @transaction.atomic
-def save_report(actor: Actor, case: Case, **fields: Any) -> Report:
-    """Create or update the draft report; a report already made is not changed."""
+def save_report(actor: Actor, case: Case, *, seen_version: int | None = None, **fields: Any) -> Report:
+    """Create or update the draft report; a report already made is not changed.
+
+    `seen_version`: the draft's version the user's form showed (0: there was no draft yet); a save
+    over a newer draft is refused with `EditConflict` (haven.core.concurrency).
+    """
     _require(actor, "case.report")
     _require_open(case)
+    # Two first saves must not make two drafts: serialise the case's report saves.
+    list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
     decision = _latest_decision(case)
     if decision is None or not decision.reports:
         raise ValidationError(_("First record the decision to report to Veilig Thuis."))
@@ -444,8 +451,11 @@ def save_report(actor: Actor, case: Case, **fields: Any) -> Report:
             {"not_informed_reason": _("Reporting is open unless: give the reason the parents were not informed.")}
         )
     report = case.reports.filter(made_on__isnull=True).last()
+    concurrency.refuse_if_created(report, seen_version)
     if report is None:
         report = Report(case=case, recorded_by_id=actor.user_id)
+    else:
+        report.version = concurrency.claim(Report, report.pk, seen_version)
     for name, value in fields.items():
         setattr(report, name, value.strip() if isinstance(value, str) else value)
     report.save()

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from haven.access.decorators import requires
 from haven.access.policy import can_amend_signal, has_permission
+from haven.core import concurrency
 from haven.core.forms import apply_errors
 from haven.meldcode import forms, queries, services
 from haven.meldcode.decision_framework import evaluate
@@ -454,18 +455,28 @@ def decision_advice(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meldcode/_advice.html", {"advice": evaluate(**answers)})
 
 
+def _report_form(data: Any, dossier: queries.Dossier) -> forms.ReportForm:
+    """The report form: the draft as it is now, or prefilled from the dossier (version 0: no draft)."""
+    report = dossier.report
+    if report is None:
+        form = forms.ReportForm(data, initial=queries.report_initial(dossier))
+    else:
+        form = forms.ReportForm(data, instance=report)
+    concurrency.track(form, report.version if report is not None else 0)
+    return form
+
+
 @requires("case.report")
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     dossier = queries.load_dossier(actor, pk)
     case, report = dossier.case, dossier.report
-    if report is None:
-        form = forms.ReportForm(request.POST or None, initial=queries.report_initial(dossier))
-    else:
-        form = forms.ReportForm(request.POST or None, instance=report)
+    form = _report_form(request.POST or None, dossier)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_report(actor, case, **form.cleaned_data)
+            services.save_report(actor, case, **concurrency.submitted(form))
+        except concurrency.EditConflict as conflict:
+            concurrency.explain(form, _report_form(None, queries.load_dossier(actor, pk)), conflict)
         except ValidationError as error:
             apply_errors(form, error)
         else:

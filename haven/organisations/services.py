@@ -10,6 +10,7 @@ from haven.access.policy import Actor, has_permission
 from haven.access.roles import STAFF_ROLES, Role
 from haven.accounts.models import User
 from haven.audit.services import record_event
+from haven.core import concurrency
 from haven.meldcode import retention
 from haven.organisations.models import Group, School
 
@@ -33,7 +34,13 @@ def _teachers_of_school(actor: Actor, teachers: Iterable[User]) -> list[User]:
 
 @transaction.atomic
 def save_group(
-    actor: Actor, *, name: str, school_year: str, teachers: Iterable[User] = (), group: Group | None = None
+    actor: Actor,
+    *,
+    name: str,
+    school_year: str,
+    teachers: Iterable[User] = (),
+    group: Group | None = None,
+    seen_version: int | None = None,
 ) -> Group:
     require(actor, "school.manage")
     teachers = _teachers_of_school(actor, teachers)
@@ -46,6 +53,8 @@ def save_group(
         group = Group(school_id=actor.school_id)
     elif group.school_id != actor.school_id:
         raise PermissionDenied
+    else:
+        group.version = concurrency.claim(Group, group.pk, seen_version)
     group.name = name
     group.school_year = school_year
     group.save()
@@ -63,11 +72,13 @@ def set_protocol(
     report_roles: Iterable[str],
     retention_years: int | None = None,
     inactivity_weeks: int | None = None,
+    seen_version: int | None = None,
 ) -> School:
     """Save the school's protocol; `retention_years=None` keeps the current retention term."""
     require(actor, "protocol.manage")
     if school.pk != actor.school_id:
         raise PermissionDenied
+    school.version = concurrency.claim(School, school.pk, seen_version)
     staff = {r.value for r in STAFF_ROLES} - {Role.TEACHER.value, Role.TEACHING_ASSISTANT.value}
     decision_roles, report_roles = sorted(set(decision_roles)), sorted(set(report_roles))
     for name, roles in (("decision_roles", decision_roles), ("report_roles", report_roles)):

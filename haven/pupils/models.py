@@ -12,6 +12,8 @@ class Pupil(models.Model):
     groups = models.ManyToManyField(
         "organisations.Group", through="GroupPlacement", related_name="pupils", verbose_name=_("groups")
     )
+    # Optimistic locking of the edit form (haven.core.concurrency); db_default keeps bulk inserts working.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name"]

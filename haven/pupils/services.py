@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from haven.access.policy import Actor
 from haven.audit.services import record_event
+from haven.core import concurrency
 from haven.organisations.models import Group
 from haven.organisations.services import require
 from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
@@ -16,7 +17,13 @@ from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
 
 @transaction.atomic
 def save_pupil(
-    actor: Actor, *, first_name: str, last_name: str, date_of_birth: dt.date, pupil: Pupil | None = None
+    actor: Actor,
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: dt.date,
+    pupil: Pupil | None = None,
+    seen_version: int | None = None,
 ) -> Pupil:
     require(actor, "school.manage")
     if not first_name.strip() or not last_name.strip():
@@ -27,6 +34,8 @@ def save_pupil(
         pupil = Pupil(school_id=actor.school_id)
     elif pupil.school_id != actor.school_id:
         raise PermissionDenied
+    else:
+        pupil.version = concurrency.claim(Pupil, pupil.pk, seen_version)
     pupil.first_name, pupil.last_name, pupil.date_of_birth = first_name.strip(), last_name.strip(), date_of_birth
     pupil.save()
     record_event(actor, "pupil.save", obj=pupil, pupil=pupil)
@@ -82,13 +91,21 @@ def save_pupil_with_group(
     date_of_birth: dt.date,
     group: Group | None,
     pupil: Pupil | None = None,
+    seen_version: int | None = None,
 ) -> Pupil:
     """The pupil form in one transaction: the pupil's details and their current group.
 
     The current group is the placement in the latest school year. Choosing no group removes that
     placement; placements in earlier years stay, they are the pupil's history.
     """
-    pupil = save_pupil(actor, first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, pupil=pupil)
+    pupil = save_pupil(
+        actor,
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        pupil=pupil,
+        seen_version=seen_version,
+    )
     current = pupil.placements.select_related("group").order_by("-school_year").first()
     if group is not None:
         if current is None or current.group_id != group.pk:
