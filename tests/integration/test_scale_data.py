@@ -1,0 +1,317 @@
+"""`manage.py generate_scale_data`: synthetic schools at scale, as the services would have written them.
+
+The data must be usable (the pages work on it, the generated users can sign in), valid (the audit
+chain verifies, narrative text is encrypted, the sequences continue after it), plausible (about 1%
+of pupils a year get a dossier, every step occurs) and safe (a second run without --append
+changes nothing; --append never touches existing rows). These tests run on SQLite and again on
+PostgreSQL (with COPY) in the PostgreSQL run.
+"""
+
+import base64
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.db.models import Count, F
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from haven.access.middleware import actor_for
+from haven.accounts.models import AnalystMembership, Membership, User
+from haven.audit.models import AuditChainHead, AuditEvent
+from haven.audit.verification import verify_chain
+from haven.core import scale
+from haven.core.encryption import EncryptedTextField
+from haven.followup.models import HelpPlan, ReportFollowUp
+from haven.meldcode import services
+from haven.meldcode.models import Case, Closure, Consultation, Conversation, Decision, Report, Signal, StepSkip
+from haven.meldcode.queries import facts_for
+from haven.meldcode.workflow import NextAction, Step, route_state
+from haven.organisations.models import Board, Group, Municipality, School
+from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
+
+SMALL = ["--schools", "3", "--pupils-per-school", "40", "--years", "2", "--seed", "7"]
+GENERATED_MODELS = (
+    Municipality, Board, School, User, Membership, Group, Pupil, GroupPlacement, HouseholdMember, Case, Signal,
+    Consultation, Conversation, StepSkip, Decision, Report, ReportFollowUp, HelpPlan, Closure, AuditEvent,
+)  # fmt: skip
+
+
+def generate(*args: str) -> str:
+    out = io.StringIO()
+    call_command("generate_scale_data", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in GENERATED_MODELS}
+
+
+def signed_in(username: str) -> Client:
+    """A client signed in as a generated user, past two-factor sign-in with the device it was given."""
+    user = User.objects.get(username=username)
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, name="default").first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def small(db) -> str:
+    return generate(*SMALL)
+
+
+def test_a_small_run_has_the_schools_staff_and_pupils_asked_for(small):
+    assert "Done in" in small and "af-0001" in small
+    assert School.objects.count() == 3
+    assert Pupil.objects.count() == 120
+    assert Board.objects.count() == 1 and Municipality.objects.count() == 1
+    # 40 pupils: one group per grade, so 8 teachers; one teaching assistant; IB, AF, leader, admin.
+    for school in School.objects.all():
+        roles = list(Membership.objects.filter(school=school).values_list("role", flat=True))
+        assert sorted(set(roles)) == sorted(
+            [
+                "teacher",
+                "teaching_assistant",
+                "care_coordinator",
+                "safeguarding_lead",
+                "school_leader",
+                "functional_admin",
+            ]
+        )
+        assert roles.count("teacher") == 8
+        assert Group.objects.filter(school=school).count() == 8 * 2  # 8 groups in each of 2 school years
+    assert AnalystMembership.objects.filter(board__isnull=False).count() == 1
+    assert AnalystMembership.objects.filter(municipality__isnull=False).count() == 1
+    # A pupil in groep 1 has one placement, every other pupil one per school year (two).
+    assert GroupPlacement.objects.count() == 120 + 120 * 7 // 8
+    assert HouseholdMember.objects.count() >= 120
+    assert not GroupPlacement.objects.exclude(school_year=F("group__school_year")).exists()
+    assert set(GroupPlacement.objects.values_list("school_year", flat=True)) == {school_year(0), school_year(1)}
+
+
+def school_year(ago: int) -> str:
+    today = timezone.localdate()
+    start = (today.year if today.month >= 8 else today.year - 1) - ago
+    return f"{start}-{start + 1}"
+
+
+def test_the_first_school_has_a_dossier_in_every_step_of_the_route(small):
+    school = School.objects.get(memberships__user__username="af-0001")
+    cases = Case.objects.filter(school=school).prefetch_related("stepskips", "decisions", "reports")
+    cases = cases.annotate(
+        n_signals=Count("signals", distinct=True),
+        n_consultations=Count("consultations", distinct=True),
+        n_conversations=Count("conversations", distinct=True),
+        n_weighings=Count("weighings", distinct=True),
+    )
+    states = [route_state(facts_for(case)) for case in cases if case.is_open]
+    # Step 1 is done as soon as a dossier has its first signal: new signals wait in the inbox instead.
+    assert {state.current_step for state in states} == set(Step) - {Step.SIGNALS}
+    assert {state.next_action for state in states} >= {
+        NextAction.RECORD_CONSULTATION,
+        NextAction.RECORD_CONVERSATION,
+        NextAction.RECORD_WEIGHING,
+        NextAction.RECORD_DECISION,
+        NextAction.MAKE_REPORT,
+        NextAction.FOLLOW_HELP,
+    }
+    assert cases.filter(status=Case.Status.CLOSED).exists()
+    assert cases.filter(acute=True).exists()
+    assert Report.objects.filter(case__school=school, made_on__isnull=False).exists()  # reported
+    assert Report.objects.filter(case__school=school, made_on__isnull=True).exists()  # a draft
+    assert ReportFollowUp.objects.filter(report__case__school=school).exists()
+    assert HelpPlan.objects.filter(case__school=school).exists()
+    assert Signal.objects.filter(school=school, status=Signal.Status.NEW).exists()  # the inbox
+    # At most one open dossier per pupil, as open_case enforces.
+    open_per_pupil = Case.objects.filter(status=Case.Status.OPEN).values("pupil").annotate(n=Count("pk"))
+    assert max(row["n"] for row in open_per_pupil) == 1
+
+
+def test_about_one_percent_of_pupils_get_a_dossier_each_year(db):
+    generate("--schools", "4", "--pupils-per-school", "250", "--years", "3", "--seed", "3")
+    pupil_years = GroupPlacement.objects.count()
+    showcase = len(scale.SHOWCASE)  # the first school's extra dossiers, one in every stage
+    rate = (Case.objects.count() - showcase) / pupil_years
+    assert 0.007 <= rate <= 0.013, rate
+    # Older dossiers are mostly closed; this year's are spread over the route.
+    this_year = timezone.make_aware(dt.datetime(int(school_year(0)[:4]), 8, 1))
+    older = Case.objects.filter(opened_at__lt=this_year)
+    assert older.filter(status=Case.Status.CLOSED).count() >= 0.8 * older.count()
+    assert Signal.objects.filter(status=Signal.Status.NOTED, case__isnull=True).exists()
+    assert Signal.objects.count() > Case.objects.count()
+
+
+def test_the_documented_accounts_sign_in_with_the_documented_password_and_secret(small):
+    af = User.objects.get(username="af-0001")
+    assert af.check_password(scale.DEFAULT_PASSWORD)
+    for username in ("af-0001", "ib-0001", "directie-0001", "beheerder-0001"):
+        device = TOTPDevice.objects.get(user__username=username, name="default", confirmed=True)
+        assert device.verify_token(totp(base64.b32decode(scale.TOTP_SECRET)))
+    assert not TOTPDevice.objects.filter(user__username="leerkracht-0001-1").exists()
+    # One hash for everyone: hashing per user would take minutes at national scale.
+    assert User.objects.values("password").distinct().count() == 1
+    assert actor_for(af)[0].role == "safeguarding_lead"
+    assert actor_for(User.objects.get(username="bestuur-0001"))[0].role == "board_analyst"
+
+
+def test_pages_work_on_the_generated_data(small):
+    af = signed_in("af-0001")
+    assert af.get(reverse("meldcode:inbox")).status_code == 200
+    listing = af.get(reverse("meldcode:case_list"))
+    assert listing.status_code == 200
+    school = School.objects.get(memberships__user__username="af-0001")
+    for case in Case.objects.filter(school=school):
+        response = af.get(reverse("meldcode:case_detail", args=[case.pk]))
+        assert response.status_code == 200, case.pk
+    another_school_signal = Signal.objects.exclude(school=school).first()  # every school has an inbox
+    assert af.get(reverse("meldcode:signal_detail", args=[another_school_signal.pk])).status_code == 404
+    for signal in Signal.objects.filter(school=school, status=Signal.Status.NEW):
+        assert af.get(reverse("meldcode:signal_detail", args=[signal.pk])).status_code == 200
+    teacher = signed_in("leerkracht-0001-1")
+    assert teacher.get(reverse("meldcode:signal_list")).status_code == 200
+    assert teacher.get(reverse("meldcode:signal_create")).status_code == 200
+    board = signed_in("bestuur-0001").get(reverse("insights:overview"))
+    assert board.status_code == 200
+    assert board.context["o"].shown  # three schools: enough to show figures
+    assert signed_in("gemeente-0001").get(reverse("insights:overview")).status_code == 200
+
+
+def test_the_audit_chain_verifies_and_tells_every_write(small):
+    result = verify_chain()
+    assert result.count == AuditEvent.objects.count()
+    head = AuditChainHead.objects.get(pk=1)
+    assert head.last_sequence == result.count
+    assert AuditEvent.objects.filter(action="case.open").count() == Case.objects.count()
+    assert AuditEvent.objects.filter(action="signal.log").count() == Signal.objects.count()
+    assert AuditEvent.objects.filter(action="pupil.save").count() == Pupil.objects.count()
+    assert AuditEvent.objects.filter(action="case.decision").count() == Decision.objects.count()
+    assert AuditEvent.objects.filter(action="case.close").count() == Closure.objects.count()
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.READ, action="case.view").exists()
+    # Within a dossier, the events are in the order they happened.
+    for case in Case.objects.all()[:20]:
+        moments = list(AuditEvent.objects.filter(case_id=case.pk).order_by("sequence").values_list("at", flat=True))
+        assert moments == sorted(moments)
+        assert max(moments) <= timezone.now()
+
+
+def test_narrative_text_is_encrypted_in_the_tables(small):
+    checked = 0
+    for model in (Signal, Consultation, Conversation, Decision, Report, ReportFollowUp, HelpPlan, Closure, StepSkip):
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, EncryptedTextField):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT {field.column} FROM {model._meta.db_table}")  # noqa: S608 (names from _meta)
+                values = [row[0] for row in cursor.fetchall()]
+            assert all(value == "" or value.startswith("enc1:") for value in values), field.identity
+            checked += sum(1 for value in values if value)
+    assert checked > 100
+    facts = {text for _category, text in scale.SIGNAL_TEXTS}
+    assert {signal.facts for signal in Signal.objects.all()} <= facts  # and they decrypt to the plain text
+
+
+def test_a_second_run_without_append_refuses_and_changes_nothing(small):
+    before = counts()
+    head = AuditChainHead.objects.get(pk=1)
+    with pytest.raises(CommandError, match="already holds pupils"):
+        generate(*SMALL)
+    assert counts() == before
+    assert AuditChainHead.objects.get(pk=1).last_hash == head.last_hash
+
+
+def test_append_adds_schools_after_the_existing_ones_without_changing_them(small):
+    pupils = dict(Pupil.objects.values_list("pk", "first_name"))
+    signals = dict(Signal.objects.values_list("pk", "facts"))
+    events = AuditEvent.objects.count()
+    output = generate("--schools", "2", "--pupils-per-school", "20", "--years", "1", "--append")
+    assert "af-0004" in output
+    assert School.objects.count() == 5
+    assert User.objects.filter(username__in=["af-0004", "af-0005"]).count() == 2
+    assert {pk: name for pk, name in Pupil.objects.values_list("pk", "first_name") if pk in pupils} == pupils
+    assert {s.pk: s.facts for s in Signal.objects.filter(pk__in=signals)} == signals
+    assert AuditEvent.objects.count() > events
+    assert verify_chain().count == AuditEvent.objects.count()
+
+
+def test_the_services_carry_on_after_the_generated_rows(small):
+    """The sequences were moved past the generated ids: new rows get fresh ids, and the chain continues."""
+    af = User.objects.get(username="af-0001")
+    actor, _membership = actor_for(af)
+    pupil = Pupil.objects.filter(school_id=actor.school_id).exclude(cases__status=Case.Status.OPEN).first()
+    largest = Signal.objects.order_by("-pk").values_list("pk", flat=True).first()
+    signal = services.log_signal(
+        actor,
+        pupil=pupil,
+        observed_at=timezone.now() - dt.timedelta(hours=1),
+        source=Signal.Source.OWN_OBSERVATION,
+        categories=[Signal.Category.GUT_FEELING],
+        facts="Stil en teruggetrokken sinds maandag.",
+    )
+    assert signal.pk > largest
+    case = services.open_case(actor, signal, lead=af)
+    assert case.pk > 0
+    assert verify_chain().count == AuditEvent.objects.count()
+
+
+def snapshot() -> dict[str, object]:
+    return {
+        "users": sorted(User.objects.values_list("username", "first_name", "last_name")),
+        "pupils": list(Pupil.objects.order_by("pk").values_list("first_name", "last_name", "date_of_birth")),
+        "cases": list(Case.objects.order_by("pk").values_list("pupil__first_name", "status", "acute")),
+        "signals": list(Signal.objects.order_by("pk").values_list("categories", "status", "source")),
+        "actions": list(AuditEvent.objects.order_by("sequence").values_list("action", "detail")),
+    }
+
+
+def test_the_seed_makes_the_data_repeatable(db):
+    now = timezone.now()
+
+    def run(seed: int) -> dict[str, object]:
+        options = scale.Options(schools=2, pupils_per_school=60, years=2, seed=seed)
+        with transaction.atomic():
+            scale.Generator(options, now=now).run()
+            taken = snapshot()
+            transaction.set_rollback(True)
+        return taken
+
+    first = run(11)
+    assert first["cases"], "a run this size has dossiers"
+    assert run(11) == first
+    assert run(12) != first
+
+
+def test_a_model_field_without_a_default_stops_the_generator_with_its_name():
+    with pytest.raises(scale.ScaleDataError, match="meldcode.Signal.facts"):
+        scale.Table(Signal, ("school_id", "pupil_id", "author_id", "observed_at", "source"), timezone.now())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_rows_are_written_while_the_next_ones_are_generated():
+    """The command's own mode: on PostgreSQL a writer thread with its own connection, one transaction a chunk."""
+    output = generate("--schools", "3", "--pupils-per-school", "30", "--years", "2", "--seed", "5")
+    assert "3/3 schools" in output
+    assert Pupil.objects.count() == 90
+    assert verify_chain().count == AuditEvent.objects.count() == AuditChainHead.objects.get(pk=1).last_sequence
+    assert signed_in("af-0001").get(reverse("meldcode:inbox")).status_code == 200
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_writer_refuses_a_chunk_when_someone_else_moved_the_audit_chain():
+    writer = scale.Writer(background=True)
+    writer.begin((12345, "f" * 64))  # not where the chain head is
+    with pytest.raises(scale.ScaleDataError, match="Someone else wrote to the audit log"):
+        writer.close()
+    assert not AuditEvent.objects.exists()
