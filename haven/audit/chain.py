@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from json.encoder import encode_basestring as _string  # what json.dumps(ensure_ascii=False) uses
 from typing import Any
 
@@ -78,9 +79,18 @@ _STORED = (
 
 def stored_detail(detail: Any) -> str:
     """Canonical JSON of `detail` as a driver returns it: JSON text (or an already decoded value)."""
-    if isinstance(detail, str | bytes | bytearray):
+    if isinstance(detail, str):
+        return _canonical_text(detail)
+    if isinstance(detail, bytes | bytearray):
         detail = json.loads(detail)
     return json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@lru_cache(maxsize=8192)
+def _canonical_text(text: str) -> str:
+    # A log repeats a few detail texts many times (the same choices and categories): decoding and
+    # re-encoding each of them once, not once per event, takes a third off the walk on SQLite.
+    return json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True)

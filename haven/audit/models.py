@@ -67,6 +67,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["case", "kind", "at"]),
             # "Who viewed this dossier": a case's events, newest first.
             models.Index(fields=["case", "sequence"], name="audit_event_case_seq_idx"),
+            # The dossier's timeline also reads the events about its signals from before the case
+            # existed (by object): without this, that OR scans the whole log, which grows forever.
+            models.Index(fields=["object_type", "object_id"], name="audit_event_object_idx"),
         ]
         constraints = [models.CheckConstraint(condition=Q(sequence__gte=1), name="audit_event_sequence_positive")]
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from haven.access.policy import Actor
 from haven.access.roles import Role
 from haven.insights.suppression import enough_schools, suppress
-from haven.meldcode.models import Case, Closure, Consultation, Report, Signal, StepSkip
-from haven.meldcode.queries import facts_for
+from haven.meldcode.models import Case, Closure, Consultation, Conversation, Report, Signal, StepSkip, Weighing
+from haven.meldcode.queries import count_per_case, facts_for
 from haven.meldcode.workflow import Step, route_state
 from haven.organisations.models import School
 
@@ -65,11 +65,12 @@ def overview(actor: Actor) -> Overview:
     per_step = dict.fromkeys(Step, 0)
     open_cases = (
         cases.filter(status=Case.Status.OPEN)
+        # Counting subqueries, not COUNT(DISTINCT) over four joins that multiply each case's rows.
         .annotate(
-            n_signals=Count("signals", distinct=True),
-            n_consultations=Count("consultations", distinct=True),
-            n_conversations=Count("conversations", distinct=True),
-            n_weighings=Count("weighings", distinct=True),
+            n_signals=count_per_case(Signal),
+            n_consultations=count_per_case(Consultation),
+            n_conversations=count_per_case(Conversation),
+            n_weighings=count_per_case(Weighing),
         )
         .prefetch_related("stepskips", "decisions", "reports")
     )

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -137,20 +139,35 @@ def open_case_for_pupil(actor: Actor, pupil_id: int) -> Case | None:
     return visible_cases(actor).filter(pupil_id=pupil_id, status=Case.Status.OPEN).first()
 
 
+def count_per_case(model: type[models.Model]) -> Coalesce:
+    """The number of `model` rows of each case, as an annotation (a subquery on the case index)."""
+    rows = model._default_manager.filter(case_id=OuterRef("pk")).order_by().values("case_id")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+
 def case_list(actor: Actor, status: str | None = None) -> QuerySet[Case]:
     cases = visible_cases(actor).select_related("pupil", "lead")
     if status in (Case.Status.OPEN, Case.Status.CLOSED):
         cases = cases.filter(status=status)
+    # One counting subquery per relation, not COUNT(DISTINCT) over four joins: those joins multiply
+    # each case's rows (signals x consultations x conversations x weighings) before grouping.
     return cases.annotate(
-        n_signals=Count("signals", distinct=True),
-        n_consultations=Count("consultations", distinct=True),
-        n_conversations=Count("conversations", distinct=True),
-        n_weighings=Count("weighings", distinct=True),
+        n_signals=count_per_case(Signal),
+        n_consultations=count_per_case(Consultation),
+        n_conversations=count_per_case(Conversation),
+        n_weighings=count_per_case(Weighing),
     ).prefetch_related(
         Prefetch("stepskips", queryset=StepSkip.objects.only("case_id", "step")),
         Prefetch("decisions", queryset=Decision.objects.only("case_id", "outcome", "recorded_at")),
         Prefetch("reports", queryset=Report.objects.only("case_id", "made_on", "recorded_at")),
     )
+
+
+def open_cases_marking_mine(actor: Actor) -> QuerySet[Case]:
+    """The open dossiers the actor sees, each with `is_mine` (a member): the home page needs both
+    the whole school's per-step counts and "my dossiers", and one pass serves them."""
+    mine = CaseMember.objects.filter(case_id=OuterRef("pk"), user_id=actor.user_id)
+    return case_list(actor, Case.Status.OPEN).annotate(is_mine=Exists(mine))
 
 
 def current_report(reports: list[Report], decision: Decision | None) -> Report | None:
@@ -211,9 +228,9 @@ class Dossier:
 
 def load_dossier(actor: Actor, pk: int) -> Dossier:
     """Everything the dossier page shows, in a fixed number of queries whatever the case's size."""
-    case = get_case(actor, pk)
-    case = (
-        Case.objects.filter(pk=case.pk)
+    # The scoped lookup itself carries the prefetches: no second fetch of the case after get_case.
+    cases = (
+        visible_cases(actor)
         .select_related("pupil", "lead", "school")
         .prefetch_related(
             Prefetch(
@@ -232,13 +249,17 @@ def load_dossier(actor: Actor, pk: int) -> Dossier:
             Prefetch("memberships", queryset=CaseMember.objects.select_related("user").order_by("added_at")),
             "pupil__household",
         )
-        .get()
     )
+    case = _get_or_deny(actor, cases, Case, pk, "case.view")
+    record_event(actor, "case.view", kind=AuditEvent.Kind.READ, obj=case, case=case)
     weighings = list(case.weighings.all())
     decisions = list(case.decisions.all())
     reports = list(case.reports.all())
     signal_ids = [signal.pk for signal in case.signals.all()]
-    look_along_ids = LookAlongRequest.objects.filter(signal__case=case).values("pk")
+    # The ids as a list, not a subquery: PostgreSQL runs such a subquery as a filter after reading
+    # every look-along event of every school through the index on object_type alone.
+    look_alongs = list(LookAlongRequest.objects.filter(signal__case=case).values_list("pk", "picked_up_at"))
+    look_along_ids = [pk for pk, _picked_up_at in look_alongs]
     # Events about the case's signals from before it existed (logged, look-along) belong to its story.
     timeline = list(
         AuditEvent.objects.filter(
@@ -250,7 +271,7 @@ def load_dossier(actor: Actor, pk: int) -> Dossier:
         .select_related("actor")
         .order_by("-at", "-pk")
     )
-    look_along_open = LookAlongRequest.objects.filter(signal__case=case, picked_up_at__isnull=True).count()
+    look_along_open = sum(1 for _pk, picked_up_at in look_alongs if picked_up_at is None)
     return Dossier(
         case=case,
         route=route_state(facts_for(case)),
