@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from haven.access.decorators import requires
 from haven.accounts import services as account_services
 from haven.accounts.models import Membership, User
+from haven.core import concurrency
 from haven.core.forms import apply_errors
 from haven.organisations import services as organisation_services
 from haven.organisations.forms import (
@@ -39,6 +40,9 @@ from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
 from haven.signalling import services as signalling_services
 
 PUPILS_PER_PAGE = 50
+# Groups pile up school year after school year, and a large school has many staff: pages stay bounded.
+GROUPS_PER_PAGE = 50
+STAFF_PER_PAGE = 50
 
 
 # --- Pupils -----------------------------------------------------------------
@@ -82,18 +86,25 @@ def pupil_create(request: HttpRequest) -> HttpResponse:
     return render(request, "school/pupil_form.html", {"form": form})
 
 
+def _pupil_form(pupil: Pupil) -> PupilForm:
+    """The pupil's edit form as the pupil is now, carrying its version (optimistic locking)."""
+    group = _current_group(pupil)
+    initial: dict[str, Any] = {
+        "first_name": pupil.first_name,
+        "last_name": pupil.last_name,
+        "date_of_birth": pupil.date_of_birth,
+        "group": group.pk if group else None,
+    }
+    form = PupilForm(initial=initial, school_id=pupil.school_id)
+    concurrency.track(form, pupil.version)
+    return form
+
+
 def _pupil_page(
     request: HttpRequest, pupil: Pupil, form: PupilForm | None = None, household_form: HouseholdMemberForm | None = None
 ) -> HttpResponse:
     if form is None:
-        group = _current_group(pupil)
-        initial: dict[str, Any] = {
-            "first_name": pupil.first_name,
-            "last_name": pupil.last_name,
-            "date_of_birth": pupil.date_of_birth,
-            "group": group.pk if group else None,
-        }
-        form = PupilForm(initial=initial, school_id=pupil.school_id)
+        form = _pupil_form(pupil)
     context = {
         "pupil": pupil,
         "form": form,
@@ -108,10 +119,13 @@ def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pupil = get_object_or_404(_school_pupils(request), pk=pk)
     if request.method != "POST":
         return _pupil_page(request, pupil)
-    form = PupilForm(request.POST, school_id=pupil.school_id)
+    form = concurrency.track(PupilForm(request.POST, school_id=pupil.school_id), pupil.version)
     if form.is_valid():
         try:
-            pupil_services.save_pupil_with_group(request.actor, pupil=pupil, **form.cleaned_data)  # type: ignore[attr-defined]
+            pupil_services.save_pupil_with_group(request.actor, pupil=pupil, **concurrency.submitted(form))  # type: ignore[attr-defined]
+        except concurrency.EditConflict as conflict:
+            pupil.refresh_from_db()
+            concurrency.explain(form, _pupil_form(pupil), conflict)
         except ValidationError as e:
             apply_errors(form, e)
         else:
@@ -164,23 +178,37 @@ def group_list(request: HttpRequest) -> HttpResponse:
         _school_groups(request)
         .annotate(pupil_count=Count("placements", distinct=True))
         .prefetch_related("teachers")
-        .order_by("-school_year", "name")
+        .order_by("-school_year", "name", "pk")
     )
-    return render(request, "school/group_list.html", {"groups": groups})
+    page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "school/group_list.html", {"page": page, "groups": page.object_list})
+
+
+def _unbound_group_form(group: Group | None, school_id: int) -> GroupForm:
+    initial = {}
+    if group is not None:
+        initial = {"name": group.name, "school_year": group.school_year, "teachers": list(group.teachers.all())}
+    form = GroupForm(initial=initial, school_id=school_id)
+    if group is not None:
+        concurrency.track(form, group.version)
+    return form
 
 
 def _group_form(request: HttpRequest, group: Group | None) -> HttpResponse:
     school_id = request.actor.school_id  # type: ignore[attr-defined]
     if request.method != "POST":
-        initial = {}
-        if group is not None:
-            initial = {"name": group.name, "school_year": group.school_year, "teachers": list(group.teachers.all())}
-        form = GroupForm(initial=initial, school_id=school_id)
+        form = _unbound_group_form(group, school_id)
     else:
         form = GroupForm(request.POST, school_id=school_id)
+        if group is not None:
+            concurrency.track(form, group.version)
         if form.is_valid():
             try:
-                group = organisation_services.save_group(request.actor, group=group, **form.cleaned_data)  # type: ignore[attr-defined]
+                group = organisation_services.save_group(request.actor, group=group, **concurrency.submitted(form))  # type: ignore[attr-defined]
+            except concurrency.EditConflict as conflict:
+                assert group is not None  # only an existing group can have changed meanwhile
+                group.refresh_from_db()
+                concurrency.explain(form, _unbound_group_form(group, school_id), conflict)
             except ValidationError as e:
                 apply_errors(form, e)
             else:
@@ -211,9 +239,10 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     memberships = (
         Membership.objects.filter(school_id=request.actor.school_id)  # type: ignore[attr-defined]
         .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__username")
+        .order_by("user__last_name", "user__first_name", "user__username", "pk")
     )
-    return render(request, "school/staff_list.html", {"memberships": memberships})
+    page = Paginator(memberships, STAFF_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "school/staff_list.html", {"page": page, "memberships": page.object_list})
 
 
 @requires("school.manage")
@@ -233,19 +262,26 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     return render(request, "school/staff_create.html", {"form": form})
 
 
+def _staff_form(user: User, membership: Membership) -> StaffUpdateForm:
+    """The staff member's edit form as the account is now, carrying its version (optimistic locking)."""
+    initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "role": membership.role,
+        "is_active": user.is_active,
+    }
+    form = StaffUpdateForm(initial=initial)
+    concurrency.track(form, user.version)
+    return form
+
+
 def _staff_page(
     request: HttpRequest, user: User, form: StaffUpdateForm | None = None, password_form: SetPasswordForm | None = None
 ) -> HttpResponse:
     membership = user.memberships.get(school_id=request.actor.school_id)  # type: ignore[attr-defined]
     if form is None:
-        initial = {
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "email": user.email,
-            "role": membership.role,
-            "is_active": user.is_active,
-        }
-        form = StaffUpdateForm(initial=initial)
+        form = _staff_form(user, membership)
     context = {
         "staff_user": user,
         "membership": membership,
@@ -260,10 +296,14 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(_school_staff(request), pk=pk)
     if request.method != "POST":
         return _staff_page(request, user)
-    form = StaffUpdateForm(request.POST)
+    form = concurrency.track(StaffUpdateForm(request.POST), user.version)
     if form.is_valid():
         try:
-            account_services.update_staff_account(request.actor, user, **form.cleaned_data)  # type: ignore[attr-defined]
+            account_services.update_staff_account(request.actor, user, **concurrency.submitted(form))  # type: ignore[attr-defined]
+        except concurrency.EditConflict as conflict:
+            user.refresh_from_db()
+            membership = user.memberships.get(school_id=request.actor.school_id)  # type: ignore[attr-defined]
+            concurrency.explain(form, _staff_form(user, membership), conflict)
         except ValidationError as e:
             apply_errors(form, e)
         else:
@@ -292,9 +332,7 @@ def staff_password(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Protocol ---------------------------------------------------------------
 
 
-@requires("protocol.manage")
-def protocol(request: HttpRequest) -> HttpResponse:
-    school = get_object_or_404(School, pk=request.actor.school_id)  # type: ignore[attr-defined]
+def _protocol_form(data: Any, school: School) -> ProtocolForm:
     initial = {
         "decision_roles": school.decision_roles,
         "report_roles": school.report_roles,
@@ -303,14 +341,25 @@ def protocol(request: HttpRequest) -> HttpResponse:
         "repeat_years": school.repeat_years,
         "inactivity_weeks": school.inactivity_weeks,
     }
-    form = ProtocolForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ProtocolForm(data, initial=initial)
+    concurrency.track(form, school.version)
+    return form
+
+
+@requires("protocol.manage")
+def protocol(request: HttpRequest) -> HttpResponse:
+    school = get_object_or_404(School, pk=request.actor.school_id)  # type: ignore[attr-defined]
+    form = _protocol_form(request.POST if request.method == "POST" else None, school)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = concurrency.submitted(form)
         repeat_rule = {name: data.pop(name) for name in ("repeat_threshold", "repeat_years")}
         try:
             with transaction.atomic():
                 organisation_services.set_protocol(request.actor, school, **data)  # type: ignore[attr-defined]
                 signalling_services.set_repeat_rule(request.actor, school, **repeat_rule)  # type: ignore[attr-defined]
+        except concurrency.EditConflict as conflict:
+            school.refresh_from_db()
+            concurrency.explain(form, _protocol_form(None, school), conflict)
         except ValidationError as e:
             apply_errors(form, e)
         else:
