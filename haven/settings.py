@@ -121,6 +121,9 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 # without it, the embedded SQLite file under var/ is used.
 if database_url := os.environ.get("HAVEN_DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(database_url, conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        # A SQLite file named by URL (backups, benchmarks) queues writers like the default one.
+        DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 else:
     DATABASES = {
         "default": {
