@@ -87,8 +87,12 @@ def get_signal(actor: Actor, pk: int, *, audit: bool = True) -> Signal:
     return signal
 
 
-def get_case(actor: Actor, pk: int, *, audit: bool = True) -> Case:
-    cases = visible_cases(actor).select_related("pupil", "lead")
+def get_case(
+    actor: Actor, pk: int, *, audit: bool = True, related: tuple[str, ...] = ("pupil", "lead"), prefetch: tuple = ()
+) -> Case:
+    """The case if the actor may see it (its view audited), else 404 with the denied attempt audited.
+    `related` and `prefetch` let a page load what it shows in the same scoped lookup."""
+    cases = visible_cases(actor).select_related(*related).prefetch_related(*prefetch)
     case = _get_or_deny(actor, cases, Case, pk, "case.view")
     if audit:
         record_event(actor, "case.view", kind=AuditEvent.Kind.READ, obj=case, case=case)
@@ -228,11 +232,12 @@ class Dossier:
 
 def load_dossier(actor: Actor, pk: int) -> Dossier:
     """Everything the dossier page shows, in a fixed number of queries whatever the case's size."""
-    # The scoped lookup itself carries the prefetches: no second fetch of the case after get_case.
-    cases = (
-        visible_cases(actor)
-        .select_related("pupil", "lead", "school")
-        .prefetch_related(
+    # The scoped lookup itself carries the prefetches: the case is fetched once.
+    case = get_case(
+        actor,
+        pk,
+        related=("pupil", "lead", "school"),
+        prefetch=(
             Prefetch(
                 "signals",
                 queryset=Signal.objects.select_related("author")
@@ -248,10 +253,8 @@ def load_dossier(actor: Actor, pk: int) -> Dossier:
             Prefetch("closures", queryset=Closure.objects.select_related("recorded_by", "reopened_by")),
             Prefetch("memberships", queryset=CaseMember.objects.select_related("user").order_by("added_at")),
             "pupil__household",
-        )
+        ),
     )
-    case = _get_or_deny(actor, cases, Case, pk, "case.view")
-    record_event(actor, "case.view", kind=AuditEvent.Kind.READ, obj=case, case=case)
     weighings = list(case.weighings.all())
     decisions = list(case.decisions.all())
     reports = list(case.reports.all())
