@@ -8,12 +8,13 @@ audit event) and audits the read. What the dossier page shows is read in a fixed
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from haven.access.policy import Actor
 from haven.access.roles import Role
+from haven.core.prepared import PreparedQuery, group_by
 from haven.followup import rules
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
 from haven.meldcode.models import Case, Decision, Report, Signal
@@ -98,20 +99,24 @@ class FollowUpSection:
         return not (self.reports or self.plans or self.helps)
 
 
+# Fixed-shape reads by case, prepared: the page does not pay Django's query compilation for each
+# (see haven/core/prepared.py).
+_follow_ups_of = PreparedQuery(lambda case_id: ReportFollowUp.objects.filter(report__case_id=case_id))
+_help_plans_of = PreparedQuery(lambda case_id: HelpPlan.objects.filter(case_id=case_id).order_by("-recorded_at", "-pk"))
+_moments_of = PreparedQuery(lambda case_id: EvaluationMoment.objects.filter(plan__case_id=case_id))
+
+
 def dossier_follow_up(actor: Actor, dossier: Dossier, today: date | None = None) -> FollowUpSection:
-    """The follow-up part of a dossier loaded by `load_dossier` (which checked access): two queries."""
+    """The follow-up part of a dossier loaded by `load_dossier` (which checked access and audited
+    the read): one query, more only for the reports made and the help plans it has."""
     today = today or timezone.localdate()
     case = dossier.case
-    scoped = visible_cases(actor).filter(pk=case.pk)
     made = sorted(
         (r for r in dossier.reports if r.is_made), key=lambda r: (r.made_on, r.recorded_at, r.pk), reverse=True
     )
     follow_ups = {}
     if made:
-        follow_ups = {
-            f.report_id: f
-            for f in ReportFollowUp.objects.filter(report__in=[r.pk for r in made], report__case__in=scoped)
-        }
+        follow_ups = {f.report_id: f for f in _follow_ups_of(case.pk)}
     section = FollowUpSection()
     for report in made:
         follow_up = follow_ups.get(report.pk)
@@ -132,11 +137,11 @@ def dossier_follow_up(actor: Actor, dossier: Dossier, today: date | None = None)
         ]
     decision = dossier.decision
     section.helps = decision is not None and decision.outcome in HELP_OUTCOMES
-    plans = list(
-        HelpPlan.objects.filter(case__in=scoped)
-        .select_related("recorded_by")
-        .prefetch_related(Prefetch("moments", queryset=EvaluationMoment.objects.select_related("answered_by")))
-        .order_by("-recorded_at", "-pk")
+    plans = _help_plans_of(case.pk)
+    moments_of = group_by(_moments_of(case.pk), "plan_id") if plans else {}
+    dossier.attach_people(
+        [(plan, "recorded_by") for plan in plans]
+        + [(moment, "answered_by") for moments in moments_of.values() for moment in moments]
     )
     for index, plan in enumerate(plans):
         current = rules.plan_is_current(
@@ -146,7 +151,7 @@ def dossier_follow_up(actor: Actor, dossier: Dossier, today: date | None = None)
         )
         moments = [
             MomentRow(m, rules.evaluation_state(m.due_on, m.answered_on, today) if current or m.answered_on else None)
-            for m in plan.moments.all()
+            for m in moments_of.get(plan.pk, [])
         ]
         section.plans.append(PlanRow(plan=plan, current=current, moments=moments))
     return section

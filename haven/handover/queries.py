@@ -9,8 +9,9 @@ from django.http import Http404
 from haven.access.policy import Actor, has_permission
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
+from haven.core.prepared import PreparedQuery
 from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage
-from haven.meldcode.models import Case
+from haven.meldcode.queries import Dossier
 
 
 def _deny(actor: Actor, action: str, model: type[Any], pk: int) -> None:
@@ -80,13 +81,27 @@ class CaseHandover:
         return bool(self.imported or self.notices or self.packages or self.may_export)
 
 
-def for_case(actor: Actor, case: Case) -> CaseHandover:
-    """`case` has been scoped (the dossier page got it through get_case)."""
-    result = CaseHandover(imported=HandoverImport.objects.filter(case=case).first())
+# Fixed-shape reads by case, prepared: the page does not pay Django's query compilation for each
+# (see haven/core/prepared.py).
+_import_of = PreparedQuery(lambda case_id: HandoverImport.objects.filter(case_id=case_id))
+_notices_of = PreparedQuery(lambda case_id: HandoverNotice.objects.filter(case_id=case_id).order_by("pk"))
+_packages_of = PreparedQuery(lambda case_id: HandoverPackage.objects.filter(case_id=case_id).order_by("-made_at"))
+
+
+def for_case(actor: Actor, dossier: Dossier) -> CaseHandover:
+    """The dossier has been scoped (the dossier page read it through `load_dossier`)."""
+    case = dossier.case
+    imported = next(iter(_import_of(case.pk)), None)  # a case has at most one (one-to-one)
+    result = CaseHandover(imported=imported)
     result.may_decide = has_permission(actor, "handover.decide")
     result.may_export = has_permission(actor, "handover.export")
     if result.may_decide:
-        result.notices = list(case.handover_notices.select_related("teacher", "decided_by").order_by("pk"))
+        result.notices = _notices_of(case.pk)
     if result.may_export:
-        result.packages = list(case.handover_packages.select_related("made_by").order_by("-made_at"))
+        result.packages = _packages_of(case.pk)
+    dossier.attach_people(
+        ([(imported, "imported_by")] if imported is not None else [])
+        + [(notice, field) for notice in result.notices for field in ("teacher", "decided_by")]
+        + [(package, "made_by") for package in result.packages]
+    )
     return result

@@ -4,6 +4,8 @@ Records are written only by `haven.meldcode.services`; every write there emits a
 and the case timeline is read from those events. Logbook entries are never overwritten.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -72,6 +74,11 @@ class Signal(models.Model):
 
     def __str__(self) -> str:
         return f"Signal {self.pk}"
+
+    def text_with(self, amendments: list["SignalAmendment"]) -> dict[str, str]:
+        """The logbook entry as it reads after these amendments (oldest first): the latest one wins."""
+        source: Any = amendments[-1] if amendments else self
+        return {name: getattr(source, name) for name in self.TEXT_FIELDS}
 
     def category_labels(self) -> list[str]:
         labels = dict(self.Category.choices)

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -22,6 +22,7 @@ from haven.access.roles import SCHOOL_WIDE_ROLES, STAFF_ROLES, Role
 from haven.accounts.models import User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
+from haven.core.prepared import PreparedQuery, group_by
 from haven.meldcode.models import (
     Case,
     CaseMember,
@@ -167,13 +168,6 @@ def case_list(actor: Actor, status: str | None = None) -> QuerySet[Case]:
     )
 
 
-def open_cases_marking_mine(actor: Actor) -> QuerySet[Case]:
-    """The open dossiers the actor sees, each with `is_mine` (a member): the home page needs both
-    the whole school's per-step counts and "my dossiers", and one pass serves them."""
-    mine = CaseMember.objects.filter(case_id=OuterRef("pk"), user_id=actor.user_id)
-    return case_list(actor, Case.Status.OPEN).annotate(is_mine=Exists(mine))
-
-
 def current_report(reports: list[Report], decision: Decision | None) -> Report | None:
     """The report that belongs to the latest decision: a draft, or one made since that decision.
 
@@ -189,24 +183,47 @@ def current_report(reports: list[Report], decision: Decision | None) -> Report |
 
 
 def facts_for(case: Case) -> CaseFacts:
-    """Route facts from a case whose related records are prefetched (see case_list / load_dossier)."""
-    decisions = list(case.decisions.all())
+    """Route facts from a case whose related records are prefetched (see case_list)."""
 
     def count(annotation: str, related: str) -> int:
         if hasattr(case, annotation):
             return int(getattr(case, annotation))
         return len(getattr(case, related).all())
 
-    return CaseFacts(
+    return facts_from(
+        case,
         signal_count=count("n_signals", "signals"),
         consultation_count=count("n_consultations", "consultations"),
         conversation_count=count("n_conversations", "conversations"),
-        skipped_steps=frozenset(s.step for s in case.stepskips.all()),
+        skips=list(case.stepskips.all()),
         has_weighing=count("n_weighings", "weighings") > 0,
-        decision_outcome=DecisionOutcome(decisions[-1].outcome) if decisions else None,
-        report_made=(report := current_report(list(case.reports.all()), decisions[-1] if decisions else None))
-        is not None
-        and report.is_made,
+        decisions=list(case.decisions.all()),
+        reports=list(case.reports.all()),
+    )
+
+
+def facts_from(
+    case: Case,
+    *,
+    signal_count: int,
+    consultation_count: int,
+    conversation_count: int,
+    skips: list[StepSkip],
+    has_weighing: bool,
+    decisions: list[Decision],
+    reports: list[Report],
+) -> CaseFacts:
+    """Route facts from a case and its records (each list in the order it was recorded)."""
+    decision = decisions[-1] if decisions else None
+    report = current_report(reports, decision)
+    return CaseFacts(
+        signal_count=signal_count,
+        consultation_count=consultation_count,
+        conversation_count=conversation_count,
+        skipped_steps=frozenset(s.step for s in skips),
+        has_weighing=has_weighing,
+        decision_outcome=DecisionOutcome(decision.outcome) if decision else None,
+        report_made=report is not None and report.is_made,
         acute=case.acute,
         closed=not case.is_open,
     )
@@ -224,72 +241,125 @@ class Dossier:
     decision: Decision | None
     report: Report | None
     reports: list[Report]
+    amendments: dict[int, list[SignalAmendment]]  # per signal, oldest first
     closures: list[Closure]
     members: list[CaseMember]
     timeline: list[AuditEvent]
     look_along_open: int
+    people: dict[int, User]  # everyone the dossier names, with the columns their names need
+
+    def attach_people(self, records: list[tuple[Any, str]]) -> None:
+        """For the sections other apps add to the dossier page: most people are read already."""
+        attach_people(records, self.people)
+
+    def signal_text(self, signal: Signal) -> dict[str, str]:
+        return signal.text_with(self.amendments.get(signal.pk, []))
+
+
+# The records of one dossier, each a fixed-shape read by case: prepared, so that the page does not
+# pay Django's query compilation a dozen times over (see haven/core/prepared.py).
+_signals_of = PreparedQuery(lambda case_id: Signal.objects.filter(case_id=case_id).order_by("observed_at", "pk"))
+_amendments_of = PreparedQuery(
+    lambda case_id: SignalAmendment.objects.filter(signal__case_id=case_id).order_by("created_at", "pk")
+)
+_consultations_of = PreparedQuery(lambda case_id: Consultation.objects.filter(case_id=case_id))
+_conversations_of = PreparedQuery(lambda case_id: Conversation.objects.filter(case_id=case_id))
+_skips_of = PreparedQuery(lambda case_id: StepSkip.objects.filter(case_id=case_id))
+_weighings_of = PreparedQuery(lambda case_id: Weighing.objects.filter(case_id=case_id))
+_decisions_of = PreparedQuery(lambda case_id: Decision.objects.filter(case_id=case_id))
+_reports_of = PreparedQuery(lambda case_id: Report.objects.filter(case_id=case_id))
+_closures_of = PreparedQuery(lambda case_id: Closure.objects.filter(case_id=case_id))
+_members_of = PreparedQuery(lambda case_id: CaseMember.objects.filter(case_id=case_id).order_by("added_at", "pk"))
+_look_alongs_of = PreparedQuery(
+    lambda case_id: LookAlongRequest.objects.filter(signal__case_id=case_id).only("pk", "picked_up_at")
+)
+
+# The people a dossier names (authors, recorders, members, the timeline's actors) are read once,
+# with the columns their names need, instead of joining the wide user row into every record's query.
+_NAME_COLUMNS = ("id", "username", "first_name", "last_name")
+
+
+def attach_people(records: list[tuple[Any, str]], people: dict[int, User]) -> None:
+    """Give each (record, field) pair its user: from `people` (users read before), the others read
+    in one query and added to `people`."""
+    missing = {getattr(record, f"{field}_id") for record, field in records} - people.keys() - {None}
+    if missing:
+        people.update((user.pk, user) for user in User.objects.filter(pk__in=missing).only(*_NAME_COLUMNS))
+    for record, field in records:
+        if (user_id := getattr(record, f"{field}_id")) is not None:
+            setattr(record, field, people[user_id])
 
 
 def load_dossier(actor: Actor, pk: int) -> Dossier:
     """Everything the dossier page shows, in a fixed number of queries whatever the case's size."""
-    # The scoped lookup itself carries the prefetches: the case is fetched once.
-    case = get_case(
-        actor,
-        pk,
-        related=("pupil", "lead", "school"),
-        prefetch=(
-            Prefetch(
-                "signals",
-                queryset=Signal.objects.select_related("author")
-                .prefetch_related(Prefetch("amendments", queryset=SignalAmendment.objects.select_related("author")))
-                .order_by("observed_at", "pk"),
-            ),
-            Prefetch("consultations", queryset=Consultation.objects.select_related("recorded_by")),
-            Prefetch("conversations", queryset=Conversation.objects.select_related("recorded_by")),
-            Prefetch("stepskips", queryset=StepSkip.objects.select_related("recorded_by")),
-            Prefetch("weighings", queryset=Weighing.objects.select_related("recorded_by")),
-            Prefetch("decisions", queryset=Decision.objects.select_related("recorded_by")),
-            Prefetch("reports", queryset=Report.objects.select_related("made_by", "recorded_by")),
-            Prefetch("closures", queryset=Closure.objects.select_related("recorded_by", "reopened_by")),
-            Prefetch("memberships", queryset=CaseMember.objects.select_related("user").order_by("added_at")),
-            "pupil__household",
-        ),
-    )
-    weighings = list(case.weighings.all())
-    decisions = list(case.decisions.all())
-    reports = list(case.reports.all())
-    signal_ids = [signal.pk for signal in case.signals.all()]
+    case = get_case(actor, pk, related=("pupil", "school"))
+    signals = _signals_of(case.pk)
+    amendments = group_by(_amendments_of(case.pk), "signal_id")
+    consultations = _consultations_of(case.pk)
+    conversations = _conversations_of(case.pk)
+    skips = _skips_of(case.pk)
+    weighings = _weighings_of(case.pk)
+    decisions = _decisions_of(case.pk)
+    reports = _reports_of(case.pk)
+    closures = _closures_of(case.pk)
+    members = _members_of(case.pk)
+    look_alongs = _look_alongs_of(case.pk)
     # The ids as a list, not a subquery: PostgreSQL runs such a subquery as a filter after reading
     # every look-along event of every school through the index on object_type alone.
-    look_alongs = list(LookAlongRequest.objects.filter(signal__case=case).values_list("pk", "picked_up_at"))
-    look_along_ids = [pk for pk, _picked_up_at in look_alongs]
+    look_along_ids = [request.pk for request in look_alongs]
     # Events about the case's signals from before it existed (logged, look-along) belong to its story.
     timeline = list(
         AuditEvent.objects.filter(
             Q(case=case)
-            | Q(object_type="signal", object_id__in=signal_ids)
+            | Q(object_type="signal", object_id__in=[signal.pk for signal in signals])
             | Q(object_type="lookalongrequest", object_id__in=look_along_ids),
             kind=AuditEvent.Kind.CHANGE,
         )
-        .select_related("actor")
+        .only("at", "action", "actor_id", "case_id")
         .order_by("-at", "-pk")
     )
-    look_along_open = sum(1 for _pk, picked_up_at in look_alongs if picked_up_at is None)
+    people: dict[int, User] = {}
+    attach_people(
+        [(case, "lead")]
+        + [(signal, "author") for signal in signals]
+        + [(amendment, "author") for per_signal in amendments.values() for amendment in per_signal]
+        + [(record, "recorded_by") for record in [*consultations, *conversations, *skips, *weighings, *decisions]]
+        + [(report, field) for report in reports for field in ("recorded_by", "made_by")]
+        + [(closure, field) for closure in closures for field in ("recorded_by", "reopened_by")]
+        + [(member, "user") for member in members]
+        + [(event, "actor") for event in timeline],
+        people,
+    )
+    for record in [*signals, *consultations, *conversations, *skips, *weighings, *decisions, *reports, *closures]:
+        record.case = case
+    decision = decisions[-1] if decisions else None
+    facts = facts_from(
+        case,
+        signal_count=len(signals),
+        consultation_count=len(consultations),
+        conversation_count=len(conversations),
+        skips=skips,
+        has_weighing=bool(weighings),
+        decisions=decisions,
+        reports=reports,
+    )
     return Dossier(
         case=case,
-        route=route_state(facts_for(case)),
-        signals=list(case.signals.all()),
-        consultations=list(case.consultations.all()),
-        conversations=list(case.conversations.all()),
-        skips={s.step: s for s in case.stepskips.all()},
+        route=route_state(facts),
+        signals=signals,
+        consultations=consultations,
+        conversations=conversations,
+        skips={s.step: s for s in skips},
         weighing=weighings[-1] if weighings else None,
-        decision=decisions[-1] if decisions else None,
-        report=current_report(reports, decisions[-1] if decisions else None),
+        decision=decision,
+        report=current_report(reports, decision),
         reports=reports,
-        closures=list(case.closures.all()),
-        members=list(case.memberships.all()),
+        amendments=amendments,
+        closures=closures,
+        members=members,
         timeline=timeline,
-        look_along_open=look_along_open,
+        look_along_open=sum(1 for request in look_alongs if request.picked_up_at is None),
+        people=people,
     )
 
 
@@ -320,6 +390,18 @@ def possible_leads(actor: Actor) -> QuerySet[User]:
     return school_staff(actor, SCHOOL_WIDE_ROLES)
 
 
+@dataclass
+class StaffChoices:
+    members: list[User]  # every staff member may join a dossier
+    leads: list[User]  # the school-wide roles may lead one
+
+
+def staff_choices(actor: Actor) -> StaffChoices:
+    """The dossier page's two pick lists from one query (the same people as school_staff and possible_leads)."""
+    staff = list(school_staff(actor).only(*_NAME_COLUMNS).annotate(role=F("memberships__role")))
+    return StaffChoices(members=staff, leads=[user for user in staff if user.role in SCHOOL_WIDE_ROLES])
+
+
 def age(pupil: Pupil, on: date | None = None) -> int:
     on = on or timezone.localdate()
     born = pupil.date_of_birth
@@ -328,9 +410,7 @@ def age(pupil: Pupil, on: date | None = None) -> int:
 
 def report_initial(dossier: Dossier) -> dict[str, str]:
     """A first draft of the report from what the dossier already holds; the reporter completes it."""
-    from haven.meldcode.services import current_text
-
-    texts = [current_text(s) for s in dossier.signals]
+    texts = [dossier.signal_text(s) for s in dossier.signals]
     pupil = dossier.case.pupil
     household = [
         _("%(name)s, born %(date)s (%(age)s years)")

@@ -137,9 +137,7 @@ def amend_signal(actor: Actor, signal: Signal, *, reason: str, **texts: str) -> 
 
 def current_text(signal: Signal) -> dict[str, str]:
     """The logbook entry as it reads now: the latest amendment, or the original."""
-    amendments = list(signal.amendments.all())
-    source: Any = amendments[-1] if amendments else signal
-    return {name: getattr(source, name) for name in Signal.TEXT_FIELDS}
+    return signal.text_with(list(signal.amendments.all()))
 
 
 @transaction.atomic

@@ -277,15 +277,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "next_text": text,
         "next_url": next_url,
         "may": may,
-        "signal_texts": [(s, services.current_text(s)) for s in dossier.signals],
-        "member_form": forms.MemberForm(staff=queries.school_staff(actor), auto_id="id_add_%s", label=_("New member"))
-        if may["case_manage_members"]
-        else None,
-        "lead_form": forms.MemberForm(
-            staff=queries.possible_leads(actor), auto_id="id_lead_%s", label=_("New case lead")
-        )
-        if may["case_manage_members"]
-        else None,
+        "signal_texts": [(s, dossier.signal_text(s), s.pk in dossier.amendments) for s in dossier.signals],
+        # Plain pick lists, not MemberForm: rendering each option through the form widgets' templates
+        # cost more than the rest of the section. case_members validates the choice with MemberForm.
+        "staff": queries.staff_choices(actor) if may["case_manage_members"] else None,
         "reopen_form": forms.ReopenForm() if may["case_close"] and not dossier.case.is_open else None,
     }
     return render(request, "meldcode/case_detail.html", context)

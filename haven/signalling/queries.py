@@ -2,7 +2,8 @@
 
 Dossiers are only ever read through `visible_cases` and signals through `visible_signals`, so
 repeated care, the verwijsindex and the planned conversations never show a dossier the person may
-not open. Each function makes a fixed number of queries, however many rows it returns.
+not open; the dossier page's own records are read for the dossier the page loaded through
+`get_case`. Each function makes a fixed number of queries, however many rows it returns.
 """
 
 from dataclasses import dataclass
@@ -16,9 +17,10 @@ from haven.access.policy import Actor
 from haven.accounts.models import Membership, User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
+from haven.core.prepared import PreparedQuery
 from haven.meldcode import repeat
-from haven.meldcode.models import Case, Conversation, Report, Signal
-from haven.meldcode.queries import school_pupils, visible_cases, visible_signals
+from haven.meldcode.models import Case, Conversation, Signal
+from haven.meldcode.queries import Dossier, school_pupils, visible_cases, visible_signals
 from haven.organisations.models import School
 from haven.pupils.models import Pupil
 from haven.signalling.models import PlannedConversation, ReferralIndexEntry, Sibling, SupportTask
@@ -60,56 +62,68 @@ class CountedDossier:
         return self.fact.key
 
 
-def sibling_names(actor: Actor, pupil_ids: set[int]) -> dict[int, dict[int, str]]:
-    """For each pupil: their linked brothers and sisters (id -> first name), in one query."""
-    result: dict[int, dict[int, str]] = {pk: {} for pk in pupil_ids}
+def sibling_ids(actor: Actor, pupil_ids: set[int]) -> dict[int, set[int]]:
+    """For each pupil: the ids of their linked brothers and sisters, in one query."""
+    result: dict[int, set[int]] = {pk: set() for pk in pupil_ids}
     if actor.school_id is None or not pupil_ids:
         return result
     links = Sibling.objects.filter(school_id=actor.school_id).filter(
         Q(pupil_a_id__in=pupil_ids) | Q(pupil_b_id__in=pupil_ids)
     )
-    for a, b, a_name, b_name in links.values_list(
-        "pupil_a_id", "pupil_b_id", "pupil_a__first_name", "pupil_b__first_name"
-    ):
+    for a, b in links.order_by().values_list("pupil_a_id", "pupil_b_id"):
         if a in result:
-            result[a][b] = b_name
+            result[a].add(b)
         if b in result:
-            result[b][a] = a_name
+            result[b].add(a)
     return result
 
 
-def repeat_findings(actor: Actor, pupil_ids: set[int], today: date) -> dict[int, repeat.RepeatFinding]:
-    """Repeated care for each of these pupils (with their siblings), in three queries in all.
+def repeat_findings(
+    actor: Actor, pupil_ids: set[int], today: date, *, school: School | None = None
+) -> dict[int, repeat.RepeatFinding]:
+    """Repeated care for each of these pupils (with their siblings), in three queries in all; two
+    when the page passes the actor's `school`, loaded already, whose protocol sets the rule.
 
     Only dossiers the person may open count, so nobody learns of a dossier through this.
     """
     if not actor.is_staff or actor.school_id is None or not pupil_ids:
         return {}
-    rule = School.objects.filter(pk=actor.school_id).values_list("repeat_threshold", "repeat_years").first()
+    if school is not None and school.pk == actor.school_id:
+        rule: tuple[int, int] | None = (school.repeat_threshold, school.repeat_years)
+    else:
+        rule = School.objects.filter(pk=actor.school_id).values_list("repeat_threshold", "repeat_years").first()
     if rule is None:
         return {}
     threshold, years = rule
-    siblings = sibling_names(actor, pupil_ids)
-    everyone = set(pupil_ids) | {s for names in siblings.values() for s in names}
+    siblings = sibling_ids(actor, pupil_ids)
+    everyone = set(pupil_ids) | {s for ids in siblings.values() for s in ids}
     # The database narrows generously (a day's margin for the time zone); the pure rule decides.
     since = repeat.window_start(today, years) - timedelta(days=1)
-    made = Report.objects.filter(case_id=OuterRef("pk"), made_on__isnull=False)
+    # A dossier comes back once per report (or once without any): joining the reports is cheaper
+    # to build than an EXISTS subquery, and `reported` is whether any of them was made.
     rows = (
         visible_cases(actor)
         .filter(pupil_id__in=everyone, opened_at__gte=timezone.make_aware(datetime.combine(since, time.min)))
-        .annotate(reported=Exists(made))
-        .values_list("pk", "pupil_id", "opened_at", "reported")
+        .order_by()  # the rule orders them
+        .values_list("pk", "pupil_id", "pupil__first_name", "opened_at", "reports__made_on")
     )
+    dossiers: dict[int, tuple[int, date, bool]] = {}
+    names: dict[int, str] = {}
+    for pk, pupil_id, first_name, opened_at, made_on in rows:
+        names[pupil_id] = first_name
+        reported = made_on is not None or (pk in dossiers and dossiers[pk][2])
+        dossiers[pk] = (pupil_id, timezone.localdate(opened_at), reported)
     by_pupil: dict[int, list[tuple[int, date, bool]]] = {}
-    for pk, pupil_id, opened_at, reported in rows:
-        by_pupil.setdefault(pupil_id, []).append((pk, timezone.localdate(opened_at), bool(reported)))
+    for pk, (pupil_id, opened_on, reported) in dossiers.items():
+        by_pupil.setdefault(pupil_id, []).append((pk, opened_on, reported))
     findings = {}
     for pupil_id in pupil_ids:
         facts = [repeat.DossierFact(pk, opened, reported) for pk, opened, reported in by_pupil.get(pupil_id, [])]
-        for sibling_id, name in siblings[pupil_id].items():
+        # A brother or sister without a dossier in the window adds nothing (and has no name here).
+        for sibling_id in sorted(siblings[pupil_id] & by_pupil.keys()):
             facts += [
-                repeat.DossierFact(pk, opened, reported, sibling=name)
-                for pk, opened, reported in by_pupil.get(sibling_id, [])
+                repeat.DossierFact(pk, opened, reported, sibling=names[sibling_id])
+                for pk, opened, reported in by_pupil[sibling_id]
             ]
         findings[pupil_id] = repeat.assess(facts, threshold=threshold, years=years, today=today)
     return findings
@@ -196,12 +210,36 @@ def recent_police_notices(actor: Actor, limit: int = 10) -> list[Signal]:
 # The dossier: the verwijsindex and planned conversations ------------------------------------------
 
 
-def referral_index_entries(actor: Actor, case: Case) -> list[ReferralIndexEntry]:
-    return list(
-        ReferralIndexEntry.objects.filter(case__in=visible_cases(actor).filter(pk=case.pk)).select_related(
-            "recorded_by"
-        )
+# Fixed-shape reads by case, prepared: the page does not pay Django's query compilation for each
+# (see haven/core/prepared.py). Both come in the models' order.
+_referral_entries_of = PreparedQuery(lambda case_id: ReferralIndexEntry.objects.filter(case_id=case_id))
+_planned_of = PreparedQuery(lambda case_id: PlannedConversation.objects.filter(case_id=case_id))
+
+
+@dataclass
+class DossierSignalling:
+    referral_entries: list[ReferralIndexEntry]  # oldest first
+    planned: list[PlannedConversation]  # each with `held`, soonest first
+
+
+def dossier_signalling(dossier: Dossier) -> DossierSignalling:
+    """The verwijsindex entries and planned conversations of a dossier `load_dossier` read (which
+    decided access and audited the read), with the names of the people in them.
+
+    Whether a planned conversation was held follows from the dossier's recorded conversations (the
+    same test as `with_state`, without asking the database again).
+    """
+    case = dossier.case
+    entries = _referral_entries_of(case.pk)
+    plans = _planned_of(case.pk)
+    latest = max((c.recorded_at for c in dossier.conversations), default=None)
+    for plan in plans:
+        plan.held = latest is not None and latest >= plan.created_at  # type: ignore[attr-defined]
+    dossier.attach_people(
+        [(entry, "recorded_by") for entry in entries]
+        + [(plan, field) for plan in plans for field in ("planned_by", "cancelled_by")]
     )
+    return DossierSignalling(referral_entries=entries, planned=plans)
 
 
 def referral_index_state(entries: list[ReferralIndexEntry]) -> ReferralIndexEntry | None:
@@ -213,11 +251,6 @@ def with_state(plans: QuerySet[PlannedConversation]) -> QuerySet[PlannedConversa
     """Annotate `held`: a conversation was recorded in the dossier after this one was planned."""
     later = Conversation.objects.filter(case_id=OuterRef("case_id"), recorded_at__gte=OuterRef("created_at"))
     return plans.annotate(held=Exists(later))
-
-
-def planned_conversations(actor: Actor, case: Case) -> list[PlannedConversation]:
-    plans = PlannedConversation.objects.filter(case__in=visible_cases(actor).filter(pk=case.pk))
-    return list(with_state(plans).select_related("planned_by", "cancelled_by"))
 
 
 def open_planned_conversations(actor: Actor) -> QuerySet[PlannedConversation]:

@@ -123,9 +123,10 @@ def test_the_signals_show_the_corrected_text(cast):
         cast.actor("teacher"), signal, reason="Typfout", facts="Kwam met een snee in zijn linkerhand binnen."
     )
     response = cast.client("teacher").get(_url(case))
-    assert [t["facts"] for _s, t in response.context["signal_texts"]] == [
-        "Kwam met een snee in zijn linkerhand binnen."
+    assert [(t["facts"], corrected) for _s, t, corrected in response.context["signal_texts"]] == [
+        ("Kwam met een snee in zijn linkerhand binnen.", True)
     ]
+    assert "gecorrigeerd" in response.content.decode()
 
 
 def test_the_timeline_shows_who_changed_what_and_when(cast):
@@ -244,10 +245,10 @@ def test_a_teacher_cannot_become_the_case_lead(cast):
 def test_members_are_managed_by_school_wide_roles_only(cast):
     case = _case(cast)
     response = cast.client("teacher").get(_url(case))
-    assert response.context["member_form"] is None
+    assert response.context["staff"] is None
     assert _url(case, "meldcode:case_members") not in response.content.decode()
     response = cast.client("ib").get(_url(case))
-    assert set(response.context["member_form"].fields["user"].queryset) == {
+    assert set(response.context["staff"].members) == {
         cast.teacher,
         cast.teacher2,
         cast.assistant,
@@ -255,7 +256,7 @@ def test_members_are_managed_by_school_wide_roles_only(cast):
         cast.af,
         cast.leader,
     }
-    assert set(response.context["lead_form"].fields["user"].queryset) == {cast.ib, cast.af, cast.leader}
+    assert set(response.context["staff"].leads) == {cast.ib, cast.af, cast.leader}
 
 
 # --- Every look is audited ----------------------------------------------------------------------

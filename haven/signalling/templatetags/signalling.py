@@ -3,7 +3,8 @@ the dossier page (repeated care, planned conversations, the verwijsindex), the i
 for repeated care, the link to Handle with Care) and the pupil page (brothers and sisters).
 
 The tags only call `haven.signalling.queries` (policy-scoped) with the acting person, in a fixed
-number of queries; the page's view has already decided that the person may see the page.
+number of queries; the page's view has already decided that the person may see the page (and the
+dossier page's view loaded the dossier through the policy).
 """
 
 from dataclasses import dataclass, field
@@ -50,31 +51,39 @@ class CaseSignalling:
     repeat_rows: list[RepeatRow] = field(default_factory=list)
     referral_entries: list[ReferralIndexEntry] = field(default_factory=list)
     referral_current: ReferralIndexEntry | None = None
-    referral_form: forms.ReferralIndexForm | None = None
+    # The fields of the verwijsindex form when the person may record (the template writes them
+    # out), the action to preselect and today's date, the form's initial values.
+    referral_form: dict[str, Any] | None = None
+    referral_next: str = ""
+    today: Any = None
     planned: list[PlannedConversation] = field(default_factory=list)
     may_plan: bool = False
 
 
 @register.simple_tag(takes_context=True)
 def case_signalling(context: template.Context, case: Any) -> CaseSignalling:
+    """The dossier page's part (`d` is the dossier `load_dossier` read, access checked)."""
     actor = _actor(context)
     if actor is None:
         return CaseSignalling()
+    dossier = context["d"]
     today = timezone.localdate()
-    finding = queries.repeat_findings(actor, {case.pupil_id}, today).get(case.pupil_id)
-    entries = queries.referral_index_entries(actor, case)
+    # The dossier came with its school: its protocol's rule for repeated care is known already.
+    finding = queries.repeat_findings(actor, {case.pupil_id}, today, school=case.school).get(case.pupil_id)
+    records = queries.dossier_signalling(dossier)
     result = CaseSignalling(
-        referral_entries=entries,
-        referral_current=queries.referral_index_state(entries),
-        planned=queries.planned_conversations(actor, case),
+        referral_entries=records.referral_entries,
+        referral_current=queries.referral_index_state(records.referral_entries),
+        planned=records.planned,
         may_plan=has_permission(actor, "conversation.plan"),
     )
     if has_permission(actor, "referral_index.record"):
         # The step that makes sense next: end what is placed, place what is not.
         current = result.referral_current
         placed = current is not None and current.action == ReferralIndexEntry.Action.PLACED
-        next_action = ReferralIndexEntry.Action.ENDED if placed else ReferralIndexEntry.Action.PLACED
-        result.referral_form = forms.ReferralIndexForm(auto_id="id_vi_%s", initial={"action": next_action})
+        result.referral_next = ReferralIndexEntry.Action.ENDED if placed else ReferralIndexEntry.Action.PLACED
+        result.referral_form = forms.ReferralIndexForm.base_fields
+        result.today = today
     if finding is not None and finding.is_repeat:
         result.finding = finding
         result.repeat_heading = repeat_heading(finding)
