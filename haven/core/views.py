@@ -6,8 +6,11 @@ from django.views.decorators.cache import never_cache
 
 from haven.access.decorators import PUBLIC, requires
 from haven.access.policy import has_permission
+from haven.core import queries as home_queries
 from haven.meldcode import queries
-from haven.meldcode.workflow import Step, route_state
+from haven.meldcode.models import Case
+from haven.meldcode.workflow import RouteState, Step
+from haven.tasks.providers import LOOK_ALONG_REQUESTED
 from haven.tasks.queries import my_tasks
 
 
@@ -29,22 +32,28 @@ def home(request: HttpRequest) -> HttpResponse:
     if has_permission(actor, "insights.view"):
         return redirect("insights:overview")
     context: dict[str, object] = {"is_staff": actor.is_staff, "manages": has_permission(actor, "school.manage")}
+    tasks = None
     if has_permission(actor, "tasks.view"):
-        context["my_tasks"] = my_tasks(actor, timezone.localdate())
+        context["my_tasks"] = tasks = my_tasks(actor, timezone.localdate())
     school_wide = has_permission(actor, "inbox.view")
     if actor.is_staff:
-        context["my_signals"] = list(queries.own_signals(actor)[:5])
+        context["my_signals"] = home_queries.latest_own_signals(actor)
         if not school_wide:
-            my_cases = queries.case_list(actor, "open").filter(memberships__user_id=actor.user_id)
-            context["my_cases"] = [(c, route_state(queries.facts_for(c))) for c in my_cases[:20]]
+            # Everything such a person sees of the open dossiers is theirs (a member).
+            context["my_cases"] = [(c, home_queries.route_of(c)) for c in home_queries.open_cases(actor)[:20]]
     if school_wide:
         context["new_signals"] = queries.inbox_signals(actor).count()
-        context["open_requests"] = queries.open_look_along_requests(actor).count()
+        # The look-along provider made one task per open request: they need not be counted again.
+        context["open_requests"] = (
+            tasks.count_of(LOOK_ALONG_REQUESTED)
+            if tasks is not None
+            else queries.open_look_along_requests(actor).count()
+        )
         per_step = dict.fromkeys(Step, 0)
-        my_cases_rows = []
+        my_cases_rows: list[tuple[Case, RouteState]] = []
         # One pass over the school's open dossiers gives both the counts per step and "my dossiers".
-        for case in queries.open_cases_marking_mine(actor):
-            route = route_state(queries.facts_for(case))
+        for case in home_queries.open_cases(actor, mark_mine=True):
+            route = home_queries.route_of(case)
             per_step[route.current_step] += 1
             if case.is_mine and len(my_cases_rows) < 20:
                 my_cases_rows.append((case, route))

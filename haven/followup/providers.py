@@ -2,7 +2,8 @@
 due or overdue, and evaluation moments of help plans that are due or missed.
 
 Both read through the policy-scoped queries of `haven.followup.queries` (built on
-`haven.meldcode.queries.visible_cases`), one query each however many tasks they return.
+`haven.meldcode.queries.visible_cases`), one query each however many tasks they return, and only
+the columns a task needs (every query of "My tasks" also runs on the home page).
 """
 
 from datetime import date
@@ -18,7 +19,10 @@ from haven.tasks.registry import Task
 def feedback_tasks(actor: Actor, today: date) -> list[Task]:
     """Reports made whose feedback is overdue, or due within a week: in dossiers I lead (AF, school leader: all)."""
     tasks = []
-    for report in queries.reports_awaiting_feedback(actor, today):
+    reports = queries.reports_awaiting_feedback(actor, today).only(
+        "made_on", "case", "case__pupil__first_name", "case__pupil__last_name", "follow_up__feedback_agreed_on"
+    )
+    for report in reports:
         follow_up = queries.follow_up_of(report)
         agreed_on = follow_up.feedback_agreed_on if follow_up else None
         state = rules.feedback_state(report.made_on, agreed_on, None, today)
@@ -47,7 +51,10 @@ def feedback_tasks(actor: Actor, today: date) -> list[Task]:
 def evaluation_tasks(actor: Actor, today: date) -> list[Task]:
     """Evaluation moments (question 5) due within a week or missed, of the current help plan of dossiers I lead."""
     tasks = []
-    for moment in queries.evaluations_due(actor, today):
+    moments = queries.evaluations_due(actor, today).only(
+        "due_on", "answered_on", "plan", "plan__case", "plan__case__pupil__first_name", "plan__case__pupil__last_name"
+    )
+    for moment in moments:
         overdue = rules.evaluation_overdue(moment.due_on, moment.answered_on, today)
         name = {"name": moment.plan.case.pupil.full_name}
         tasks.append(

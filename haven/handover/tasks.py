@@ -6,6 +6,7 @@ only that a pupil in the new group has a dossier: no name, nothing of what it ho
 
 from datetime import date
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,10 +15,29 @@ from haven.access.policy import Actor, has_permission
 from haven.handover.models import HandoverNotice
 from haven.tasks.registry import Task
 
+# What the titles show of the teacher (`User.__str__`) and the pupil (`full_name`).
+_NAME_COLUMNS = (
+    "teacher__username",
+    "teacher__first_name",
+    "teacher__last_name",
+    "pupil__first_name",
+    "pupil__last_name",
+)
+
 
 def handover_tasks(actor: Actor, today: date) -> list[Task]:
     if actor.school_id is None or not actor.is_staff:
         return []
+    unread = Q(teacher_id=actor.user_id, read_at__isnull=True)
+    decides = has_permission(actor, "handover.decide")
+    # One query for both lists (a decider can also be a new teacher); each is then picked from it.
+    notices = list(
+        HandoverNotice.objects.filter(school_id=actor.school_id)
+        .filter(unread | Q(decision="") if decides else unread)
+        .select_related("teacher", "pupil")
+        .only("created_at", "read_at", "decision", "teacher", "pupil", *_NAME_COLUMNS)
+        .order_by("pk")
+    )
     tasks = [
         Task(
             key=f"handover_notice:{notice.pk}",
@@ -26,11 +46,10 @@ def handover_tasks(actor: Actor, today: date) -> list[Task]:
             url=reverse("handover:notice", args=[notice.pk]),
             due=timezone.localdate(notice.created_at),
         )
-        for notice in HandoverNotice.objects.filter(
-            school_id=actor.school_id, teacher_id=actor.user_id, read_at__isnull=True
-        ).order_by("pk")
+        for notice in notices
+        if notice.teacher_id == actor.user_id and notice.read_at is None
     ]
-    if has_permission(actor, "handover.decide"):
+    if decides:
         tasks += [
             Task(
                 key=f"handover_decide:{notice.pk}",
@@ -40,8 +59,7 @@ def handover_tasks(actor: Actor, today: date) -> list[Task]:
                 url=reverse("handover:notice_decide", args=[notice.pk]),
                 due=timezone.localdate(notice.created_at),
             )
-            for notice in HandoverNotice.objects.filter(school_id=actor.school_id, decision="")
-            .select_related("teacher", "pupil")
-            .order_by("pk")
+            for notice in notices
+            if notice.decision == ""
         ]
     return tasks

@@ -28,7 +28,7 @@ def support_tasks(actor: Actor, today: date) -> list[Task]:
             due=task.due_on,
             overdue=task.due_on < today,
         )
-        for task in queries.open_support_tasks(actor)
+        for task in queries.open_support_tasks(actor).only("due_on", "pupil__first_name", "pupil__last_name")
     ]
 
 
@@ -37,7 +37,10 @@ def planned_conversations(actor: Actor, today: date) -> list[Task]:
     the IB, AF and school leader: all of the school's), due on their day, until one is recorded or
     the plan is cancelled."""
     tasks = []
-    for plan in queries.open_planned_conversations(actor):
+    plans = queries.open_planned_conversations(actor).only(
+        "planned_at", "case", "case__pupil__first_name", "case__pupil__last_name"
+    )
+    for plan in plans:
         when = timezone.localtime(plan.planned_at)
         values = {"name": plan.case.pupil.full_name, "date": date_format(when.date()), "time": time_format(when)}
         overdue = when.date() < today

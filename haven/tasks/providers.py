@@ -6,7 +6,8 @@ number of queries however many tasks it returns (the page's query count stays fl
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import DateTimeField, OuterRef, Subquery
+from django.db.models import DateTimeField, F
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,8 @@ from haven.meldcode.models import Case
 from haven.organisations.models import School
 from haven.tasks.registry import Task
 
+LOOK_ALONG_REQUESTED = "look_along_requested"
+
 
 def look_along_requests(actor: Actor, today: date) -> list[Task]:
     """Consultations requested of me: the school's requests to look along that nobody picked up yet.
@@ -29,12 +32,19 @@ def look_along_requests(actor: Actor, today: date) -> list[Task]:
     Due on the day of the request: asking to look along is asking now.
     """
     tasks = []
-    for request in queries.open_look_along_requests(actor):
+    # Only the columns of the title and the link (the scoped query joins the requester too).
+    requests = (
+        queries.open_look_along_requests(actor)
+        .select_related(None)
+        .select_related("signal__pupil")
+        .only("requested_at", "signal", "signal__pupil", "signal__pupil__first_name", "signal__pupil__last_name")
+    )
+    for request in requests:
         requested_on = timezone.localdate(request.requested_at)
         tasks.append(
             Task(
                 key=f"look_along:{request.pk}",
-                kind="look_along_requested",
+                kind=LOOK_ALONG_REQUESTED,
                 title=_("Asked to look along at a signal about %(name)s") % {"name": request.signal.pupil.full_name},
                 url=reverse("meldcode:signal_detail", args=[request.signal_id]),
                 due=requested_on,
@@ -44,8 +54,25 @@ def look_along_requests(actor: Actor, today: date) -> list[Task]:
     return tasks
 
 
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+def _quiet_since_before(today: date, weeks: int) -> datetime:
+    """Quiet for `weeks` by today: last active before the start of the day after today minus the term."""
+    return timezone.make_aware(datetime.combine(today - timedelta(weeks=weeks) + timedelta(days=1), time.min))
+
+
+def _latest_change() -> RawSQL:
+    """The time of the outer case's latest audit event of kind "change".
+
+    In plain SQL: Django resolves an ORM subquery against the outer query (cloning and relabelling
+    both) on every call, and this one runs on every home page and tasks page. Only names from the
+    models go into the SQL; the value goes in as a parameter.
+    """
+    events, cases = AuditEvent._meta.db_table, Case._meta.db_table
+    return RawSQL(  # noqa: S611 - see above
+        f"SELECT {events}.at FROM {events} WHERE {events}.case_id = {cases}.id AND {events}.kind = %s"  # noqa: S608
+        f" ORDER BY {events}.at DESC LIMIT 1",
+        (AuditEvent.Kind.CHANGE.value,),
+        output_field=DateTimeField(),
+    )
 
 
 def inactive_cases(actor: Actor, today: date) -> list[Task]:
@@ -60,27 +87,28 @@ def inactive_cases(actor: Actor, today: date) -> list[Task]:
     """
     if not actor.is_staff or actor.school_id is None:
         return []
-    weeks = School.objects.filter(pk=actor.school_id).values_list("inactivity_weeks", flat=True).first()
-    if weeks is None:
-        return []
-    latest_change = (
-        AuditEvent.objects.filter(case_id=OuterRef("pk"), kind=AuditEvent.Kind.CHANGE).order_by("-at").values("at")[:1]
-    )
     cases = (
         queries.visible_cases(actor)
         .filter(status=Case.Status.OPEN)
-        .annotate(last_activity=Coalesce(Subquery(latest_change, output_field=DateTimeField()), "opened_at"))
-        # Quiet since a day on or before today minus the term.
-        .filter(last_activity__lt=_start_of(today - timedelta(weeks=weeks) + timedelta(days=1)))
+        .annotate(
+            last_activity=Coalesce(_latest_change(), "opened_at"),
+            # The school's term comes along with its dossiers: no query of its own.
+            weeks=F("school__inactivity_weeks"),
+        )
+        # Narrowed by the shortest term a school can set; the school's own term decides below.
+        .filter(last_activity__lt=_quiet_since_before(today, School.MIN_INACTIVITY_WEEKS))
         .select_related("pupil")
+        .only("pupil", "pupil__first_name", "pupil__last_name")
         .order_by("last_activity", "pk")
     )
     if actor.role != Role.SAFEGUARDING_LEAD:
         cases = cases.filter(lead_id=actor.user_id)
     tasks = []
     for case in cases:
+        if case.last_activity >= _quiet_since_before(today, case.weeks):
+            continue
         quiet_since = timezone.localdate(case.last_activity)
-        deadline = quiet_since + timedelta(weeks=weeks)
+        deadline = quiet_since + timedelta(weeks=case.weeks)
         year, week, _weekday = deadline.isocalendar()
         tasks.append(
             Task(

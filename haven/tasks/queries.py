@@ -17,6 +17,9 @@ class MyTasks:
     def count(self) -> int:
         return len(self.overdue) + len(self.today) + len(self.later)
 
+    def count_of(self, kind: str) -> int:
+        return sum(1 for group in (self.overdue, self.today, self.later) for task in group if task.kind == kind)
+
 
 def my_tasks(actor: Actor, today: date) -> MyTasks:
     """Overdue; due today (or earlier, when the provider does not call that overdue); later or undated."""

@@ -6,14 +6,14 @@ makes one query per row (an N+1) fails here before it slows a school down, and s
 
 Measured (SQLite and PostgreSQL alike, Django 5.2), small -> large. The exact counts are asserted,
 so a page that gains a query shows here too; the counts include the session's savepoint and update.
-- dossier page (AF):        35 -> 35  (1 signal -> 20 signals, 8 amendments, 5 consultations, 5 conversations,
-- dossier page (teacher):   30 -> 30   weighing, decision, report draft, look-along requests, 5 members)
+- dossier page (AF):        33 -> 33  (1 signal -> 20 signals, 8 amendments, 5 consultations, 5 conversations,
+- dossier page (teacher):   29 -> 29   weighing, decision, report draft, look-along requests, 5 members)
 - case list (AF):           11 -> 11  (2 -> 20 dossiers; open and ?status=all alike)
 - case list (teacher):      10 -> 10
 - inbox (AF):               12 -> 12  (4 -> 60 new signals, with requests to look along)
 - my signals (teacher):     8 -> 8    (2 -> 30 own signals)
-- home page (AF):           23 -> 23  (2 -> 20 dossiers and 4 -> 60 signals)
-- home page (teacher):      19 -> 19
+- home page (AF):           17 -> 17  (2 -> 20 dossiers and 4 -> 60 signals)
+- home page (teacher):      14 -> 14
 
 Every other page (test_the_query_count_of_every_page_does_not_grow_with_the_data), on one school's
 data grown from one to twelve of every record (the dossier: 4 -> 40 signals, 1 -> 13 amendments of a
@@ -29,7 +29,7 @@ the school: 8 -> 80 pupils, 13 -> 85 staff, 8 -> 80 groups; the board: 4 -> 16 s
 - PDFs and downloads: chronology 22; report 14; conversation report 11; handover package PDF 22, JSON 22
 - handover: notice (new teacher) 10; notice decision 8; package 8; import 7
 - signalling: police notice search page 9, its htmx search 8, its form 8; support task 10
-- tasks (teacher, teacher2) 13, (AF, school leader) 16; home page (IB) 24, (administrator) 7
+- tasks (teacher, teacher2) 12, (AF, school leader) 14; home page (IB) 17, (administrator) 7
 - disclosure: prepare 29; export 28
 - insights overview (board, municipality): 22
 - account: profile 11, backup codes 10, set-up complete 7, set-up 8
@@ -179,7 +179,7 @@ def test_the_dossier_page_query_count_does_not_grow_with_the_dossier(cast):
         n_small = count_queries(client, reverse("meldcode:case_detail", args=[small.pk]))
         n_large = count_queries(client, reverse("meldcode:case_detail", args=[large.pk]))
         measured[name] = (n_small, n_large)
-    assert measured == {"af": (35, 35), "teacher": (30, 30)}
+    assert measured == {"af": (33, 33), "teacher": (29, 29)}
 
 
 def _cases(cast, total):
@@ -267,7 +267,7 @@ def test_the_home_page_query_count_does_not_grow_with_the_data(cast):
     _new_signals(cast, 30)
     large = {name: count_queries(client, url) for name, client in clients.items()}
     measured = {name: (n, large[name]) for name, n in small.items()}
-    assert measured == {"af": (23, 23), "teacher": (19, 19)}
+    assert measured == {"af": (17, 17), "teacher": (14, 14)}
 
 
 # --- Every other list and detail page -------------------------------------------------------------
@@ -616,11 +616,11 @@ EXPECTED = {
     "handover": {"notice (new teacher)": 10, "notice decision": 8, "package": 8, "import": 7},
     "signalling": {"police notice": 9, "police notice search": 8, "police notice form": 8, "support task": 10},
     "tasks and home": {
-        "tasks (teacher)": 13,
-        "tasks (teacher2)": 13,
-        "tasks (af)": 16,
-        "tasks (leader)": 16,
-        "home (ib)": 23,
+        "tasks (teacher)": 12,
+        "tasks (teacher2)": 12,
+        "tasks (af)": 14,
+        "tasks (leader)": 14,
+        "home (ib)": 17,
         "home (admin)": 7,
     },
     "disclosure": {"prepare": 29, "export": 28},
