@@ -10,6 +10,7 @@ import multiprocessing
 import os
 from dataclasses import dataclass
 from itertools import chain
+from typing import Any
 
 from django.db import connection, connections
 from django.db.models import Max
@@ -40,8 +41,24 @@ def walk_range(low: int | None, high: int, chunk_size: int = 5000) -> Segment:
         events = events.filter(sequence__gte=low)
     sql, params = events.order_by("sequence").values_list("pk", "hash", *FIELDS).query.sql_with_params()
     with connection.chunked_cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _compiled_timestamp_loader(cursor.cursor)
         cursor.execute(sql, params)
         return walk(chain.from_iterable(iter(lambda: cursor.fetchmany(chunk_size), [])))
+
+
+def _compiled_timestamp_loader(cursor: Any) -> None:
+    """Read timestamps on this psycopg cursor with psycopg's compiled loader.
+
+    Django's loader for timestamps (it sets the time zone afterwards) is a Python subclass, which
+    took a third of the verification's time. The walk brings every timestamp to UTC itself, so
+    the time zone a loader gives does not change the hash.
+    """
+    from psycopg import postgres
+    from psycopg.pq import Format
+
+    oid = postgres.types["timestamptz"].oid
+    cursor.adapters.register_loader(oid, postgres.adapters.get_loader(oid, Format.TEXT))
 
 
 def ranges(count: int, parts: int) -> list[tuple[int | None, int]]:
