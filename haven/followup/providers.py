@@ -12,16 +12,30 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from haven.access.policy import Actor
+from haven.core.prepared import ActorQuery
 from haven.followup import queries, rules
 from haven.tasks.registry import Task
+
+# Prepared (haven/core/prepared.py): these run on every home page and tasks page.
+_reports_awaiting_feedback = ActorQuery(
+    lambda actor, made_until, agreed_until: queries.reports_awaiting_feedback_by(actor, made_until, agreed_until).only(
+        "made_on", "case", "case__pupil__first_name", "case__pupil__last_name", "follow_up__feedback_agreed_on"
+    ),
+    date,
+    date,
+)
+_evaluations_due = ActorQuery(
+    lambda actor, due_until: queries.evaluations_due_by(actor, due_until).only(
+        "due_on", "answered_on", "plan", "plan__case", "plan__case__pupil__first_name", "plan__case__pupil__last_name"
+    ),
+    date,
+)
 
 
 def feedback_tasks(actor: Actor, today: date) -> list[Task]:
     """Reports made whose feedback is overdue, or due within a week: in dossiers I lead (AF, school leader: all)."""
     tasks = []
-    reports = queries.reports_awaiting_feedback(actor, today).only(
-        "made_on", "case", "case__pupil__first_name", "case__pupil__last_name", "follow_up__feedback_agreed_on"
-    )
+    reports = _reports_awaiting_feedback(actor, *queries.feedback_window(today))
     for report in reports:
         follow_up = queries.follow_up_of(report)
         agreed_on = follow_up.feedback_agreed_on if follow_up else None
@@ -51,9 +65,7 @@ def feedback_tasks(actor: Actor, today: date) -> list[Task]:
 def evaluation_tasks(actor: Actor, today: date) -> list[Task]:
     """Evaluation moments (question 5) due within a week or missed, of the current help plan of dossiers I lead."""
     tasks = []
-    moments = queries.evaluations_due(actor, today).only(
-        "due_on", "answered_on", "plan", "plan__case", "plan__case__pupil__first_name", "plan__case__pupil__last_name"
-    )
+    moments = _evaluations_due(actor, today + rules.DUE_SOON)
     for moment in moments:
         overdue = rules.evaluation_overdue(moment.due_on, moment.answered_on, today)
         name = {"name": moment.plan.case.pupil.full_name}

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from haven.access.policy import Actor
 from haven.access.roles import Role
-from haven.core.prepared import PreparedQuery, group_by
+from haven.core.prepared import PreparedQuery, fetch_together, group_by
 from haven.followup import rules
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
 from haven.meldcode.models import Case, Decision, Report, Signal
@@ -108,15 +108,16 @@ _moments_of = PreparedQuery(lambda case_id: EvaluationMoment.objects.filter(plan
 
 def dossier_follow_up(actor: Actor, dossier: Dossier, today: date | None = None) -> FollowUpSection:
     """The follow-up part of a dossier loaded by `load_dossier` (which checked access and audited
-    the read): one query, more only for the reports made and the help plans it has."""
+    the read): three reads, sent together."""
     today = today or timezone.localdate()
     case = dossier.case
     made = sorted(
         (r for r in dossier.reports if r.is_made), key=lambda r: (r.made_on, r.recorded_at, r.pk), reverse=True
     )
-    follow_ups = {}
-    if made:
-        follow_ups = {f.report_id: f for f in _follow_ups_of(case.pk)}
+    follow_up_rows, plans, moments = fetch_together(
+        (_follow_ups_of, [case.pk]), (_help_plans_of, [case.pk]), (_moments_of, [case.pk])
+    )
+    follow_ups = {f.report_id: f for f in follow_up_rows}
     section = FollowUpSection()
     for report in made:
         follow_up = follow_ups.get(report.pk)
@@ -137,8 +138,7 @@ def dossier_follow_up(actor: Actor, dossier: Dossier, today: date | None = None)
         ]
     decision = dossier.decision
     section.helps = decision is not None and decision.outcome in HELP_OUTCOMES
-    plans = _help_plans_of(case.pk)
-    moments_of = group_by(_moments_of(case.pk), "plan_id") if plans else {}
+    moments_of = group_by(moments, "plan_id")
     dossier.attach_people(
         [(plan, "recorded_by") for plan in plans]
         + [(moment, "answered_by") for moments in moments_of.values() for moment in moments]
@@ -169,30 +169,34 @@ def task_cases(actor: Actor) -> QuerySet[Case]:
     return cases.filter(lead_id=actor.user_id)
 
 
-def reports_awaiting_feedback(actor: Actor, today: date) -> QuerySet[Report]:
-    """Reports made without feedback received whose deadline is near or past (the rules decide exactly)."""
+def feedback_window(today: date) -> tuple[date, date]:
+    """Made on or before the first date, or feedback agreed on or before the second: worth a look."""
+    return today + rules.DUE_SOON - rules.FEEDBACK_TERM, today + rules.DUE_SOON
+
+
+def reports_awaiting_feedback_by(actor: Actor, made_until: date, agreed_until: date) -> QuerySet[Report]:
+    """Reports made without feedback received whose deadline is near or past (see `feedback_window`;
+    the rules decide exactly)."""
     return (
         Report.objects.filter(case__in=task_cases(actor), made_on__isnull=False)
         .exclude(follow_up__feedback_received_on__isnull=False)
         # Narrowed generously by the database; `rules.feedback_state` decides to the day.
-        .filter(
-            Q(made_on__lte=today + rules.DUE_SOON - rules.FEEDBACK_TERM)
-            | Q(follow_up__feedback_agreed_on__lte=today + rules.DUE_SOON)
-        )
+        .filter(Q(made_on__lte=made_until) | Q(follow_up__feedback_agreed_on__lte=agreed_until))
         .select_related("case__pupil", "follow_up")
         .order_by("made_on", "pk")
     )
 
 
-def evaluations_due(actor: Actor, today: date) -> QuerySet[EvaluationMoment]:
-    """Unanswered evaluation moments due within a week or past, of the current plan of open dossiers."""
+def evaluations_due_by(actor: Actor, due_until: date) -> QuerySet[EvaluationMoment]:
+    """Unanswered evaluation moments due by `due_until` (a week ahead: the rules decide), of the
+    current plan of open dossiers."""
     latest_plan = HelpPlan.objects.filter(case_id=OuterRef("plan__case_id")).order_by("-recorded_at", "-pk")
     latest_decision = Decision.objects.filter(case_id=OuterRef("plan__case_id")).order_by("-recorded_at", "-pk")
     return (
         EvaluationMoment.objects.filter(
             plan__case__in=task_cases(actor).filter(status=Case.Status.OPEN),
             answered_on__isnull=True,
-            due_on__lte=today + rules.DUE_SOON,
+            due_on__lte=due_until,
         )
         # The same test as `rules.plan_is_current`, in the database: the latest plan, under the latest decision.
         .annotate(

@@ -9,7 +9,7 @@ from django.http import Http404
 from haven.access.policy import Actor, has_permission
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
-from haven.core.prepared import PreparedQuery
+from haven.core.prepared import PreparedQuery, fetch_together
 from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage
 from haven.meldcode.queries import Dossier
 
@@ -91,14 +91,14 @@ _packages_of = PreparedQuery(lambda case_id: HandoverPackage.objects.filter(case
 def for_case(actor: Actor, dossier: Dossier) -> CaseHandover:
     """The dossier has been scoped (the dossier page read it through `load_dossier`)."""
     case = dossier.case
-    imported = next(iter(_import_of(case.pk)), None)  # a case has at most one (one-to-one)
-    result = CaseHandover(imported=imported)
-    result.may_decide = has_permission(actor, "handover.decide")
-    result.may_export = has_permission(actor, "handover.export")
-    if result.may_decide:
-        result.notices = _notices_of(case.pk)
-    if result.may_export:
-        result.packages = _packages_of(case.pk)
+    may_decide = has_permission(actor, "handover.decide")
+    may_export = has_permission(actor, "handover.export")
+    reads = [_import_of] + ([_notices_of] if may_decide else []) + ([_packages_of] if may_export else [])
+    rows = iter(fetch_together(*((read, [case.pk]) for read in reads)))
+    imported = next(iter(next(rows)), None)  # a case has at most one (one-to-one)
+    result = CaseHandover(imported=imported, may_decide=may_decide, may_export=may_export)
+    result.notices = next(rows) if may_decide else []
+    result.packages = next(rows) if may_export else []
     dossier.attach_people(
         ([(imported, "imported_by")] if imported is not None else [])
         + [(notice, field) for notice in result.notices for field in ("teacher", "decided_by")]

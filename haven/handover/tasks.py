@@ -6,12 +6,13 @@ only that a pupil in the new group has a dossier: no name, nothing of what it ho
 
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.access.policy import Actor, has_permission
+from haven.core.prepared import ActorQuery
 from haven.handover.models import HandoverNotice
 from haven.tasks.registry import Task
 
@@ -25,19 +26,27 @@ _NAME_COLUMNS = (
 )
 
 
-def handover_tasks(actor: Actor, today: date) -> list[Task]:
-    if actor.school_id is None or not actor.is_staff:
-        return []
+def _open_notices(actor: Actor) -> QuerySet[HandoverNotice]:
+    """One query for both lists (a decider can also be a new teacher); each is then picked from it."""
     unread = Q(teacher_id=actor.user_id, read_at__isnull=True)
-    decides = has_permission(actor, "handover.decide")
-    # One query for both lists (a decider can also be a new teacher); each is then picked from it.
-    notices = list(
+    return (
         HandoverNotice.objects.filter(school_id=actor.school_id)
-        .filter(unread | Q(decision="") if decides else unread)
+        .filter(unread | Q(decision="") if has_permission(actor, "handover.decide") else unread)
         .select_related("teacher", "pupil")
         .only("created_at", "read_at", "decision", "teacher", "pupil", *_NAME_COLUMNS)
         .order_by("pk")
     )
+
+
+# Prepared (haven/core/prepared.py): this runs on every home page and tasks page.
+_open_notices_of = ActorQuery(_open_notices)
+
+
+def handover_tasks(actor: Actor, today: date) -> list[Task]:
+    if actor.school_id is None or not actor.is_staff:
+        return []
+    decides = has_permission(actor, "handover.decide")
+    notices = _open_notices_of(actor)
     tasks = [
         Task(
             key=f"handover_notice:{notice.pk}",

@@ -22,7 +22,7 @@ from haven.access.roles import SCHOOL_WIDE_ROLES, STAFF_ROLES, Role
 from haven.accounts.models import User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
-from haven.core.prepared import PreparedQuery, group_by
+from haven.core.prepared import ActorQuery, PreparedQuery, fetch_together, group_by
 from haven.meldcode.models import (
     Case,
     CaseMember,
@@ -60,7 +60,11 @@ def visible_signals(actor: Actor) -> QuerySet[Signal]:
 
 
 def _get_or_deny(actor: Actor, visible: QuerySet[Any], model: type, pk: int, action: str) -> Any:
-    obj = visible.filter(pk=pk).first()
+    return _found_or_deny(actor, visible.filter(pk=pk).first(), model, pk, action)
+
+
+def _found_or_deny(actor: Actor, obj: Any, model: type, pk: int, action: str) -> Any:
+    """`obj` as the actor's scoped lookup found it, or 404 with the denied attempt audited."""
     if obj is None:
         existing = model.objects.filter(pk=pk).first()
         if existing is not None:
@@ -88,13 +92,20 @@ def get_signal(actor: Actor, pk: int, *, audit: bool = True) -> Signal:
     return signal
 
 
-def get_case(
-    actor: Actor, pk: int, *, audit: bool = True, related: tuple[str, ...] = ("pupil", "lead"), prefetch: tuple = ()
-) -> Case:
+# The scoped case lookup of every dossier page, prepared (haven/core/prepared.py) once per set of
+# related records a page has it bring along.
+_case_lookups: dict[tuple[str, ...], ActorQuery[Case]] = {}
+
+
+def get_case(actor: Actor, pk: int, *, audit: bool = True, related: tuple[str, ...] = ("pupil", "lead")) -> Case:
     """The case if the actor may see it (its view audited), else 404 with the denied attempt audited.
-    `related` and `prefetch` let a page load what it shows in the same scoped lookup."""
-    cases = visible_cases(actor).select_related(*related).prefetch_related(*prefetch)
-    case = _get_or_deny(actor, cases, Case, pk, "case.view")
+    `related` lets a page load the related records it shows in the same lookup."""
+    if related not in _case_lookups:
+        _case_lookups[related] = ActorQuery(
+            lambda actor, pk: visible_cases(actor).select_related(*related).filter(pk=pk), int
+        )
+    found = _case_lookups[related](actor, pk)
+    case = _found_or_deny(actor, found[0] if found else None, Case, pk, "case.view")
     if audit:
         record_event(actor, "case.view", kind=AuditEvent.Kind.READ, obj=case, case=case)
     return case
@@ -273,6 +284,19 @@ _members_of = PreparedQuery(lambda case_id: CaseMember.objects.filter(case_id=ca
 _look_alongs_of = PreparedQuery(
     lambda case_id: LookAlongRequest.objects.filter(signal__case_id=case_id).only("pk", "picked_up_at")
 )
+_RECORDS_OF_CASE = (
+    _signals_of,
+    _amendments_of,
+    _consultations_of,
+    _conversations_of,
+    _skips_of,
+    _weighings_of,
+    _decisions_of,
+    _reports_of,
+    _closures_of,
+    _members_of,
+    _look_alongs_of,
+)
 
 # The people a dossier names (authors, recorders, members, the timeline's actors) are read once,
 # with the columns their names need, instead of joining the wide user row into every record's query.
@@ -293,17 +317,20 @@ def attach_people(records: list[tuple[Any, str]], people: dict[int, User]) -> No
 def load_dossier(actor: Actor, pk: int) -> Dossier:
     """Everything the dossier page shows, in a fixed number of queries whatever the case's size."""
     case = get_case(actor, pk, related=("pupil", "school"))
-    signals = _signals_of(case.pk)
-    amendments = group_by(_amendments_of(case.pk), "signal_id")
-    consultations = _consultations_of(case.pk)
-    conversations = _conversations_of(case.pk)
-    skips = _skips_of(case.pk)
-    weighings = _weighings_of(case.pk)
-    decisions = _decisions_of(case.pk)
-    reports = _reports_of(case.pk)
-    closures = _closures_of(case.pk)
-    members = _members_of(case.pk)
-    look_alongs = _look_alongs_of(case.pk)
+    (
+        signals,
+        amended,
+        consultations,
+        conversations,
+        skips,
+        weighings,
+        decisions,
+        reports,
+        closures,
+        members,
+        look_alongs,
+    ) = fetch_together(*((records_of, [case.pk]) for records_of in _RECORDS_OF_CASE))
+    amendments = group_by(amended, "signal_id")
     # The ids as a list, not a subquery: PostgreSQL runs such a subquery as a filter after reading
     # every look-along event of every school through the index on object_type alone.
     look_along_ids = [request.pk for request in look_alongs]
@@ -396,9 +423,14 @@ class StaffChoices:
     leads: list[User]  # the school-wide roles may lead one
 
 
+_staff_with_roles = ActorQuery(
+    lambda actor: school_staff(actor).only(*_NAME_COLUMNS).annotate(role=F("memberships__role"))
+)
+
+
 def staff_choices(actor: Actor) -> StaffChoices:
     """The dossier page's two pick lists from one query (the same people as school_staff and possible_leads)."""
-    staff = list(school_staff(actor).only(*_NAME_COLUMNS).annotate(role=F("memberships__role")))
+    staff = _staff_with_roles(actor)
     return StaffChoices(members=staff, leads=[user for user in staff if user.role in SCHOOL_WIDE_ROLES])
 
 

@@ -12,8 +12,19 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from haven.access.policy import Actor
+from haven.core.prepared import ActorQuery
 from haven.signalling import queries
 from haven.tasks.registry import Task
+
+# Prepared (haven/core/prepared.py): these run on every home page and tasks page.
+_open_support_tasks = ActorQuery(
+    lambda actor: queries.open_support_tasks(actor).only("due_on", "pupil__first_name", "pupil__last_name")
+)
+_open_planned_conversations = ActorQuery(
+    lambda actor: queries.open_planned_conversations(actor).only(
+        "planned_at", "case", "case__pupil__first_name", "case__pupil__last_name"
+    )
+)
 
 
 def support_tasks(actor: Actor, today: date) -> list[Task]:
@@ -28,7 +39,7 @@ def support_tasks(actor: Actor, today: date) -> list[Task]:
             due=task.due_on,
             overdue=task.due_on < today,
         )
-        for task in queries.open_support_tasks(actor).only("due_on", "pupil__first_name", "pupil__last_name")
+        for task in _open_support_tasks(actor)
     ]
 
 
@@ -37,10 +48,7 @@ def planned_conversations(actor: Actor, today: date) -> list[Task]:
     the IB, AF and school leader: all of the school's), due on their day, until one is recorded or
     the plan is cancelled."""
     tasks = []
-    plans = queries.open_planned_conversations(actor).only(
-        "planned_at", "case", "case__pupil__first_name", "case__pupil__last_name"
-    )
-    for plan in plans:
+    for plan in _open_planned_conversations(actor):
         when = timezone.localtime(plan.planned_at)
         values = {"name": plan.case.pupil.full_name, "date": date_format(when.date()), "time": time_format(when)}
         overdue = when.date() < today

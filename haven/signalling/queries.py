@@ -17,7 +17,7 @@ from haven.access.policy import Actor
 from haven.accounts.models import Membership, User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
-from haven.core.prepared import PreparedQuery
+from haven.core.prepared import PreparedQuery, fetch_together
 from haven.meldcode import repeat
 from haven.meldcode.models import Case, Conversation, Signal
 from haven.meldcode.queries import Dossier, school_pupils, visible_cases, visible_signals
@@ -230,8 +230,7 @@ def dossier_signalling(dossier: Dossier) -> DossierSignalling:
     same test as `with_state`, without asking the database again).
     """
     case = dossier.case
-    entries = _referral_entries_of(case.pk)
-    plans = _planned_of(case.pk)
+    entries, plans = fetch_together((_referral_entries_of, [case.pk]), (_planned_of, [case.pk]))
     latest = max((c.recorded_at for c in dossier.conversations), default=None)
     for plan in plans:
         plan.held = latest is not None and latest >= plan.created_at  # type: ignore[attr-defined]
