@@ -6,7 +6,7 @@ number of queries however many tasks it returns (the page's query count stays fl
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import DateTimeField, F
+from django.db.models import DateTimeField, F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -17,12 +17,25 @@ from django.utils.translation import gettext as _
 from haven.access.policy import Actor
 from haven.access.roles import Role
 from haven.audit.models import AuditEvent
+from haven.core.prepared import ActorQuery
 from haven.meldcode import queries
 from haven.meldcode.models import Case
 from haven.organisations.models import School
 from haven.tasks.registry import Task
 
 LOOK_ALONG_REQUESTED = "look_along_requested"
+
+
+# Prepared (haven/core/prepared.py): the providers run on every home page and tasks page.
+# Only the columns of the title and the link (the scoped query joins the requester too).
+_open_look_along_requests = ActorQuery(
+    lambda actor: (
+        queries.open_look_along_requests(actor)
+        .select_related(None)
+        .select_related("signal__pupil")
+        .only("requested_at", "signal", "signal__pupil", "signal__pupil__first_name", "signal__pupil__last_name")
+    )
+)
 
 
 def look_along_requests(actor: Actor, today: date) -> list[Task]:
@@ -32,14 +45,7 @@ def look_along_requests(actor: Actor, today: date) -> list[Task]:
     Due on the day of the request: asking to look along is asking now.
     """
     tasks = []
-    # Only the columns of the title and the link (the scoped query joins the requester too).
-    requests = (
-        queries.open_look_along_requests(actor)
-        .select_related(None)
-        .select_related("signal__pupil")
-        .only("requested_at", "signal", "signal__pupil", "signal__pupil__first_name", "signal__pupil__last_name")
-    )
-    for request in requests:
+    for request in _open_look_along_requests(actor):
         requested_on = timezone.localdate(request.requested_at)
         tasks.append(
             Task(
@@ -75,6 +81,30 @@ def _latest_change() -> RawSQL:
     )
 
 
+def _quiet_cases_query(actor: Actor, quiet_before: datetime) -> QuerySet[Case]:
+    """The open dossiers (those the actor leads; the AF: all) without activity since `quiet_before`,
+    longest quiet first, each with its last activity and its school's inactivity term."""
+    cases = (
+        queries.visible_cases(actor)
+        .filter(status=Case.Status.OPEN)
+        .annotate(
+            last_activity=Coalesce(_latest_change(), "opened_at"),
+            # The school's term comes along with its dossiers: no query of its own.
+            weeks=F("school__inactivity_weeks"),
+        )
+        .filter(last_activity__lt=quiet_before)
+        .select_related("pupil")
+        .only("pupil", "pupil__first_name", "pupil__last_name")
+        .order_by("last_activity", "pk")
+    )
+    if actor.role != Role.SAFEGUARDING_LEAD:
+        cases = cases.filter(lead_id=actor.user_id)
+    return cases
+
+
+_quiet_cases = ActorQuery(_quiet_cases_query, datetime)
+
+
 def inactive_cases(actor: Actor, today: date) -> list[Task]:
     """Open dossiers without a change for the school's `inactivity_weeks`: those I lead; the AF: all.
 
@@ -87,22 +117,8 @@ def inactive_cases(actor: Actor, today: date) -> list[Task]:
     """
     if not actor.is_staff or actor.school_id is None:
         return []
-    cases = (
-        queries.visible_cases(actor)
-        .filter(status=Case.Status.OPEN)
-        .annotate(
-            last_activity=Coalesce(_latest_change(), "opened_at"),
-            # The school's term comes along with its dossiers: no query of its own.
-            weeks=F("school__inactivity_weeks"),
-        )
-        # Narrowed by the shortest term a school can set; the school's own term decides below.
-        .filter(last_activity__lt=_quiet_since_before(today, School.MIN_INACTIVITY_WEEKS))
-        .select_related("pupil")
-        .only("pupil", "pupil__first_name", "pupil__last_name")
-        .order_by("last_activity", "pk")
-    )
-    if actor.role != Role.SAFEGUARDING_LEAD:
-        cases = cases.filter(lead_id=actor.user_id)
+    # Narrowed by the shortest term a school can set; the school's own term decides below.
+    cases = _quiet_cases(actor, _quiet_since_before(today, School.MIN_INACTIVITY_WEEKS))
     tasks = []
     for case in cases:
         if case.last_activity >= _quiet_since_before(today, case.weeks):
