@@ -50,18 +50,6 @@ def current_teachers(pupil: Pupil, on: date) -> QuerySet[User]:
     )
 
 
-@dataclass(frozen=True)
-class CountedDossier:
-    """A dossier that counts for repeated care, as the page shows it."""
-
-    fact: repeat.DossierFact
-    pupil_id: int
-
-    @property
-    def case_id(self) -> int:
-        return self.fact.key
-
-
 def sibling_ids(actor: Actor, pupil_ids: set[int]) -> dict[int, set[int]]:
     """For each pupil: the ids of their linked brothers and sisters, in one query."""
     result: dict[int, set[int]] = {pk: set() for pk in pupil_ids}

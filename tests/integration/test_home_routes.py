@@ -7,18 +7,7 @@ from haven.core import queries as home_queries
 from haven.meldcode import queries, services
 from haven.meldcode.models import Case
 from tests.factories import PupilFactory
-
-REPORT = {"suspicion": True, "unsafety": True, "can_help": None, "accepted": None, "effective": None}
-HELP = {"suspicion": True, "unsafety": False, "can_help": True, "accepted": True, "effective": None}
-REPORT_FIELDS = {
-    "relation_to_family": "School",
-    "direct_cause": "Oorzaak",
-    "facts": "Feiten",
-    "household": "Gezin",
-    "expectations": "Onderzoek",
-    "parents_informed": True,
-    "parents_informed_how": "Gesprek",
-}
+from tests.integration.test_followup import HELP, REPORT, REPORT_FIELDS
 
 
 def _dossiers_in_every_state(cast):
