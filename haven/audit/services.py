@@ -32,9 +32,12 @@ def _locked_head() -> AuditChainHead:
     IMMEDIATE transactions already serialise writers)."""
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
-        if AuditEvent.objects.exists():
+        # The log's first writer creates the head. A writer that found none while another one was
+        # creating it waits on that row and then takes it (created is False): only a head created
+        # here while events exist means that the head was removed.
+        head, created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        if created and AuditEvent.objects.exists():
             raise AuditChainBroken("The audit chain head is missing; run `manage.py verify_audit`.")
-        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     return head
 
 
