@@ -158,10 +158,18 @@ HAVEN_TWO_FACTOR_ROLES = ["care_coordinator", "safeguarding_lead", "school_leade
 TWO_FACTOR_PATCH_ADMIN = False
 OTP_TOTP_ISSUER = "Haven"
 
-# Brute-force protection (django-axes): lock an account, and an address, after repeated failures.
+# Brute-force protection (django-axes plus haven/accounts/lockout.py): repeated failures lock a
+# username on the address they came from, never everywhere; an address that fails for many
+# usernames must wait (at most HAVEN_LOCKOUT_ADDRESS_MAX_WAIT seconds) before each next attempt.
 AXES_FAILURE_LIMIT = envint("HAVEN_LOCKOUT_FAILURES", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("HAVEN_LOCKOUT_MINUTES", "15"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "haven.accounts.lockout.LockoutHandler"
+HAVEN_LOCKOUT_ADDRESS_MAX_WAIT = envint("HAVEN_LOCKOUT_ADDRESS_MAX_WAIT", "60")
+# A refused attempt is not counted: otherwise the right password typed while waiting would prolong the wait.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# No failure log: its rows would outlive the lock-out and only repeat the audit log's account.sign_in_failed.
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_CALLABLE = "haven.accounts.backends.lockout_username"
@@ -196,6 +204,8 @@ STORAGES = {
 HAVEN_SESSION_IDLE_MINUTES = envint("HAVEN_SESSION_IDLE_MINUTES", "30")
 SESSION_COOKIE_AGE = envint("HAVEN_SESSION_HOURS", "10") * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Flash messages name pupils; a cookie would carry them signed but readable, the session keeps them on the server.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG

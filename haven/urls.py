@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("haven.meldcode.urls")),
     path("", include("haven.audit.urls")),
     path("", include("haven.disclosure.urls")),
+    path("beheer/aanmeldblokkades/", include("haven.accounts.lockout_urls")),
     path("beheer/", include("haven.organisations.urls")),
     path("", include("haven.insights.urls")),
 ]

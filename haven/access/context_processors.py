@@ -17,6 +17,7 @@ NAVIGATION = [
     ("school:group_list", _("Groups"), "school.manage"),
     ("school:staff_list", _("Staff"), "school.manage"),
     ("school:protocol", _("Protocol"), "protocol.manage"),
+    ("lockouts:list", _("Sign-in locks"), "account.unlock"),
     ("insights:overview", _("Insights"), "insights.view"),
 ]
 

@@ -120,6 +120,9 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     # Parents' right of access: the AF (and the school leader) decide what is withheld, not the IB.
     "pupil.disclose": lambda actor: _member(actor) and actor.role in (Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER),
     "account.manage": _signed_in,
+    # Lifting a sign-in lock of a colleague: the functional administrator, and the AF (who must be able
+    # to get a colleague back in during an acute case). It reveals and changes no case content.
+    "account.unlock": lambda actor: _member(actor) and actor.role in (Role.FUNCTIONAL_ADMIN, Role.SAFEGUARDING_LEAD),
     "dashboard.view": _member_or_analyst,
     "insights.view": _analyst,
     "pupil.search": _staff,

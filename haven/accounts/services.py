@@ -2,6 +2,7 @@
 
 import base64
 
+from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -107,3 +108,16 @@ def create_analyst_account(
     AnalystMembership.objects.create(user=user, board=board, municipality=municipality)
     record_event(None, "staff.create_analyst", obj=user, detail={"username": username})
     return user
+
+
+@transaction.atomic
+def lift_lockout(actor: Actor, user: User) -> int:
+    """Lift every sign-in lock on a colleague's account (the FA or AF of their school); the number of addresses."""
+    require(actor, "account.unlock")
+    if not Membership.objects.filter(user=user, school_id=actor.school_id).exists():
+        raise PermissionDenied
+    attempts = AccessAttempt.objects.filter(username=user.username)
+    addresses = sorted({a for a in attempts.values_list("ip_address", flat=True) if a})
+    attempts.delete()
+    record_event(actor, "account.lockout_lifted", obj=user, detail={"username": user.username, "addresses": addresses})
+    return len(addresses)

@@ -2,8 +2,10 @@
 
 from typing import Any
 
+from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from haven.audit.services import record_event
@@ -23,3 +25,13 @@ def sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None
 @receiver(user_locked_out)
 def locked_out(sender: Any, request: Any, username: str, ip_address: str, **kwargs: Any) -> None:
     record_event(None, "account.locked_out", outcome="denied", detail={"username": username, "address": ip_address})
+
+
+@receiver(pre_save, sender=AccessAttempt)
+def forget_the_form(sender: Any, instance: AccessAttempt, **kwargs: Any) -> None:
+    """django-axes keeps the GET and POST data of every failed sign-in and masks only the field names it
+    knows; the wizard's `auth-password`, `token-otp_token` and `backup-otp_token` are not among them.
+    Blanking both columns before every write keeps any password or code, whatever the field is called,
+    out of the database; the lock-out itself needs only the username, address and counts."""
+    instance.get_data = ""
+    instance.post_data = ""

@@ -181,6 +181,9 @@ MATRIX = [
     ("school:staff_edit", "staff", "get", expect({"admin"})),
     ("school:staff_password", "staff", "post", expect({"admin"})),
     ("school:protocol", None, "get", expect({"admin", "leader"})),
+    # Sign-in locks: the functional administrator and the AF, for their own school's accounts only.
+    ("lockouts:list", None, "get", expect({"admin", "af", "af_b"})),
+    ("lockouts:lift", "staff", "post", expect({"admin", "af"}, ok_code=302, other={"af_b"})),
 ]
 
 

@@ -62,6 +62,7 @@ case.view_access_log        .  .  x  x  x  .  .  .
 school.manage               .  .  .  .  .  x  .  .
 protocol.manage             .  .  .  .  x  x  .  .
 account.manage              x  x  x  x  x  x  x  x
+account.unlock              .  .  .  x  .  x  .  .
 insights.view               .  .  .  .  .  .  .  .
 """
 
