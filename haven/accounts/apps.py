@@ -6,4 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from haven.accounts import checks, signals  # noqa: F401 - registers receivers and checks
+        from haven.accounts import checks, signals, totp  # noqa: F401 - registers receivers and checks
+
+        totp.install()

@@ -101,3 +101,19 @@ class AnalystMembership(models.Model):
     @property
     def role(self) -> Role:
         return Role.BOARD_ANALYST if self.board_id else Role.MUNICIPALITY_ANALYST
+
+
+class TOTPKey(models.Model):
+    """The secret of one TOTP device, encrypted at rest and bound to that device (haven/accounts/totp.py).
+
+    django-otp's own column `otp_totp_totpdevice.key` holds only a marker.
+    """
+
+    device = models.OneToOneField(
+        "otp_totp.TOTPDevice", on_delete=models.CASCADE, primary_key=True, related_name="haven_key"
+    )
+    key = models.TextField()
+
+    class Meta:
+        verbose_name = _("two-factor key")
+        verbose_name_plural = _("two-factor keys")

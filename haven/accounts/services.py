@@ -7,10 +7,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.access.policy import Actor
 from haven.accounts.models import SCHOOL_ROLE_CHOICES, AnalystMembership, Membership, User
+from haven.accounts.totp import hash_code
 from haven.audit.services import record_event
 from haven.core import concurrency
 from haven.organisations.services import require
@@ -86,10 +88,22 @@ def sign_out_everywhere(user: User) -> None:
 def enrol_totp_device(user: User, *, secret_base32: str) -> TOTPDevice:
     """Give a user a confirmed TOTP device with a known secret (used for the demo accounts)."""
     key = base64.b32decode(secret_base32.upper().replace(" ", "")).hex()
-    # django-two-factor-auth signs in with the device named "default".
+    # django-two-factor-auth signs in with the device named "default". Saving moves the key into an
+    # encrypted TOTPKey (haven/accounts/totp.py).
     device = TOTPDevice.objects.create(user=user, name="default", key=key, confirmed=True)
     record_event(None, "account.enrol_totp", obj=user, detail={"username": user.username})
     return device
+
+
+@transaction.atomic
+def make_recovery_codes(user: User, count: int) -> list[str]:
+    """New recovery codes in place of the old ones: returned once, stored only as an HMAC (haven/accounts/totp.py)."""
+    device, _created = StaticDevice.objects.get_or_create(user=user, defaults={"name": "backup"})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(count)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=hash_code(code)) for code in codes])
+    record_event(None, "account.recovery_codes", obj=user, detail={"count": count})
+    return codes
 
 
 @transaction.atomic

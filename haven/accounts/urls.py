@@ -17,7 +17,7 @@ urlpatterns = [
     ),
     path(
         "herstelcodes/",
-        requires("account.manage")(two_factor_views.BackupTokensView.as_view()),
+        requires("account.manage")(views.BackupTokensView.as_view()),
         name="backup_tokens",
     ),
     path("", requires("account.manage")(views.ProfileView.as_view()), name="profile"),

@@ -25,6 +25,14 @@ class ProfileView(two_factor_views.ProfileView):
         return context
 
 
+class BackupTokensView(two_factor_views.BackupTokensView):
+    """New recovery codes are shown once, in the answer to the request that made them: Haven keeps only their HMAC."""
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        codes = services.make_recovery_codes(self.request.user, self.number_of_tokens)  # type: ignore[arg-type]
+        return self.render_to_response(self.get_context_data(form=form, codes=codes))
+
+
 class DisableView(two_factor_views.DisableView):
     """Roles that must use two-factor sign-in cannot turn it off."""
 

@@ -41,7 +41,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.access.roles import Role
-from haven.accounts.models import AnalystMembership, Membership, User
+from haven.accounts import totp
+from haven.accounts.models import AnalystMembership, Membership, TOTPKey, User
 from haven.audit import chain
 from haven.audit.models import AuditChainHead, AuditEvent
 from haven.core.encryption import EncryptedTextField, current_keyring, encrypt
@@ -557,6 +558,7 @@ class Generator:
             (Membership, ("user_id", "school_id", "role")),
             (AnalystMembership, ("user_id", "board_id", "municipality_id")),
             (TOTPDevice, ("user_id", "name", "key", "confirmed", "created_at")),
+            (TOTPKey, ("key",)),
             (Group, ("school_id", "name", "school_year")),
             (Group.teachers.through, ("group_id", "user_id")),
             (Pupil, ("school_id", "first_name", "last_name", "date_of_birth")),
@@ -890,7 +892,10 @@ class Generator:
                 detail={"username": username, "role": role},
             )
         if role in (Role.CARE_COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER, Role.FUNCTIONAL_ADMIN):
-            self.table(TOTPDevice).add(user_id, "default", TOTP_KEY_HEX, True, at)
+            # As Haven stores a device: a marker in its row, the key encrypted in TOTPKey (haven/accounts/totp.py).
+            device_id = self.table(TOTPDevice).add(user_id, "default", totp.SEALED, True, at)
+            key_id = self.table(TOTPKey).add(encrypt(TOTP_KEY_HEX, totp.identity(device_id), self.ring))
+            assert key_id == device_id  # one key per device, written in the same order
             self.audit.event(
                 at,
                 None,

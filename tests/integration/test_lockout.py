@@ -57,7 +57,7 @@ def test_many_usernames_from_one_address_slow_it_down_without_locking_colleagues
     assert sign_in(Client(REMOTE_ADDR=A), "onbekend99", "fout").status_code == 429
     # Another address is not affected at all; after the short wait the colleague on A signs in.
     assert signed_in(sign_in(Client(REMOTE_ADDR=B), "teacher2", PASSWORD))
-    time_passes(2 ** 1 + 1)
+    time_passes(2**1 + 1)
     assert signed_in(sign_in(Client(REMOTE_ADDR=A), "teacher2", PASSWORD))
 
 

@@ -96,7 +96,18 @@ def test_the_migration_blanks_what_was_stored_before(cast):
     from django.apps import apps
 
     AccessAttempt.objects.bulk_create(  # as django-axes wrote them before Haven blanked them
-        [AccessAttempt(username="ib", ip_address="10.0.0.1", user_agent="", get_data="", post_data="auth-password=Oud-Geheim-77", http_accept="", path_info="/inloggen/", failures_since_start=1)]
+        [
+            AccessAttempt(
+                username="ib",
+                ip_address="10.0.0.1",
+                user_agent="",
+                get_data="",
+                post_data="auth-password=Oud-Geheim-77",
+                http_accept="",
+                path_info="/inloggen/",
+                failures_since_start=1,
+            )
+        ]
     )
     import_module("haven.accounts.migrations.0006_forget_sign_in_form_data").forget(apps, None)
     assert "Oud-Geheim-77" not in database_text()

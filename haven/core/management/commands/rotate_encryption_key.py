@@ -53,6 +53,13 @@ def rotate(batch_size: int = 500) -> dict[str, int]:
     return counts
 
 
+def rotate_secrets() -> dict[str, int]:
+    """Secrets encrypted per row rather than per column (TOTP keys): re-encrypted by their own module."""
+    from haven.accounts.totp import rotate_totp_keys
+
+    return {"accounts.totpkey": rotate_totp_keys()}
+
+
 class Command(BaseCommand):
     help = (
         "Re-encrypt every encrypted value that is not under the active key (the first key in "
@@ -72,8 +79,13 @@ class Command(BaseCommand):
         active = current_keyring().active_id
         with transaction.atomic():
             counts = rotate(batch_size=options["batch_size"])
-            total = sum(counts.values())
-            record_event(None, "encryption.rotate", detail={"active_key": active, "counts": counts, "total": total})
-        for label, count in counts.items():
+            secrets = rotate_secrets()
+            total = sum(counts.values()) + sum(secrets.values())
+            record_event(
+                None,
+                "encryption.rotate",
+                detail={"active_key": active, "counts": counts, "secrets": secrets, "total": total},
+            )
+        for label, count in {**counts, **secrets}.items():
             self.stdout.write(f"{label}: {count}")
         self.stdout.write(self.style.SUCCESS(f"Re-encrypted {total} values under key {active!r}."))
