@@ -65,7 +65,7 @@ from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
 
 # The published secret of every generated two-factor account (the demo's too): `oathtool --totp -b <it>`.
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"
-TOTP_KEY_HEX = base64.b32decode(TOTP_SECRET).hex()  # as django_otp stores it
+TOTP_KEY_HEX = base64.b32decode(TOTP_SECRET).hex()  # as django-otp reads it; stored encrypted in TOTPKey
 DEFAULT_PASSWORD = "haven-scale-2026"
 
 # About 1% of pupils get a dossier each school year (the order of magnitude of Veilig Thuis reports
@@ -895,7 +895,8 @@ class Generator:
             # As Haven stores a device: a marker in its row, the key encrypted in TOTPKey (haven/accounts/totp.py).
             device_id = self.table(TOTPDevice).add(user_id, "default", totp.SEALED, True, at)
             key_id = self.table(TOTPKey).add(encrypt(TOTP_KEY_HEX, totp.identity(device_id), self.ring))
-            assert key_id == device_id  # one key per device, written in the same order
+            if key_id != device_id:  # one key per device, added in the same order: their ids must agree
+                raise ScaleDataError(f"TOTP key {key_id} does not belong to device {device_id}.")
             self.audit.event(
                 at,
                 None,
