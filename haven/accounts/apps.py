@@ -6,4 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from haven.accounts import checks, signals  # noqa: F401 - registers receivers and checks
+        from haven.accounts import checks, providers, signals  # noqa: F401 - registers receivers and checks
+        from haven.tasks.registry import register
+
+        register(providers.role_requests_to_decide)

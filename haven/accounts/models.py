@@ -101,3 +101,84 @@ class AnalystMembership(models.Model):
     @property
     def role(self) -> Role:
         return Role.BOARD_ANALYST if self.board_id else Role.MUNICIPALITY_ANALYST
+
+
+class AccountLink(models.Model):
+    """A one-time link by e-mail with which a person sets their own password (invitation or reset).
+
+    Only a hash of the token is stored: a database dump or backup holds no usable link.
+    """
+
+    class Purpose(models.TextChoices):
+        INVITATION = "invitation", _("invitation")
+        RESET = "reset", _("password reset")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_links", verbose_name=_("user")
+    )
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account link")
+        verbose_name_plural = _("account links")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.purpose}"
+
+
+class RoleRequest(models.Model):
+    """A role that reads case content, asked for an account, waiting for a second pair of eyes.
+
+    Until an AF or school leader of the school approves it (or, for a school without either, the
+    installation's operator with `manage.py confirm_role_grant`), the account has no membership
+    with that role: it keeps its old role, or none.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_requests", verbose_name=_("user")
+    )
+    school = models.ForeignKey(
+        "organisations.School", on_delete=models.CASCADE, related_name="role_requests", verbose_name=_("school")
+    )
+    role = models.CharField(_("role"), max_length=32, choices=SCHOOL_ROLE_CHOICES)
+    # Also switch the account back on: reactivating an account with such a role needs approval too.
+    reactivate = models.BooleanField(_("reactivate"), default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("role request")
+        verbose_name_plural = _("role requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "school"],
+                condition=models.Q(status="pending"),
+                name="one_pending_role_request_per_school",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.school} ({self.role}, {self.status})"
