@@ -72,11 +72,11 @@ def _message(user: User, purpose: str, url: str, school_name: str) -> EmailMessa
     return EmailMessage(subject=subject, body=body, to=[user.email])
 
 
-def issue_link(user: User, purpose: str, *, school_name: str | None = None) -> None:
+def issue_link(user: User, purpose: str, *, school_name: str | None = None) -> str:
     """Mail `user` a new one-time link. Call inside the transaction of the change that needs it.
 
     The mail goes last: when the mail server refuses it, the caller's transaction rolls back and
-    nothing was issued.
+    nothing was issued. Returns the token for the caller's code only (pages never show it).
     """
     if not user.email:
         raise ValidationError({"email": _("This account has no e-mail address. Add one first: the link goes there.")})
@@ -92,6 +92,7 @@ def issue_link(user: User, purpose: str, *, school_name: str | None = None) -> N
     )
     school = school_name if school_name is not None else _school_name(user)
     _message(user, purpose, link_url(token), school).send()
+    return token
 
 
 def valid_link(token: str) -> AccountLink | None:

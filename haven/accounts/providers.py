@@ -18,8 +18,11 @@ def role_requests_to_decide(actor: Actor, today: date) -> list[Task]:
     if not has_permission(actor, "staff.approve_role"):
         return []
     tasks = []
-    for request in role_requests.requests_to_decide(actor).select_related(None).select_related("user").only(
-        "requested_at", "role", "user__first_name", "user__last_name", "user__username"
+    for request in (
+        role_requests.requests_to_decide(actor)
+        .select_related(None)
+        .select_related("user")
+        .only("requested_at", "role", "user__first_name", "user__last_name", "user__username")
     ):
         asked_on = timezone.localdate(request.requested_at)
         tasks.append(

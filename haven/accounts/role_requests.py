@@ -143,9 +143,7 @@ def confirm_by_operator(request_pk: int) -> RoleRequest:
     if Role(request.role) not in ROLE_APPROVER_ROLES:
         raise ValidationError(_("On the server, only the first AF or school leader of a school is confirmed."))
     if school_has_approver(request.school_id):
-        raise ValidationError(
-            _("This school already has an AF or school leader: they approve the request in Haven.")
-        )
+        raise ValidationError(_("This school already has an AF or school leader: they approve the request in Haven."))
     _grant(request)
     _close(request, RoleRequest.Status.APPROVED, None)
     record_event(

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from haven.access.decorators import requires
-from haven.accounts import services as account_services
 from haven.accounts import invitations, role_requests
+from haven.accounts import services as account_services
 from haven.accounts.models import AccountLink, Membership, RoleRequest, User
 from haven.core import concurrency
 from haven.core.forms import apply_errors
@@ -288,7 +288,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The account of %(name)s has been created. An invitation to set a password has been sent to %(email)s.")
+                _("The account of %(name)s has been created. An invitation has been sent to %(email)s.")
                 % {"name": user, "email": user.email},
             )
             if role_requests.pending(user, request.actor.school_id):  # type: ignore[attr-defined]

@@ -46,6 +46,5 @@ class Command(BaseCommand):
             role_requests.confirm_by_operator(request.pk)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        self.stdout.write(
-            self.style.SUCCESS(f"{request.user.username} is now {request.role} at {school.name} ({request.user.email}).")
-        )
+        user = request.user
+        self.stdout.write(self.style.SUCCESS(f"{user.username} is now {request.role} at {school.name} ({user.email})."))
