@@ -131,11 +131,13 @@ class AccountLink(models.Model):
 
 
 class RoleRequest(models.Model):
-    """A role that reads case content, asked for an account, waiting for a second pair of eyes.
+    """A change that could let an account read case content, waiting for a second pair of eyes.
 
-    Until an AF or school leader of the school approves it (or, for a school without either, the
-    installation's operator with `manage.py confirm_role_grant`), the account has no membership
-    with that role: it keeps its old role, or none.
+    A role that reads case content, switching such an account back on, or a new e-mail address
+    (where the account's password links go). Until an AF or school leader of the school approves
+    it (or, for a school without either, the installation's operator with `manage.py
+    confirm_role_grant`), nothing of it applies: the account keeps its old role (or none), stays
+    off, and keeps its old address.
     """
 
     class Status(models.TextChoices):
@@ -153,6 +155,8 @@ class RoleRequest(models.Model):
     role = models.CharField(_("role"), max_length=32, choices=SCHOOL_ROLE_CHOICES)
     # Also switch the account back on: reactivating an account with such a role needs approval too.
     reactivate = models.BooleanField(_("reactivate"), default=False)
+    # The new e-mail address the administrator typed; empty when the address stays.
+    email = models.EmailField(_("new e-mail address"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("requested by")
     )

@@ -2,9 +2,10 @@
 
 The functional administrator manages accounts but must never read a dossier, nor make himself (or
 an account he controls) someone who can. So giving an account the role IB, AF or school leader,
-and switching such an account back on, is only a request (`RoleRequest`); it takes effect when an
-AF or school leader of the same school approves it, who is neither the one who asked nor the one
-who gets it. A new school has nobody to approve: its first AF (or school leader) is confirmed by
+switching such an account back on, and giving a member of the school a new e-mail address (where
+the links to set a password go) is only a request (`RoleRequest`); it takes effect when an AF or
+school leader of the same school approves it, who is neither the one who asked nor the one who
+gets it. A new school has nobody to approve: its first AF (or school leader) is confirmed by
 whoever runs the installation, on the server (`manage.py confirm_role_grant`).
 """
 
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from haven.access.policy import Actor, can_decide_role_request, has_permission
 from haven.access.roles import ROLE_APPROVER_ROLES, ROLES_NEEDING_APPROVAL, Role
-from haven.accounts.models import Membership, RoleRequest, User
+from haven.accounts.models import AccountLink, Membership, RoleRequest, User
 from haven.audit.services import record_event
 
 
@@ -28,7 +29,9 @@ def pending(user: User, school_id: int) -> RoleRequest | None:
     return RoleRequest.objects.filter(user=user, school_id=school_id, status=RoleRequest.Status.PENDING).first()
 
 
-def ask(actor: Actor | None, user: User, school_id: int, role: str, *, reactivate: bool = False) -> RoleRequest:
+def ask(
+    actor: Actor | None, user: User, school_id: int, role: str, *, reactivate: bool = False, email: str = ""
+) -> RoleRequest:
     """Record the request, replacing an earlier pending one for this account and school.
 
     Not a service on its own: the account services call it inside their transaction and audit event.
@@ -41,6 +44,7 @@ def ask(actor: Actor | None, user: User, school_id: int, role: str, *, reactivat
         school_id=school_id,
         role=role,
         reactivate=reactivate,
+        email=email,
         requested_by_id=actor.user_id if actor else None,
         requested_at=timezone.now(),
     )
@@ -79,9 +83,14 @@ def _locked_pending(request_pk: int) -> RoleRequest:
 
 def _grant(request: RoleRequest) -> None:
     Membership.objects.update_or_create(user=request.user, school_id=request.school_id, defaults={"role": request.role})
-    if request.reactivate and not request.user.is_active:
-        request.user.is_active = True
-        request.user.save(update_fields=["is_active"])
+    user = request.user
+    if request.reactivate:
+        user.is_active = True
+    if request.email:
+        user.email = request.email
+        # Links sent to the old address no longer set this account's password.
+        AccountLink.objects.filter(user=user, used_at__isnull=True).delete()
+    user.save(update_fields=["is_active", "email"])
 
 
 def _close(request: RoleRequest, status: str, decided_by_id: int | None) -> None:
@@ -96,6 +105,7 @@ def _detail(request: RoleRequest) -> dict[str, object]:
         "username": request.user.username,
         "role": request.role,
         "reactivate": request.reactivate,
+        "new_email": bool(request.email),
         "requested_by": request.requested_by_id,
     }
 

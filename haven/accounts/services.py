@@ -74,13 +74,12 @@ def update_staff_account(
     is_active: bool,
     seen_version: int | None = None,
 ) -> User:
-    """Save the account. Whatever would let it read case content only becomes a request for approval:
+    """Save the account. Whatever could let it read case content only becomes a request for approval:
 
     - a role that reads case content (IB, AF, school leader) it does not have yet;
-    - switching back on an account that has (or is asked to get) such a role;
-    - a new e-mail address of an account with such a role: a reset link to that address would hand
-      the account to whoever reads it, so the account is switched off until an approver has seen
-      the new address.
+    - switching back on an account with such a role;
+    - a new e-mail address of a member of the school (not one's own): the password links go there,
+      so a new address would hand the account, and the dossiers it may read, to whoever reads it.
     A role that reads nothing is set at once, and withdraws a pending request.
     """
     membership = school_staff_member(actor, user)
@@ -103,19 +102,26 @@ def update_staff_account(
             membership.save(update_fields=["role"])
         role_requests.withdraw(user, school_id)
         new_role, waiting = role, None
-    reads_cases = new_role is not None and role_requests.needs_approval(new_role)
-    email_changed = email.strip().lower() != user.email.strip().lower()
+    ask_email = ""
+    if email.strip().lower() != user.email.strip().lower() and membership is not None and user.pk != actor.user_id:
+        ask_email, email = email, user.email
     reactivate = False
-    if is_active and not user.is_active and (reads_cases or ask_role or waiting):
+    if is_active and not user.is_active and new_role is not None and role_requests.needs_approval(new_role):
         is_active, reactivate = False, True
-    elif is_active and user.is_active and email_changed and reads_cases:
-        # Off now; the approver sees the new address before the account is switched on again.
-        is_active, reactivate = False, True
-    if reactivate and ask_role is None:
+    if waiting is not None:
+        # A new request replaces the pending one: what that one still asked for carries over.
+        ask_email = ask_email or waiting.email
+        reactivate = reactivate or waiting.reactivate
+    if (ask_email or reactivate) and ask_role is None:
         ask_role = waiting.role if waiting is not None else new_role
-    already_asked = waiting is not None and waiting.role == ask_role and (waiting.reactivate or not reactivate)
-    if ask_role is not None and not already_asked:
-        role_requests.ask(actor, user, school_id, ask_role, reactivate=reactivate)
+    if ask_role is not None:
+        unchanged = waiting is not None and (waiting.role, waiting.reactivate, waiting.email) == (
+            ask_role,
+            reactivate,
+            ask_email,
+        )
+        if not unchanged:
+            role_requests.ask(actor, user, school_id, ask_role, reactivate=reactivate, email=ask_email)
     user.first_name, user.last_name, user.email, user.is_active = first_name, last_name, email, is_active
     user.save(update_fields=["first_name", "last_name", "email", "is_active"])
     record_event(
@@ -127,6 +133,7 @@ def update_staff_account(
             "active": is_active,
             "asked_role": ask_role,
             "reactivate": reactivate,
+            "asked_new_email": bool(ask_email),
         },
     )
     return user

@@ -266,8 +266,9 @@ def _saved_message(request: HttpRequest, user: User, waiting: bool) -> None:
         messages.info(
             request,
             _(
-                "The account of %(name)s has been saved. The role (or switching the account on) waits for "
-                "approval by the safeguarding lead (AF) or the school leader."
+                "The account of %(name)s has been saved. Part of the change (a role that reads dossiers, switching "
+                "the account on, or a new e-mail address) waits for approval by the safeguarding lead (AF) or the "
+                "school leader."
             )
             % {"name": user},
         )
