@@ -112,8 +112,8 @@ def role_request_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/role_requests.html", {"requests": requests})
 
 
-@require_POST
 @requires("staff.approve_role")
+@require_POST
 def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     role_request = get_object_or_404(role_requests.requests_to_decide(request.actor), pk=pk)  # type: ignore[attr-defined]
     decision = request.POST.get("decision")
