@@ -271,6 +271,8 @@ if os.environ.get("HAVEN_EMAIL_HOST"):
 DEFAULT_FROM_EMAIL = os.environ.get("HAVEN_DEFAULT_FROM_EMAIL", "Haven <haven@localhost>")
 # Where people open Haven: links in e-mails are absolute (no request to take the host from).
 HAVEN_BASE_URL = os.environ.get("HAVEN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long an invitation or password-reset link stays valid (haven/accounts/invitations.py).
+HAVEN_ACCOUNT_LINK_HOURS = envint("HAVEN_ACCOUNT_LINK_HOURS", "72")
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("haven.handover.urls")),
     path("", include("haven.tasks.urls")),
     path("", include("haven.core.urls")),
+    path("", include("haven.accounts.staff_urls")),
     path("", include("haven.meldcode.urls")),
     path("", include("haven.audit.urls")),
     path("", include("haven.disclosure.urls")),

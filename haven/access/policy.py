@@ -9,7 +9,7 @@ same rules as queryset filters.
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
-from haven.access.roles import ANALYST_ROLES, SCHOOL_WIDE_ROLES, STAFF_ROLES, Role
+from haven.access.roles import ANALYST_ROLES, ROLE_APPROVER_ROLES, SCHOOL_WIDE_ROLES, STAFF_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,21 @@ def can_view_access_log(actor: Actor, case_school_id: int, lead_id: int) -> bool
     return actor.role in (Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER) or actor.user_id == lead_id
 
 
+def _role_approver(actor: Actor) -> bool:
+    return _member(actor) and actor.role in ROLE_APPROVER_ROLES
+
+
+def can_decide_role_request(actor: Actor, school_id: int, requested_by_id: int | None, subject_id: int) -> bool:
+    """Four eyes: an AF or school leader of the school, who neither asked for the role nor receives it."""
+    if not _role_approver(actor) or actor.school_id != school_id:
+        return False
+    return actor.user_id not in (requested_by_id, subject_id)
+
+
 PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
+    # Roles that read case content (IB, AF, school leader) take effect only once an AF or school
+    # leader of the school approves them; `can_decide_role_request` narrows this per request.
+    "staff.approve_role": _role_approver,
     # Handover (haven.handover): a new teacher reads the notice addressed to them (that a pupil has a
     # dossier, never what it holds); the AF and the school leader decide on adding that teacher, make the
     # package for another school and import one from another school.

@@ -30,3 +30,7 @@ SCHOOL_WIDE_ROLES = frozenset({Role.CARE_COORDINATOR, Role.SAFEGUARDING_LEAD, Ro
 DEFAULT_PROTOCOL_ROLES = frozenset({Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER})
 # Policy officers of a school board or a municipality: aggregates only, never a pupil.
 ANALYST_ROLES = frozenset({Role.BOARD_ANALYST, Role.MUNICIPALITY_ANALYST})
+# Giving someone a role that reads case content needs a second pair of eyes (four eyes): the
+# functional administrator asks, an AF or school leader of the same school approves.
+ROLES_NEEDING_APPROVAL = SCHOOL_WIDE_ROLES
+ROLE_APPROVER_ROLES = frozenset({Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER})

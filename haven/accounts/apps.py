@@ -6,6 +6,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from haven.accounts import checks, signals, totp  # noqa: F401 - registers receivers and checks
+        from haven.accounts import checks, providers, signals, totp  # noqa: F401 - registers receivers and checks
+        from haven.tasks.registry import register
 
         totp.install()
+        register(providers.role_requests_to_decide)

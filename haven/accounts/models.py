@@ -117,3 +117,88 @@ class TOTPKey(models.Model):
     class Meta:
         verbose_name = _("two-factor key")
         verbose_name_plural = _("two-factor keys")
+
+
+class AccountLink(models.Model):
+    """A one-time link by e-mail with which a person sets their own password (invitation or reset).
+
+    Only a hash of the token is stored: a database dump or backup holds no usable link.
+    """
+
+    class Purpose(models.TextChoices):
+        INVITATION = "invitation", _("invitation")
+        RESET = "reset", _("password reset")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_links", verbose_name=_("user")
+    )
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account link")
+        verbose_name_plural = _("account links")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.purpose}"
+
+
+class RoleRequest(models.Model):
+    """A change that could let an account read case content, waiting for a second pair of eyes.
+
+    A role that reads case content, switching such an account back on, or a new e-mail address
+    (where the account's password links go). Until an AF or school leader of the school approves
+    it (or, for a school without either, the installation's operator with `manage.py
+    confirm_role_grant`), nothing of it applies: the account keeps its old role (or none), stays
+    off, and keeps its old address.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_requests", verbose_name=_("user")
+    )
+    school = models.ForeignKey(
+        "organisations.School", on_delete=models.CASCADE, related_name="role_requests", verbose_name=_("school")
+    )
+    role = models.CharField(_("role"), max_length=32, choices=SCHOOL_ROLE_CHOICES)
+    # Also switch the account back on: reactivating an account with such a role needs approval too.
+    reactivate = models.BooleanField(_("reactivate"), default=False)
+    # The new e-mail address the administrator typed; empty when the address stays.
+    email = models.EmailField(_("new e-mail address"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("role request")
+        verbose_name_plural = _("role requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "school"],
+                condition=models.Q(status="pending"),
+                name="one_pending_role_request_per_school",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.school} ({self.role}, {self.status})"

@@ -3,6 +3,7 @@
 import base64
 
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -11,28 +12,56 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.access.policy import Actor
-from haven.accounts.models import SCHOOL_ROLE_CHOICES, AnalystMembership, Membership, User
+from haven.accounts import invitations, role_requests
+from haven.accounts.models import SCHOOL_ROLE_CHOICES, AccountLink, AnalystMembership, Membership, User
 from haven.accounts.totp import hash_code
 from haven.audit.services import record_event
 from haven.core import concurrency
 from haven.organisations.services import require
 
 
+def school_staff_member(actor: Actor, user: User) -> Membership | None:
+    """The account's membership of the actor's school (None while its only tie is a pending role request).
+
+    An account with neither belongs to another school: PermissionDenied.
+    """
+    require(actor, "school.manage")
+    membership = Membership.objects.filter(user=user, school_id=actor.school_id).first()
+    if membership is None and role_requests.pending(user, actor.school_id) is None:  # type: ignore[arg-type]
+        raise PermissionDenied
+    return membership
+
+
 @transaction.atomic
 def create_staff_account(
-    actor: Actor, *, username: str, first_name: str, last_name: str, email: str, role: str, password: str
+    actor: Actor, *, username: str, first_name: str, last_name: str, email: str, role: str, invite: bool = True
 ) -> User:
+    """A new account without a password: its owner chooses one through the invitation mailed to them.
+
+    A role that reads case content is only asked for (see haven.accounts.role_requests): until an
+    AF or school leader approves it, the account has no membership. `invite=False` is for the demo
+    seeder, which sets the published demo password itself.
+    """
     require(actor, "school.manage")
     if role not in dict(SCHOOL_ROLE_CHOICES):
         raise ValidationError({"role": _("Choose a role.")})
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is already taken.")})
+    if not email:
+        raise ValidationError({"email": _("Fill in the e-mail address: Haven sends the invitation there.")})
     user = User(username=username, first_name=first_name, last_name=last_name, email=email)
-    validate_password(password, user)
-    user.set_password(password)
+    user.set_unusable_password()
     user.save()
-    Membership.objects.create(user=user, school_id=actor.school_id, role=role)
-    record_event(actor, "staff.create", obj=user, detail={"username": username, "role": role})
+    pending = role_requests.needs_approval(role)
+    if pending:
+        role_requests.ask(actor, user, actor.school_id, role)  # type: ignore[arg-type]
+    else:
+        Membership.objects.create(user=user, school_id=actor.school_id, role=role)
+    if invite:
+        invitations.issue_link(user, AccountLink.Purpose.INVITATION)
+    record_event(
+        actor, "staff.create", obj=user, detail={"username": username, "role": role, "pending_approval": pending}
+    )
     return user
 
 
@@ -48,33 +77,77 @@ def update_staff_account(
     is_active: bool,
     seen_version: int | None = None,
 ) -> User:
-    require(actor, "school.manage")
-    membership = Membership.objects.filter(user=user, school_id=actor.school_id).first()
-    if membership is None:
-        raise PermissionDenied
+    """Save the account. Whatever could let it read case content only becomes a request for approval:
+
+    - a role that reads case content (IB, AF, school leader) it does not have yet;
+    - switching back on an account with such a role;
+    - a new e-mail address of a member of the school (not one's own): the password links go there,
+      so a new address would hand the account, and the dossiers it may read, to whoever reads it.
+    A role that reads nothing is set at once, and withdraws a pending request.
+    """
+    membership = school_staff_member(actor, user)
+    school_id: int = actor.school_id  # type: ignore[assignment]
     if role not in dict(SCHOOL_ROLE_CHOICES):
         raise ValidationError({"role": _("Choose a role.")})
-    if user.pk == actor.user_id and (role != membership.role or not is_active):
+    current_role = membership.role if membership else None
+    if user.pk == actor.user_id and (role != current_role or not is_active):
         raise ValidationError(_("You cannot change your own role or deactivate yourself."))
     user.version = concurrency.claim(User, user.pk, seen_version)
+    waiting = role_requests.pending(user, school_id)
+    new_role, ask_role = current_role, None
+    if role != current_role and role_requests.needs_approval(role):
+        ask_role = role
+    elif role != current_role:
+        if membership is None:
+            membership = Membership.objects.create(user=user, school_id=school_id, role=role)
+        else:
+            membership.role = role
+            membership.save(update_fields=["role"])
+        role_requests.withdraw(user, school_id)
+        new_role, waiting = role, None
+    ask_email = ""
+    if email.strip().lower() != user.email.strip().lower() and membership is not None and user.pk != actor.user_id:
+        ask_email, email = email, user.email
+    reactivate = False
+    if is_active and not user.is_active and new_role is not None and role_requests.needs_approval(new_role):
+        is_active, reactivate = False, True
+    if waiting is not None:
+        # A new request replaces the pending one: what that one still asked for carries over.
+        ask_email = ask_email or waiting.email
+        reactivate = reactivate or waiting.reactivate
+    if (ask_email or reactivate) and ask_role is None:
+        ask_role = waiting.role if waiting is not None else new_role
+    if ask_role is not None:
+        unchanged = waiting is not None and (waiting.role, waiting.reactivate, waiting.email) == (
+            ask_role,
+            reactivate,
+            ask_email,
+        )
+        if not unchanged:
+            role_requests.ask(actor, user, school_id, ask_role, reactivate=reactivate, email=ask_email)
     user.first_name, user.last_name, user.email, user.is_active = first_name, last_name, email, is_active
     user.save(update_fields=["first_name", "last_name", "email", "is_active"])
-    if membership.role != role:
-        membership.role = role
-        membership.save(update_fields=["role"])
-    record_event(actor, "staff.update", obj=user, detail={"role": role, "active": is_active})
+    record_event(
+        actor,
+        "staff.update",
+        obj=user,
+        detail={
+            "role": membership.role if membership else None,
+            "active": is_active,
+            "asked_role": ask_role,
+            "reactivate": reactivate,
+            "asked_new_email": bool(ask_email),
+        },
+    )
     return user
 
 
-@transaction.atomic
-def set_staff_password(actor: Actor, user: User, password: str) -> None:
-    require(actor, "school.manage")
-    if not Membership.objects.filter(user=user, school_id=actor.school_id).exists():
-        raise PermissionDenied
-    validate_password(password, user)
-    user.set_password(password)
+def set_demo_password(user: User) -> None:
+    """Development only: the demo accounts share the published demo password (see seed_demo)."""
+    if settings.HAVEN_ENV == "production":
+        raise PermissionDenied("The demo password is never set in production.")
+    user.set_password(settings.HAVEN_DEMO_PASSWORD)
     user.save(update_fields=["password"])
-    record_event(actor, "staff.set_password", obj=user)
 
 
 @transaction.atomic

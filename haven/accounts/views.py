@@ -1,16 +1,25 @@
-"""Sign-in, two-factor set-up and sessions, built on django-two-factor-auth."""
+"""Sign-in, two-factor set-up and sessions (built on django-two-factor-auth); one's own password; role approvals."""
+
+import logging
+import smtplib
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from two_factor import views as two_factor_views
 
-from haven.access.decorators import requires
-from haven.accounts import services
+from haven.access.decorators import PUBLIC, requires
+from haven.accounts import invitations, role_requests, services
+from haven.accounts.forms import OwnPasswordForm, ResetRequestForm
+from haven.accounts.models import ROLE_LABELS
+from haven.core.forms import apply_errors
+
+logger = logging.getLogger(__name__)
 
 
 class LoginView(two_factor_views.LoginView):
@@ -51,3 +60,85 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.success(request, _("You have been signed out on every device."))
     return redirect("login")
+
+
+# --- Setting one's own password with a link ------------------------------------------------------
+
+# The token moves from the address into the session on the first request, so it is not left in the
+# browser's history or sent on as a referrer from the page where the password is typed.
+LINK_SESSION_KEY = "haven_account_link"
+
+
+@requires(PUBLIC)
+def password_link(request: HttpRequest, token: str | None = None) -> HttpResponse:
+    if token is not None:
+        request.session[LINK_SESSION_KEY] = token
+        return redirect("accounts:password_set")
+    token = request.session.get(LINK_SESSION_KEY, "")
+    if invitations.valid_link(token) is None:
+        return render(request, "accounts/link_invalid.html", status=404)
+    form = OwnPasswordForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitations.set_password_with_link(token, form.cleaned_data["password1"])
+        except ValidationError as e:
+            apply_errors(form, e, field="password1")
+        else:
+            request.session.pop(LINK_SESSION_KEY, None)
+            if request.user.is_authenticated:
+                logout(request)
+            messages.success(
+                request,
+                _(
+                    "Your password has been set. Sign in with it. If your role asks for it, Haven then helps "
+                    "you set up the second step of signing in."
+                ),
+            )
+            return redirect("login")
+    return render(request, "accounts/password_set.html", {"form": form})
+
+
+@requires(PUBLIC)
+def password_forgotten(request: HttpRequest) -> HttpResponse:
+    """The same answer whether or not the account exists: the page tells nobody who has an account."""
+    form = ResetRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitations.request_reset(form.cleaned_data["username"])
+        except (smtplib.SMTPException, OSError):
+            logger.exception("A password-reset link could not be sent")
+        return render(request, "accounts/password_forgotten.html", {"form": None, "sent": True})
+    return render(request, "accounts/password_forgotten.html", {"form": form, "sent": False})
+
+
+# --- Approving roles that read case content (four eyes) --------------------------------------------
+
+
+@requires("staff.approve_role")
+def role_request_list(request: HttpRequest) -> HttpResponse:
+    requests = list(role_requests.requests_to_decide(request.actor))  # type: ignore[attr-defined]
+    return render(request, "accounts/role_requests.html", {"requests": requests})
+
+
+@requires("staff.approve_role")
+@require_POST
+def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    role_request = get_object_or_404(role_requests.requests_to_decide(request.actor), pk=pk)  # type: ignore[attr-defined]
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "refuse"):
+        messages.error(request, _("Choose whether you approve or refuse the request."))
+        return redirect("accounts:role_requests")
+    try:
+        if decision == "approve":
+            role_requests.approve(request.actor, role_request.pk)  # type: ignore[attr-defined]
+        else:
+            role_requests.refuse(request.actor, role_request.pk)  # type: ignore[attr-defined]
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        values = {"name": role_request.user, "role": ROLE_LABELS[role_request.role]}
+        if decision == "approve":
+            messages.success(request, _("%(name)s is now %(role)s.") % values)
+        else:
+            messages.success(request, _("The request to make %(name)s %(role)s has been refused.") % values)
+    return redirect("accounts:role_requests")

@@ -274,6 +274,9 @@ BOARD_ANALYST = Person("bestuur", "Karin", "Visser", "board_analyst")
 MUNICIPALITY_ANALYST = Person("gemeente", "Erik", "de Lange", "municipality_analyst")
 
 SCHOOLS = (REGENBOOG, WEGWIJZER, VLINDER)
+# The administrator asked for these roles (which read dossiers); the AF has not approved them yet,
+# so the demo shows a pending approval (a task of af2). The account keeps its role meanwhile.
+PENDING_ROLE_REQUESTS = (("99WW", "leerkracht3", "care_coordinator"),)
 DEMO_BRIN = REGENBOOG.brin
 
 # Dates of birth per group, for ages that fit the group in November 2026 (groep 3: 6-7 years,

@@ -1,18 +1,23 @@
 """How a new school starts: the system action that creates it with its first functional administrator.
 
 There is no acting person yet (nobody can sign in before this has run), so the audit event has no
-actor. Everything after this, the administrator does through the ordinary services.
+actor. The administrator gets an invitation by e-mail and chooses their own password; only the
+development demo passes a password (the published demo password), and production refuses one.
+Everything after this, the administrator does through the ordinary services; the school's first
+AF is confirmed on the server (`manage.py confirm_role_grant`).
 """
 
 import re
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from haven.access.roles import Role
-from haven.accounts.models import Membership, User
+from haven.accounts import invitations
+from haven.accounts.models import AccountLink, Membership, User
 from haven.audit.services import record_event
 from haven.organisations.models import Board, Municipality, School
 
@@ -38,16 +43,24 @@ def bootstrap_school(
     admin_username: str,
     admin_first_name: str,
     admin_last_name: str,
-    admin_password: str,
     admin_email: str = "",
+    admin_password: str | None = None,
 ) -> School:
     """Get or create the board, municipality and school, and the school's first functional administrator.
 
     Running it again with the same values changes nothing. A BRIN code that already belongs to a
     school of another board, or an administrator username taken by someone who is not this
-    school's functional administrator, is refused, and so is a password that Django's password
-    validators reject. One transaction, one audit event (when anything was created).
+    school's functional administrator, is refused. Without a password (always, in production)
+    the administrator needs an e-mail address and gets the invitation there; a given password
+    must pass Django's password validators. One transaction, one audit event (when anything was
+    created).
     """
+    if admin_password is not None and settings.HAVEN_ENV == "production":
+        raise ValidationError(
+            {"admin_password": _("In production the administrator chooses their own password, via the invitation.")}
+        )
+    if admin_password is None and not admin_email.strip():
+        raise ValidationError({"admin_email": _("Fill in the e-mail address: Haven sends the invitation there.")})
     values = _required(
         board_name=board_name,
         municipality_name=municipality_name,
@@ -82,13 +95,18 @@ def bootstrap_school(
             last_name=values["admin_last_name"],
             email=admin_email.strip(),
         )
-        try:
-            validate_password(admin_password, admin)
-        except ValidationError as error:
-            raise ValidationError({"admin_password": error.messages}) from error
-        admin.set_password(admin_password)
+        if admin_password is None:
+            admin.set_unusable_password()
+        else:
+            try:
+                validate_password(admin_password, admin)
+            except ValidationError as error:
+                raise ValidationError({"admin_password": error.messages}) from error
+            admin.set_password(admin_password)
         admin.save()
         Membership.objects.create(user=admin, school=school, role=Role.FUNCTIONAL_ADMIN.value)
+        if admin_password is None:
+            invitations.issue_link(admin, AccountLink.Purpose.INVITATION, school_name=school.name)
         created.append("admin")
     elif not Membership.objects.filter(user=admin, school=school, role=Role.FUNCTIONAL_ADMIN.value).exists():
         raise ValidationError({"admin_username": _("This username is already taken.")})

@@ -1,7 +1,7 @@
 """Forms of the functional administrator's pages and the protocol settings.
 
 The forms parse and check the shape of the input; the rules (a date of birth in the past, a unique
-username, a strong password, a unique group name per school year) live in the services, whose
+username, a unique group name per school year) live in the services, whose
 ValidationErrors the views add to these forms.
 """
 
@@ -105,30 +105,7 @@ class GroupForm(forms.Form):
         return school_year
 
 
-class PasswordFieldsMixin(forms.Form):
-    """Two password fields that must match; the strength is checked by the service."""
-
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 12 characters; not a common password and not only digits."),
-    )
-    password2 = forms.CharField(
-        label=_("Repeat the password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        first, second = cleaned.get("password1"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two passwords are not the same."))
-        return cleaned
-
-
-class StaffCreateForm(PasswordFieldsMixin):
+class StaffCreateForm(forms.Form):
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
@@ -137,10 +114,10 @@ class StaffCreateForm(PasswordFieldsMixin):
     )
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    email = forms.EmailField(label=_("Email address"), required=False)
+    email = forms.EmailField(
+        label=_("Email address"), help_text=_("Haven sends the invitation to set a password to this address.")
+    )
     role = forms.ChoiceField(label=_("Role"), choices=SCHOOL_ROLE_CHOICES)
-
-    field_order = ["username", "first_name", "last_name", "email", "role", "password1", "password2"]
 
 
 class StaffUpdateForm(forms.Form):
@@ -153,10 +130,6 @@ class StaffUpdateForm(forms.Form):
         required=False,
         help_text=_("An inactive account can no longer sign in. Its history is kept."),
     )
-
-
-class SetPasswordForm(PasswordFieldsMixin):
-    pass
 
 
 def _protocol_choices() -> list[tuple[str, str]]:

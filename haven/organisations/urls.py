@@ -15,6 +15,6 @@ urlpatterns = [
     path("medewerkers/", views.staff_list, name="staff_list"),
     path("medewerkers/nieuw/", views.staff_create, name="staff_create"),
     path("medewerkers/<int:pk>/", views.staff_edit, name="staff_edit"),
-    path("medewerkers/<int:pk>/wachtwoord/", views.staff_password, name="staff_password"),
+    path("medewerkers/<int:pk>/wachtwoordlink/", views.staff_send_link, name="staff_send_link"),
     path("protocol/", views.protocol, name="protocol"),
 ]

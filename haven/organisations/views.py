@@ -6,6 +6,7 @@ permission again and records the audit event. The functional administrator manag
 case content, so nothing here reads signals or dossiers.
 """
 
+import smtplib
 from typing import Any
 
 from django.contrib import messages
@@ -20,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from haven.access.decorators import requires
+from haven.accounts import invitations, role_requests
 from haven.accounts import services as account_services
-from haven.accounts.models import Membership, User
+from haven.accounts.models import AccountLink, Membership, RoleRequest, User
 from haven.core import concurrency
 from haven.core.forms import apply_errors
 from haven.organisations import services as organisation_services
@@ -30,7 +32,6 @@ from haven.organisations.forms import (
     HouseholdMemberForm,
     ProtocolForm,
     PupilForm,
-    SetPasswordForm,
     StaffCreateForm,
     StaffUpdateForm,
 )
@@ -39,6 +40,8 @@ from haven.pupils import services as pupil_services
 from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
 from haven.signalling import services as signalling_services
 
+# A mail server that refuses or cannot be reached: the account change rolls back with the mail.
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
 PUPILS_PER_PAGE = 50
 # Groups pile up school year after school year, and a large school has many staff: pages stay bounded.
 GROUPS_PER_PAGE = 50
@@ -231,44 +234,77 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _school_staff(request: HttpRequest) -> QuerySet[User]:
-    return User.objects.filter(memberships__school_id=request.actor.school_id)  # type: ignore[attr-defined]
+    """The school's accounts: members, and new accounts whose only tie is a role waiting for approval."""
+    school_id = request.actor.school_id  # type: ignore[attr-defined]
+    waiting = Q(role_requests__school_id=school_id, role_requests__status=RoleRequest.Status.PENDING)
+    return User.objects.filter(Q(memberships__school_id=school_id) | waiting).distinct()
+
+
+def _pending_requests(school_id: int) -> QuerySet[RoleRequest]:
+    return (
+        RoleRequest.objects.filter(school_id=school_id, status=RoleRequest.Status.PENDING)
+        .select_related("user")
+        .order_by("requested_at", "pk")
+    )
 
 
 @requires("school.manage")
 def staff_list(request: HttpRequest) -> HttpResponse:
+    school_id = request.actor.school_id  # type: ignore[attr-defined]
     memberships = (
-        Membership.objects.filter(school_id=request.actor.school_id)  # type: ignore[attr-defined]
+        Membership.objects.filter(school_id=school_id)
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__username", "pk")
     )
     page = Paginator(memberships, STAFF_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "school/staff_list.html", {"page": page, "memberships": page.object_list})
+    context = {"page": page, "memberships": page.object_list, "pending": list(_pending_requests(school_id))}
+    return render(request, "school/staff_list.html", context)
+
+
+def _saved_message(request: HttpRequest, user: User, waiting: bool) -> None:
+    if waiting:
+        messages.info(
+            request,
+            _(
+                "The account of %(name)s has been saved. Part of the change (a role that reads dossiers, switching "
+                "the account on, or a new e-mail address) waits for approval by the safeguarding lead (AF) or the "
+                "school leader."
+            )
+            % {"name": user},
+        )
+    else:
+        messages.success(request, _("The account of %(name)s has been saved.") % {"name": user})
 
 
 @requires("school.manage")
 def staff_create(request: HttpRequest) -> HttpResponse:
     form = StaffCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        password = data.pop("password1")
-        data.pop("password2")
         try:
-            user = account_services.create_staff_account(request.actor, password=password, **data)  # type: ignore[attr-defined]
+            user = account_services.create_staff_account(request.actor, **form.cleaned_data)  # type: ignore[attr-defined]
         except ValidationError as e:
-            apply_errors(form, e, field="password1")
+            apply_errors(form, e)
+        except MAIL_ERRORS:
+            form.add_error(None, _("The invitation could not be sent. Nothing was saved; try again later."))
         else:
-            messages.success(request, _("The account of %(name)s has been created.") % {"name": user})
+            messages.success(
+                request,
+                _("The account of %(name)s has been created. An invitation has been sent to %(email)s.")
+                % {"name": user, "email": user.email},
+            )
+            if role_requests.pending(user, request.actor.school_id):  # type: ignore[attr-defined]
+                _saved_message(request, user, waiting=True)
             return redirect("school:staff_list")
     return render(request, "school/staff_create.html", {"form": form})
 
 
-def _staff_form(user: User, membership: Membership) -> StaffUpdateForm:
+def _staff_form(user: User, membership: Membership | None, waiting: RoleRequest | None) -> StaffUpdateForm:
     """The staff member's edit form as the account is now, carrying its version (optimistic locking)."""
     initial = {
         "first_name": user.first_name,
         "last_name": user.last_name,
         "email": user.email,
-        "role": membership.role,
+        "role": membership.role if membership else (waiting.role if waiting else None),
         "is_active": user.is_active,
     }
     form = StaffUpdateForm(initial=initial)
@@ -276,18 +312,13 @@ def _staff_form(user: User, membership: Membership) -> StaffUpdateForm:
     return form
 
 
-def _staff_page(
-    request: HttpRequest, user: User, form: StaffUpdateForm | None = None, password_form: SetPasswordForm | None = None
-) -> HttpResponse:
-    membership = user.memberships.get(school_id=request.actor.school_id)  # type: ignore[attr-defined]
+def _staff_page(request: HttpRequest, user: User, form: StaffUpdateForm | None = None) -> HttpResponse:
+    school_id = request.actor.school_id  # type: ignore[attr-defined]
+    membership = user.memberships.filter(school_id=school_id).first()
+    waiting = role_requests.pending(user, school_id)
     if form is None:
-        form = _staff_form(user, membership)
-    context = {
-        "staff_user": user,
-        "membership": membership,
-        "form": form,
-        "password_form": password_form or SetPasswordForm(),
-    }
+        form = _staff_form(user, membership, waiting)
+    context = {"staff_user": user, "membership": membership, "waiting": waiting, "form": form}
     return render(request, "school/staff_edit.html", context)
 
 
@@ -302,12 +333,14 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
             account_services.update_staff_account(request.actor, user, **concurrency.submitted(form))  # type: ignore[attr-defined]
         except concurrency.EditConflict as conflict:
             user.refresh_from_db()
-            membership = user.memberships.get(school_id=request.actor.school_id)  # type: ignore[attr-defined]
-            concurrency.explain(form, _staff_form(user, membership), conflict)
+            school_id = request.actor.school_id  # type: ignore[attr-defined]
+            membership = user.memberships.filter(school_id=school_id).first()
+            concurrency.explain(form, _staff_form(user, membership, role_requests.pending(user, school_id)), conflict)
         except ValidationError as e:
             apply_errors(form, e)
         else:
-            messages.success(request, _("The account of %(name)s has been saved.") % {"name": user})
+            waiting = role_requests.pending(user, request.actor.school_id)  # type: ignore[attr-defined]
+            _saved_message(request, user, waiting=waiting is not None)
             return redirect("school:staff_edit", pk=user.pk)
     user.refresh_from_db()
     return _staff_page(request, user, form=form)
@@ -315,18 +348,22 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("school.manage")
 @require_POST
-def staff_password(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_send_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the staff member a link to set their own password; the administrator never learns it."""
     user = get_object_or_404(_school_staff(request), pk=pk)
-    form = SetPasswordForm(request.POST)
-    if form.is_valid():
-        try:
-            account_services.set_staff_password(request.actor, user, form.cleaned_data["password1"])  # type: ignore[attr-defined]
-        except ValidationError as e:
-            apply_errors(form, e, field="password1")
+    try:
+        purpose = invitations.send_link_by_admin(request.actor, user)  # type: ignore[attr-defined]
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    except MAIL_ERRORS:
+        messages.error(request, _("The e-mail could not be sent. Try again later."))
+    else:
+        if purpose == AccountLink.Purpose.INVITATION:
+            text = _("A new invitation has been sent to %(email)s.")
         else:
-            messages.success(request, _("The new password of %(name)s has been set.") % {"name": user})
-            return redirect("school:staff_edit", pk=user.pk)
-    return _staff_page(request, user, password_form=form)
+            text = _("A link to set a new password has been sent to %(email)s.")
+        messages.success(request, text % {"email": user.email})
+    return redirect("school:staff_edit", pk=user.pk)
 
 
 # --- Protocol ---------------------------------------------------------------

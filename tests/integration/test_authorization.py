@@ -10,10 +10,13 @@ and the municipality's policy officers see aggregates only: every case URL refus
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from haven.accounts import services as account_services
+from haven.accounts.models import RoleRequest
 from haven.disclosure.queries import build_record
 from haven.disclosure.services import record_disclosure
 from haven.handover import services as handover_services
@@ -22,6 +25,7 @@ from haven.meldcode import services
 from haven.pupils import services as pupil_services
 from haven.signalling import services as signalling_services
 from tests.factories import GroupFactory, PupilFactory, place
+from tests.integration.account_links import token_in
 from tests.integration.test_followup import followup_objects
 
 ACTORS = [
@@ -179,7 +183,16 @@ MATRIX = [
     ("school:staff_list", None, "get", expect({"admin"})),
     ("school:staff_create", None, "get", expect({"admin"})),
     ("school:staff_edit", "staff", "get", expect({"admin"})),
-    ("school:staff_password", "staff", "post", expect({"admin"})),
+    ("school:staff_send_link", "staff", "post", expect({"admin"}, ok_code=302)),
+    # Setting one's own password with a one-time link: anonymous on purpose (PUBLIC), and what a
+    # signed-in person gets is the same. Without a valid link in the session the page is a 404;
+    # the link itself only moves its token into the session.
+    ("accounts:password_forgotten", None, "get", dict.fromkeys(ACTORS, 200)),
+    ("accounts:password_set", None, "get", dict.fromkeys(ACTORS, 404)),
+    ("accounts:password_link", "link_token", "get", dict.fromkeys(ACTORS, 302)),
+    # Four eyes on roles that read dossiers: the AF and the school leader of the school decide.
+    ("accounts:role_requests", None, "get", expect({"af", "leader", "af_b"})),
+    ("accounts:role_request_decide", "role_request", "post", expect({"af", "leader"}, ok_code=302, other={"af_b"})),
     ("school:protocol", None, "get", expect({"admin", "leader"})),
     # Sign-in locks: the functional administrator and the AF, for their own school's accounts only.
     ("lockouts:list", None, "get", expect({"admin", "af", "af_b"})),
@@ -261,6 +274,17 @@ def objects(cast):
     planned = signalling_services.plan_conversation(
         af, case, planned_at=timezone.now() + timedelta(days=2), participants=["mother"], location="Kamer van de IB"
     )
+    # A new account for which the administrator asked the role IB: its invitation and its request.
+    newcomer = account_services.create_staff_account(
+        cast.actor("admin"),
+        username="nieuw",
+        first_name="Nina",
+        last_name="Nieuw",
+        email="nina@example.org",
+        role="care_coordinator",
+    )
+    link_token = token_in(mail.outbox[-1])
+    role_request = RoleRequest.objects.get(user=newcomer)
     return {
         **followup_objects(cast),
         "support_task": police_notice.support_tasks[0],
@@ -279,6 +303,8 @@ def objects(cast):
         "household_member": member,
         "group": cast.pupil.groups.get(),
         "staff": cast.teacher,
+        "role_request": role_request,
+        "link_token": link_token,
     }
 
 
@@ -286,6 +312,8 @@ def _url(name, obj, objects):
     if obj is None:
         return reverse(name)
     target = objects[obj]
+    if obj == "link_token":
+        return reverse(name, args=[target])
     if obj == "household_member":
         return reverse(name, args=[target.pupil_id, target.pk])
     return reverse(name, args=[target.pk])
@@ -301,7 +329,6 @@ POST_DATA = {
     },
     "meldcode:case_reopen": lambda cast: {"reason": "Nieuwe signalen."},
     "meldcode:case_members": lambda cast: {"action": "add", "user": cast.teacher2.pk},
-    "school:staff_password": lambda cast: {"new_password1": "x", "new_password2": "y"},
 }
 
 

@@ -101,16 +101,17 @@ def group_scenario(cast):
 def staff_scenario(cast):
     second = _second_admin(cast)
     teacher = cast.teacher
-    data = {"first_name": teacher.first_name, "last_name": teacher.last_name, "role": "teacher", "is_active": "on"}
+    # Not the e-mail address: a new one waits for the AF's approval (issue 10), so it is not saved at once.
+    data = {"first_name": teacher.first_name, "email": teacher.email, "role": "teacher", "is_active": "on"}
     return Scenario(
         url=reverse("school:staff_edit", args=[teacher.pk]),
         first="admin",
         second=second,
-        first_data={**data, "email": "leerkracht@example.org", "role": "teaching_assistant"},
-        second_data={**data, "email": "andere@example.org"},
-        changed={"email": "leerkracht@example.org", "role": "Onderwijsassistent"},
+        first_data={**data, "last_name": "Verbeek", "role": "teaching_assistant"},
+        second_data={**data, "last_name": "Anders"},
+        changed={"last_name": "Verbeek", "role": "Onderwijsassistent"},
         stored=lambda: (
-            type(teacher).objects.get(pk=teacher.pk).email,
+            type(teacher).objects.get(pk=teacher.pk).last_name,
             teacher.memberships.get().role,
         ),
     )

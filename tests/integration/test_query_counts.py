@@ -268,7 +268,8 @@ def test_the_home_page_query_count_does_not_grow_with_the_data(cast):
     _new_signals(cast, 30)
     large = {name: count_queries(client, url) for name, client in clients.items()}
     measured = {name: (n, large[name]) for name, n in small.items()}
-    assert measured == {"af": (17, 17), "teacher": (14, 14)}
+    # The AF's one more: the roles waiting for her approval (issue 10, finding 2).
+    assert measured == {"af": (18, 18), "teacher": (14, 14)}
 
 
 # --- Every other list and detail page -------------------------------------------------------------
@@ -619,8 +620,9 @@ EXPECTED = {
     "tasks and home": {
         "tasks (teacher)": 12,
         "tasks (teacher2)": 12,
-        "tasks (af)": 14,
-        "tasks (leader)": 14,
+        # The AF and the school leader: one more for the roles waiting for their approval.
+        "tasks (af)": 15,
+        "tasks (leader)": 15,
         "home (ib)": 17,
         "home (admin)": 7,
     },
@@ -643,10 +645,11 @@ EXPECTED = {
         "groups page 2": 10,
         "new group": 9,
         "group": 11,
-        "staff": 9,
-        "staff page 2": 9,
+        # One more on the staff pages: the roles waiting for approval.
+        "staff": 10,
+        "staff page 2": 10,
         "new staff member": 7,
-        "staff member": 9,
+        "staff member": 10,
         "protocol (admin)": 8,
         "protocol (leader)": 8,
     },

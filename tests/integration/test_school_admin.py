@@ -11,13 +11,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from haven.accounts.models import Membership, User
+from haven.accounts.models import AccountLink, Membership, RoleRequest, User
 from haven.audit.models import AuditEvent
 from haven.organisations.models import Group
 from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
 from tests.factories import PASSWORD, GroupFactory, HouseholdMemberFactory, PupilFactory, place
-
-STRONG_PASSWORD = "Kastanjeboom-Zomer-2026"
 
 
 def _group_a(cast) -> Group:
@@ -46,7 +44,7 @@ POST_ONLY = [
         "school:household_remove",
         lambda cast: {"pk": cast.pupil.pk, "member_pk": HouseholdMemberFactory(pupil=cast.pupil).pk},
     ),
-    ("school:staff_password", lambda cast: {"pk": cast.teacher.pk}),
+    ("school:staff_send_link", lambda cast: {"pk": cast.teacher.pk}),
 ]
 
 
@@ -117,7 +115,7 @@ def test_objects_of_another_school_are_not_found(cast):
     assert client.post(remove_b).status_code == 404
     # A member of another school's pupil cannot be reached through one's own pupil either.
     assert client.post(reverse("school:household_remove", args=[cast.pupil.pk, member_b.pk])).status_code == 404
-    assert client.post(reverse("school:staff_password", args=[cast.af_b.pk]), {}).status_code == 404
+    assert client.post(reverse("school:staff_send_link", args=[cast.af_b.pk]), {}).status_code == 404
     assert HouseholdMember.objects.filter(pk=member_b.pk).exists()
 
 
@@ -447,38 +445,43 @@ def _new_staff(**overrides) -> dict[str, str]:
         "last_name": "Smit",
         "email": "j.smit@example.org",
         "role": "teacher",
-        "password1": STRONG_PASSWORD,
-        "password2": STRONG_PASSWORD,
     }
     data.update(overrides)
     return data
 
 
-def test_create_a_staff_account(cast):
+def test_create_a_staff_account_sends_an_invitation_and_sets_no_password(cast, mailoutbox):
     response = cast.client("admin").post(reverse("school:staff_create"), _new_staff())
     assert response.status_code == 302
     user = User.objects.get(username="j.smit")
-    assert user.check_password(STRONG_PASSWORD)
+    assert not user.has_usable_password()
     assert Membership.objects.get(user=user).school == cast.school_a
     assert Membership.objects.get(user=user).role == "teacher"
     assert AuditEvent.objects.filter(action="staff.create", object_id=user.pk, actor=cast.admin).exists()
+    (mail,) = mailoutbox
+    assert mail.to == ["j.smit@example.org"]
+    assert cast.school_a.name in mail.body
+
+
+def test_the_create_form_has_no_password_fields(cast):
+    response = cast.client("admin").get(reverse("school:staff_create"))
+    assert 'type="password"' not in response.content.decode()
+    assert not {"password1", "password2"} & set(response.context["form"].fields)
 
 
 @pytest.mark.parametrize(
     "overrides",
     [
-        {"password1": "kort", "password2": "kort"},
-        {"password1": "123456789012345", "password2": "123456789012345"},
-        {"password2": "Iets-Anders-2026"},
         {"username": "TEACHER"},
         {"username": ""},
         {"first_name": ""},
         {"role": "superuser"},
         {"email": "geen-adres"},
+        {"email": ""},
     ],
-    ids=["short password", "digits", "mismatch", "duplicate username", "no username", "no name", "role", "email"],
+    ids=["duplicate username", "no username", "no name", "role", "email", "no email"],
 )
-def test_create_staff_refuses_bad_input(cast, overrides):
+def test_create_staff_refuses_bad_input(cast, overrides, mailoutbox):
     before, memberships = User.objects.count(), Membership.objects.count()
     response = cast.client("admin").post(reverse("school:staff_create"), _new_staff(**overrides))
     assert response.status_code == 200
@@ -486,18 +489,32 @@ def test_create_staff_refuses_bad_input(cast, overrides):
     assert User.objects.count() == before
     assert Membership.objects.count() == memberships
     assert _events("staff.create") == 0
+    assert mailoutbox == []
 
 
 def test_edit_a_staff_account(cast):
     response = cast.client("admin").post(
         reverse("school:staff_edit", args=[cast.teacher.pk]),
-        {"first_name": "Anna", "last_name": "Visser", "email": "a.visser@example.org", "role": "care_coordinator"},
+        {"first_name": "Anna", "last_name": "Visser", "email": "a.visser@example.org", "role": "teaching_assistant"},
     )
     assert response.status_code == 302
     cast.teacher.refresh_from_db()
     assert (cast.teacher.first_name, cast.teacher.is_active) == ("Anna", False)
-    assert Membership.objects.get(user=cast.teacher).role == "care_coordinator"
+    assert Membership.objects.get(user=cast.teacher).role == "teaching_assistant"
     assert AuditEvent.objects.filter(action="staff.update", object_id=cast.teacher.pk).exists()
+
+
+def test_a_role_that_reads_dossiers_only_waits_for_approval(cast):
+    response = cast.client("admin").post(
+        reverse("school:staff_edit", args=[cast.teacher.pk]),
+        {"first_name": "Anna", "last_name": "Visser", "email": "a.visser@example.org", "role": "care_coordinator"},
+    )
+    assert response.status_code == 302
+    assert Membership.objects.get(user=cast.teacher).role == "teacher"
+    request = RoleRequest.objects.get(user=cast.teacher)
+    assert (request.role, request.status, request.requested_by) == ("care_coordinator", "pending", cast.admin)
+    page = cast.client("admin").get(reverse("school:staff_list"))
+    assert [r.user for r in page.context["pending"]] == [cast.teacher]
 
 
 def test_edit_staff_shows_current_values(cast):
@@ -518,29 +535,31 @@ def test_the_admin_cannot_deactivate_themselves(cast):
     assert _events("staff.update") == 0
 
 
-def test_set_a_new_password(cast):
-    response = cast.client("admin").post(
-        reverse("school:staff_password", args=[cast.teacher.pk]),
-        {"password1": STRONG_PASSWORD, "password2": STRONG_PASSWORD},
-    )
-    assert response.status_code == 302
-    cast.teacher.refresh_from_db()
-    assert cast.teacher.check_password(STRONG_PASSWORD)
-    assert AuditEvent.objects.filter(action="staff.set_password", object_id=cast.teacher.pk).exists()
-
-
-@pytest.mark.parametrize(
-    "data",
-    [{"password1": "kort", "password2": "kort"}, {"password1": STRONG_PASSWORD, "password2": "Anders-Wachtwoord-1"}],
-    ids=["weak", "mismatch"],
-)
-def test_set_password_refuses_bad_input(cast, data):
-    response = cast.client("admin").post(reverse("school:staff_password", args=[cast.teacher.pk]), data)
+def test_the_admin_sends_a_reset_link_and_never_sees_it(cast, mailoutbox):
+    cast.teacher.email = "teacher@example.org"
+    cast.teacher.save()
+    response = cast.client("admin").post(reverse("school:staff_send_link", args=[cast.teacher.pk]), follow=True)
     assert response.status_code == 200
-    assert response.context["password_form"].errors
+    (mail,) = mailoutbox
+    assert mail.to == ["teacher@example.org"]
+    link = AccountLink.objects.get(user=cast.teacher)
+    assert link.purpose == "reset"
+    # What the administrator's browser got holds no link; the stored hash is not the token in the mail.
+    assert "/wachtwoord/instellen/" not in response.content.decode()
+    assert link.token_hash not in mail.body
     cast.teacher.refresh_from_db()
     assert cast.teacher.check_password(PASSWORD)
-    assert _events("staff.set_password") == 0
+    assert AuditEvent.objects.filter(action="account.link_sent", object_id=cast.teacher.pk, actor=cast.admin).exists()
+
+
+def test_no_link_without_an_email_address(cast, mailoutbox):
+    cast.teacher.email = ""
+    cast.teacher.save()
+    response = cast.client("admin").post(reverse("school:staff_send_link", args=[cast.teacher.pk]), follow=True)
+    assert response.status_code == 200
+    assert mailoutbox == []
+    assert not AccountLink.objects.exists()
+    assert _events("account.link_sent") == 0
 
 
 # --- Protocol ---------------------------------------------------------------

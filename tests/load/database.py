@@ -5,8 +5,8 @@
     python -m tests.load.database verify FILE           -> JSON: what was checked, and the problems
 
 `prepare` gives every demo staff account of the seeded database a new password (production refuses
-the published demo password, rightly) through the accounts service, as each school's functional
-administrator would. `verify` reads FILE (the marks from `prepare` and the writes that answered
+the published demo password, rightly) the way its owner would: through a one-time link
+(haven.accounts.invitations). `verify` reads FILE (the marks from `prepare` and the writes that answered
 success) and checks that each of those writes is in the database with its audit event, and that
 no write since the marks is half-done: every new signal and consultation has exactly one audit
 event, and every such audit event names an object that exists.
@@ -24,10 +24,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
 django.setup()
 
 from django.db.models import Max  # noqa: E402
+from django.test import override_settings  # noqa: E402
 
-from haven.access.middleware import actor_for  # noqa: E402
-from haven.accounts.models import Membership, User  # noqa: E402
-from haven.accounts.services import set_staff_password  # noqa: E402
+from haven.accounts import invitations  # noqa: E402
+from haven.accounts.models import AccountLink, Membership, User  # noqa: E402
 from haven.audit.models import AuditEvent  # noqa: E402
 from haven.core import demo_data  # noqa: E402
 from haven.meldcode.models import Case, Consultation, Signal  # noqa: E402
@@ -46,11 +46,11 @@ def prepare(password: str) -> dict:
         by_school.setdefault(membership.school_id, []).append(membership)
     accounts = []
     for school_id, members in by_school.items():
-        admin = next(m.user for m in members if m.role == "functional_admin")
-        actor, _membership = actor_for(admin)
-        # The administrator last: their own new password would not change who acts here anyway.
-        for membership in sorted(members, key=lambda m: m.user_id == admin.pk):
-            set_staff_password(actor, membership.user, password)
+        # The mails stay in memory: this command's stdout is its JSON answer.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            for membership in members:
+                token = invitations.issue_link(membership.user, AccountLink.Purpose.RESET)
+                invitations.set_password_with_link(token, password)
         has_open_cases = Case.objects.filter(school_id=school_id, status=Case.Status.OPEN).exists()
         for membership in members:
             if membership.role in TEACHING:

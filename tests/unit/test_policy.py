@@ -12,7 +12,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from haven.access.policy import PERMISSIONS, Actor, can_amend_signal, can_view_case, can_view_signal, has_permission
+from haven.access.policy import (
+    PERMISSIONS,
+    Actor,
+    can_amend_signal,
+    can_decide_role_request,
+    can_view_case,
+    can_view_signal,
+    has_permission,
+)
 from haven.access.roles import Role
 
 T, TA, IB, AF, SL, FA, BA, MA = (
@@ -60,6 +68,7 @@ case.close                  .  .  x  x  x  .  .  .
 case.manage_members         .  .  x  x  x  .  .  .
 case.view_access_log        .  .  x  x  x  .  .  .
 school.manage               .  .  .  .  .  x  .  .
+staff.approve_role          .  .  .  x  x  .  .  .
 protocol.manage             .  .  .  .  x  x  .  .
 account.manage              x  x  x  x  x  x  x  x
 account.unlock              .  .  .  x  .  x  .  .
@@ -435,3 +444,22 @@ def test_teachers_and_assistants_never_weigh_decide_or_report_under_any_protocol
 )
 def test_policy_officers_see_aggregates_and_nothing_else(actor, allowed):
     assert {p for p in PERMISSIONS if has_permission(actor, p)} == allowed
+
+
+# Four eyes on roles that read case content (finding 2 of issue 10).
+ADMIN_ID, SUBJECT_ID = 20, 30
+
+
+@pytest.mark.parametrize("role", COLUMNS)
+def test_only_an_af_or_school_leader_of_the_school_decides_a_role_request(role):
+    allowed = can_decide_role_request(member(role), SCHOOL, ADMIN_ID, SUBJECT_ID)
+    assert allowed is (role in (AF, SL))
+
+
+@pytest.mark.parametrize("role", [AF, SL])
+def test_a_role_request_is_not_decided_by_another_school_the_requester_or_the_subject(role):
+    assert can_decide_role_request(member(role, school_id=OTHER_SCHOOL), SCHOOL, ADMIN_ID, SUBJECT_ID) is False
+    assert can_decide_role_request(member(role, user_id=ADMIN_ID), SCHOOL, ADMIN_ID, SUBJECT_ID) is False
+    assert can_decide_role_request(member(role, user_id=SUBJECT_ID), SCHOOL, ADMIN_ID, SUBJECT_ID) is False
+    # A request made by the operator on the server (no requester) is still decided by someone else.
+    assert can_decide_role_request(member(role), SCHOOL, None, SUBJECT_ID) is True

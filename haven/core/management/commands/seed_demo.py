@@ -2,7 +2,8 @@
 
 Everything is written through the services, exactly as people would do it in the application:
 the school is bootstrapped, its functional administrator creates the staff, groups and pupils,
-and the staff log signals and take dossiers through the route. So the demo data carries the same
+the operator confirms the first AF (as `confirm_role_grant` would), who approves the other roles
+that read dossiers, and the staff log signals and take dossiers through the route. So the demo data carries the same
 audit trail and passes the same validation as real data. The content lives in
 `haven.core.demo_data`; this command only plays it.
 """
@@ -20,8 +21,16 @@ from django.utils import timezone
 
 from haven.access.middleware import actor_for
 from haven.access.policy import Actor
-from haven.accounts.models import Membership, User
-from haven.accounts.services import create_analyst_account, create_staff_account, enrol_totp_device
+from haven.access.roles import Role
+from haven.accounts import role_requests
+from haven.accounts.models import Membership, RoleRequest, User
+from haven.accounts.services import (
+    create_analyst_account,
+    create_staff_account,
+    enrol_totp_device,
+    set_demo_password,
+    update_staff_account,
+)
 from haven.core import demo_data as demo
 from haven.followup.services import record_feedback, record_feedback_agreement, record_help_plan, record_lead
 from haven.meldcode import services as route
@@ -170,6 +179,7 @@ class Seeder:
         self.users[admin.username] = User.objects.get(username=admin.username)
         manager = self.actor(admin.username)
         for person in data.staff:
+            # No invitation mails: the demo accounts share the published demo password instead.
             self.users[person.username] = create_staff_account(
                 manager,
                 username=person.username,
@@ -177,8 +187,10 @@ class Seeder:
                 last_name=person.last_name,
                 email=person.email,
                 role=person.role,
-                password=settings.HAVEN_DEMO_PASSWORD,
+                invite=False,
             )
+            set_demo_password(self.users[person.username])
+        self.approve_roles(school, manager)
         for person in (admin, *data.staff):
             if person.role in settings.HAVEN_TWO_FACTOR_ROLES:
                 enrol_totp_device(self.users[person.username], secret_base32=demo.DEMO_TOTP_SECRET)
@@ -199,6 +211,29 @@ class Seeder:
             for _index in range(demo.PUPILS_PER_GROUP - len(children)):
                 first_name, last_name = self.generated_name(taken, full_names)
                 self.pupil(manager, group, first_name, last_name, self.birth_date(name))
+
+    def approve_roles(self, school: School, manager: Actor) -> None:
+        """As in a real new school: the operator confirms the first AF, who approves the other roles."""
+        waiting = list(RoleRequest.objects.filter(school=school, status=RoleRequest.Status.PENDING))
+        first = next(r for r in waiting if r.role == Role.SAFEGUARDING_LEAD)
+        role_requests.confirm_by_operator(first.pk)
+        approver = self.actor(first.user.username)
+        for request in waiting:
+            if request is not first:
+                role_requests.approve(approver, request.pk)
+        for brin, username, role in demo.PENDING_ROLE_REQUESTS:
+            if brin == school.brin_code:
+                user = self.users[username]
+                # Asked by the administrator, left waiting for the AF.
+                update_staff_account(
+                    manager,
+                    user,
+                    first_name=user.first_name,
+                    last_name=user.last_name,
+                    email=user.email,
+                    role=role,
+                    is_active=True,
+                )
 
     def pupil(self, manager: Actor, group: Group, first_name: str, last_name: str, born: dt.date) -> Pupil:
         pupil = save_pupil(manager, first_name=first_name, last_name=last_name, date_of_birth=born)
