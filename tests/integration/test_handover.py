@@ -294,6 +294,22 @@ def test_the_package_shows_the_dossier_as_it_was_when_made(cast, full_case):
 # Change of school: the import ------------------------------------------------------------------
 
 
+def fill_handover(cast, text):
+    """Give every encrypted column of haven.handover a value, written through the services: for
+    tests/integration/test_encryption_at_rest.py, like `fill_followup`. A package from school A is
+    held at school B, which has a pupil of the same name and date of birth."""
+    from haven.handover.services import make_package, package_data, receive_package
+
+    pupil = PupilFactory(school=cast.school_a, first_name="Mila", last_name="Bos")
+    signal = cast.signal("teacher", pupil=pupil, facts=text("handover facts"))
+    case = services.open_case(cast.actor("af"), signal, lead=cast.af)
+    package = make_package(
+        cast.actor("af"), case, parts=["signals"], parents_informed=True, parents_informed_how=text("handover how")
+    )
+    PupilFactory(school=cast.school_b, first_name="Mila", last_name="Bos", date_of_birth=pupil.date_of_birth)
+    receive_package(cast.actor("af_b"), json.dumps(package_data(package)).encode())
+
+
 def _upload(cast, content, who="af_b"):
     upload = io.BytesIO(content if isinstance(content, bytes) else json.dumps(content).encode())
     upload.name = "overdracht.json"
@@ -350,6 +366,9 @@ def test_a_package_round_trips_into_a_dossier_at_the_new_school(cast, full_case)
     when = date_format(handover.handed_over_on, "j F Y")
     expected = _("Handed over by %(school)s on %(date)s") % {"school": "OBS De Regenboog", "date": when}
     assert expected in page
+    own = _("this Haven installation")
+    assert _("Authenticity checked: signed by %(installation)s.") % {"installation": own} in page
+    assert handover.signed_by == own
     [event] = AuditEvent.objects.filter(action="handover.import")
     assert (event.actor_id, event.case_id, event.school_id) == (cast.af_b.pk, case.pk, cast.school_b.pk)
     assert event.detail["counts"]["signals"] == 1 and event.detail["sending_brin"] == "12AB"
