@@ -163,12 +163,12 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     pending = queries.pending_import(actor, pk)
     form = ConfirmImportForm(request.POST or None)
+    received, problems = None, []
     try:
         received = services.read_package(pending.content.encode("utf-8"))
     except ValidationError as error:
         # Read again, so a key no longer trusted since the upload shows here, before any choice.
-        received = None
-        form.add_error(None, error)
+        problems = error.messages
     if request.method == "POST" and form.is_valid():
         choice = form.cleaned_data["choice"]
         try:
@@ -184,5 +184,11 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("handover:package_import")
             messages.success(request, _imported_message(imported))
             return redirect("meldcode:case_detail", pk=imported.case.pk)
-    context = {"pending": pending, "received": received, "candidate": pending.candidate, "form": form}
+    context = {
+        "pending": pending,
+        "received": received,
+        "problems": problems,
+        "candidate": pending.candidate,
+        "form": form,
+    }
     return render(request, "handover/import_confirm.html", context)

@@ -437,6 +437,28 @@ def test_cancelling_a_held_package_imports_nothing(cast, full_case):
     assert AuditEvent.objects.get(action="handover.cancel_import").actor_id == cast.af_b.pk
 
 
+def test_a_held_package_whose_key_is_no_longer_trusted_is_not_imported(cast, full_case, settings):
+    from django.utils.html import escape
+
+    PupilFactory(school=cast.school_b, first_name="Sanne", last_name="de Vries", date_of_birth=cast.pupil.date_of_birth)
+    _upload(cast, _download_json(cast, _make_package(cast, full_case, ["signals"])))
+    pending = PendingImport.objects.get()
+    old_key = signing.public_key()
+    settings.HAVEN_SIGNING_KEY = OTHER_KEY  # the installation changed its key since the upload
+    url = reverse("handover:import_confirm", args=[pending.pk])
+    untrusted = _(
+        "This package is signed by a Haven installation that your Haven does not trust (key %(key)s). "
+        "It has not been imported. Ask your functional administrator to check the key with the sending "
+        "school's installation first."
+    ) % {"key": old_key}
+    page = cast.client("af_b").get(url).content.decode()
+    assert escape(untrusted) in page
+    response = cast.client("af_b").post(url, {"choice": "same"})
+    assert response.status_code == 200 and not Case.objects.filter(school=cast.school_b).exists()
+    assert cast.client("af_b").post(url, {"choice": "cancel"}).status_code == 302
+    assert not PendingImport.objects.exists()
+
+
 def test_another_school_cannot_see_or_confirm_a_held_package(cast, full_case):
     PupilFactory(school=cast.school_b, first_name="Sanne", last_name="de Vries", date_of_birth=cast.pupil.date_of_birth)
     _upload(cast, _download_json(cast, _make_package(cast, full_case, ["signals"])))
