@@ -737,6 +737,17 @@ def test_a_file_just_over_the_limit_is_refused(cast):
     assert _("The file is too large for a handover package (at most 2 MB).") in response.content.decode()
 
 
+def test_the_upload_still_needs_its_csrf_token(cast, full_case):
+    # The view installs its upload handler before Django's CSRF check reads the body, then checks.
+    client = cast.client("af_b")
+    client.handler.enforce_csrf_checks = True
+    upload = io.BytesIO(_download_json(cast, _make_package(cast, full_case, ["signals"])))
+    upload.name = "overdracht.json"
+    before = _counts()
+    assert client.post(reverse("handover:package_import"), {"package": upload}).status_code == 403
+    assert _counts() == before
+
+
 def test_random_and_mutated_packages_never_break_the_import(cast, full_case):
     """Whatever arrives: a page with a message (nothing changed) or a whole import; never an error."""
     from hypothesis import HealthCheck, given, settings
