@@ -257,6 +257,15 @@ if HAVEN_ENV == "production" and (
 ):
     raise ImproperlyConfigured("Set HAVEN_ENCRYPTION_KEYS to your own keys in production, not the development key.")
 
+# Handover packages are signed (haven/handover/signing.py, docs/handover-package.md): this
+# installation's Ed25519 key, base64url(32 random bytes); the development key is published.
+DEV_SIGNING_KEY = "aGF2ZW4tZGV2ZWxvcG1lbnQtc2lnbmluZy1rZXkhISE"
+HAVEN_SIGNING_KEY = os.environ.get("HAVEN_SIGNING_KEY", DEV_SIGNING_KEY)
+if HAVEN_ENV == "production" and HAVEN_SIGNING_KEY.strip().rstrip("=") in ("", DEV_SIGNING_KEY):
+    raise ImproperlyConfigured("Set HAVEN_SIGNING_KEY to your own key in production, not the development key.")
+# The other installations whose packages this one accepts: "name:public key:BRIN+BRIN,...".
+HAVEN_TRUSTED_INSTALLATIONS = os.environ.get("HAVEN_TRUSTED_INSTALLATIONS", "")
+
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # E-mail (the reminders of haven/tasks/reminders.py): printed to the console in development; sent by
 # SMTP when HAVEN_EMAIL_HOST is set (production; see docs/operations.md).

@@ -50,3 +50,25 @@ class ImportForm(forms.Form):
         label=_("Handover package (.json)"),
         help_text=_("The .json file the previous school made with Haven. The PDF is for reading, not for importing."),
     )
+
+    def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if too_large:
+            # The upload handler skipped the file as it came in: that is why it is missing.
+            self.fields["package"].error_messages["required"] = _(
+                "The file is too large for a handover package (at most 2 MB)."
+            )
+
+
+class ConfirmImportForm(forms.Form):
+    SAME, NEW, CANCEL = "same", "new", "cancel"
+
+    choice = forms.ChoiceField(
+        label=_("Is this the same pupil?"),
+        choices=[
+            (SAME, _("Yes, this is the same pupil: open the dossier for this pupil")),
+            (NEW, _("No, this is another child: add a new pupil")),
+            (CANCEL, _("Do not import the package")),
+        ],
+        widget=forms.RadioSelect,
+    )

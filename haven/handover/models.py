@@ -7,11 +7,15 @@ package itself (PDF and JSON) is not stored: it is rendered from the dossier, as
 package was made, each time it is downloaded (see `haven.handover.schema`), so no second copy of
 the dossier's text exists and a destroyed dossier takes its packages along.
 `HandoverImport`: a dossier that came in as a package from another school, with where from.
+`PendingImport`: a checked package whose pupil may be one the school already has, waiting for the
+AF to say whether it is.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from haven.core.encryption import EncryptedTextField
 
 USER = settings.AUTH_USER_MODEL
 
@@ -93,6 +97,8 @@ class HandoverImport(models.Model):
     parents_informed = models.BooleanField()
     parents_informed_how = models.TextField(blank=True)
     not_informed_reason = models.TextField(blank=True)
+    # The installation whose signature was checked (see haven.handover.signing), as this Haven names it.
+    signed_by = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-imported_at", "-pk"]
@@ -104,3 +110,31 @@ class HandoverImport(models.Model):
 
     def __str__(self) -> str:
         return f"Handover import {self.pk}"
+
+
+class PendingImport(models.Model):
+    """A package that passed every check, held until the AF says whether `candidate` is its pupil.
+
+    The package is the dossier's content, so it is kept encrypted, and only until the AF decides:
+    importing or cancelling removes it.
+    """
+
+    school = models.ForeignKey("organisations.School", on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    candidate = models.ForeignKey("pupils.Pupil", on_delete=models.CASCADE, related_name="+")
+    sending_school_brin = models.CharField(max_length=6)
+    package_created_at = models.DateTimeField()
+    signed_by = models.CharField(max_length=200)
+    content = EncryptedTextField()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "sending_school_brin", "package_created_at"], name="one_pending_import_per_package"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Pending handover import {self.pk}"

@@ -10,7 +10,7 @@ from haven.access.policy import Actor, has_permission
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.core.prepared import PreparedQuery, fetch_together
-from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage
+from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage, PendingImport
 from haven.meldcode.queries import Dossier
 
 
@@ -63,6 +63,30 @@ def package(actor: Actor, pk: int) -> HandoverPackage:
     if found is None:
         _deny(actor, "handover.view_package", HandoverPackage, pk)
     assert found is not None
+    return found
+
+
+def pending_import(actor: Actor, pk: int) -> PendingImport:
+    """A package held at the actor's school for the AF's answer; reading it is audited (it names a pupil)."""
+    found = (
+        PendingImport.objects.filter(pk=pk, school_id=actor.school_id)
+        .select_related("candidate__school")
+        .prefetch_related("candidate__groups")
+        .first()
+    )
+    if found is None:
+        existing = PendingImport.objects.filter(pk=pk).first()
+        if existing is not None:
+            record_event(
+                actor,
+                "handover.view_pending_import",
+                kind=AuditEvent.Kind.READ,
+                obj=existing,
+                pupil=existing.candidate_id,
+                outcome=AuditEvent.Outcome.DENIED,
+            )
+        raise Http404
+    record_event(actor, "handover.view_pending_import", kind=AuditEvent.Kind.READ, obj=found, pupil=found.candidate)
     return found
 
 

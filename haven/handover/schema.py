@@ -1,12 +1,17 @@
-"""The handover package as data: schema "haven.handover/1" (documented in docs/handover-package.md).
+"""The handover package as data: schema "haven.handover/2" (documented in docs/handover-package.md).
 
-`build` writes a dossier's chosen parts as a JSON-ready dict; `parse` reads one back, strictly:
-the schema version, every required field, every type and every code are checked, and anything
-unknown is refused, with messages that name the field ("signals[2].facts"). `parse(build(...))`
-always succeeds (the export checks this before it offers a package), so what one Haven writes,
-another Haven reads. Pure data handling: no database writes here.
+`build` writes a dossier's chosen parts as a JSON-ready dict; `decode` turns an uploaded file into
+JSON data within fixed bounds (size, nesting depth, length of numbers) without ever recursing
+deeper than those bounds; `parse` reads the data, strictly: the schema version, every required
+field, every type, every code, every length and count and every date's range are checked, and
+anything unknown is refused, with messages that name the field ("signals[2].facts").
+`parse(build(...))` always succeeds (the export checks this before it offers a package), so what
+one Haven writes, another Haven reads. The signature is checked by `haven.handover.signing`.
+Pure data handling: no database writes here.
 """
 
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -20,7 +25,9 @@ from django.utils.translation import gettext as _
 from haven.meldcode.models import Case, Consultation, Conversation, Report, Signal, StepSkip
 from haven.meldcode.workflow import DecisionOutcome
 
-SCHEMA = "haven.handover/1"
+SCHEMA = "haven.handover/2"
+# Version 1 had no signature; its packages cannot show where they come from.
+UNSIGNED_SCHEMAS = ("haven.handover/1",)
 PARTS = ("signals", "consultations", "conversations", "weighing", "decisions", "reports")
 # The key under which each part's records travel.
 PART_KEYS = {
@@ -35,6 +42,14 @@ PART_KEYS = {
 SKIP_PARTS = {2: "consultations", 3: "conversations", 4: "weighing"}
 MAX_TEXT = 20_000
 MAX_ERRORS = 10
+MAX_PACKAGE_BYTES = 2 * 1024 * 1024
+# The package is four levels deep (package, list of records, record, list of codes); the rest is room.
+MAX_DEPTH = 6
+MAX_NUMBER_LENGTH = 20
+# Records of one kind in one package: far above any real dossier, far below what hurts the import.
+MAX_RECORDS = 500
+# Nothing in a meldcode dossier happened before this; and Python's date arithmetic ends in year 1.
+EARLIEST = date(1900, 1, 1)
 ADVICE = ("report", "help", "close", "pending")
 REPORT_TEXTS = (
     "relation_to_family",
@@ -237,14 +252,20 @@ class _Errors:
 Check = Callable[[Any, str, _Errors], Any]
 
 
+# Control characters (a database cannot store NUL) and halves of UTF-16 pairs (not encodable) are no text.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
 def _text(*, required: bool = False, max_length: int = MAX_TEXT) -> Check:
     def check(value: Any, path: str, errors: _Errors) -> Any:
         if not isinstance(value, str):
             errors.add(_("%(field)s must be text.") % {"field": path})
-        elif required and not value.strip():
-            errors.add(_("%(field)s may not be empty.") % {"field": path})
         elif len(value) > max_length:
             errors.add(_("%(field)s is too long (at most %(max)s characters).") % {"field": path, "max": max_length})
+        elif _NOT_TEXT.search(value):
+            errors.add(_("%(field)s holds characters that are not text.") % {"field": path})
+        elif required and not value.strip():
+            errors.add(_("%(field)s may not be empty.") % {"field": path})
         else:
             return value.strip()
         return None
@@ -252,8 +273,11 @@ def _text(*, required: bool = False, max_length: int = MAX_TEXT) -> Check:
     return check
 
 
+_BRIN = re.compile(r"[0-9A-Za-z]{4,6}")
+
+
 def _brin(value: Any, path: str, errors: _Errors) -> Any:
-    if not isinstance(value, str) or not (4 <= len(value.strip()) <= 6) or not value.strip().isalnum():
+    if not isinstance(value, str) or not _BRIN.fullmatch(value.strip()):
         errors.add(_("%(field)s must be a BRIN code (4 to 6 letters and digits).") % {"field": path})
         return None
     return value.strip().upper()
@@ -277,6 +301,9 @@ def _codes(choices: tuple[str, ...] | list[str], *, required: bool = True) -> Ch
     def check(value: Any, path: str, errors: _Errors) -> Any:
         if not isinstance(value, list):
             errors.add(_("%(field)s must be a list.") % {"field": path})
+            return None
+        if len(value) > len(choices):
+            errors.add(_("%(field)s names a value twice.") % {"field": path})
             return None
         if required and not value:
             errors.add(_("%(field)s may not be empty.") % {"field": path})
@@ -320,12 +347,15 @@ def _integer(low: int, high: int, *, nullable: bool = False) -> Check:
     return check
 
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _date(*, nullable: bool = False, past: bool = False) -> Check:
     def check(value: Any, path: str, errors: _Errors) -> Any:
         if value is None and nullable:
             return None
         try:
-            day = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+            day = date.fromisoformat(value) if isinstance(value, str) and _DATE.fullmatch(value) else None
         except ValueError:
             day = None
         if day is None:
@@ -335,6 +365,9 @@ def _date(*, nullable: bool = False, past: bool = False) -> Check:
         if day > today or (past and day >= today):
             errors.add(_("%(field)s lies in the future.") % {"field": path})
             return None
+        if day < EARLIEST:
+            errors.add(_("%(field)s lies before 1900.") % {"field": path})
+            return None
         return day
 
     return check
@@ -342,7 +375,7 @@ def _date(*, nullable: bool = False, past: bool = False) -> Check:
 
 def _moment_check(value: Any, path: str, errors: _Errors) -> Any:
     try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+        moment = datetime.fromisoformat(value) if isinstance(value, str) and len(value) <= 40 else None
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
@@ -351,8 +384,13 @@ def _moment_check(value: Any, path: str, errors: _Errors) -> Any:
             % {"field": path}
         )
         return None
-    if moment > timezone.now() + timedelta(minutes=5):
+    # By the year first: converting a moment at the edge of the calendar (year 1 or 9999) to UTC overflows.
+    now = timezone.now()
+    if moment.year > now.year or moment > now + timedelta(minutes=5):
         errors.add(_("%(field)s lies in the future.") % {"field": path})
+        return None
+    if moment.year < EARLIEST.year:
+        errors.add(_("%(field)s lies before 1900.") % {"field": path})
         return None
     return moment
 
@@ -380,12 +418,15 @@ def _object(spec: dict[str, Check]) -> Check:
     return check
 
 
-def _list(spec: dict[str, Check]) -> Check:
+def _list(spec: dict[str, Check], *, max_length: int = MAX_RECORDS) -> Check:
     item = _object(spec)
 
     def check(value: Any, path: str, errors: _Errors) -> Any:
         if not isinstance(value, list):
             errors.add(_("%(field)s must be a list.") % {"field": path})
+            return None
+        if len(value) > max_length:
+            errors.add(_("%(field)s holds too many records (at most %(max)s).") % {"field": path, "max": max_length})
             return None
         return [item(entry, f"{path}[{index}]", errors) for index, entry in enumerate(value)]
 
@@ -492,7 +533,12 @@ ENVELOPE: dict[str, Check] = {
             "explanation": _text(required=True),
             "recorded_at": _moment_check,
             "recorded_by": NAME,
-        }
+        },
+        max_length=len(SKIP_PARTS),
+    ),
+    # Checked for its shape here; whether it is right, by haven.handover.signing.verify.
+    "signature": _object(
+        {"algorithm": _code(["ed25519"]), "key": _text(max_length=100), "value": _text(max_length=200)}
     ),
 }
 
@@ -514,16 +560,104 @@ class Package:
         return list(self.data.get(PART_KEYS[part], []))
 
 
-def parse(raw: Any) -> Package:
-    """Read a package (already decoded from JSON). Raises ValidationError listing what is wrong."""
-    errors = _Errors()
+class _Refused(ValueError):
+    """Raised from inside the JSON decoder, which passes it on unchanged."""
+
+
+def _integer_text(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_LENGTH:
+        raise _Refused(text)
+    return int(text)
+
+
+def _float_text(text: str) -> float:
+    if len(text) > MAX_NUMBER_LENGTH * 2:
+        raise _Refused(text)
+    return float(text)
+
+
+def _constant(text: str) -> Any:
+    raise _Refused(text)  # NaN and Infinity are not JSON
+
+
+# A string (with its escapes) or a bracket: brackets inside strings do not count.
+_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+
+
+def _too_deep(text: str, limit: int) -> bool:
+    """Whether the brackets of `text` nest deeper than `limit`, counted without recursion."""
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in ("]", "}"):
+            depth -= 1
+    return False
+
+
+def decode(content: bytes) -> Any:
+    """The JSON data of an uploaded package, within bounds; ValidationError (Dutch) otherwise."""
+    not_json = _("The file is not a JSON file. Upload the .json file of the handover package.")
+    if len(content) > MAX_PACKAGE_BYTES:
+        raise ValidationError(_("The file is too large for a handover package (at most 2 MB)."))
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValidationError(not_json) from error
+    # Before decoding: Python's decoder recurses once per level and would give up with an error.
+    if _too_deep(text, MAX_DEPTH):
+        raise ValidationError(
+            _("The file is nested too deeply for a handover package (at most %(max)s levels).") % {"max": MAX_DEPTH}
+        )
+    try:
+        return json.loads(text, parse_int=_integer_text, parse_float=_float_text, parse_constant=_constant)
+    except _Refused as error:
+        raise ValidationError(
+            _("The file holds a number that is too long for a handover package (at most %(max)s digits).")
+            % {"max": MAX_NUMBER_LENGTH}
+        ) from error
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise ValidationError(not_json) from error
+
+
+def _dates(value: Any, path: str) -> list[tuple[str, date]]:
+    """Every date and moment in the parsed `value`, with where it is (the data is at most MAX_DEPTH deep)."""
+    if isinstance(value, datetime):
+        return [(path, timezone.localdate(value))]
+    if isinstance(value, date):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [found for name, item in value.items() for found in _dates(item, f"{path}.{name}" if path else name)]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in _dates(item, f"{path}[{index}]")]
+    return []
+
+
+def check_version(raw: Any) -> None:
+    """Refuse what is not a package of the version Haven reads, with one message saying why."""
     if not isinstance(raw, dict):
         raise ValidationError(_("This is not a Haven handover package: the file holds no JSON object."))
+    if raw.get("schema") in UNSIGNED_SCHEMAS:
+        raise ValidationError(
+            _(
+                "This package was made by an older version of Haven, without a signature, so Haven cannot check "
+                "where it comes from. Ask the sending school to make the package again."
+            )
+        )
     if raw.get("schema") != SCHEMA:
         raise ValidationError(
             _('This is not a Haven handover package of a version Haven reads: "schema" must be "%(schema)s".')
             % {"schema": SCHEMA}
         )
+
+
+def parse(raw: Any) -> Package:
+    """Read a package (already decoded from JSON). Raises ValidationError listing what is wrong."""
+    errors = _Errors()
+    check_version(raw)
     parts = raw.get("parts")
     chosen = [p for p in parts if p in PARTS] if isinstance(parts, list) else []
     spec = dict(ENVELOPE)
@@ -542,6 +676,11 @@ def parse(raw: Any) -> Package:
     steps = [s.get("step") for s in (data or {}).get("skipped_steps") or [] if s]
     if len(steps) != len(set(steps)):
         errors.add(_("skipped_steps names a step twice."))
+    born = ((data or {}).get("pupil") or {}).get("date_of_birth")
+    if born is not None:
+        for path, day in _dates({k: v for k, v in data.items() if k != "pupil"}, ""):
+            if day < born:
+                errors.add(_("%(field)s lies before the pupil's date of birth.") % {"field": path})
     if errors.messages:
         raise ValidationError(errors.messages)
     return Package(data or {})

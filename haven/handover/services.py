@@ -23,8 +23,8 @@ from haven.access.policy import Actor, has_permission
 from haven.access.roles import STAFF_ROLES
 from haven.accounts.models import Membership, User
 from haven.audit.services import record_event
-from haven.handover import schema
-from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage
+from haven.handover import schema, signing
+from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage, PendingImport
 from haven.meldcode import services as route
 from haven.meldcode.models import (
     Case,
@@ -43,7 +43,6 @@ from haven.pupils.models import GroupPlacement, Pupil
 
 # A dossier closed less than this many years ago still goes along to the new teacher.
 RECENTLY_CLOSED_YEARS = 1
-MAX_PACKAGE_BYTES = 2 * 1024 * 1024
 
 
 def _require(actor: Actor, permission: str) -> None:
@@ -184,18 +183,20 @@ def decide_notice(actor: Actor, notice: HandoverNotice, *, add: bool) -> Handove
 
 
 def package_data(package: HandoverPackage) -> dict[str, Any]:
-    """The package as JSON-ready data, rendered from the dossier as it stood when it was made."""
+    """The package as JSON-ready data, rendered from the dossier as it stood when it was made, and signed."""
     from haven.documents.queries import load_case
 
-    return schema.build(
-        load_case(package.case),
-        parts=package.parts,
-        made_at=package.made_at,
-        made_by=str(package.made_by),
-        receiving_school=package.receiving_school,
-        parents_informed=package.parents_informed,
-        parents_informed_how=package.parents_informed_how,
-        not_informed_reason=package.not_informed_reason,
+    return signing.sign(
+        schema.build(
+            load_case(package.case),
+            parts=package.parts,
+            made_at=package.made_at,
+            made_by=str(package.made_by),
+            receiving_school=package.receiving_school,
+            parents_informed=package.parents_informed,
+            parents_informed_how=package.parents_informed_how,
+            not_informed_reason=package.not_informed_reason,
+        )
     )
 
 
@@ -251,29 +252,60 @@ def make_package(
 # Change of school: the import ------------------------------------------------------------------
 
 
-def read_package(content: bytes) -> schema.Package:
-    """Decode and check an uploaded package file; ValidationError (Dutch) when it is not one."""
-    if len(content) > MAX_PACKAGE_BYTES:
-        raise ValidationError(_("The file is too large for a handover package (at most 2 MB)."))
-    try:
-        raw = json.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+@dataclass
+class Received:
+    """A package that was read within bounds, checked against the schema, and whose signature holds."""
+
+    package: schema.Package
+    origin: signing.Installation
+
+
+def read_package(content: bytes) -> Received:
+    """Decode, verify and check an uploaded package file; ValidationError (Dutch) when it is not one."""
+    raw = schema.decode(content)
+    schema.check_version(raw)
+    # The signature before the content: a forged or altered package is named as such.
+    origin = signing.verify(raw)
+    return Received(package=schema.parse(raw), origin=origin)
+
+
+def _check_importable(received: Received, school: School) -> None:
+    """Refuse a package of the importing school itself, one whose signer does not speak for the school it
+    names, and one imported before."""
+    sending = received.package["sending_school"]
+    if sending["brin"] == school.brin_code.upper():
+        raise ValidationError(_("This package comes from your own school; it can only be imported by another school."))
+    origin = received.origin
+    if origin.brins is None:
+        speaks_for_it = School.objects.filter(brin_code__iexact=sending["brin"]).exists()
+    else:
+        speaks_for_it = sending["brin"] in origin.brins
+    if not speaks_for_it:
         raise ValidationError(
-            _("The file is not a JSON file. Upload the .json file of the handover package.")
-        ) from error
-    return schema.parse(raw)
+            _(
+                "This package says it comes from %(school)s (BRIN code %(brin)s), but it is signed by "
+                "%(installation)s, which does not speak for that school. It has not been imported."
+            )
+            % {"school": sending["name"], "brin": sending["brin"], "installation": origin.name}
+        )
+    if HandoverImport.objects.filter(
+        school=school, sending_school_brin=sending["brin"], package_created_at=received.package["created_at"]
+    ).exists():
+        raise ValidationError(_("This package has already been imported."))
 
 
 @dataclass
 class Imported:
     case: Case
     pupil_created: bool
+    signed_by: str
 
 
-def _find_or_create_pupil(actor: Actor, school_id: int, pupil: dict[str, Any]) -> tuple[Pupil, bool]:
-    found = (
+def _candidate(school: School, pupil: dict[str, Any]) -> Pupil | None:
+    """A pupil of the school with the package pupil's name and date of birth: perhaps the same child."""
+    return (
         Pupil.objects.filter(
-            school_id=school_id,
+            school=school,
             first_name__iexact=pupil["first_name"],
             last_name__iexact=pupil["last_name"],
             date_of_birth=pupil["date_of_birth"],
@@ -281,33 +313,104 @@ def _find_or_create_pupil(actor: Actor, school_id: int, pupil: dict[str, Any]) -
         .order_by("pk")
         .first()
     )
-    if found is not None:
-        return found, False
+
+
+def _create_pupil(actor: Actor, school: School, pupil: dict[str, Any]) -> Pupil:
     # Created by the handover itself, not through the functional administrator's pupil management:
     # the AF cannot manage pupils, and the pupil is new to this school because of this package.
     created = Pupil.objects.create(
-        school_id=school_id,
+        school=school,
         first_name=pupil["first_name"],
         last_name=pupil["last_name"],
         date_of_birth=pupil["date_of_birth"],
     )
     record_event(actor, "handover.create_pupil", obj=created, pupil=created, detail={"source": "handover"})
-    return created, True
+    return created
 
 
 @transaction.atomic
-def import_package(actor: Actor, package: schema.Package) -> Imported:
-    """Open the dossier of a package from another school, with its records, in one transaction."""
+def receive_package(actor: Actor, content: bytes) -> Imported | PendingImport:
+    """Import an uploaded package into a new dossier for a new pupil; or, when the school already has a
+    pupil of that name and date of birth, hold it until the AF confirms whether it is the same child."""
     _require(actor, "handover.import")
-    sending = package["sending_school"]
+    received = read_package(content)
     school = School.objects.get(pk=actor.school_id)
-    if sending["brin"] == school.brin_code.upper():
-        raise ValidationError(_("This package comes from your own school; it can only be imported by another school."))
-    if HandoverImport.objects.filter(
-        school=school, sending_school_brin=sending["brin"], package_created_at=package["created_at"]
-    ).exists():
-        raise ValidationError(_("This package has already been imported."))
-    pupil, pupil_created = _find_or_create_pupil(actor, school.pk, package["pupil"])
+    _check_importable(received, school)
+    package = received.package
+    candidate = _candidate(school, package["pupil"])
+    if candidate is None:
+        return _import(actor, school, received, pupil=None)
+    key = {"school": school, "sending_school_brin": package["sending_school"]["brin"]}
+    key["package_created_at"] = package["created_at"]
+    waiting = PendingImport.objects.filter(**key).first()
+    if waiting is not None:
+        return waiting
+    try:
+        with transaction.atomic():
+            pending = PendingImport.objects.create(
+                **key,
+                uploaded_by_id=actor.user_id,
+                candidate=candidate,
+                signed_by=received.origin.name,
+                content=content.decode("utf-8"),
+            )
+    except IntegrityError:  # a colleague uploaded the same package at the same moment
+        return PendingImport.objects.get(**key)
+    record_event(
+        actor,
+        "handover.hold_import",
+        obj=pending,
+        pupil=candidate,
+        detail={"sending_brin": key["sending_school_brin"], "signed_by": pending.signed_by},
+    )
+    return pending
+
+
+@transaction.atomic
+def confirm_import(actor: Actor, pending: PendingImport, *, same_pupil: bool) -> Imported:
+    """The AF's answer to a held package: its pupil is `pending.candidate`, or a new pupil."""
+    _require(actor, "handover.import")
+    if pending.school_id != actor.school_id:
+        raise ValidationError(_("This package was not uploaded at your school."))
+    locked = PendingImport.objects.select_for_update().filter(pk=pending.pk).select_related("candidate").first()
+    if locked is None:
+        raise ValidationError(_("This has already been decided."))
+    # Checked again: the trusted keys, or the pupil's dossiers, may have changed since the upload.
+    received = read_package(locked.content.encode("utf-8"))
+    school = School.objects.get(pk=actor.school_id)
+    _check_importable(received, school)
+    imported = _import(actor, school, received, pupil=locked.candidate if same_pupil else None)
+    locked.delete()
+    return imported
+
+
+@transaction.atomic
+def cancel_import(actor: Actor, pending: PendingImport) -> None:
+    """Not now: the held package is removed; nothing was imported."""
+    _require(actor, "handover.import")
+    if pending.school_id != actor.school_id:
+        raise ValidationError(_("This package was not uploaded at your school."))
+    locked = PendingImport.objects.select_for_update().filter(pk=pending.pk).first()
+    if locked is None:
+        raise ValidationError(_("This has already been decided."))
+    record_event(
+        actor,
+        "handover.cancel_import",
+        obj=locked,
+        pupil=locked.candidate_id,
+        detail={"sending_brin": locked.sending_school_brin, "signed_by": locked.signed_by},
+    )
+    locked.delete()
+
+
+def _import(actor: Actor, school: School, received: Received, *, pupil: Pupil | None) -> Imported:
+    """Open the dossier of a package from another school, with its records: for `pupil` as the AF
+    confirmed, or for a new pupil. Runs inside the caller's transaction."""
+    package = received.package
+    sending = package["sending_school"]
+    pupil_created = pupil is None
+    if pupil is None:
+        pupil = _create_pupil(actor, school, package["pupil"])
     if Case.objects.filter(pupil=pupil, status=Case.Status.OPEN).exists():
         raise ValidationError(
             _("This pupil already has an open dossier at your school. Add what matters to that dossier instead.")
@@ -379,6 +482,7 @@ def import_package(actor: Actor, package: schema.Package) -> Imported:
                 parents_informed=parents["informed"],
                 parents_informed_how=parents["how"] if parents["informed"] else "",
                 not_informed_reason="" if parents["informed"] else parents["reason_not_informed"],
+                signed_by=received.origin.name,
             )
     except IntegrityError as error:  # the same package, imported at the same moment by a colleague
         raise ValidationError(_("This package has already been imported.")) from error
@@ -394,6 +498,9 @@ def import_package(actor: Actor, package: schema.Package) -> Imported:
             "parts": package.parts,
             "counts": counts,
             "pupil_created": pupil_created,
+            # The AF's answer when the school had a pupil of this name and date of birth.
+            "pupil_confirmed": not pupil_created,
+            "signed_by": received.origin.name,
         },
     )
-    return Imported(case=case, pupil_created=pupil_created)
+    return Imported(case=case, pupil_created=pupil_created, signed_by=received.origin.name)

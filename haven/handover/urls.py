@@ -12,4 +12,5 @@ urlpatterns = [
     path("overdracht/pakketten/<int:pk>/overdracht.pdf", views.package_pdf, name="package_pdf"),
     path("overdracht/pakketten/<int:pk>/overdracht.json", views.package_json, name="package_json"),
     path("overdracht/importeren/", views.package_import, name="package_import"),
+    path("overdracht/importeren/<int:pk>/", views.import_confirm, name="import_confirm"),
 ]

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from haven.access.decorators import requires
@@ -17,9 +18,10 @@ from haven.audit.services import record_event
 from haven.core.forms import apply_errors
 from haven.documents.pdf import render_pdf
 from haven.documents.views import pdf_response
-from haven.handover import queries, schema, services
-from haven.handover.forms import ImportForm, NoticeDecisionForm, PackageForm
-from haven.handover.models import HandoverPackage
+from haven.handover import queries, schema, services, signing
+from haven.handover.forms import ConfirmImportForm, ImportForm, NoticeDecisionForm, PackageForm
+from haven.handover.models import HandoverPackage, PendingImport
+from haven.handover.uploads import CappedUploadHandler
 from haven.meldcode import queries as route
 
 
@@ -121,17 +123,72 @@ def package_json(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@csrf_exempt  # checked below, once the capped upload handler is in place (Django's documented order)
 @requires("handover.import")
 def package_import(request: HttpRequest) -> HttpResponse:
+    # Before anything reads the body: the file is read only up to the package's size limit.
+    handler = CappedUploadHandler(request, field="package", limit=schema.MAX_PACKAGE_BYTES)
+    request.upload_handlers = [handler]
+    return _package_import(request, handler)
+
+
+@csrf_protect
+def _package_import(request: HttpRequest, handler: CappedUploadHandler) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None, too_large=handler.too_large)
+    if posted and form.is_valid():
         try:
-            package = services.read_package(form.cleaned_data["package"].read())
-            imported = services.import_package(actor, package)
+            result = services.receive_package(actor, form.cleaned_data["package"].read())
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("The dossier has been handed over to your school."))
+            if isinstance(result, PendingImport):
+                return redirect("handover:import_confirm", pk=result.pk)
+            messages.success(request, _imported_message(result))
+            return redirect("meldcode:case_detail", pk=result.case.pk)
+    context = {"form": form, "public_key": signing.public_key()}
+    return render(request, "handover/import_form.html", context)
+
+
+def _imported_message(imported: services.Imported) -> str:
+    return _("The dossier has been handed over to your school. Authenticity checked: signed by %(installation)s.") % {
+        "installation": imported.signed_by
+    }
+
+
+@requires("handover.import")
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Whether the package's pupil is the pupil of the same name and date of birth at this school."""
+    actor = request.actor  # type: ignore[attr-defined]
+    pending = queries.pending_import(actor, pk)
+    form = ConfirmImportForm(request.POST or None)
+    received, problems = None, []
+    try:
+        received = services.read_package(pending.content.encode("utf-8"))
+    except ValidationError as error:
+        # Read again, so a key no longer trusted since the upload shows here, before any choice.
+        problems = error.messages
+    if request.method == "POST" and form.is_valid():
+        choice = form.cleaned_data["choice"]
+        try:
+            if choice == ConfirmImportForm.CANCEL:
+                services.cancel_import(actor, pending)
+            else:
+                imported = services.confirm_import(actor, pending, same_pupil=choice == ConfirmImportForm.SAME)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            if choice == ConfirmImportForm.CANCEL:
+                messages.success(request, _("The package has not been imported."))
+                return redirect("handover:package_import")
+            messages.success(request, _imported_message(imported))
             return redirect("meldcode:case_detail", pk=imported.case.pk)
-    return render(request, "handover/import_form.html", {"form": form})
+    context = {
+        "pending": pending,
+        "received": received,
+        "problems": problems,
+        "candidate": pending.candidate,
+        "form": form,
+    }
+    return render(request, "handover/import_confirm.html", context)

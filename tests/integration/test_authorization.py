@@ -7,6 +7,7 @@ dossier in school A that `teacher` is a member of (through her signal) and `teac
 and the municipality's policy officers see aggregates only: every case URL refuses them.
 """
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -120,6 +121,7 @@ MATRIX = [
     ("handover:package_pdf", "package", "get", expect(DECIDERS_A, other={"af_b"})),
     ("handover:package_json", "package", "get", expect(DECIDERS_A, other={"af_b"})),
     ("handover:package_import", None, "get", expect(DECIDERS_A | {"af_b"})),
+    ("handover:import_confirm", "pending_import", "get", expect(DECIDERS_A, other={"af_b"})),
     # My tasks: every staff member of a school (the functional administrator and policy officers have none).
     ("tasks:mine", None, "get", expect(STAFF_A | {"af_b"})),
     # Who viewed a dossier: its AF and school leader, and its case lead (here the AF; see test_access_log).
@@ -264,6 +266,20 @@ def objects(cast):
     package = handover_services.make_package(
         af, case, parts=["signals"], parents_informed=True, parents_informed_how="In een gesprek."
     )
+    # A package from school B, held at school A: school A has a pupil of the same name and date of birth.
+    case_b = services.open_case(cast.actor("af_b"), cast.signal("af_b", pupil=cast.pupil_b), lead=cast.af_b)
+    package_b = handover_services.make_package(
+        cast.actor("af_b"), case_b, parts=["signals"], parents_informed=True, parents_informed_how="Gesprek."
+    )
+    namesake = cast.pupil_b
+    PupilFactory(
+        school=cast.school_a,
+        first_name=namesake.first_name,
+        last_name=namesake.last_name,
+        date_of_birth=namesake.date_of_birth,
+    )
+    content = json.dumps(handover_services.package_data(package_b)).encode()
+    pending_import = handover_services.receive_package(af, content)
     member = pupil_services.add_household_member(
         cast.actor("admin"), cast.pupil, name="Els de Vries", relation="mother", lives_with_pupil=True
     )
@@ -292,6 +308,7 @@ def objects(cast):
         "conversation": conversation,
         "notice": HandoverNotice.objects.get(teacher=cast.teacher2),
         "package": package,
+        "pending_import": pending_import,
         "disclosure": disclosure,
         "case": case,
         "signal": case.signals.get(),

@@ -30,6 +30,7 @@ from haven.core.management.commands.rotate_encryption_key import encrypted_field
 from haven.meldcode import services
 from haven.meldcode.models import Consultation, Report, Signal
 from tests.integration.test_followup import fill_followup
+from tests.integration.test_handover import fill_handover
 from tests.integration.test_planned_conversations import fill_signalling
 
 WORD = "Zeppelinvogel"  # a word that appears in every text we write, and nowhere else
@@ -68,6 +69,7 @@ ENCRYPTED = {
     },
     "followup.helpplan": {"description", "provided_by", "parents_agreement"},
     "followup.evaluationmoment": {"explanation"},
+    "handover.pendingimport": {"content"},
 }
 
 
@@ -164,13 +166,14 @@ def _raw_values():
 def test_the_narrative_fields_are_the_encrypted_ones():
     found = {model._meta.label_lower: {f.name for f in fields} for model, fields in encrypted_fields().items()}
     assert found == ENCRYPTED
-    assert sum(len(names) for names in found.values()) == 53
+    assert sum(len(names) for names in found.values()) == 54
 
 
 def test_a_database_dump_holds_no_narrative(cast):
     _the_whole_route(cast)
     fill_followup(cast, t)
     fill_signalling(cast, t)
+    fill_handover(cast, t)
     raw = _raw_values()
     assert set(raw) == {f"{model}.{name}" for model, names in ENCRYPTED.items() for name in names}
     for column, values in raw.items():
