@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from haven.core.encryption import EncryptedModel, EncryptedTextField
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -44,7 +46,7 @@ class HandoverNotice(models.Model):
         return f"Handover notice {self.pk}"
 
 
-class HandoverPackage(models.Model):
+class HandoverPackage(EncryptedModel):
     class Part(models.TextChoices):
         SIGNALS = "signals", _("Signals")
         CONSULTATIONS = "consultations", _("Consultations")
@@ -60,9 +62,8 @@ class HandoverPackage(models.Model):
     parts = models.JSONField(default=list)
     receiving_school = models.CharField(_("receiving school"), max_length=200, blank=True)
     parents_informed = models.BooleanField(_("parents informed about the handover"))
-    # Short statements about the parents, not the dossier's narrative (see docs/security.md, known limits).
-    parents_informed_how = models.TextField(_("how the parents were informed"), blank=True)
-    not_informed_reason = models.TextField(_("why the parents were not informed"), blank=True)
+    parents_informed_how = EncryptedTextField(_("how the parents were informed"), blank=True)
+    not_informed_reason = EncryptedTextField(_("why the parents were not informed"), blank=True)
 
     class Meta:
         ordering = ["-made_at", "-pk"]
@@ -75,7 +76,7 @@ class HandoverPackage(models.Model):
         return [str(labels[p]) for p in self.parts if p in labels]
 
 
-class HandoverImport(models.Model):
+class HandoverImport(EncryptedModel):
     """A dossier opened from another school's handover package: who sent it, and when."""
 
     school = models.ForeignKey("organisations.School", on_delete=models.PROTECT, related_name="+")
@@ -91,8 +92,8 @@ class HandoverImport(models.Model):
     counts = models.JSONField(default=dict)
     pupil_created = models.BooleanField(default=False)
     parents_informed = models.BooleanField()
-    parents_informed_how = models.TextField(blank=True)
-    not_informed_reason = models.TextField(blank=True)
+    parents_informed_how = EncryptedTextField(blank=True)
+    not_informed_reason = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["-imported_at", "-pk"]
