@@ -26,7 +26,7 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -239,7 +239,7 @@ class Sealed:
 
     def __str__(self) -> str:
         raise TypeError(
-            f"{self.column} is encrypted with its row: read it from a model instance, not from values() or an annotation."
+            f"{self.column} is encrypted with its row: read it from a model instance, not values() or an annotation."
         )
 
     def __bool__(self) -> bool:
@@ -508,7 +508,7 @@ class EncryptedModel(models.Model):
         return updated
 
 
-@lru_cache(maxsize=None)
+@cache
 def _encrypted_fields_cached(model: type[models.Model]) -> tuple[EncryptedField, ...]:
     return tuple(encrypted_fields_of(model))
 
