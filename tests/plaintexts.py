@@ -47,7 +47,9 @@ def demo_vt_references() -> list[str]:
 
 
 def demo_household_names() -> list[str]:
-    return sorted({name for o in _demo_objects() if isinstance(o, demo_data.Child) for name, _rel, _lives in o.household})
+    return sorted(
+        {name for o in _demo_objects() if isinstance(o, demo_data.Child) for name, _rel, _lives in o.household}
+    )
 
 
 def known() -> dict[str, list[str]]:

@@ -39,7 +39,9 @@ def _manage(env: dict[str, str], *args: str) -> None:
 
 def _file_bytes(path: Path) -> bytes:
     """The database file and whatever SQLite keeps beside it."""
-    return b"".join(p.read_bytes() for p in (path, *(Path(f"{path}{s}") for s in ("-wal", "-journal", "-shm"))) if p.exists())
+    return b"".join(
+        p.read_bytes() for p in (path, *(Path(f"{path}{s}") for s in ("-wal", "-journal", "-shm"))) if p.exists()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -79,31 +81,38 @@ def test_the_sqlite_file_holds_none_of_the_known_plaintexts(seeded_sqlite_file, 
     assert plaintexts.found_in(_file_bytes(copy)) == []
 
 
-@pytest.mark.django_db(databases=[])
-def test_the_sqlite_file_keeps_no_old_plaintext_in_its_free_pages(seeded_sqlite_file, tmp_path):
-    """Rows rewritten (here: every handover package re-encrypted in place) leave no old bytes behind."""
-    copy = tmp_path / "copy.sqlite3"
-    shutil.copy(seeded_sqlite_file, copy)
+BEFORE_ENCRYPTION = (
+    ("meldcode", "0003_edit_version"),
+    ("pupils", "0002_edit_version"),
+    ("handover", "0001_initial"),
+    ("followup", "0002_edit_version"),
+    ("signalling", "0001_initial"),
+    ("disclosure", "0001_initial"),
+)
+
+
+def _scanned(path: Path, tmp_path: Path) -> list[str]:
+    """The known plaintexts in a copy of the file, without the tables that are not scanned yet."""
+    copy = tmp_path / f"scanned-{path.name}"
+    shutil.copy(path, copy)
     with sqlite3.connect(copy) as db:
-        assert db.execute("PRAGMA secure_delete").fetchone() == (0,)  # a fresh connection: off by default
-    env = {**os.environ, "HAVEN_DATABASE_URL": f"sqlite:///{copy}"}
-    # Through the application (its connections set secure_delete): a key rotation rewrites every value.
-    new_key = f"new:{'A' * 43},{os.environ.get('HAVEN_ENCRYPTION_KEYS') or _dev_keys()}"
-    _manage({**env, "HAVEN_ENCRYPTION_KEYS": new_key}, "rotate_encryption_key")
-    with sqlite3.connect(copy) as db:
-        stored = db.execute("SELECT parents_informed_how FROM handover_handoverpackage WHERE parents_informed").fetchone()
-        assert stored[0].startswith("enc2:new:")
+        db.execute("PRAGMA secure_delete = ON")  # so the dropped tables' pages are zeroed
         for table in NOT_YET_SCANNED:
-            db.execute("PRAGMA secure_delete = ON")
             db.execute(f"DROP TABLE {table}")  # noqa: S608 - fixed names
-    assert plaintexts.found_in(_file_bytes(copy)) == []
+    return plaintexts.found_in(_file_bytes(copy))
 
 
-def _dev_keys() -> str:
-    from django.conf import settings
-
-    keys = settings.HAVEN_ENCRYPTION_KEYS
-    return keys if isinstance(keys, str) else ",".join(keys)
+@pytest.mark.django_db(databases=[])
+def test_the_migration_leaves_no_old_plaintext_in_the_file(seeded_sqlite_file, tmp_path):
+    """Migrating a database that held these values in plain text leaves none in its free pages."""
+    path = tmp_path / "upgraded.sqlite3"
+    shutil.copy(seeded_sqlite_file, path)
+    env = {**os.environ, "HAVEN_DATABASE_URL": f"sqlite:///{path}"}
+    for app, migration in BEFORE_ENCRYPTION:  # back to plain text, as before this change
+        _manage(env, "migrate", app, migration, "--verbosity", "0")
+    assert len(_scanned(path, tmp_path)) > 40  # the scan does see plain text where it is
+    _manage(env, "migrate", "--verbosity", "0")
+    assert _scanned(path, tmp_path) == []
 
 
 @pytest.mark.postgresql
