@@ -1,4 +1,4 @@
-"""Encryption at rest for narrative text: AES-256-GCM, a key ring, and a key id on every value.
+"""Encryption at rest: AES-256-GCM, a key ring, and a key id on every value.
 
 The key ring comes from `settings.HAVEN_ENCRYPTION_KEYS` (the environment variable of the same
 name): comma-separated `keyid:base64url(32 random bytes)` entries. The FIRST key is the active
@@ -6,16 +6,26 @@ one and encrypts every new value; the others only decrypt, so a key can be rotat
 downtime (see `manage.py rotate_encryption_key --help`). A fresh key:
 `python -c "from haven.core.encryption import generate_key; print(generate_key())"`.
 
-A stored value reads `enc1:<keyid>:<base64url(nonce || ciphertext || tag)>`, with a random 96-bit
-nonce per value. The associated data binds the ciphertext to its key id and to its column
-(`app_label.model.field`), so a value copied into another column or row of another field fails
-to decrypt instead of showing up where it does not belong. Anything that fails (an unknown key
-id, a changed byte, the wrong column) raises `DecryptionError`: never garbage, never the raw
-value. An empty string stays empty: a blank field carries no narrative, and `filter(x="")` keeps
-working.
+Two formats, each with a random 96-bit nonce per value and the format, the key id and the value's
+place as associated data, so a value moved elsewhere fails to decrypt instead of showing up there:
 
-The functions taking a `KeyRing` are pure and need neither settings nor a database; the field
-`EncryptedTextField` uses the ring from the settings. The model instance always holds plain text.
+- `enc2:<keyid>:<base64url(nonce || ciphertext || tag)>`: the encrypted model fields. The place is
+  the column and the row, `app_label.model.field:<primary key>` (`encrypt_row`/`decrypt_row`).
+- `enc1:<keyid>:<…>`: `encrypt(plaintext, identity)`/`decrypt(value, identity)` for any identity
+  string the caller names the place with (values outside the fields, e.g. a TOTP key, an audit
+  event's detail). Before the row binding the fields used it too, with the column as identity:
+  the migrations re-encrypt those values as `enc2`, and the fields no longer accept `enc1`.
+
+Anything that fails (an unknown key id, a changed byte, the wrong column or row) raises
+`DecryptionError`: never garbage, never the raw value. An empty text stays empty: a blank field
+carries nothing, and `filter(x="")` keeps working.
+
+The fields (`EncryptedTextField`, with `choices` for codes; `EncryptedBooleanField`,
+`EncryptedIntegerField`, `EncryptedJSONField`) live on an `EncryptedModel`, which opens their
+values with the row's primary key when Django builds an instance from a row and seals them when
+it saves one (see `EncryptedModel`, and docs/architecture.md, "Encryption at rest"). The model
+instance always holds plain values. The functions taking a `KeyRing` are pure and need neither
+settings nor a database.
 """
 
 from __future__ import annotations
@@ -511,7 +521,6 @@ class EncryptedModel(models.Model):
 @cache
 def _encrypted_fields_cached(model: type[models.Model]) -> tuple[EncryptedField, ...]:
     return tuple(encrypted_fields_of(model))
-
 
 
 @checks.register(checks.Tags.security)

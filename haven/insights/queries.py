@@ -80,9 +80,9 @@ def overview(actor: Actor) -> Overview:
     # The reason is encrypted with its row, so it is counted here, from the opened values.
     closed = Counter(
         closure.reason
-        for closure in Closure.objects.filter(
-            case__school_id__in=school_ids, recorded_at__date__gte=since
-        ).only("pk", "reason")
+        for closure in Closure.objects.filter(case__school_id__in=school_ids, recorded_at__date__gte=since).only(
+            "pk", "reason"
+        )
     )
     closed_per_reason = {reason: suppress(n) for reason, n in sorted(closed.items())}
     return Overview(
