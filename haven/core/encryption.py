@@ -36,13 +36,14 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core import checks
 from django.core.exceptions import FieldError, ImproperlyConfigured
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.lookups import Exact, IsNull
 
@@ -440,6 +441,15 @@ class EncryptedIntegerField(EncryptedField, models.PositiveSmallIntegerField):  
     """A small number (a score), stored encrypted."""
 
     description = "Integer, encrypted at rest (AES-256-GCM)"
+
+    def get_internal_type(self) -> str:
+        # A text column: the schema editor looks up range checks (`>= 0`) by this type.
+        return "TextField"
+
+    @cached_property
+    def validators(self) -> list[Any]:
+        # The range of the column this replaces (IntegerField looks it up by the internal type).
+        return [*self.default_validators, *self._validators, MinValueValidator(0), MaxValueValidator(32767)]
 
     def from_plaintext(self, text: str) -> Any:
         value = json.loads(text)
