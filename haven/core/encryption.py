@@ -304,6 +304,11 @@ class EncryptedField:
     def db_type(self, connection: Any) -> str:
         return str(connection.data_types["TextField"])
 
+    def get_internal_type(self) -> str:
+        # What the database sees: the schema editor picks casts (PostgreSQL's `USING col::type` when
+        # a column changes to or from this field) and range checks by it, the backends converters.
+        return "TextField"
+
     def db_check(self, connection: Any) -> None:
         return None  # a range check (positive integers) cannot read a ciphertext
 
@@ -442,10 +447,6 @@ class EncryptedIntegerField(EncryptedField, models.PositiveSmallIntegerField):  
 
     description = "Integer, encrypted at rest (AES-256-GCM)"
 
-    def get_internal_type(self) -> str:
-        # A text column: the schema editor looks up range checks (`>= 0`) by this type.
-        return "TextField"
-
     @cached_property
     def validators(self) -> list[Any]:
         # The range of the column this replaces (IntegerField looks it up by the internal type).
@@ -465,9 +466,6 @@ class EncryptedJSONField(EncryptedField, models.Field):  # type: ignore[type-arg
     """A JSON value (a list of codes, a mapping), stored encrypted as a whole."""
 
     description = "JSON, encrypted at rest (AES-256-GCM)"
-
-    def get_internal_type(self) -> str:
-        return "TextField"
 
     def from_legacy(self, raw: Any) -> Any:
         return None if raw is None else json.loads(raw) if isinstance(raw, str) else raw
