@@ -117,13 +117,18 @@ TEMPLATES = [
 
 VAR_DIR = Path(os.environ.get("HAVEN_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# What SQLite deletes or overwrites it overwrites with zeros, so a value re-encrypted (by the
+# migrations or a key rotation) or a destroyed dossier leaves no readable copy in the file's free space.
+SQLITE_INIT = "PRAGMA secure_delete = ON"
 # HAVEN_DATABASE_URL selects the database (postgres://user:pass@host:5432/name in production);
 # without it, the embedded SQLite file under var/ is used.
 if database_url := os.environ.get("HAVEN_DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(database_url, conn_max_age=60, conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # A SQLite file named by URL (backups, benchmarks) queues writers like the default one.
-        DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": SQLITE_INIT}
+        )
 else:
     DATABASES = {
         "default": {
@@ -131,7 +136,7 @@ else:
             "NAME": VAR_DIR / "haven.sqlite3",
             # IMMEDIATE: a writing transaction takes the write lock at its start, so concurrent
             # writers queue instead of failing halfway (and the audit chain stays linear).
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": SQLITE_INIT},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -5,8 +5,9 @@ Django compiles a queryset to SQL each time it is evaluated. For the small reads
 work: on the dossier page it was most of the time spent on SQL. A prepared query compiles its
 queryset once, built with marker values, keeps the SQL and what Django needs to turn rows into
 model instances, and later runs the same SQL with the real values. The instances are built as
-Django builds them (field converters, decryption included, and `select_related` objects); a
-prepared query cannot prefetch.
+Django builds them (field converters, `select_related` objects, and `Model.from_db`, where an
+`EncryptedModel` opens its encrypted values with the row's primary key); a prepared query cannot
+prefetch.
 
 `fetch_together` runs several prepared queries at once: on PostgreSQL in one round trip to the
 server (psycopg's pipeline mode) instead of one each.

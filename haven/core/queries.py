@@ -4,13 +4,14 @@ The home page shows little of each record (a name, a date, a step and the next a
 reads fetch only those columns, and the route facts of all open dossiers come from one query.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from haven.access.policy import Actor
+from haven.core.encryption import EncryptedField
 from haven.meldcode import queries
 from haven.meldcode.models import (
     Case,
@@ -81,7 +82,9 @@ def open_cases(actor: Actor, *, mark_mine: bool = False) -> QuerySet[Case]:
             **counts,
             # One bit per skipped step: a case skips a step at most once (constraint `one_skip_per_step`).
             skipped_steps=_of_case(StepSkip, "COALESCE(SUM(1 << step), 0)", models.IntegerField()),
-            decision_outcome=_of_case(Decision, "outcome", models.CharField(), latest=True),
+            # The outcome is encrypted with its row: its stored value and that row's id, opened in route_of.
+            decision_outcome=_of_case(Decision, "outcome", models.TextField(), latest=True),
+            decision_id=_of_case(Decision, "id", models.IntegerField(), latest=True),
             decided_at=_of_case(Decision, "recorded_at", models.DateTimeField(), latest=True),
             report_made_on=_of_case(Report, "made_on", models.DateField(), latest=True),
             report_recorded_at=_of_case(Report, "recorded_at", models.DateTimeField(), latest=True),
@@ -92,6 +95,9 @@ def open_cases(actor: Actor, *, mark_mine: bool = False) -> QuerySet[Case]:
             is_mine=_of_case(CaseMember, "COUNT(*) > 0", models.BooleanField(), user_id=actor.user_id)
         )
     return cases
+
+
+_OUTCOME = cast(EncryptedField, Decision._meta.get_field("outcome"))
 
 
 def route_of(case: Any) -> RouteState:
@@ -108,7 +114,9 @@ def route_of(case: Any) -> RouteState:
             conversation_count=case.n_conversations,
             skipped_steps=frozenset(step for step in Step if case.skipped_steps & (1 << step)),
             has_weighing=case.n_weighings > 0,
-            decision_outcome=DecisionOutcome(case.decision_outcome) if decision is not None else None,
+            decision_outcome=DecisionOutcome(_OUTCOME.open(case.decision_outcome, case.decision_id))
+            if decision is not None
+            else None,
             report_made=report is not None and report.is_made,
             acute=case.acute,
             closed=not case.is_open,

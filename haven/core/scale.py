@@ -6,8 +6,8 @@ time (that would take days for the national preset):
 - Column lists come from each model's `_meta`: a field this module does not fill gets the
   model's default (or NULL where allowed), so a field added later with a default is filled
   without a change here, and a field added without one stops the generator with its name.
-- Narrative text is encrypted per value with `haven.core.encryption.encrypt` and the column's
-  identity, exactly as `EncryptedTextField` stores it.
+- Encrypted columns get plain values here; `Table.add` seals each with the row's id, exactly as
+  the encrypted fields of `haven.core.encryption` store them (bound to column and row).
 - Every write gets the audit event its service would record (same action, object, detail), and
   the events continue the hash chain from `AuditChainHead` with `haven.audit.chain`, normalised
   like `haven.audit.services.record_event` does; the head is moved in the same transaction.
@@ -45,7 +45,7 @@ from haven.accounts import totp
 from haven.accounts.models import AnalystMembership, Membership, TOTPKey, User
 from haven.audit import chain
 from haven.audit.models import AuditChainHead, AuditEvent
-from haven.core.encryption import EncryptedTextField, current_keyring, encrypt
+from haven.core.encryption import EncryptedField, KeyRing, current_keyring
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
 from haven.meldcode.models import (
     Case,
@@ -186,15 +186,15 @@ def _plain(field_: models.Field, value: Any) -> Any:  # type: ignore[type-arg]
     """A default as the column stores it."""
     if isinstance(field_, models.JSONField):
         return None if value is None else json.dumps(value)
-    if isinstance(field_, EncryptedTextField):
-        return field_.get_prep_value(value)
-    return value
+    return value  # an encrypted column's value is sealed per row, by Table.add
 
 
 class Table:
     """One model's rows: ids assigned here, the given columns first, every other column its default."""
 
-    def __init__(self, model: type[models.Model], given: Iterable[str], now: dt.datetime) -> None:
+    def __init__(
+        self, model: type[models.Model], given: Iterable[str], now: dt.datetime, ring: KeyRing | None = None
+    ) -> None:
         meta = model._meta
         self.model = model
         self.label = meta.label
@@ -225,6 +225,14 @@ class Table:
             tail.append(_plain(field_, value))
         self.fields = fields
         self.columns = [fields[name].column for name in self.given] + tail_columns
+        by_column = {f.column: f for f in fields.values()}
+        # (position in the row, field) of each encrypted column: sealed with the row's id when added.
+        self.sealed = [
+            (index, f)
+            for index, column in enumerate(self.columns)
+            if isinstance(f := by_column[column], EncryptedField)
+        ]
+        self.ring = ring or (current_keyring() if self.sealed else None)
         self.tail = tuple(tail)
         self.rows: list[tuple[Any, ...]] = []
         self.next_id = 1
@@ -233,13 +241,14 @@ class Table:
     def add(self, *values: Any) -> int:
         pk = self.next_id
         self.next_id = pk + 1
-        self.rows.append((pk, *values) + self.tail)
+        row = (pk, *values) + self.tail
+        if self.sealed:
+            cells = list(row)
+            for index, field_ in self.sealed:
+                cells[index] = field_.seal(cells[index], pk, self.ring)
+            row = tuple(cells)
+        self.rows.append(row)
         return pk
-
-    def identity(self, attname: str) -> str:
-        field_ = self.fields[attname]
-        assert isinstance(field_, EncryptedTextField), attname
-        return field_.identity
 
 
 Batch = list[tuple[Table, list[tuple[Any, ...]]]]
@@ -710,22 +719,14 @@ class Generator:
             (AuditEvent, tuple(chain.FIELDS[:2]) + ("hash",) + tuple(chain.FIELDS[2:])),
         ]
         for model, given in spec:
-            self.t[model._meta.label] = Table(model, given, now_)
+            self.t[model._meta.label] = Table(model, given, now_, self.ring)
         self.audit = Audit(self.t["audit.AuditEvent"])
         self.password_hash = make_password(options.password)  # once: Argon2 takes ~50 ms a hash
-        self._identities: dict[tuple[type[models.Model], str], str] = {}
 
     # Helpers -----------------------------------------------------------------------------------
 
     def table(self, model: type[models.Model]) -> Table:
         return self.t[model._meta.label]
-
-    def enc(self, model: type[models.Model], attname: str, text: str) -> str:
-        key = (model, attname)
-        identity = self._identities.get(key)
-        if identity is None:
-            identity = self._identities[key] = self.table(model).identity(attname)
-        return encrypt(text, identity, self.ring)
 
     def at(self, day: dt.date, hour: int = 9) -> dt.datetime:
         """A moment on `day` during school hours, Amsterdam time, never in the future."""
@@ -1120,15 +1121,15 @@ class Generator:
             author.pk,
             observed,
             source,
-            json.dumps([category]),
-            self.enc(Signal, "facts", facts),
-            self.enc(Signal, "child_words", words),
-            self.enc(Signal, "interpretation", rng.choice(INTERPRETATIONS)),
-            self.enc(Signal, "context", rng.choice(CONTEXTS)),
+            [category],
+            facts,
+            words,
+            rng.choice(INTERPRETATIONS),
+            rng.choice(CONTEXTS),
             logged,
             status,
             case_id,
-            self.enc(Signal, "noted_reason", noted_reason),
+            noted_reason,
             triaged_by.pk if triaged_by else None,
             triaged_at,
         )
@@ -1227,7 +1228,7 @@ class Generator:
         self, school_id: int, staff: SchoolStaff, pupil: PupilInfo, teacher: Person, day: dt.date, stage: str
     ) -> None:
         """One dossier taken through the route up to `stage`, with every record's audit event."""
-        rng, audit, enc = self.rng, self.audit, self.enc
+        rng, audit = self.rng, self.audit
         lead = staff.af if rng.random() < 0.6 else staff.ib
         opener = rng.choice((staff.af, staff.ib))
         decider = staff.af if rng.random() < 0.7 else staff.leader
@@ -1306,9 +1307,7 @@ class Generator:
             return
         if acute:
             t = self.later(t, 1)
-            explanation = enc(
-                StepSkip, "explanation", "Het kind vertelt dat het vanavond niet naar huis durft; direct handelen."
-            )
+            explanation = "Het kind vertelt dat het vanavond niet naar huis durft; direct handelen."
             for step in (2, 3, 4):
                 self.table(StepSkip).add(case_id, decider.pk, t, step, "acute", explanation)
             event(t, decider, "case.acute", "case", case_id, {"skipped_steps": [2, 3, 4]})
@@ -1328,13 +1327,11 @@ class Generator:
                     t,
                     self.local_date(t),
                     consulted,
-                    enc(
-                        Consultation, "consulted_name", "Veilig Thuis, adviesgesprek" if anonymous else "Schoolarts GGD"
-                    ),
+                    "Veilig Thuis, adviesgesprek" if anonymous else "Schoolarts GGD",
                     anonymous,
-                    enc(Consultation, "question", rng.choice(CONSULT_QUESTIONS)),
-                    enc(Consultation, "advice", rng.choice(CONSULT_ADVICE)),
-                    enc(Consultation, "agreed_actions", "Gesprek met de ouders plannen."),
+                    rng.choice(CONSULT_QUESTIONS),
+                    rng.choice(CONSULT_ADVICE),
+                    "Gesprek met de ouders plannen.",
                 )
                 event(
                     t,
@@ -1359,10 +1356,10 @@ class Generator:
                     self.local_date(t),
                     json.dumps(participants),
                     True,
-                    enc(Conversation, "location", "Kamer van de intern begeleider"),
-                    enc(Conversation, "shared", rng.choice(SHARED)),
-                    enc(Conversation, "reaction", rng.choice(REACTIONS)),
-                    enc(Conversation, "agreements", "Over vier weken een vervolggesprek."),
+                    "Kamer van de intern begeleider",
+                    rng.choice(SHARED),
+                    rng.choice(REACTIONS),
+                    "Over vier weken een vervolggesprek.",
                     rng.choice(("agreed", "seen", "not_asked")),
                 )
                 event(t, lead, "case.conversation", "conversation", record, {"participants": participants})
@@ -1374,7 +1371,7 @@ class Generator:
                     t,
                     3,
                     reason,
-                    enc(StepSkip, "explanation", "Een gesprek brengt het kind nu in gevaar."),
+                    "Een gesprek brengt het kind nu in gevaar.",
                 )
                 event(t, lead, "case.skip_conversation", "stepskip", record, {"reason": reason})
             if stage == "conversation":
@@ -1400,11 +1397,11 @@ class Generator:
                 lead.pk,
                 t,
                 answers[0],
-                enc(Weighing, "suspicion_explanation", rng.choice(EXPLANATIONS)),
+                rng.choice(EXPLANATIONS),
                 answers[1],
-                enc(Weighing, "unsafety_explanation", rng.choice(EXPLANATIONS) if answers[0] else ""),
-                enc(Weighing, "risk_factors", "Financiële zorgen; weinig netwerk."),
-                enc(Weighing, "protective_factors", "Betrokken grootouders."),
+                rng.choice(EXPLANATIONS) if answers[0] else "",
+                "Financiële zorgen; weinig netwerk.",
+                "Betrokken grootouders.",
                 rng.randrange(4, 9),
                 rng.randrange(3, 9),
             )
@@ -1424,8 +1421,8 @@ class Generator:
             *answers,
             advice,
             outcome,
-            enc(Decision, "rationale", "Afgewogen met het afwegingskader; zie de weging."),
-            enc(Decision, "deviation_justification", ""),
+            "Afgewogen met het afwegingskader; zie de weging.",
+            "",
             t,
         )
         if decider.pk not in members:
@@ -1450,13 +1447,13 @@ class Generator:
                 case_id,
                 decider.pk,
                 t,
-                enc(Report, "relation_to_family", "School van het kind; contact met beide ouders."),
-                enc(Report, "direct_cause", "Nieuwe signalen na het gesprek met de ouders."),
-                enc(Report, "facts", rng.choice(SIGNAL_TEXTS)[1]),
-                enc(Report, "household", "Moeder, vader, het kind en een jongere broer op hetzelfde adres."),
-                enc(Report, "expectations", "Onderzoek naar de veiligheid thuis."),
+                "School van het kind; contact met beide ouders.",
+                "Nieuwe signalen na het gesprek met de ouders.",
+                rng.choice(SIGNAL_TEXTS)[1],
+                "Moeder, vader, het kind en een jongere broer op hetzelfde adres.",
+                "Onderzoek naar de veiligheid thuis.",
                 True,
-                enc(Report, "parents_informed_how", "Telefonisch door de aandachtsfunctionaris."),
+                "Telefonisch door de aandachtsfunctionaris.",
                 made_on,
                 decider.pk if made else None,
                 f"VT-{case_id:07d}" if made else "",
@@ -1474,7 +1471,7 @@ class Generator:
             follow_up = self.table(ReportFollowUp).add(
                 report,
                 agreed_on,
-                enc(ReportFollowUp, "feedback_agreed_how", "Telefonisch aan de aandachtsfunctionaris."),
+                "Telefonisch aan de aandachtsfunctionaris.",
                 lead_vt,
                 outcome_vt,
                 agreed_on if received else None,
@@ -1510,10 +1507,10 @@ class Generator:
             plan = self.table(HelpPlan).add(
                 case_id,
                 decision,
-                enc(HelpPlan, "description", rng.choice(HELP_TEXTS)),
-                enc(HelpPlan, "provided_by", "Wijkteam"),
+                rng.choice(HELP_TEXTS),
+                "Wijkteam",
                 True,
-                enc(HelpPlan, "parents_agreement", "Besproken en afgesproken met beide ouders."),
+                "Besproken en afgesproken met beide ouders.",
                 starts,
                 ends,
                 lead.pk,
@@ -1528,7 +1525,7 @@ class Generator:
                     plan,
                     due,
                     effective,
-                    enc(EvaluationMoment, "explanation", "De hulp loopt volgens afspraak." if done else ""),
+                    "De hulp loopt volgens afspraak." if done else "",
                     due if done else None,
                     lead.pk if done else None,
                 )
@@ -1568,9 +1565,7 @@ class Generator:
             self.close(case_id, school_id, pupil, lead, self.later(t, 14), reason)
 
     def close(self, case_id: int, school_id: int, pupil: PupilInfo, lead: Person, at: dt.datetime, reason: str) -> None:
-        closure = self.table(Closure).add(
-            case_id, lead.pk, at, reason, self.enc(Closure, "explanation", "Afgesloten na overleg met de betrokkenen.")
-        )
+        closure = self.table(Closure).add(case_id, lead.pk, at, reason, "Afgesloten na overleg met de betrokkenen.")
         self.audit.event(
             at,
             lead.actor,

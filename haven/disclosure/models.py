@@ -9,8 +9,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from haven.core.encryption import EncryptedJSONField, EncryptedModel, EncryptedTextField
 
-class Disclosure(models.Model):
+
+class Disclosure(EncryptedModel):
     school = models.ForeignKey("organisations.School", on_delete=models.PROTECT, related_name="+")
     pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="disclosures")
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -18,9 +20,9 @@ class Disclosure(models.Model):
     # Every item id the AF reviewed ("signal-12", "household-3", ...): items added later are not shown.
     items = models.JSONField(default=list)
     # Item id -> the reason it is withheld.
-    withheld = models.JSONField(default=dict)
+    withheld = EncryptedJSONField(default=dict)
     reporter_identity_withheld = models.BooleanField(_("identity of the person who raised the concern withheld"))
-    reporter_reason = models.TextField(_("reason"), blank=True)
+    reporter_reason = EncryptedTextField(_("reason"), blank=True)
 
     class Meta:
         ordering = ["-made_at", "-pk"]

@@ -9,12 +9,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from haven.core.encryption import EncryptedTextField
+from haven.core.encryption import EncryptedBooleanField, EncryptedModel, EncryptedTextField
 
 USER = settings.AUTH_USER_MODEL
 
 
-class ReportFollowUp(models.Model):
+class ReportFollowUp(EncryptedModel):
     """What happens after a report was made: the agreement about feedback, the external lead, the outcome."""
 
     class Lead(models.TextChoices):
@@ -31,10 +31,10 @@ class ReportFollowUp(models.Model):
     report = models.OneToOneField("meldcode.Report", on_delete=models.CASCADE, related_name="follow_up")
     feedback_agreed_on = models.DateField(_("feedback agreed by"), null=True, blank=True)
     feedback_agreed_how = EncryptedTextField(_("how Veilig Thuis will inform the school"), blank=True)
-    lead = models.CharField(_("who leads the follow-up"), max_length=32, choices=Lead.choices, blank=True)
+    lead = EncryptedTextField(_("who leads the follow-up"), max_length=32, choices=Lead.choices, blank=True)
     lead_contact_name = EncryptedTextField(_("contact person"), blank=True)
     lead_contact_details = EncryptedTextField(_("phone or e-mail"), blank=True)
-    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    outcome = EncryptedTextField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     follow_up_started = EncryptedTextField(_("the follow-up Veilig Thuis started"), blank=True)
     school_expectations = EncryptedTextField(_("what Veilig Thuis expects from the school"), blank=True)
     feedback_received_on = models.DateField(_("feedback received on"), null=True, blank=True)
@@ -48,7 +48,7 @@ class ReportFollowUp(models.Model):
         return f"Follow-up of report {self.report_id}"
 
 
-class HelpPlan(models.Model):
+class HelpPlan(EncryptedModel):
     """The help organised after a decision to help (or to report and help), with its term."""
 
     case = models.ForeignKey("meldcode.Case", on_delete=models.CASCADE, related_name="help_plans")
@@ -69,12 +69,12 @@ class HelpPlan(models.Model):
         return f"Help plan {self.pk}"
 
 
-class EvaluationMoment(models.Model):
+class EvaluationMoment(EncryptedModel):
     """An agreed moment to answer question 5: does the help lead to safety and wellbeing within the term?"""
 
     plan = models.ForeignKey(HelpPlan, on_delete=models.CASCADE, related_name="moments")
     due_on = models.DateField(_("evaluation moment"))
-    effective = models.BooleanField(
+    effective = EncryptedBooleanField(
         _("5. Does the help lead, within the agreed term, to the safety and wellbeing needed?"), null=True
     )
     explanation = EncryptedTextField(_("explanation"), blank=True)

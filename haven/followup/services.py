@@ -256,7 +256,9 @@ def record_help_plan(
         ends_on=ends_on,
         recorded_by_id=actor.user_id,
     )
-    EvaluationMoment.objects.bulk_create([EvaluationMoment(plan=plan, due_on=moment) for moment in moments])
+    # One by one: the unanswered question 5 is encrypted with each moment's own primary key.
+    for moment in moments:
+        EvaluationMoment.objects.create(plan=plan, due_on=moment)
     record_event(
         actor,
         "followup.plan",

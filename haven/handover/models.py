@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from haven.core.encryption import EncryptedTextField
+from haven.core.encryption import EncryptedModel, EncryptedTextField
 
 USER = settings.AUTH_USER_MODEL
 
@@ -48,7 +48,7 @@ class HandoverNotice(models.Model):
         return f"Handover notice {self.pk}"
 
 
-class HandoverPackage(models.Model):
+class HandoverPackage(EncryptedModel):
     class Part(models.TextChoices):
         SIGNALS = "signals", _("Signals")
         CONSULTATIONS = "consultations", _("Consultations")
@@ -64,9 +64,8 @@ class HandoverPackage(models.Model):
     parts = models.JSONField(default=list)
     receiving_school = models.CharField(_("receiving school"), max_length=200, blank=True)
     parents_informed = models.BooleanField(_("parents informed about the handover"))
-    # Short statements about the parents, not the dossier's narrative (see docs/security.md, known limits).
-    parents_informed_how = models.TextField(_("how the parents were informed"), blank=True)
-    not_informed_reason = models.TextField(_("why the parents were not informed"), blank=True)
+    parents_informed_how = EncryptedTextField(_("how the parents were informed"), blank=True)
+    not_informed_reason = EncryptedTextField(_("why the parents were not informed"), blank=True)
 
     class Meta:
         ordering = ["-made_at", "-pk"]
@@ -79,7 +78,7 @@ class HandoverPackage(models.Model):
         return [str(labels[p]) for p in self.parts if p in labels]
 
 
-class HandoverImport(models.Model):
+class HandoverImport(EncryptedModel):
     """A dossier opened from another school's handover package: who sent it, and when."""
 
     school = models.ForeignKey("organisations.School", on_delete=models.PROTECT, related_name="+")
@@ -95,8 +94,8 @@ class HandoverImport(models.Model):
     counts = models.JSONField(default=dict)
     pupil_created = models.BooleanField(default=False)
     parents_informed = models.BooleanField()
-    parents_informed_how = models.TextField(blank=True)
-    not_informed_reason = models.TextField(blank=True)
+    parents_informed_how = EncryptedTextField(blank=True)
+    not_informed_reason = EncryptedTextField(blank=True)
     # The installation whose signature was checked (see haven.handover.signing), as this Haven names it.
     signed_by = models.CharField(max_length=200, blank=True)
 
@@ -112,7 +111,7 @@ class HandoverImport(models.Model):
         return f"Handover import {self.pk}"
 
 
-class PendingImport(models.Model):
+class PendingImport(EncryptedModel):
     """A package that passed every check, held until the AF says whether `candidate` is its pupil.
 
     The package is the dossier's content, so it is kept encrypted, and only until the AF decides:

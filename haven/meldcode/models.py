@@ -11,13 +11,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.core.encryption import EncryptedTextField
+from haven.core.encryption import (
+    EncryptedBooleanField,
+    EncryptedIntegerField,
+    EncryptedJSONField,
+    EncryptedModel,
+    EncryptedTextField,
+)
 from haven.meldcode.workflow import DecisionOutcome
 
 USER = settings.AUTH_USER_MODEL
 
 
-class Signal(models.Model):
+class Signal(EncryptedModel):
     class Source(models.TextChoices):
         OWN_OBSERVATION = "own_observation", _("Own observation")
         CHILD_TOLD = "child_told", _("The child told")
@@ -49,7 +55,7 @@ class Signal(models.Model):
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="signals")
     observed_at = models.DateTimeField(_("observed at"))
     source = models.CharField(_("source"), max_length=32, choices=Source.choices)
-    categories = models.JSONField(_("categories"), default=list)
+    categories = EncryptedJSONField(_("categories"), default=list)
     facts = EncryptedTextField(_("facts"))
     child_words = EncryptedTextField(_("the child's own words"), blank=True)
     interpretation = EncryptedTextField(_("your interpretation"), blank=True)
@@ -85,7 +91,7 @@ class Signal(models.Model):
         return [str(labels[c]) for c in self.categories if c in labels]
 
 
-class SignalAmendment(models.Model):
+class SignalAmendment(EncryptedModel):
     """A correction of a logbook entry: the full new text, with a reason. The original stays."""
 
     signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="amendments")
@@ -152,7 +158,7 @@ class CaseMember(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="unique_case_member")]
 
 
-class StepRecord(models.Model):
+class StepRecord(EncryptedModel):
     """Fields every step record shares: which dossier, who recorded it and when."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="%(class)ss")
@@ -230,7 +236,7 @@ class StepSkip(StepRecord):
         ACUTE = "acute", _("Acute situation")
 
     step = models.PositiveSmallIntegerField()
-    reason = models.CharField(_("reason"), max_length=32, choices=Reason.choices)
+    reason = EncryptedTextField(_("reason"), max_length=32, choices=Reason.choices)
     explanation = EncryptedTextField(_("explanation"))
 
     class Meta(StepRecord.Meta):
@@ -238,14 +244,14 @@ class StepSkip(StepRecord):
 
 
 class Weighing(StepRecord):
-    suspicion = models.BooleanField(_("1. Is there a suspicion of domestic violence or child abuse?"))
+    suspicion = EncryptedBooleanField(_("1. Is there a suspicion of domestic violence or child abuse?"))
     suspicion_explanation = EncryptedTextField(_("explanation"))
-    unsafety = models.BooleanField(_("2. Is there (a suspicion of) acute or structural unsafety?"), null=True)
+    unsafety = EncryptedBooleanField(_("2. Is there (a suspicion of) acute or structural unsafety?"), null=True)
     unsafety_explanation = EncryptedTextField(_("explanation"), blank=True)
     risk_factors = EncryptedTextField(_("risk factors"), blank=True)
     protective_factors = EncryptedTextField(_("protective factors"), blank=True)
-    safety_score_parents = models.PositiveSmallIntegerField(_("safety score given by the parents"), null=True)
-    safety_score_pupil = models.PositiveSmallIntegerField(_("safety score given by the pupil"), null=True)
+    safety_score_parents = EncryptedIntegerField(_("safety score given by the parents"), null=True)
+    safety_score_pupil = EncryptedIntegerField(_("safety score given by the pupil"), null=True)
 
     class Meta(StepRecord.Meta):
         pass
@@ -254,13 +260,13 @@ class Weighing(StepRecord):
 class Decision(StepRecord):
     """The answers to all five questions at the moment of deciding, the advice, and the decision."""
 
-    suspicion = models.BooleanField(null=True)
-    unsafety = models.BooleanField(null=True)
-    can_help = models.BooleanField(null=True)
-    accepted = models.BooleanField(null=True)
-    effective = models.BooleanField(null=True)
-    advice = models.CharField(max_length=16)
-    outcome = models.CharField(
+    suspicion = EncryptedBooleanField(null=True)
+    unsafety = EncryptedBooleanField(null=True)
+    can_help = EncryptedBooleanField(null=True)
+    accepted = EncryptedBooleanField(null=True)
+    effective = EncryptedBooleanField(null=True)
+    advice = EncryptedTextField(max_length=16)
+    outcome = EncryptedTextField(
         _("decision"),
         max_length=16,
         choices=[
@@ -303,13 +309,13 @@ class Report(StepRecord):
     expectations = EncryptedTextField(_("what you expect from Veilig Thuis"))
     parents_informed = models.BooleanField(_("parents informed about the report"), null=True)
     parents_informed_how = EncryptedTextField(_("how the parents were informed"), blank=True)
-    not_informed_reason = models.CharField(
+    not_informed_reason = EncryptedTextField(
         _("why the parents were not informed"), max_length=16, choices=NotInformedReason.choices, blank=True
     )
     not_informed_explanation = EncryptedTextField(_("explanation"), blank=True)
     made_on = models.DateField(_("date of the report"), null=True)
     made_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
-    vt_reference = models.CharField(_("Veilig Thuis reference"), max_length=100, blank=True)
+    vt_reference = EncryptedTextField(_("Veilig Thuis reference"), max_length=100, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic locking of the edit form (haven.core.concurrency); db_default keeps bulk inserts working.
     version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
@@ -333,7 +339,7 @@ class Closure(StepRecord):
         PUPIL_LEFT = "pupil_left", _("Pupil left the school")
         OTHER = "other", _("Other")
 
-    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    reason = EncryptedTextField(_("reason"), max_length=16, choices=Reason.choices)
     explanation = EncryptedTextField(_("explanation"))
     reopened_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     reopened_at = models.DateTimeField(null=True)

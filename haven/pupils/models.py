@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from haven.core.encryption import EncryptedModel, EncryptedTextField
+
 
 class Pupil(models.Model):
     school = models.ForeignKey(
@@ -39,7 +41,7 @@ class GroupPlacement(models.Model):
         constraints = [models.UniqueConstraint(fields=["pupil", "school_year"], name="one_group_per_pupil_per_year")]
 
 
-class HouseholdMember(models.Model):
+class HouseholdMember(EncryptedModel):
     class Relation(models.TextChoices):
         MOTHER = "mother", _("Mother")
         FATHER = "father", _("Father")
@@ -49,7 +51,7 @@ class HouseholdMember(models.Model):
         OTHER = "other", _("Other")
 
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="household", verbose_name=_("pupil"))
-    name = models.CharField(_("name"), max_length=200)
+    name = EncryptedTextField(_("name"), max_length=200)
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
     lives_with_pupil = models.BooleanField(_("lives with the pupil"), default=True)
 

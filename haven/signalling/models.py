@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from haven.core.encryption import EncryptedTextField
+from haven.core.encryption import EncryptedModel, EncryptedTextField
 
 USER = settings.AUTH_USER_MODEL
 
@@ -91,7 +91,7 @@ class ReferralIndexEntry(models.Model):
         return f"Referral index {self.action} {self.on}"
 
 
-class PlannedConversation(models.Model):
+class PlannedConversation(EncryptedModel):
     """The conversation with the parents (step 3), planned ahead.
 
     It is done once a conversation is recorded in the dossier after it was planned (see

@@ -107,7 +107,7 @@ def test_the_place_is_encrypted_at_rest(cast, case):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT location FROM {PlannedConversation._meta.db_table} WHERE id = %s", [planned.pk])
         (raw,) = cursor.fetchone()
-    assert raw.startswith("enc1:") and "Kamer" not in raw
+    assert raw.startswith("enc2:") and "Kamer" not in raw
     assert PlannedConversation.objects.get().location == "Kamer van de IB"
 
 

@@ -28,10 +28,20 @@ from haven.accounts.models import AnalystMembership, Membership, User
 from haven.audit.models import AuditChainHead, AuditEvent
 from haven.audit.verification import verify_chain
 from haven.core import scale
-from haven.core.encryption import EncryptedTextField
-from haven.followup.models import HelpPlan, ReportFollowUp
+from haven.core.encryption import encrypted_fields_of
+from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
 from haven.meldcode import services
-from haven.meldcode.models import Case, Closure, Consultation, Conversation, Decision, Report, Signal, StepSkip
+from haven.meldcode.models import (
+    Case,
+    Closure,
+    Consultation,
+    Conversation,
+    Decision,
+    Report,
+    Signal,
+    StepSkip,
+    Weighing,
+)
 from haven.meldcode.queries import facts_for
 from haven.meldcode.workflow import NextAction, Step, route_state
 from haven.organisations.models import Board, Group, Municipality, School
@@ -206,20 +216,35 @@ def test_the_audit_chain_verifies_and_tells_every_write(small):
         assert max(moments) <= timezone.now()
 
 
-def test_narrative_text_is_encrypted_in_the_tables(small):
+def test_what_says_what_happened_is_encrypted_in_the_tables_bound_to_each_row(small):
     checked = 0
-    for model in (Signal, Consultation, Conversation, Decision, Report, ReportFollowUp, HelpPlan, Closure, StepSkip):
-        for field in model._meta.concrete_fields:
-            if not isinstance(field, EncryptedTextField):
-                continue
+    models = (
+        Signal,
+        Consultation,
+        Conversation,
+        Weighing,
+        Decision,
+        Report,
+        ReportFollowUp,
+        HelpPlan,
+        Closure,
+        StepSkip,
+    )
+    for model in (*models, HouseholdMember, EvaluationMoment):
+        for field in encrypted_fields_of(model):
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT {field.column} FROM {model._meta.db_table}")  # noqa: S608 (names from _meta)
                 values = [row[0] for row in cursor.fetchall()]
-            assert all(value == "" or value.startswith("enc1:") for value in values), field.identity
+            assert all(value == "" or value.startswith("enc2:") for value in values), field.identity
             checked += sum(1 for value in values if value)
     assert checked > 100
     facts = {text for _category, text in scale.SIGNAL_TEXTS}
-    assert {signal.facts for signal in Signal.objects.all()} <= facts  # and they decrypt to the plain text
+    categories = {category for category, _text in scale.SIGNAL_TEXTS}
+    signals = list(Signal.objects.all())  # each value opens with its own row's key
+    assert {signal.facts for signal in signals} <= facts
+    assert {c for signal in signals for c in signal.categories} <= categories
+    assert {d.outcome for d in Decision.objects.all()} <= {"report", "report_and_help", "help", "close"}
+    assert all(member.name for member in HouseholdMember.objects.all())
 
 
 def test_a_second_run_without_append_refuses_and_changes_nothing(small):
@@ -233,7 +258,7 @@ def test_a_second_run_without_append_refuses_and_changes_nothing(small):
 
 def test_append_adds_schools_after_the_existing_ones_without_changing_them(small):
     pupils = dict(Pupil.objects.values_list("pk", "first_name"))
-    signals = dict(Signal.objects.values_list("pk", "facts"))
+    signals = {s.pk: s.facts for s in Signal.objects.only("pk", "facts")}  # opened with each row's key
     events = AuditEvent.objects.count()
     output = generate("--schools", "2", "--pupils-per-school", "20", "--years", "1", "--append")
     assert "af-0004" in output
@@ -270,7 +295,8 @@ def snapshot() -> dict[str, object]:
         "users": sorted(User.objects.values_list("username", "first_name", "last_name")),
         "pupils": list(Pupil.objects.order_by("pk").values_list("first_name", "last_name", "date_of_birth")),
         "cases": list(Case.objects.order_by("pk").values_list("pupil__first_name", "status", "acute")),
-        "signals": list(Signal.objects.order_by("pk").values_list("categories", "status", "source")),
+        # Opened per row: each encryption of the same categories differs.
+        "signals": [(s.categories, s.status, s.source) for s in Signal.objects.order_by("pk")],
         "actions": list(AuditEvent.objects.order_by("sequence").values_list("action", "detail")),
     }
 

@@ -21,7 +21,9 @@ from haven.core.encryption import (
     KeyRingError,
     UnknownKeyError,
     decrypt,
+    decrypt_row,
     encrypt,
+    encrypt_row,
     generate_key,
     key_id_of,
     parse_keyring,
@@ -125,6 +127,35 @@ def test_an_error_never_shows_the_text():
     with pytest.raises(DecryptionError) as error:
         decrypt(value, "meldcode.report.facts", RING)
     assert "Sanne" not in str(error.value)
+
+
+# --- Bound to column and row (the encrypted fields) -----------------------------------------------
+
+
+def test_a_row_bound_value_names_its_format_and_opens_only_in_its_own_row_and_column():
+    value = encrypt_row(TEXT, COLUMN, 12, RING)
+    assert value.startswith("enc2:k1:") and key_id_of(value) == "k1"
+    assert decrypt_row(value, COLUMN, 12, RING) == TEXT
+    assert decrypt(value, f"{COLUMN}:12", RING) == TEXT  # the identity is the column and the row
+    for column, pk in ((COLUMN, 13), (COLUMN, "12 "), ("meldcode.signal.interpretation", 12)):
+        with pytest.raises(DecryptionError, match="failed authentication"):
+            decrypt_row(value, column, pk, RING)
+
+
+def test_a_value_relabelled_between_the_formats_is_refused():
+    bound = encrypt_row(TEXT, COLUMN, 12, RING)
+    free = encrypt(TEXT, f"{COLUMN}:12", RING)  # the same identity, the free format
+    with pytest.raises(DecryptionError):
+        decrypt(bound.replace("enc2:", "enc1:", 1), f"{COLUMN}:12", RING)
+    with pytest.raises(DecryptionError, match="does not hold a row-bound"):
+        decrypt_row(free, COLUMN, 12, RING)
+    with pytest.raises(DecryptionError):
+        decrypt_row(free.replace("enc1:", "enc2:", 1), COLUMN, 12, RING)
+
+
+def test_a_row_bound_value_needs_its_row():
+    with pytest.raises(ValueError, match="primary key"):
+        encrypt_row(TEXT, COLUMN, None, RING)
 
 
 # --- The key ring and rotation ------------------------------------------------------------------

@@ -9,9 +9,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('handover', '0001_initial'),
+        ('handover', '0002_row_bound_encryption'),
         ('organisations', '0005_edit_version'),
-        ('pupils', '0002_edit_version'),
+        ('pupils', '0003_row_bound_encryption'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

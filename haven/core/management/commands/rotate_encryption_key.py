@@ -5,50 +5,63 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import models, transaction
-from django.db.models.functions import Cast
+from django.db.models import Case, Value, When
 
 from haven.audit.services import record_event
-from haven.core.encryption import EncryptedTextField, current_keyring, key_id_of
+from haven.core.encryption import (
+    Ciphertext,
+    EncryptedField,
+    Sealed,
+    current_keyring,
+    encrypted_fields_of,
+    key_id_of,
+)
 
-RAW = "_raw_"
 
-
-def encrypted_fields() -> dict[type[models.Model], list[EncryptedTextField]]:
-    """Every model with encrypted columns, and those columns."""
-    found: dict[type[models.Model], list[EncryptedTextField]] = {}
+def encrypted_fields() -> dict[type[models.Model], list[EncryptedField]]:
+    """Every model with encrypted columns, and those columns (each bound to its column and row)."""
+    found: dict[type[models.Model], list[EncryptedField]] = {}
     for model in apps.get_models():
-        fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        fields = encrypted_fields_of(model)
         if fields:
             found[model] = fields
     return found
 
 
+def _stale(value: Any, active: str) -> bool:
+    return isinstance(value, Sealed) and key_id_of(value.raw) not in (None, active)
+
+
 def rotate(batch_size: int = 500) -> dict[str, int]:
-    """Re-encrypt, model by model in batches, the values not under the active key; counts per model."""
+    """Re-encrypt, model by model in batches, the values not under the active key; counts per model.
+
+    The stored values are read as they are (`values_list` yields them sealed), opened with their
+    row's key and sealed again for the same row under the active key: no instance is saved, so
+    nothing else about the rows changes.
+    """
     active = current_keyring().active_id
     counts: dict[str, int] = {}
     for model, fields in encrypted_fields().items():
-        names = [f.name for f in fields]
-        # The raw column next to the decrypted value: Cast to a plain text field skips decryption.
-        raw = {RAW + name: Cast(name, output_field=models.TextField()) for name in names}
-        stale = models.Q()
-        for name in names:
-            stale |= models.Q(**{f"{RAW}{name}__startswith": "enc1:"}) & ~models.Q(
-                **{f"{RAW}{name}__startswith": f"enc1:{active}:"}
-            )
-        queryset = model._default_manager.only("pk", *names).annotate(**raw).filter(stale).order_by("pk")
+        names = [f.attname for f in fields]
+        rows = model._base_manager.order_by("pk").values_list("pk", *names)
         count, last_pk = 0, None
         while True:
-            batch = list((queryset if last_pk is None else queryset.filter(pk__gt=last_pk))[:batch_size])
+            batch = list((rows if last_pk is None else rows.filter(pk__gt=last_pk))[:batch_size])
             if not batch:
                 break
-            last_pk = batch[-1].pk
-            for name in names:
-                # The instances hold the plain text; saving them encrypts it under the active key.
-                objs = [obj for obj in batch if key_id_of(getattr(obj, RAW + name) or "") not in (None, active)]
-                if objs:
-                    model._default_manager.bulk_update(objs, [name])
-                    count += len(objs)
+            last_pk = batch[-1][0]
+            for index, field in enumerate(fields, start=1):
+                stale = [(row[0], row[index]) for row in batch if _stale(row[index], active)]
+                if not stale:
+                    continue
+                resealed = [
+                    When(pk=pk, then=Value(Ciphertext(field.seal(field.open(v.raw, pk), pk)), output_field=field))
+                    for pk, v in stale
+                ]
+                model._base_manager.filter(pk__in=[pk for pk, _v in stale]).update(
+                    **{field.attname: Case(*resealed, output_field=field)}
+                )
+                count += len(stale)
         counts[model._meta.label_lower] = count
     return counts
 
