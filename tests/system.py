@@ -23,6 +23,7 @@ PRODUCTION = {
     "HAVEN_SECRET_KEY": "".join(chr(48 + (i * 7) % 75) for i in range(64)),
     "HAVEN_ALLOWED_HOSTS": "haven.example.org",
     "HAVEN_ENCRYPTION_KEYS": "k2026:" + base64.urlsafe_b64encode(b"\x01" * 32).decode(),
+    "HAVEN_AUDIT_KEYS": "a2026:" + base64.urlsafe_b64encode(b"\x02" * 32).decode(),
 }
 
 

@@ -192,7 +192,7 @@ def _settings(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=False)
 
 
-PRODUCTION = {"HAVEN_ENV": "production", "HAVEN_SECRET_KEY": "s" * 50}
+PRODUCTION = {"HAVEN_ENV": "production", "HAVEN_SECRET_KEY": "s" * 50, "HAVEN_AUDIT_KEYS": "a2026:" + "A" * 43}
 
 
 def test_development_uses_the_published_dev_key():
