@@ -602,6 +602,124 @@ def test_a_missing_or_malformed_audit_key_is_a_clear_error(cast, settings, value
     assert AuditEvent.objects.count() == 0
 
 
+# Anchors outside the database catch a rewrite made with the key. --------------------------------
+
+
+def anchor(path):
+    call_command("anchor_audit", "--file", str(path))
+    return path.read_text().splitlines()
+
+
+def test_anchor_audit_appends_the_verified_head_and_verify_audit_checks_it(log, tmp_path, capsys):
+    path = tmp_path / "anchors"
+    (line,) = anchor(path)
+    head = AuditChainHead.objects.get()
+    assert line.startswith("haven-audit-anchor {")
+    assert json.loads(line.removeprefix("haven-audit-anchor ")) | {"at": ""} == {
+        "sequence": 12,
+        "hash": head.last_hash,
+        "key_id": "dev",
+        "at": "",
+    }
+    record_event(Actor(user_id=UserFactory().pk), "staff.update")
+    assert len(anchor(path)) == 2  # appended, never rewritten
+    capsys.readouterr()
+    call_command("verify_audit", "--anchors", str(path))
+    assert "checked 2 anchors: all on the chain" in capsys.readouterr().out.splitlines()
+
+
+def test_a_rewrite_with_the_key_passes_the_chain_but_not_an_older_anchor(log, cast, tmp_path):
+    path = tmp_path / "anchors"
+    anchor(path)  # at event 12
+    for _ in range(3):
+        record_event(cast.actor("af"), "case.view", kind="read", case=log)
+    anchor(path)  # at event 15
+    rows = ids()
+    _rewrite_from(4, current_keys().active)
+    call_command("verify_audit")  # with the key, the rewritten chain is consistent in itself
+    with pytest.raises(CommandError) as error:
+        call_command("verify_audit", "--anchors", str(path))
+    # The first anchor off the chain, in chain order.
+    assert f"event 12 (id {rows[12]}): its hash is not the one anchored on" in str(error.value)
+    # And the daily anchoring refuses to anchor the rewritten head.
+    with pytest.raises(CommandError, match="nothing anchored"):
+        anchor(path)
+    assert len(path.read_text().splitlines()) == 2
+
+
+def test_a_log_cut_back_with_the_key_fails_its_anchor(log, tmp_path):
+    path = tmp_path / "anchors"
+    anchor(path)
+    tamper(f"DELETE FROM {TABLE} WHERE sequence > 9")
+    tamper(f"UPDATE {HEAD_TABLE} SET last_sequence = 9, last_hash = %s", [AuditEvent.objects.get(sequence=9).hash])
+    call_command("verify_audit")
+    with pytest.raises(CommandError, match="names event 12, but the chain ends at event 9"):
+        call_command("verify_audit", "--anchors", str(path))
+
+
+def test_anchor_audit_refuses_a_broken_chain_and_writes_nothing(log, tmp_path):
+    path = tmp_path / "anchors"
+    tamper(f"UPDATE {TABLE} SET action = 'case.close' WHERE sequence = 4")
+    with pytest.raises(CommandError, match="nothing anchored: event 4"):
+        anchor(path)
+    assert not path.exists()
+
+
+def test_anchors_are_read_from_a_syslog_extract_and_a_damaged_line_is_named(log, tmp_path, monkeypatch):
+    import syslog
+
+    sent = []
+    monkeypatch.setattr(syslog, "syslog", lambda priority, message: sent.append(message))
+    call_command("anchor_audit", "--syslog")
+    path = tmp_path / "auth.log"
+    path.write_text(f"Dec  3 02:00:01 app1 sshd[1]: Accepted key\nDec  3 02:00:02 app1 haven: {sent[0]}\n")
+    call_command("verify_audit", "--anchors", str(path))
+    path.write_text(path.read_text() + "Dec  4 02:00:02 app1 haven: haven-audit-anchor {broken\n")
+    with pytest.raises(CommandError, match="line 3: not an anchor"):
+        call_command("verify_audit", "--anchors", str(path))
+
+
+def test_anchor_audit_needs_somewhere_to_write(log, settings):
+    settings.HAVEN_AUDIT_ANCHOR_FILE = ""
+    with pytest.raises(CommandError, match="--file PATH"):
+        call_command("anchor_audit")
+
+
+# SQLite: the database refuses changes too. ----------------------------------------------------------
+
+
+@pytest.mark.skipif(ON_POSTGRESQL, reason="SQLite's triggers; PostgreSQL's are tested in TestOnPostgreSQL")
+class TestOnSQLite:
+    def test_update_and_delete_are_refused_by_the_database(self, log):
+        for sql in (
+            f"UPDATE {TABLE} SET action = 'case.close' WHERE sequence = 3",
+            f"DELETE FROM {TABLE} WHERE sequence = 3",
+            f"DELETE FROM {TABLE}",
+        ):
+            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as c:
+                c.execute(sql)
+        assert AuditEvent.objects.filter(sequence=3, action="case.view").exists()
+        call_command("verify_audit")
+
+    def test_the_triggers_are_installed(self, db):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s ORDER BY name", [TABLE]
+            )
+            assert [row[0] for row in cursor.fetchall()] == ["audit_event_no_delete", "audit_event_no_update"]
+
+    def test_only_the_test_flush_may_empty_the_log(self, log):
+        connection.haven_audit_allow_flush = True
+        try:
+            with pytest.raises(DatabaseError, match="UPDATE refused"), transaction.atomic(), connection.cursor() as c:
+                c.execute(f"UPDATE {TABLE} SET action = 'case.close'")
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {TABLE}")
+        finally:
+            connection.haven_audit_allow_flush = False
+        assert AuditEvent.objects.count() == 0
+
+
 # PostgreSQL: the database itself refuses changes; parallel writers never fork the chain. ----------
 
 
