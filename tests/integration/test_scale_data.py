@@ -271,7 +271,10 @@ def snapshot() -> dict[str, object]:
         "pupils": list(Pupil.objects.order_by("pk").values_list("first_name", "last_name", "date_of_birth")),
         "cases": list(Case.objects.order_by("pk").values_list("pupil__first_name", "status", "acute")),
         "signals": list(Signal.objects.order_by("pk").values_list("categories", "status", "source")),
-        "actions": list(AuditEvent.objects.order_by("sequence").values_list("action", "detail")),
+        # Through the model: the stored detail is a ciphertext, different on every run.
+        "actions": [
+            (e.action, e.detail) for e in AuditEvent.objects.order_by("sequence").only("sequence", "action", "detail")
+        ],
     }
 
 
