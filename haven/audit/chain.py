@@ -18,7 +18,6 @@ is `legacy_event_hash`, kept for the migrations that chained and then re-chained
 import hashlib
 import hmac
 import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -87,17 +86,23 @@ _STORED = (
     '"object_type":%s,"outcome":%s,"prev_hash":%s,"pupil_id":%s,"role":%s,"school_id":%s,"sequence":%d,'
     '"session_key":%s,"source_address":%s}'
 )
-# A sealed detail as stored: a JSON string of base64url and colons is its own canonical form.
-_SEALED = re.compile(r'"enc1:[A-Za-z0-9_:-]*"')
 
 
 def stored_detail(detail: Any) -> str:
     """Canonical JSON of `detail` as a driver returns it: JSON text (or an already decoded value)."""
     if isinstance(detail, str):
-        return detail if _SEALED.fullmatch(detail) else _canonical_text(detail)
+        return detail if _is_plain_json_string(detail) else _canonical_text(detail)
     if isinstance(detail, bytes | bytearray):
         detail = json.loads(detail)
     return json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _is_plain_json_string(text: str) -> bool:
+    """A JSON string without escapes (a sealed detail as stored) is its own canonical form.
+
+    Each sealed detail is different, so the cache below cannot help them; this check is cheap.
+    """
+    return text[:1] == '"' and text[-1:] == '"' and text.count('"') == 2 and "\\" not in text and text.isprintable()
 
 
 @lru_cache(maxsize=8192)
@@ -145,6 +150,18 @@ def unknown_key(sequence: int, pk: int, key_id: str) -> str:
     )
 
 
+_BLOCK = 64  # sha256's block size
+
+
+def _keyed(key: bytes) -> tuple[Any, Any]:
+    """sha256 states after the HMAC key's inner and outer pads (RFC 2104): copying two states per
+    event is about twice as quick as `hmac.digest`, which sets the key up again every time."""
+    if len(key) > _BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(_BLOCK, b"\0")
+    return hashlib.sha256(bytes(b ^ 0x36 for b in key)), hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+
 def walk(rows: Iterable[Sequence[Any]], keys: Mapping[str, bytes]) -> Segment:
     """Check consecutive stored events, rows of (id, hash, *FIELDS) in order of sequence.
 
@@ -152,7 +169,8 @@ def walk(rows: Iterable[Sequence[Any]], keys: Mapping[str, bytes]) -> Segment:
     first row's order and link depend on the events before it and are the caller's to check (see
     `stitch`). Datetimes without a time zone are UTC (Django's storage on SQLite).
     """
-    digest, text, utc = hmac.digest, _string, UTC
+    text, utc = _string, UTC
+    pads: dict[str, tuple[Any, Any]] = {}
     first: tuple[int, int, str] | None = None
     last: tuple[int, int, str] | None = None
     expected, prev_hash = 0, ""
@@ -207,10 +225,14 @@ def walk(rows: Iterable[Sequence[Any]], keys: Mapping[str, bytes]) -> Segment:
             text(session_key),
             "null" if source_address is None else text(str(source_address)),
         )
-        key = keys.get(key_id)
-        if key is None:
-            return Segment(first, last, unknown_key(sequence, pk, key_id))
-        if digest(key, (event_prev_hash + content).encode(), "sha256").hex() != stored_hash:
+        if (keyed := pads.get(key_id)) is None:
+            if (key := keys.get(key_id)) is None:
+                return Segment(first, last, unknown_key(sequence, pk, key_id))
+            keyed = pads[key_id] = _keyed(key)
+        inner, outer = keyed[0].copy(), keyed[1].copy()
+        inner.update((event_prev_hash + content).encode())
+        outer.update(inner.digest())
+        if outer.hexdigest() != stored_hash:
             return Segment(first, last, altered(sequence, pk))
         last = (sequence, pk, stored_hash)
         expected, prev_hash = sequence + 1, stored_hash
