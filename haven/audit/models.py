@@ -2,10 +2,10 @@
 
 Rows are written only by `haven.audit.services.record_event`, which links each one to the one
 before it (see `haven.audit.chain`, keyed by `haven.audit.keys`) while holding the lock on the
-single `AuditChainHead` row. The `detail` is encrypted at rest (`haven.audit.sealing`); a loaded
-event holds it decrypted.
-The references to the actor, school, pupil and case constrain nothing, so the log outlives the
-records it describes (dossiers are destroyed after their retention term; their log stays).
+single `AuditChainHead` row. The `detail` is encrypted at rest (`haven.audit.sealing`) and
+decrypted when a loaded event's `detail` is first read. The references to the actor, school,
+pupil and case constrain nothing, so the log outlives the records it describes (dossiers are
+destroyed after their retention term; their log stays).
 """
 
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext_lazy as _
 
 from haven.audit.chain import GENESIS
@@ -27,11 +28,38 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         raise PermissionError("Audit events are append-only.")
 
 
+class _Stored:
+    """A detail as loaded, still sealed: most reads of events (the timeline, the access log, the
+    last editor of a record) never look at it, so they neither pay for nor depend on decrypting it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+
+class _SealedDetail(DeferredAttribute):
+    def __get__(self, instance: Any, cls: Any = None) -> Any:
+        if instance is None:
+            return self
+        value = super().__get__(instance, cls)
+        if isinstance(value, _Stored):
+            value = instance.__dict__[self.field.attname] = unseal(value.value, instance.sequence)
+        return value
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        # A data descriptor, so that reading goes through __get__ even when the value is loaded.
+        instance.__dict__[self.field.attname] = value
+
+
 class SealedDetailField(models.JSONField):  # type: ignore[type-arg]
     """The stored detail is a ciphertext (see `haven.audit.sealing`): SQL cannot look inside it.
 
     Only `isnull` is left; a key or containment lookup fails loudly instead of matching nothing.
+    `values()` and `values_list()` give the stored value; a model instance the decrypted one.
     """
+
+    descriptor_class = _SealedDetail
 
     def get_lookup(self, lookup_name: str) -> Any:
         return super().get_lookup(lookup_name) if lookup_name == "isnull" else None
@@ -104,10 +132,8 @@ class AuditEvent(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
         event = super().from_db(db, field_names, values)
-        if "detail" in event.__dict__:
-            if "sequence" not in event.__dict__:
-                raise ValueError("An audit event's detail is bound to its sequence: load both.")
-            event.detail = unseal(event.detail, event.sequence)
+        if isinstance(stored := event.__dict__.get("detail"), str):
+            event.__dict__["detail"] = _Stored(stored)
         return event
 
 

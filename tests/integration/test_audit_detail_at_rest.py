@@ -51,7 +51,7 @@ def test_a_detail_copied_into_another_event_does_not_decrypt(story):
         f"UPDATE {TABLE} SET detail = (SELECT detail FROM {TABLE} WHERE id = %s) WHERE id = %s", [logged.pk, added.pk]
     )
     with pytest.raises(DecryptionError, match="failed authentication"):
-        AuditEvent.objects.get(pk=added.pk)
+        AuditEvent.objects.get(pk=added.pk).detail  # noqa: B018 - the read is what is tested
     verify_fails(f"event {added.sequence} (id {ids()[added.sequence]})", "altered")
 
 
@@ -68,3 +68,15 @@ def test_sql_cannot_filter_on_the_detail(story):
     for lookup in ({"detail__member": "Marieke Oosterhuis"}, {"detail__contains": {"member": "x"}}):
         with pytest.raises(FieldError):
             list(AuditEvent.objects.filter(**lookup))
+
+
+def test_the_detail_is_decrypted_only_when_it_is_read(story, settings):
+    """The timeline and the access log read events without their detail: they work even where
+    the detail could not be decrypted; reading a deferred detail still gives it decrypted."""
+    event = AuditEvent.objects.only("action").get(action="case.add_member")
+    assert event.detail == {"member": "Marieke Oosterhuis"}  # loads detail and sequence when asked
+    settings.HAVEN_ENCRYPTION_KEYS = "other:" + "B" * 43
+    event = AuditEvent.objects.get(action="case.add_member")
+    assert event.action == "case.add_member"
+    with pytest.raises(DecryptionError):
+        event.detail  # noqa: B018 - the read is what is tested
