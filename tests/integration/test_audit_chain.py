@@ -13,6 +13,8 @@ import hmac
 import importlib
 import json
 import os
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta, timezone
 from types import SimpleNamespace
@@ -33,6 +35,7 @@ from haven.audit.models import AuditChainHead, AuditEvent
 from haven.audit.services import AuditChainBroken, record_event
 from haven.audit.verification import ranges, verify_chain
 from tests.factories import PupilFactory, UserFactory
+from tests.system import PRODUCTION, clean_environment
 
 ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 TABLE = AuditEvent._meta.db_table
@@ -602,6 +605,33 @@ def test_a_missing_or_malformed_audit_key_is_a_clear_error(cast, settings, value
         call_command("verify_audit")
     assert NEW_KEY not in str(check_audit_keys()[0].msg)
     assert AuditEvent.objects.count() == 0
+
+
+DEV_AUDIT_KEY = "aGF2ZW4tZGV2ZWxvcG1lbnQtYXVkaXQta2V5LW5vdC1hLXNlY3JldA"  # the published one, in haven/settings.py
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        None,  # missing
+        f"dev:{DEV_AUDIT_KEY}",
+        f"a2027:{DEV_AUDIT_KEY}=",  # the development key under another id
+        f"a2027:{NEW_KEY},dev:{DEV_AUDIT_KEY}",  # still verifying development events
+        f"dev:{NEW_KEY}",  # a key called "dev"
+    ],
+)
+def test_production_refuses_a_missing_or_development_audit_key(keys):
+    env = {name: value for name, value in PRODUCTION.items() if name != "HAVEN_AUDIT_KEYS"}
+    env |= {} if keys is None else {"HAVEN_AUDIT_KEYS": keys}
+    result = subprocess.run(
+        [sys.executable, "-c", "import haven.settings"],
+        env=clean_environment(**env),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0, keys
+    assert "ImproperlyConfigured" in result.stderr and "HAVEN_AUDIT_KEYS" in result.stderr
 
 
 # Anchors outside the database catch a rewrite made with the key. --------------------------------
