@@ -271,6 +271,23 @@ if HAVEN_ENV == "production" and HAVEN_SIGNING_KEY.strip().rstrip("=") in ("", D
 # The other installations whose packages this one accepts: "name:public key:BRIN+BRIN,...".
 HAVEN_TRUSTED_INSTALLATIONS = os.environ.get("HAVEN_TRUSTED_INSTALLATIONS", "")
 
+# The audit chain's HMAC keys (haven/audit/keys.py): comma-separated "keyid:base64url(32+ random
+# bytes)"; the first hashes new events, the others only verify older ones (keep every key that
+# hashed events as long as the log is kept). Not in the database. The "dev" key is published.
+DEV_AUDIT_KEY = "aGF2ZW4tZGV2ZWxvcG1lbnQtYXVkaXQta2V5LW5vdC1hLXNlY3JldA"
+HAVEN_AUDIT_KEYS = os.environ.get("HAVEN_AUDIT_KEYS", f"dev:{DEV_AUDIT_KEY}")
+if HAVEN_ENV == "production" and (
+    not os.environ.get("HAVEN_AUDIT_KEYS", "").strip()
+    or any(
+        entry.split(":")[0].strip() == "dev" or entry.split(":")[-1].strip().rstrip("=") == DEV_AUDIT_KEY
+        for entry in HAVEN_AUDIT_KEYS.split(",")
+    )
+):
+    raise ImproperlyConfigured("Set HAVEN_AUDIT_KEYS to your own keys in production, not the development key.")
+# Where `manage.py anchor_audit` appends the chain head (and `verify_audit --anchors` reads it by
+# default): a file on other storage than the database, append-only for Haven. Empty: pass --file.
+HAVEN_AUDIT_ANCHOR_FILE = os.environ.get("HAVEN_AUDIT_ANCHOR_FILE", "")
+
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # E-mail (the reminders of haven/tasks/reminders.py): printed to the console in development; sent by
 # SMTP when HAVEN_EMAIL_HOST is set (production; see docs/operations.md).

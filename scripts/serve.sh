@@ -6,8 +6,9 @@
 # gunicorn (gunicorn.conf.py: HAVEN_BIND, default 127.0.0.1:8000; HAVEN_WORKERS, default
 # 2 x cores + 1) against HAVEN_DATABASE_URL (default: the SQLite file under var/).
 #
-# The production profile needs HAVEN_SECRET_KEY, HAVEN_ALLOWED_HOSTS, HAVEN_ENCRYPTION_KEYS and
-# HAVEN_SIGNING_KEY (docs/operations.md); without them this stops with a message saying which one is missing.
+# The production profile needs HAVEN_SECRET_KEY, HAVEN_ALLOWED_HOSTS, HAVEN_ENCRYPTION_KEYS,
+# HAVEN_SIGNING_KEY and HAVEN_AUDIT_KEYS (docs/operations.md); without them this stops with a
+# message saying which one is missing.
 # PY selects the Python (default .venv/bin/python).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +35,7 @@ PYTHON
 )"; then
   say "Haven refuses to start in the production profile: $problem"
   say "Production needs HAVEN_SECRET_KEY (50+ random characters), HAVEN_ALLOWED_HOSTS (the host names"
-  say "people use), HAVEN_ENCRYPTION_KEYS and HAVEN_SIGNING_KEY (your own keys) and HAVEN_DEBUG off:"
+  say "people use), HAVEN_ENCRYPTION_KEYS, HAVEN_SIGNING_KEY and HAVEN_AUDIT_KEYS (your own keys) and HAVEN_DEBUG off:"
   say "see docs/operations.md."
   exit 1
 fi

@@ -161,8 +161,10 @@ def pytest_report_header(config):
 
 @pytest.fixture(autouse=True)
 def _audit_truncate_at_flush(request, django_db_blocker):
-    """The audit log refuses TRUNCATE on PostgreSQL unless the session allows it; the flush after a
-    transactional test (which empties every table) is the one place that may."""
+    """The audit log refuses TRUNCATE on PostgreSQL unless the session allows it, and DELETE on SQLite
+    unless the connection does (haven/audit/triggers.py); the flush after a transactional test
+    (which empties every table) is the one place that may."""
+    connection.haven_audit_allow_flush = False
     marker = request.node.get_closest_marker("django_db")
     transactional = (
         "transactional_db" in request.fixturenames
@@ -177,3 +179,5 @@ def _audit_truncate_at_flush(request, django_db_blocker):
     if connection.vendor == "postgresql":
         with django_db_blocker.unblock(), connection.cursor() as cursor:
             cursor.execute("SET haven.audit_allow_truncate = 'on'")
+    else:
+        connection.haven_audit_allow_flush = True

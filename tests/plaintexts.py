@@ -6,6 +6,7 @@ scan's own extra rows put in the database; extend it (and the scanned tables) as
 are encrypted.
 """
 
+import base64
 import dataclasses
 from collections.abc import Iterator
 from typing import Any
@@ -52,6 +53,12 @@ def demo_household_names() -> list[str]:
     )
 
 
+def demo_totp_key_forms() -> list[str]:
+    """The demo accounts' TOTP secret as a person types it (base32) and as django-otp keeps it (hex)."""
+    secret = base64.b32decode(demo_data.DEMO_TOTP_SECRET)
+    return [demo_data.DEMO_TOTP_SECRET, secret.hex(), secret.hex().upper()]
+
+
 def known() -> dict[str, list[str]]:
     """Each kind of plaintext with its values."""
     return {
@@ -60,6 +67,7 @@ def known() -> dict[str, list[str]]:
         "household members' names": demo_household_names(),
         "handover packages: parents informed": [HANDOVER_INFORMED_HOW, HANDOVER_NOT_INFORMED],
         "parents' access: what is withheld and why": [DISCLOSURE_REASON, DISCLOSURE_WITHHELD],
+        "two-factor keys": demo_totp_key_forms(),
     }
 
 

@@ -24,6 +24,7 @@ PRODUCTION = {
     "HAVEN_ALLOWED_HOSTS": "haven.example.org",
     "HAVEN_ENCRYPTION_KEYS": "k2026:" + base64.urlsafe_b64encode(b"\x01" * 32).decode(),
     "HAVEN_SIGNING_KEY": base64.urlsafe_b64encode(b"\x02" * 32).decode().rstrip("="),
+    "HAVEN_AUDIT_KEYS": "a2026:" + base64.urlsafe_b64encode(b"\x02" * 32).decode(),
 }
 
 

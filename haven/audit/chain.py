@@ -1,18 +1,22 @@
 """The audit log's hash chain, as pure functions (no Django import).
 
-Every event stores `prev_hash` (the hash of the event before it, 64 zeros for the first) and
-`hash = sha256(prev_hash + canonical content)`. The canonical content is the compact JSON
-(sorted keys, separators "," and ":", not ASCII-escaped) of every stored field of the event
-except `hash` and the row's database id: the id is assigned by the database on insert, after the
-hash must be known, and `sequence` is the event's place in the chain. Ids of the actor, school,
-pupil and case are ints or null, `at` is UTC ISO-8601 with microseconds, `detail` is the JSON as
-stored.
+Every event stores `prev_hash` (the hash of the event before it, 64 zeros for the first), the id
+of the audit key it was hashed with (`key_id`, see `haven.audit.keys`) and
+`hash = HMAC-SHA256(key, prev_hash + canonical content)`, in hex. The canonical content is the
+compact JSON (sorted keys, separators "," and ":", not ASCII-escaped) of every stored field of the
+event except `hash` and the row's database id: the id is assigned by the database on insert, after
+the hash must be known, and `sequence` is the event's place in the chain. Ids of the actor,
+school, pupil and case are ints or null, `at` is UTC ISO-8601 with microseconds, `detail` is the
+JSON as stored (for a non-empty detail: the string of its ciphertext, see `haven.audit.sealing`).
 
-This format is frozen: the chain of every existing log was computed with it. Changing anything
-here makes `verify_audit` reject those logs.
+The key is not in the database, so whoever can only write to the database cannot recompute the
+chain after changing an event. This format is frozen: changing anything here makes
+`verify_audit` reject every existing log. The format before the key (plain sha256, no `key_id`)
+is `legacy_event_hash`, kept for the migrations that chained and then re-chained old logs.
 """
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,7 +28,7 @@ from typing import Any
 GENESIS = "0" * 64
 
 # The hashed fields, by their column names, in the order the verification reads them.
-FIELDS = (
+LEGACY_FIELDS = (
     "sequence",
     "prev_hash",
     "at",
@@ -42,6 +46,7 @@ FIELDS = (
     "source_address",
     "session_key",
 )
+FIELDS = (*LEGACY_FIELDS, "key_id")
 
 
 def timestamp(at: datetime) -> str:
@@ -51,19 +56,25 @@ def timestamp(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def canonical(values: Mapping[str, Any]) -> str:
-    """The canonical content of one event: its FIELDS as compact JSON with sorted keys."""
-    data = {name: values[name] for name in FIELDS}
+def canonical(values: Mapping[str, Any], fields: Sequence[str] = FIELDS) -> str:
+    """The canonical content of one event: its `fields` as compact JSON with sorted keys."""
+    data = {name: values[name] for name in fields}
     data["at"] = timestamp(data["at"])
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def chain_hash(prev_hash: str, content: str) -> str:
-    return hashlib.sha256((prev_hash + content).encode("utf-8")).hexdigest()
+def chain_hash(key: bytes, prev_hash: str, content: str) -> str:
+    return hmac.digest(key, (prev_hash + content).encode("utf-8"), "sha256").hex()
 
 
-def event_hash(values: Mapping[str, Any]) -> str:
-    return chain_hash(values["prev_hash"], canonical(values))
+def event_hash(values: Mapping[str, Any], key: bytes) -> str:
+    """The hash of an event whose `key_id` names `key`."""
+    return chain_hash(key, values["prev_hash"], canonical(values))
+
+
+def legacy_event_hash(values: Mapping[str, Any]) -> str:
+    """The hash before the chain was keyed: sha256 over the LEGACY_FIELDS (migrations 0003 and 0007)."""
+    return hashlib.sha256((values["prev_hash"] + canonical(values, LEGACY_FIELDS)).encode("utf-8")).hexdigest()
 
 
 # Verification ----------------------------------------------------------------------------------
@@ -71,19 +82,27 @@ def event_hash(values: Mapping[str, Any]) -> str:
 # log: without building a dict and sorting its keys, it is several times quicker. The keys in
 # _STORED are FIELDS in sorted order; the tests prove it hashes exactly like `canonical`.
 _STORED = (
-    '{"action":%s,"actor_id":%s,"at":"%s","case_id":%s,"detail":%s,"kind":%s,"object_id":%s,"object_type":%s,'
-    '"outcome":%s,"prev_hash":%s,"pupil_id":%s,"role":%s,"school_id":%s,"sequence":%d,"session_key":%s,'
-    '"source_address":%s}'
+    '{"action":%s,"actor_id":%s,"at":"%s","case_id":%s,"detail":%s,"key_id":%s,"kind":%s,"object_id":%s,'
+    '"object_type":%s,"outcome":%s,"prev_hash":%s,"pupil_id":%s,"role":%s,"school_id":%s,"sequence":%d,'
+    '"session_key":%s,"source_address":%s}'
 )
 
 
 def stored_detail(detail: Any) -> str:
     """Canonical JSON of `detail` as a driver returns it: JSON text (or an already decoded value)."""
     if isinstance(detail, str):
-        return _canonical_text(detail)
+        return detail if _is_plain_json_string(detail) else _canonical_text(detail)
     if isinstance(detail, bytes | bytearray):
         detail = json.loads(detail)
     return json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _is_plain_json_string(text: str) -> bool:
+    """A JSON string without escapes (a sealed detail as stored) is its own canonical form.
+
+    Each sealed detail is different, so the cache below cannot help them; this check is cheap.
+    """
+    return text[:1] == '"' and text[-1:] == '"' and text.count('"') == 2 and "\\" not in text and text.isprintable()
 
 
 @lru_cache(maxsize=8192)
@@ -124,14 +143,34 @@ def altered(sequence: int, pk: int) -> str:
     return f"{describe(sequence, pk)}: its content does not match its hash: the event was altered"
 
 
-def walk(rows: Iterable[Sequence[Any]]) -> Segment:
+def unknown_key(sequence: int, pk: int, key_id: str) -> str:
+    return (
+        f"{describe(sequence, pk)}: it was hashed with audit key {key_id!r}, which is not in HAVEN_AUDIT_KEYS: "
+        "add that key (old keys stay for verification); if no such key was ever used, the event was altered"
+    )
+
+
+_BLOCK = 64  # sha256's block size
+
+
+def _keyed(key: bytes) -> tuple[Any, Any]:
+    """sha256 states after the HMAC key's inner and outer pads (RFC 2104): copying two states per
+    event is about twice as quick as `hmac.digest`, which sets the key up again every time."""
+    if len(key) > _BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(_BLOCK, b"\0")
+    return hashlib.sha256(bytes(b ^ 0x36 for b in key)), hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+
+def walk(rows: Iterable[Sequence[Any]], keys: Mapping[str, bytes]) -> Segment:
     """Check consecutive stored events, rows of (id, hash, *FIELDS) in order of sequence.
 
-    Checks order, links and hashes within the rows; the first row's order and link depend on the
-    events before it and are the caller's to check (see `stitch`). Datetimes without a time zone
-    are UTC (Django's storage on SQLite).
+    Checks order, links and hashes (with the key of each event's `key_id`) within the rows; the
+    first row's order and link depend on the events before it and are the caller's to check (see
+    `stitch`). Datetimes without a time zone are UTC (Django's storage on SQLite).
     """
-    sha256, text, utc = hashlib.sha256, _string, UTC
+    text, utc = _string, UTC
+    pads: dict[str, tuple[Any, Any]] = {}
     first: tuple[int, int, str] | None = None
     last: tuple[int, int, str] | None = None
     expected, prev_hash = 0, ""
@@ -154,6 +193,7 @@ def walk(rows: Iterable[Sequence[Any]]) -> Segment:
         detail,
         source_address,
         session_key,
+        key_id,
     ) in rows:
         if first is None:
             first = (sequence, pk, event_prev_hash)
@@ -172,6 +212,7 @@ def walk(rows: Iterable[Sequence[Any]]) -> Segment:
             timestamp_text,
             "null" if case_id is None else case_id,
             "{}" if detail == "{}" or detail == {} else stored_detail(detail),
+            text(key_id),
             text(kind),
             "null" if object_id is None else object_id,
             text(object_type),
@@ -184,7 +225,14 @@ def walk(rows: Iterable[Sequence[Any]]) -> Segment:
             text(session_key),
             "null" if source_address is None else text(str(source_address)),
         )
-        if sha256((event_prev_hash + content).encode()).hexdigest() != stored_hash:
+        if (keyed := pads.get(key_id)) is None:
+            if (key := keys.get(key_id)) is None:
+                return Segment(first, last, unknown_key(sequence, pk, key_id))
+            keyed = pads[key_id] = _keyed(key)
+        inner, outer = keyed[0].copy(), keyed[1].copy()
+        inner.update((event_prev_hash + content).encode())
+        outer.update(inner.digest())
+        if outer.hexdigest() != stored_hash:
             return Segment(first, last, altered(sequence, pk))
         last = (sequence, pk, stored_hash)
         expected, prev_hash = sequence + 1, stored_hash

@@ -1,17 +1,23 @@
 """The audit log: one row per read or change of case data, append-only and hash-chained.
 
 Rows are written only by `haven.audit.services.record_event`, which links each one to the one
-before it (see `haven.audit.chain`) while holding the lock on the single `AuditChainHead` row.
-The references to the actor, school, pupil and case constrain nothing, so the log outlives the
-records it describes (dossiers are destroyed after their retention term; their log stays).
+before it (see `haven.audit.chain`, keyed by `haven.audit.keys`) while holding the lock on the
+single `AuditChainHead` row. The `detail` is encrypted at rest (`haven.audit.sealing`) and
+decrypted when a loaded event's `detail` is first read. The references to the actor, school,
+pupil and case constrain nothing, so the log outlives the records it describes (dossiers are
+destroyed after their retention term; their log stays).
 """
+
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext_lazy as _
 
 from haven.audit.chain import GENESIS
+from haven.audit.sealing import unseal
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -20,6 +26,46 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
     def delete(self):  # type: ignore[no-untyped-def]
         raise PermissionError("Audit events are append-only.")
+
+
+class _Stored:
+    """A detail as loaded, still sealed: most reads of events (the timeline, the access log, the
+    last editor of a record) never look at it, so they neither pay for nor depend on decrypting it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+
+class _SealedDetail(DeferredAttribute):
+    def __get__(self, instance: Any, cls: Any = None) -> Any:
+        if instance is None:
+            return self
+        value = super().__get__(instance, cls)
+        if isinstance(value, _Stored):
+            value = instance.__dict__[self.field.attname] = unseal(value.value, instance.sequence)
+        return value
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        # A data descriptor, so that reading goes through __get__ even when the value is loaded.
+        instance.__dict__[self.field.attname] = value
+
+
+class SealedDetailField(models.JSONField):  # type: ignore[type-arg]
+    """The stored detail is a ciphertext (see `haven.audit.sealing`): SQL cannot look inside it.
+
+    Only `isnull` is left; a key or containment lookup fails loudly instead of matching nothing.
+    `values()` and `values_list()` give the stored value; a model instance the decrypted one.
+    """
+
+    descriptor_class = _SealedDetail
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        return super().get_lookup(lookup_name) if lookup_name == "isnull" else None
+
+    def get_transform(self, name: str) -> Any:
+        return None
 
 
 def _reference(to: str, related_name: str = "+") -> models.ForeignKey:  # type: ignore[type-arg]
@@ -54,10 +100,12 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.BigIntegerField(null=True)
     outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.ALLOWED)
-    # Non-sensitive metadata only (choices, counts, names of staff): never narrative text.
-    detail = models.JSONField(default=dict, blank=True)
+    # Metadata only (choices, counts, names of staff), never narrative text; encrypted at rest.
+    detail = SealedDetailField(default=dict, blank=True)
     source_address = models.GenericIPAddressField(null=True)
     session_key = models.CharField(max_length=64, blank=True)
+    # The id of the audit key (HAVEN_AUDIT_KEYS) this event's hash was computed with.
+    key_id = models.CharField(max_length=32)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -80,6 +128,13 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError("Audit events are append-only.")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
+        event = super().from_db(db, field_names, values)
+        if isinstance(stored := event.__dict__.get("detail"), str):
+            event.__dict__["detail"] = _Stored(stored)
+        return event
 
 
 class AuditChainHead(models.Model):

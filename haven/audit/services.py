@@ -8,8 +8,9 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from haven.access.policy import Actor
-from haven.audit import chain
+from haven.audit import chain, sealing
 from haven.audit.context import RequestOrigin, current_origin
+from haven.audit.keys import current_keys
 from haven.audit.models import AuditChainHead, AuditEvent
 
 
@@ -69,18 +70,23 @@ def record_event(
         "object_type": obj._meta.model_name if obj is not None else "",
         "object_id": obj.pk if obj is not None else None,
         "outcome": str(outcome),
-        # Hashed as it will be stored and read back: JSON types only.
-        "detail": json.loads(json.dumps(detail or {})),
         "source_address": _address(origin.address),
         "session_key": origin.session_key or "",
     }
+    # As it will be read back: JSON types only.
+    plain_detail = json.loads(json.dumps(detail or {}))
+    keys = current_keys()
     # Inside the caller's transaction when there is one; its own otherwise (a read outside one).
     with transaction.atomic(savepoint=False):
         head = _locked_head()
         values["sequence"] = head.last_sequence + 1
         values["prev_hash"] = head.last_hash
         values["at"] = timezone.now()
-        values["hash"] = chain.event_hash(values)
+        # Sealed to its sequence, and hashed as stored.
+        values["detail"] = sealing.seal(plain_detail, values["sequence"])
+        values["key_id"] = keys.active_id
+        values["hash"] = chain.event_hash(values, keys.active)
         event = AuditEvent.objects.create(**values)
         AuditChainHead.objects.filter(pk=1).update(last_sequence=values["sequence"], last_hash=values["hash"])
+    event.detail = plain_detail
     return event

@@ -16,6 +16,7 @@ from django.db import connection, connections
 from django.db.models import Max
 
 from haven.audit.chain import FIELDS, GENESIS, ChainError, Segment, describe, stitch, walk
+from haven.audit.keys import current_keys
 from haven.audit.models import AuditChainHead, AuditEvent
 
 # Below this many events one process is quicker than starting more.
@@ -44,7 +45,7 @@ def walk_range(low: int | None, high: int, chunk_size: int = 5000) -> Segment:
         if connection.vendor == "postgresql":
             _compiled_timestamp_loader(cursor.cursor)
         cursor.execute(sql, params)
-        return walk(chain.from_iterable(iter(lambda: cursor.fetchmany(chunk_size), [])))
+        return walk(chain.from_iterable(iter(lambda: cursor.fetchmany(chunk_size), [])), current_keys().keys)
 
 
 def _compiled_timestamp_loader(cursor: Any) -> None:
@@ -89,7 +90,9 @@ def verify_chain(*, chunk_size: int = 5000, workers: int | None = None, parts: i
     """Verify the chain up to its head; raise ChainError naming the first problem in chain order.
 
     Verifies up to the head as it is when it starts: events written meanwhile are the next run's.
+    A missing or malformed HAVEN_AUDIT_KEYS raises AuditKeyError before anything is read.
     """
+    current_keys()
     head = AuditChainHead.objects.filter(pk=1).values_list("last_sequence", "last_hash").first()
     if head is None:
         if AuditEvent.objects.exists():

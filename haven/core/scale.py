@@ -43,9 +43,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from haven.access.roles import Role
 from haven.accounts import totp
 from haven.accounts.models import AnalystMembership, Membership, TOTPKey, User
-from haven.audit import chain
+from haven.audit import chain, sealing
+from haven.audit.keys import current_keys
 from haven.audit.models import AuditChainHead, AuditEvent
-from haven.core.encryption import EncryptedField, KeyRing, current_keyring
+from haven.core.encryption import EncryptedField, KeyRing, current_keyring, encrypt
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
 from haven.meldcode.models import (
     Case,
@@ -404,6 +405,7 @@ class Audit:
         self.table = table
         self.sequence = 0
         self.last_hash = chain.GENESIS
+        self.keys = current_keys()
 
     def start(self) -> None:
         """Continue from the chain head as it is now (each chunk's transaction checks it again, locked)."""
@@ -430,8 +432,9 @@ class Audit:
         kind: str = "change",
         detail: dict[str, Any] | None = None,
     ) -> None:
+        sequence = self.sequence + 1
         values = {
-            "sequence": self.sequence + 1,
+            "sequence": sequence,
             "prev_hash": self.last_hash,
             "at": at,
             "actor_id": actor[0] if actor else None,
@@ -444,14 +447,15 @@ class Audit:
             "object_type": object_type,
             "object_id": object_id,
             "outcome": "allowed",
-            # As record_event stores it: JSON types only.
-            "detail": json.loads(json.dumps(detail)) if detail else {},
+            # As record_event stores it: JSON types only, sealed to its sequence.
+            "detail": sealing.seal(json.loads(json.dumps(detail)) if detail else {}, sequence),
             "source_address": None,
             "session_key": "",
+            "key_id": self.keys.active_id,
         }
-        digest = chain.event_hash(values)
+        digest = chain.event_hash(values, self.keys.active)
         self.table.add(
-            values["sequence"],
+            sequence,
             values["prev_hash"],
             digest,
             at,
@@ -468,6 +472,7 @@ class Audit:
             json.dumps(values["detail"]),
             None,
             "",
+            values["key_id"],
         )
         self.sequence = values["sequence"]
         self.last_hash = digest

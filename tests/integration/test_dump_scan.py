@@ -6,9 +6,7 @@ any) and a PostgreSQL `pg_dump` hold none of the values in tests/plaintexts.py: 
 of a signal, the Veilig Thuis references, the names of household members, what a handover says
 about informing the parents, what an access export withholds and why.
 
-The audit log's detail and the TOTP keys are encrypted by other changes: until they are, the
-scans leave out those tables (`NOT_YET_SCANNED`); drop a table from that list once its column is
-encrypted, and the scan covers it too.
+Every table is scanned, the audit log (its detail is sealed) and the two-factor keys included.
 """
 
 import os
@@ -26,8 +24,6 @@ from haven.core.backup import pg_environment, pg_tool
 from tests import plaintexts
 
 ROOT = Path(__file__).resolve().parents[2]
-
-NOT_YET_SCANNED = ("audit_auditevent", "otp_totp_totpdevice")
 
 
 def _manage(env: dict[str, str], *args: str) -> None:
@@ -74,10 +70,8 @@ def test_the_sqlite_file_holds_none_of_the_known_plaintexts(seeded_sqlite_file, 
         for table in ("meldcode_signal", "pupils_householdmember", "handover_handoverpackage", "disclosure_disclosure"):
             assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] > 0, table  # noqa: S608
         assert db.execute("SELECT COUNT(*) FROM meldcode_report WHERE vt_reference LIKE 'enc2:%'").fetchone()[0] >= 2
-        # Left out until encrypted by their own change (see the module); secure_delete zeroes their pages.
-        db.execute("PRAGMA secure_delete = ON")
-        for table in NOT_YET_SCANNED:
-            db.execute(f"DROP TABLE {table}")  # noqa: S608 - fixed names
+        assert db.execute("SELECT COUNT(*) FROM accounts_totpkey").fetchone()[0] > 0
+        assert db.execute("SELECT COUNT(*) FROM audit_auditevent WHERE detail LIKE '\"enc1:%'").fetchone()[0] > 0
     assert plaintexts.found_in(_file_bytes(copy)) == []
 
 
@@ -91,15 +85,8 @@ BEFORE_ENCRYPTION = (
 )
 
 
-def _scanned(path: Path, tmp_path: Path) -> list[str]:
-    """The known plaintexts in a copy of the file, without the tables that are not scanned yet."""
-    copy = tmp_path / f"scanned-{path.name}"
-    shutil.copy(path, copy)
-    with sqlite3.connect(copy) as db:
-        db.execute("PRAGMA secure_delete = ON")  # so the dropped tables' pages are zeroed
-        for table in NOT_YET_SCANNED:
-            db.execute(f"DROP TABLE {table}")  # noqa: S608 - fixed names
-    return plaintexts.found_in(_file_bytes(copy))
+def _scanned(path: Path) -> list[str]:
+    return plaintexts.found_in(_file_bytes(path))
 
 
 @pytest.mark.django_db(databases=[])
@@ -110,9 +97,9 @@ def test_the_migration_leaves_no_old_plaintext_in_the_file(seeded_sqlite_file, t
     env = {**os.environ, "HAVEN_DATABASE_URL": f"sqlite:///{path}"}
     for app, migration in BEFORE_ENCRYPTION:  # back to plain text, as before this change
         _manage(env, "migrate", app, migration, "--verbosity", "0")
-    assert len(_scanned(path, tmp_path)) > 40  # the scan does see plain text where it is
+    assert len(_scanned(path)) > 40  # the scan does see plain text where it is
     _manage(env, "migrate", "--verbosity", "0")
-    assert _scanned(path, tmp_path) == []
+    assert _scanned(path) == []
 
 
 @pytest.mark.postgresql
@@ -121,9 +108,8 @@ def test_a_pg_dump_holds_none_of_the_known_plaintexts(tmp_path):
     call_command("seed_demo", verbosity=0)
     plaintexts.add_scan_rows()
     dump = tmp_path / "dump.sql"
-    excluded = [f"--exclude-table-data={table}" for table in NOT_YET_SCANNED]
     result = subprocess.run(  # noqa: S603 - the PostgreSQL client tool
-        [pg_tool("pg_dump"), "--no-password", "--data-only", *excluded, f"--file={dump}"],
+        [pg_tool("pg_dump"), "--no-password", "--data-only", f"--file={dump}"],
         env=pg_environment(connection.settings_dict),
         capture_output=True,
         text=True,

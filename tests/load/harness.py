@@ -80,12 +80,13 @@ def scratch_database(server_url: str) -> Iterator[str]:
 
 
 def development_env(database_url: str, var_dir: Path) -> dict[str, str]:
-    """For set-up commands (seed_demo is development-only); the production encryption keys, so
-    the server in the production profile can read what the seeder encrypted."""
+    """For set-up commands (seed_demo is development-only); the production encryption and audit keys, so
+    the server in the production profile can read what the seeder encrypted and continue its chain."""
     return clean_environment(
         HAVEN_DATABASE_URL=database_url,
         HAVEN_VAR_DIR=str(var_dir),
         HAVEN_ENCRYPTION_KEYS=PRODUCTION["HAVEN_ENCRYPTION_KEYS"],
+        HAVEN_AUDIT_KEYS=PRODUCTION["HAVEN_AUDIT_KEYS"],
     )
 
 

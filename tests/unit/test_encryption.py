@@ -223,8 +223,14 @@ def _settings(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=False)
 
 
-# With its own signing key (refused in production otherwise: tests/integration/test_handover.py).
-PRODUCTION = {"HAVEN_ENV": "production", "HAVEN_SECRET_KEY": "s" * 50, "HAVEN_SIGNING_KEY": "A" * 43}
+# With its own signing key and audit key (refused in production otherwise: tests/integration/test_handover.py,
+# tests/integration/test_audit_chain.py).
+PRODUCTION = {
+    "HAVEN_ENV": "production",
+    "HAVEN_SECRET_KEY": "s" * 50,
+    "HAVEN_SIGNING_KEY": "A" * 43,
+    "HAVEN_AUDIT_KEYS": "a2026:" + "A" * 43,
+}
 
 
 def test_development_uses_the_published_dev_key():

@@ -1,20 +1,20 @@
 # Chain the events written before the chain existed, in the order they were written (by id),
-# and create the chain head. Uses the frozen chain format of haven.audit.chain.
+# and create the chain head. Uses the chain format of that time (haven.audit.chain.legacy_event_hash); 0007 re-chains it.
 
 from django.db import migrations
 
-from haven.audit.chain import FIELDS, GENESIS, event_hash
+from haven.audit.chain import GENESIS, LEGACY_FIELDS, legacy_event_hash
 
 
 def chain_existing(apps, schema_editor):
     AuditEvent = apps.get_model('audit', 'AuditEvent')
     AuditChainHead = apps.get_model('audit', 'AuditChainHead')
     prev_hash, sequence = GENESIS, 0
-    columns = [name for name in FIELDS if name not in ('sequence', 'prev_hash')]
+    columns = [name for name in LEGACY_FIELDS if name not in ('sequence', 'prev_hash')]
     for pk, *row in AuditEvent.objects.order_by('pk').values_list('pk', *columns).iterator(chunk_size=2000):
         sequence += 1
         values = dict(zip(columns, row, strict=True), sequence=sequence, prev_hash=prev_hash)
-        digest = event_hash(values)
+        digest = legacy_event_hash(values)
         # Historical models have the plain manager: this update is the migration's, not the app's.
         AuditEvent.objects.filter(pk=pk).update(sequence=sequence, prev_hash=prev_hash, hash=digest)
         prev_hash = digest

@@ -1,6 +1,5 @@
 # PostgreSQL refuses UPDATE, DELETE and TRUNCATE of audit events, whoever asks (the model and its
-# queryset already refuse them in the application). SQLite, the embedded development database,
-# has no such trigger; there the hash chain (verify_audit) is what shows tampering.
+# queryset already refuse them in the application). SQLite gets its triggers in 0008.
 #
 # TRUNCATE is allowed only in a session that sets haven.audit_allow_truncate = 'on': the test
 # suite's flush between transactional tests needs it. Like the triggers themselves (the table's

@@ -80,9 +80,10 @@ class Command(BaseCommand):
         "To rotate a key: (1) generate a new key, e.g. "
         '`python -c "from haven.core.encryption import generate_key; print(generate_key())"`; '
         "(2) PREPEND it with a new id to HAVEN_ENCRYPTION_KEYS (new,old: the new key encrypts, the old "
-        "one still decrypts) and restart every app process; (3) run this command; (4) when it is done, "
-        "drop the old key from HAVEN_ENCRYPTION_KEYS and restart again. Backups made before step 3 "
-        "still need the old key: keep it, offline, as long as those backups are kept."
+        "one still decrypts) and restart every app process; (3) run this command; (4) keep the old key "
+        "in HAVEN_ENCRYPTION_KEYS after the new one, decrypt-only, as long as the audit log is kept: the "
+        "details of audit events sealed with it cannot be re-encrypted (the log is append-only). Backups "
+        "made before step 3 need it too."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
