@@ -10,12 +10,17 @@ may not be compiled. Where the text matters (the framework's advice, the timelin
 words come from the same catalogue through gettext, so the test holds in either state.
 """
 
+import base64
 import re
+import sqlite3
 
+from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from haven.accounts import totp
 from haven.meldcode import labels
 from haven.meldcode.models import Case, LookAlongRequest, Signal
 from tests.browser.conftest import login, screenshot
@@ -112,7 +117,7 @@ def teacher_logs_a_signal(page, live_server, cast) -> Signal:
     return signal
 
 
-def test_from_signal_to_report_made(transactional_db, cast, live_server, new_page):
+def test_from_signal_to_report_made(transactional_db, cast, live_server, new_page, tmp_path):
     teacher = new_page()
     signal = teacher_logs_a_signal(teacher, live_server, cast)
     request = LookAlongRequest.objects.get(signal=signal)
@@ -343,6 +348,36 @@ def test_from_signal_to_report_made(transactional_db, cast, live_server, new_pag
     assert not case.is_open
     expect(main.locator(".haven-badge--info").first).to_be_visible()
     screenshot(page, "12-dossier-closed")
+
+    # What the journey wrote is in the database only encrypted: a copy of its raw file holds none of it.
+    assert_the_raw_database_holds_none_of(
+        Signal.Category.PHYSICAL_NEGLECT,  # the category, stored next to Sanne's signal
+        VT_REFERENCE,
+        FACTS,
+        INTERPRETATION,
+        "Het lokale team start een gezinsbegeleiding.",
+        *two_factor_key_forms(cast.af),
+        tmp_path=tmp_path,
+    )
+
+
+def two_factor_key_forms(user) -> list[str]:
+    """The user's TOTP secret as django-otp keeps it (hex) and as an authenticator app shows it (base32)."""
+    secret = bytes.fromhex(totp.plain_key(TOTPDevice.objects.get(user=user)))
+    return [secret.hex(), secret.hex().upper(), base64.b32encode(secret).decode().rstrip("=")]
+
+
+def assert_the_raw_database_holds_none_of(*texts: str, tmp_path) -> None:
+    """The test database (SQLite: in memory for the live server) copied byte for byte to a file, then searched."""
+    assert connection.vendor == "sqlite"
+    copy = tmp_path / "journey.sqlite3"
+    connection.ensure_connection()
+    with sqlite3.connect(copy) as target:
+        connection.connection.backup(target)
+    with sqlite3.connect(copy) as db:  # the rows are there: a scan of an empty file would prove nothing
+        assert db.execute("SELECT COUNT(*) FROM meldcode_report WHERE vt_reference LIKE 'enc2:%'").fetchone()[0] == 1
+    data = copy.read_bytes()
+    assert [text for text in texts if text.encode() in data] == []
 
 
 def report_pk(case) -> int:
