@@ -1,6 +1,7 @@
 """The school's sign-in locks: the functional administrator and the AF see and lift them."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +24,10 @@ def lock_list(request: HttpRequest) -> HttpResponse:
 def lift(request: HttpRequest, pk: int) -> HttpResponse:
     # Another school's account answers 404: its existence does not leak.
     user = get_object_or_404(User, pk=pk, memberships__school_id=request.actor.school_id)  # type: ignore[attr-defined]
-    services.lift_lockout(request.actor, user)  # type: ignore[attr-defined]
+    try:
+        services.lift_lockout(request.actor, user)  # type: ignore[attr-defined]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("lockouts:list")
     messages.success(request, _("%(name)s can sign in again.") % {"name": user.get_full_name() or user.username})
     return redirect("lockouts:list")

@@ -2,7 +2,6 @@
 
 import base64
 
-from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +11,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.access.policy import Actor
-from haven.accounts import invitations, role_requests
+from haven.accounts import invitations, lockout, role_requests
 from haven.accounts.models import SCHOOL_ROLE_CHOICES, AccountLink, AnalystMembership, Membership, User
 from haven.accounts.totp import hash_code
 from haven.audit.services import record_event
@@ -199,12 +198,16 @@ def create_analyst_account(
 
 @transaction.atomic
 def lift_lockout(actor: Actor, user: User) -> int:
-    """Lift every sign-in lock on a colleague's account (the FA or AF of their school); the number of addresses."""
+    """Lift the sign-in locks in force on a colleague's account (the FA or AF of their school); the number
+    of addresses. Without a lock nothing changes and nothing is audited (ValidationError): lifting is no
+    way to reset the failure count of an account again and again for more guesses."""
     require(actor, "account.unlock")
     if not Membership.objects.filter(user=user, school_id=actor.school_id).exists():
         raise PermissionDenied
-    attempts = AccessAttempt.objects.filter(username=user.username)
-    addresses = sorted({a for a in attempts.values_list("ip_address", flat=True) if a})
-    attempts.delete()
+    addresses = lockout.lift_locks(user.username)
+    if not addresses:
+        raise ValidationError(
+            _("%(name)s has no sign-in lock; nothing was lifted.") % {"name": user.get_full_name() or user.username}
+        )
     record_event(actor, "account.lockout_lifted", obj=user, detail={"username": user.username, "addresses": addresses})
     return len(addresses)

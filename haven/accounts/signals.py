@@ -8,6 +8,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
+from haven.accounts.backends import stored_username
 from haven.audit.services import record_event
 
 
@@ -18,8 +19,10 @@ def signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_login_failed)
 def sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
-    # Only the username: the credentials dict also holds the password, which is never stored.
-    record_event(None, "account.sign_in_failed", outcome="denied", detail={"username": credentials.get("username", "")})
+    # Only the username, and for no existing account only its keyed hash (`stored_username`): the
+    # credentials dict also holds the password, and the username field sometimes does too.
+    username = stored_username(credentials.get("username") or "") or ""
+    record_event(None, "account.sign_in_failed", outcome="denied", detail={"username": username})
 
 
 @receiver(user_locked_out)
