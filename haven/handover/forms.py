@@ -29,6 +29,11 @@ class PackageForm(forms.Form):
         ),
     )
     receiving_school = forms.CharField(label=_("Receiving school"), max_length=200, required=False)
+    receiving_school_brin = forms.CharField(
+        label=_("BRIN code of the receiving school"),
+        max_length=6,
+        help_text=_("For example 12AB. Only the school with this BRIN code can import the package."),
+    )
     parents_informed = forms.ChoiceField(
         label=_("Do the parents know that this goes to the new school?"), choices=YES_NO, widget=forms.RadioSelect
     )

@@ -63,6 +63,8 @@ class HandoverPackage(EncryptedModel):
     made_at = models.DateTimeField(auto_now_add=True)
     parts = models.JSONField(default=list)
     receiving_school = models.CharField(_("receiving school"), max_length=200, blank=True)
+    # Signed into the package: only the school with this BRIN code can import it.
+    receiving_school_brin = models.CharField(_("BRIN code of the receiving school"), max_length=6, blank=True)
     parents_informed = models.BooleanField(_("parents informed about the handover"))
     parents_informed_how = EncryptedTextField(_("how the parents were informed"), blank=True)
     not_informed_reason = EncryptedTextField(_("why the parents were not informed"), blank=True)

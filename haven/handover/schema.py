@@ -1,4 +1,4 @@
-"""The handover package as data: schema "haven.handover/2" (documented in docs/handover-package.md).
+"""The handover package as data: schema "haven.handover/3" (documented in docs/handover-package.md).
 
 `build` writes a dossier's chosen parts as a JSON-ready dict; `decode` turns an uploaded file into
 JSON data within fixed bounds (size, nesting depth, length of numbers) without ever recursing
@@ -25,9 +25,11 @@ from django.utils.translation import gettext as _
 from haven.meldcode.models import Case, Consultation, Conversation, Report, Signal, StepSkip
 from haven.meldcode.workflow import DecisionOutcome
 
-SCHEMA = "haven.handover/2"
+SCHEMA = "haven.handover/3"
 # Version 1 had no signature; its packages cannot show where they come from.
 UNSIGNED_SCHEMAS = ("haven.handover/1",)
+# Version 2 named the receiving school only as free text: any school could import its packages.
+UNADDRESSED_SCHEMAS = ("haven.handover/2",)
 PARTS = ("signals", "consultations", "conversations", "weighing", "decisions", "reports")
 # The key under which each part's records travel.
 PART_KEYS = {
@@ -85,6 +87,7 @@ def build(
     made_at: datetime,
     made_by: str,
     receiving_school: str,
+    receiving_school_brin: str,
     parents_informed: bool,
     parents_informed_how: str,
     not_informed_reason: str,
@@ -104,7 +107,7 @@ def build(
         "date": timezone.localdate(made_at).isoformat(),
         "created_at": _moment(made_at),
         "sending_school": {"name": school.name, "brin": school.brin_code},
-        "receiving_school": receiving_school,
+        "receiving_school": {"name": receiving_school, "brin": receiving_school_brin},
         "prepared_by": made_by,
         "pupil": {
             "first_name": pupil.first_name,
@@ -507,7 +510,7 @@ ENVELOPE: dict[str, Check] = {
     "date": _date(),
     "created_at": _moment_check,
     "sending_school": _object({"name": _text(required=True, max_length=200), "brin": _brin}),
-    "receiving_school": _text(max_length=200),
+    "receiving_school": _object({"name": _text(max_length=200), "brin": _brin}),
     "prepared_by": NAME,
     "pupil": _object(
         {
@@ -580,20 +583,27 @@ def _constant(text: str) -> Any:
     raise _Refused(text)  # NaN and Infinity are not JSON
 
 
-# A string (with its escapes) or a bracket: brackets inside strings do not count.
-_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
-
-
 def _too_deep(text: str, limit: int) -> bool:
-    """Whether the brackets of `text` nest deeper than `limit`, counted without recursion."""
+    """Whether the brackets of `text` nest deeper than `limit`: one pass over the characters, no
+    recursion and no backtracking (brackets inside strings do not count; a backslash in a string
+    escapes the next character). Malformed JSON is left to the decoder."""
     depth = 0
-    for match in _TOKENS.finditer(text):
-        token = match.group()
-        if token in ("[", "{"):
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
             depth += 1
             if depth > limit:
                 return True
-        elif token in ("]", "}"):
+        elif char in "]}":
             depth -= 1
     return False
 
@@ -645,6 +655,13 @@ def check_version(raw: Any) -> None:
             _(
                 "This package was made by an older version of Haven, without a signature, so Haven cannot check "
                 "where it comes from. Ask the sending school to make the package again."
+            )
+        )
+    if raw.get("schema") in UNADDRESSED_SCHEMAS:
+        raise ValidationError(
+            _(
+                "This package was made by an older version of Haven, which did not record for which school it is "
+                "meant, so any school could import it. Ask the sending school to make the package again."
             )
         )
     if raw.get("schema") != SCHEMA:

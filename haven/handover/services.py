@@ -38,6 +38,7 @@ from haven.meldcode.models import (
     Weighing,
 )
 from haven.meldcode.retention import add_years
+from haven.organisations.bootstrap import BRIN_PATTERN
 from haven.organisations.models import Group, School
 from haven.pupils.models import GroupPlacement, Pupil
 
@@ -193,6 +194,7 @@ def package_data(package: HandoverPackage) -> dict[str, Any]:
             made_at=package.made_at,
             made_by=str(package.made_by),
             receiving_school=package.receiving_school,
+            receiving_school_brin=package.receiving_school_brin,
             parents_informed=package.parents_informed,
             parents_informed_how=package.parents_informed_how,
             not_informed_reason=package.not_informed_reason,
@@ -210,10 +212,18 @@ def make_package(
     parents_informed_how: str = "",
     not_informed_reason: str = "",
     receiving_school: str = "",
+    receiving_school_brin: str = "",
 ) -> HandoverPackage:
     _require(actor, "handover.export")
     if case.school_id != actor.school_id:
         raise ValidationError(_("This dossier is not a dossier of your school."))
+    receiving_brin = receiving_school_brin.strip().upper()
+    if not BRIN_PATTERN.match(receiving_brin):
+        raise ValidationError(
+            {"receiving_school_brin": _("A BRIN code is two digits and two letters, for example 12AB.")}
+        )
+    if receiving_brin == case.school.brin_code.upper():
+        raise ValidationError({"receiving_school_brin": _("This is the BRIN code of your own school.")})
     if not parts or set(parts) - set(schema.PARTS):
         raise ValidationError({"parts": _("Choose which parts of the dossier go along.")})
     if parents_informed is None:
@@ -228,6 +238,7 @@ def make_package(
         made_by_id=actor.user_id,
         parts=[p for p in schema.PARTS if p in parts],
         receiving_school=receiving_school.strip(),
+        receiving_school_brin=receiving_brin,
         parents_informed=parents_informed,
         parents_informed_how=parents_informed_how.strip() if parents_informed else "",
         not_informed_reason="" if parents_informed else not_informed_reason.strip(),
@@ -244,6 +255,7 @@ def make_package(
             "parts": package.parts,
             "parents_informed": parents_informed,
             "receiving_school": package.receiving_school,
+            "receiving_brin": package.receiving_school_brin,
         },
     )
     return package
@@ -270,11 +282,20 @@ def read_package(content: bytes) -> Received:
 
 
 def _check_importable(received: Received, school: School) -> None:
-    """Refuse a package of the importing school itself, one whose signer does not speak for the school it
-    names, and one imported before."""
+    """Refuse a package of the importing school itself, one made for another school, one whose signer
+    does not speak for the school it names, and one imported before."""
     sending = received.package["sending_school"]
     if sending["brin"] == school.brin_code.upper():
         raise ValidationError(_("This package comes from your own school; it can only be imported by another school."))
+    receiving = received.package["receiving_school"]
+    if receiving["brin"] != school.brin_code.upper():
+        raise ValidationError(
+            _(
+                "This package was made for another school (BRIN code %(brin)s), not for your school (BRIN code "
+                "%(own)s). It has not been imported. Ask the sending school to make a package for your school."
+            )
+            % {"brin": receiving["brin"], "own": school.brin_code.upper()}
+        )
     origin = received.origin
     if origin.brins is None:
         speaks_for_it = School.objects.filter(brin_code__iexact=sending["brin"]).exists()

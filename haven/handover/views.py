@@ -80,9 +80,16 @@ def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "handover/package_detail.html", {"package": package, "case": package.case})
 
 
-def _download(request: HttpRequest, pk: int, kind: str) -> tuple[HandoverPackage, dict[str, Any]]:
+def _download(request: HttpRequest, pk: int, kind: str) -> tuple[HandoverPackage, dict[str, Any]] | HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     package = queries.package(actor, pk)
+    if not package.receiving_school_brin:
+        # Recorded before packages named the receiving school's BRIN code: no school would import it.
+        messages.error(
+            request,
+            _("This package was made before Haven recorded the BRIN code of the receiving school. Make a new package."),
+        )
+        return redirect("handover:package_detail", pk=pk)
     data = services.package_data(package)
     record_event(
         actor,
@@ -97,7 +104,10 @@ def _download(request: HttpRequest, pk: int, kind: str) -> tuple[HandoverPackage
 
 @requires("handover.export")
 def package_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    package, data = _download(request, pk, "pdf")
+    downloaded = _download(request, pk, "pdf")
+    if isinstance(downloaded, HttpResponse):
+        return downloaded
+    package, data = downloaded
     # The PDF shows what the JSON holds, read back as the receiving school will read it.
     parsed = schema.parse(json.loads(json.dumps(data)))
     context = {
@@ -114,7 +124,10 @@ def package_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("handover.export")
 def package_json(request: HttpRequest, pk: int) -> HttpResponse:
-    package, data = _download(request, pk, "json")
+    downloaded = _download(request, pk, "json")
+    if isinstance(downloaded, HttpResponse):
+        return downloaded
+    package, data = downloaded
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
     )

@@ -264,12 +264,22 @@ def objects(cast):
     new_group.teachers.add(cast.teacher2)
     place(closed_pupil, new_group)
     package = handover_services.make_package(
-        af, case, parts=["signals"], parents_informed=True, parents_informed_how="In een gesprek."
+        af,
+        case,
+        parts=["signals"],
+        receiving_school_brin="34CD",
+        parents_informed=True,
+        parents_informed_how="Gesprek.",
     )
     # A package from school B, held at school A: school A has a pupil of the same name and date of birth.
     case_b = services.open_case(cast.actor("af_b"), cast.signal("af_b", pupil=cast.pupil_b), lead=cast.af_b)
     package_b = handover_services.make_package(
-        cast.actor("af_b"), case_b, parts=["signals"], parents_informed=True, parents_informed_how="Gesprek."
+        cast.actor("af_b"),
+        case_b,
+        parts=["signals"],
+        receiving_school_brin=cast.school_a.brin_code,
+        parents_informed=True,
+        parents_informed_how="Gesprek.",
     )
     namesake = cast.pupil_b
     PupilFactory(

@@ -202,11 +202,10 @@ def _the_whole_route(cast):
     pupil_services.add_household_member(
         cast.actor("admin"), cast.pupil, name=t("household member"), relation="mother", lives_with_pupil=True
     )
+    to = {"parts": ["signals"], "receiving_school_brin": "34CD"}
+    handover_services.make_package(af, case, **to, parents_informed=True, parents_informed_how=t("handover informed"))
     handover_services.make_package(
-        af, case, parts=["signals"], parents_informed=True, parents_informed_how=t("handover informed")
-    )
-    handover_services.make_package(
-        af, case, parts=["signals"], parents_informed=False, not_informed_reason=t("handover not informed")
+        af, case, **to, parents_informed=False, not_informed_reason=t("handover not informed")
     )
     # Written as the import and the access export write them (their services need a signed package
     # and a reviewed page): what is stored is the same.

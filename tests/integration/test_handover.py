@@ -16,6 +16,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +31,7 @@ from haven.meldcode import services
 from haven.meldcode.models import Case, Closure, Signal
 from haven.pupils.models import GroupPlacement, Pupil
 from haven.tasks.registry import tasks_for
-from tests.factories import GroupFactory, MembershipFactory, PupilFactory, UserFactory, place
+from tests.factories import GroupFactory, MembershipFactory, PupilFactory, SchoolFactory, UserFactory, place
 from tests.integration.test_documents import pdf_text
 
 NEW_YEAR = "2027-2028"
@@ -227,7 +228,8 @@ def full_case(cast):
 
 
 def _make_package(cast, case, parts, **extra):
-    data = {"parts": parts, "receiving_school": "CBS Het Kompas", "parents_informed": "yes"}
+    data = {"parts": parts, "receiving_school": "CBS Het Kompas", "receiving_school_brin": "34CD"}
+    data["parents_informed"] = "yes"
     data.update({"parents_informed_how": "In een gesprek met moeder op school."}, **extra)
     response = cast.client("af").post(reverse("handover:package_create", args=[case.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -248,7 +250,8 @@ def test_the_af_makes_a_package_with_the_chosen_parts(cast, full_case, tmp_path)
     assert package.parts == ["signals", "conversations", "decisions"]
     assert package.parents_informed and package.made_by == cast.af
     data = json.loads(_download_json(cast, package))
-    assert data["schema"] == "haven.handover/2"
+    assert data["schema"] == "haven.handover/3"
+    assert data["receiving_school"] == {"name": "CBS Het Kompas", "brin": "34CD"}
     assert data["signature"]["key"] == signing.public_key() and signing.verify(data).is_own
     assert data["sending_school"] == {"name": "OBS De Regenboog", "brin": "12AB"}
     assert data["pupil"] == {"first_name": "Sanne", "last_name": "de Vries", "date_of_birth": "2017-03-14"}
@@ -284,6 +287,35 @@ def test_a_package_needs_parts_and_the_parents_statement(cast, full_case):
     assert not AuditEvent.objects.filter(action="handover.package").exists()
 
 
+def test_a_package_needs_the_brin_code_of_the_receiving_school(cast, full_case):
+    url = reverse("handover:package_create", args=[full_case.pk])
+    data = {"parts": ["signals"], "parents_informed": "yes", "parents_informed_how": "Gesprek."}
+    for brin, message in (
+        ("", _("This field is required.")),
+        ("12 AB", _("A BRIN code is two digits and two letters, for example 12AB.")),
+        ("ABCD", _("A BRIN code is two digits and two letters, for example 12AB.")),
+        ("12ab", _("This is the BRIN code of your own school.")),
+    ):
+        response = cast.client("af").post(url, {**data, "receiving_school_brin": brin})
+        assert response.status_code == 200 and message in response.content.decode(), brin
+    assert not HandoverPackage.objects.exists()
+    # Written in capitals, with a location number: as the BRIN codes of schools are kept.
+    package = _make_package(cast, full_case, ["signals"], receiving_school_brin=" 34cd01 ")
+    assert package.receiving_school_brin == "34CD01"
+    assert json.loads(_download_json(cast, package))["receiving_school"]["brin"] == "34CD01"
+    event = AuditEvent.objects.get(action="handover.package")
+    assert event.detail["receiving_brin"] == "34CD01"
+    # A package recorded before it named the receiving school's BRIN code is not offered: nobody could import it.
+    HandoverPackage.objects.filter(pk=package.pk).update(receiving_school_brin="")
+    for name in ("handover:package_json", "handover:package_pdf"):
+        response = cast.client("af").get(reverse(name, args=[package.pk]), follow=True)
+        assert response.redirect_chain == [(reverse("handover:package_detail", args=[package.pk]), 302)]
+        message = _(
+            "This package was made before Haven recorded the BRIN code of the receiving school. Make a new package."
+        )
+        assert message in response.content.decode()
+
+
 def test_the_package_shows_the_dossier_as_it_was_when_made(cast, full_case):
     package = _make_package(cast, full_case, ["signals"])
     cast.signal("teacher", case=full_case, facts="Later gelogd, na het maken van het pakket.")
@@ -304,7 +336,12 @@ def fill_handover(cast, text):
     signal = cast.signal("teacher", pupil=pupil, facts=text("handover facts"))
     case = services.open_case(cast.actor("af"), signal, lead=cast.af)
     package = make_package(
-        cast.actor("af"), case, parts=["signals"], parents_informed=True, parents_informed_how=text("handover how")
+        cast.actor("af"),
+        case,
+        parts=["signals"],
+        receiving_school_brin=cast.school_b.brin_code,
+        parents_informed=True,
+        parents_informed_how=text("handover how"),
     )
     PupilFactory(school=cast.school_b, first_name="Mila", last_name="Bos", date_of_birth=pupil.date_of_birth)
     receive_package(cast.actor("af_b"), json.dumps(package_data(package)).encode())
@@ -351,6 +388,7 @@ def test_a_package_round_trips_into_a_dossier_at_the_new_school(cast, full_case)
         made_at=timezone.now(),
         made_by="x",
         receiving_school="",
+        receiving_school_brin="56EF",
         parents_informed=True,
         parents_informed_how="x",
         not_informed_reason="",
@@ -512,8 +550,9 @@ def _signed(change):
 BAD = {
     "not JSON": lambda data: b"dit is geen json",
     "a list": lambda data: [data],
-    "another schema": lambda data: {**data, "schema": "haven.handover/3"},
+    "another schema": lambda data: {**data, "schema": "haven.handover/4"},
     "the unsigned first version": lambda data: {**data, "schema": "haven.handover/1"},
+    "the unaddressed second version": lambda data: {**data, "schema": "haven.handover/2"},
     "no pupil": lambda data: {k: v for k, v in data.items() if k != "pupil"},
     "a name as a number": lambda data: {**data, "pupil": {**data["pupil"], "first_name": 12}},
     "a birth date in the future": lambda data: {**data, "pupil": {**data["pupil"], "date_of_birth": "2999-01-01"}},
@@ -532,6 +571,8 @@ BAD = {
     "a score out of range": lambda data: {**data, "weighings": [{**data["weighings"][0], "safety_score_pupil": 11}]},
     "informed without how": lambda data: {**data, "parents": {**data["parents"], "how": ""}},
     "a bad BRIN code": lambda data: {**data, "sending_school": {**data["sending_school"], "brin": "12 AB!"}},
+    "no receiving BRIN code": lambda data: {**data, "receiving_school": {"name": "CBS Het Kompas", "brin": ""}},
+    "the receiving school as text": lambda data: {**data, "receiving_school": "CBS Het Kompas"},
 }
 
 
@@ -671,6 +712,53 @@ def test_hostile_packages_get_a_clear_message_and_change_nothing(cast, full_case
     assert escape(message) in response.content.decode()
     assert _counts() == before
     assert not AuditEvent.objects.filter(action__in=["handover.import", "handover.create_pupil"]).exists()
+
+
+def test_the_depth_scan_of_an_upload_is_linear():
+    """Finding 5 of the review: the bracket scan that runs on every upload, before the signature is
+    checked, once backtracked on an unterminated string of escaped quotes (24 kB took seconds, 2 MB
+    hours). It is one pass over the characters now: counted, each character is looked at once."""
+    import time
+
+    from django.core.exceptions import ValidationError
+
+    class Counted(str):
+        steps = 0
+
+        def __iter__(self):
+            for char in str.__iter__(self):
+                Counted.steps += 1
+                yield char
+
+    hostile = '"' + '\\"' * ((schema.MAX_PACKAGE_BYTES - 1) // 2)
+    assert len(hostile.encode()) <= schema.MAX_PACKAGE_BYTES
+    text = Counted(hostile)
+    assert schema._too_deep(text, schema.MAX_DEPTH) is False
+    assert Counted.steps == len(hostile)
+    # A scan that stops at the limit: it reads no further than the bracket that is one too many.
+    Counted.steps = 0
+    assert schema._too_deep(Counted("[" * 7 + "x" * 1000), schema.MAX_DEPTH) is True and Counted.steps == 7
+    # And the whole refusal of the 2 MB file, within a generous bound on a busy machine.
+    for content in (hostile.encode(), ("[" + hostile).encode(), ('"' + "\\" * 1_000_000).encode()):
+        started = time.perf_counter()
+        with pytest.raises(ValidationError):
+            schema.decode(content)
+        assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize(
+    ("text", "deep"),
+    [
+        ("[" * 6 + "]" * 6, False),
+        ("[" * 7 + "]" * 7, True),
+        ('[{"a": "[[[[[[[[{{{{"}]', False),  # brackets inside a string do not count
+        ('["\\"[[[[[[[["]', False),  # nor after an escaped quote, still in the string
+        ('["\\\\", [[[[[[]]]]]]]', True),  # an escaped backslash: the string ends, the brackets count
+        ('"[[[[[[[[[', False),  # an unterminated string: left to the decoder, which refuses it
+    ],
+)
+def test_the_depth_scan_counts_brackets_outside_strings_only(text, deep):
+    assert schema._too_deep(text, schema.MAX_DEPTH) is deep
 
 
 class _LazyBody:
@@ -865,11 +953,11 @@ def _signed_with(private_key, data, settings):
         settings.HAVEN_SIGNING_KEY = own
 
 
-def _refused(cast, content, message):
+def _refused(cast, content, message, who="af_b"):
     from django.utils.html import escape
 
     before = _counts()
-    response = _upload(cast, content)
+    response = _upload(cast, content, who=who)
     assert response.status_code == 200
     assert escape(message) in response.content.decode(), response.content.decode()[-3000:]
     assert _counts() == before
@@ -908,10 +996,11 @@ def test_a_package_signed_by_an_untrusted_key_is_refused(cast, full_case, settin
     [
         lambda data: {**data, "signals": [{**data["signals"][0], "facts": "Iets anders."}]},
         lambda data: {**data, "sending_school": {"name": "OBS Elders", "brin": "56EF"}},
+        lambda data: {**data, "receiving_school": {"name": "OBS De Derde", "brin": "56EF"}},
         lambda data: {**data, "signature": {**data["signature"], "value": data["signature"]["value"][::-1]}},
         lambda data: {**data, "signature": {**data["signature"], "value": "kapot"}},
     ],
-    ids=["a fact", "the sending school", "the signature reversed", "the signature damaged"],
+    ids=["a fact", "the sending school", "the receiving school", "the signature reversed", "the signature damaged"],
 )
 def test_a_package_changed_after_signing_is_refused(cast, full_case, change):
     _refused(
@@ -939,6 +1028,38 @@ def test_a_package_naming_a_school_its_installation_does_not_speak_for_is_refuse
     data, key = _signed_with(OTHER_KEY, valid, settings)
     settings.HAVEN_TRUSTED_INSTALLATIONS = f"Stichting Noord:{key}:56EF"
     _refused(cast, data, message % {"school": "OBS De Regenboog", "brin": "12AB", "installation": "Stichting Noord"})
+
+
+def test_a_package_made_for_one_school_cannot_be_imported_by_another(cast):
+    """Finding 6 of the review: the package names the school it is meant for by its BRIN code, signed
+    with the rest, and only that school imports it. A package De Regenboog made for Het Kompas,
+    forwarded (or misdirected) to a third school, is refused there, and nothing changes."""
+    from haven.handover.services import receive_package
+
+    case = cast.case(author="teacher")
+    content = _download_json(cast, _make_package(cast, case, ["signals"]))
+    third = SchoolFactory(name="OBS De Derde", brin_code="56EF")
+    cast.users["af_c"] = UserFactory(username="af_c")
+    MembershipFactory(user=cast.users["af_c"], school=third, role="safeguarding_lead")
+    message = _(
+        "This package was made for another school (BRIN code %(brin)s), not for your school (BRIN code "
+        "%(own)s). It has not been imported. Ask the sending school to make a package for your school."
+    ) % {"brin": "34CD", "own": "56EF"}
+    before = _counts()
+    with pytest.raises(ValidationError) as refused:
+        receive_package(cast.actor("af_c"), content)
+    assert refused.value.messages == [message]
+    assert _counts() == before and not Case.objects.filter(school=third).exists()
+    # Through the page as well; and a pupil of that name at De Derde does not make it wait for a decision.
+    pupil = case.pupil
+    PupilFactory(
+        school=third, first_name=pupil.first_name, last_name=pupil.last_name, date_of_birth=pupil.date_of_birth
+    )
+    _refused(cast, content, message, who="af_c")
+    assert not Case.objects.filter(school=third).exists() and not PendingImport.objects.exists()
+    # Het Kompas, for which it was made, imports it.
+    assert _upload(cast, content).status_code == 302
+    assert Case.objects.filter(school=cast.school_b).exists()
 
 
 def test_a_package_of_a_trusted_installation_is_imported_with_authenticity_checked(cast, full_case, settings):

@@ -464,7 +464,7 @@ def _grow(cast, world, n):
     device, _created = StaticDevice.objects.get_or_create(user=cast.af, name="backup")
     StaticToken.objects.bulk_create(StaticToken(device=device, token=f"t{done}{j:04d}") for j in range(n * 2))
     world["package"] = handover_services.make_package(
-        af, case, parts=list(PARTS), parents_informed=True, parents_informed_how="Gesprek"
+        af, case, parts=list(PARTS), receiving_school_brin="34CD", parents_informed=True, parents_informed_how="Gesprek"
     )
     world["disclosure"] = record_disclosure(
         af, cast.pupil, state=build_record(cast.pupil).state, withheld={}, reporter_identity_withheld=False
