@@ -52,7 +52,7 @@ def link_url(token: str) -> str:
     return settings.HAVEN_BASE_URL.rstrip("/") + reverse("accounts:password_link", args=[token])
 
 
-def _message(user: User, purpose: str, url: str, school_name: str) -> EmailMessage:
+def _message(user: User, purpose: str, url: str, school_name: str, after_approval: bool = False) -> EmailMessage:
     with translation.override(MAIL_LANGUAGE):
         if purpose == AccountLink.Purpose.INVITATION:
             subject = _("Your account at Haven")
@@ -67,12 +67,13 @@ def _message(user: User, purpose: str, url: str, school_name: str) -> EmailMessa
                 "url": url,
                 "hours": settings.HAVEN_ACCOUNT_LINK_HOURS,
                 "invitation": purpose == AccountLink.Purpose.INVITATION,
+                "after_approval": after_approval,
             },
         )
     return EmailMessage(subject=subject, body=body, to=[user.email])
 
 
-def issue_link(user: User, purpose: str, *, school_name: str | None = None) -> str:
+def issue_link(user: User, purpose: str, *, school_name: str | None = None, after_approval: bool = False) -> str:
     """Mail `user` a new one-time link. Call inside the transaction of the change that needs it.
 
     The mail goes last: when the mail server refuses it, the caller's transaction rolls back and
@@ -91,25 +92,39 @@ def issue_link(user: User, purpose: str, *, school_name: str | None = None) -> s
         expires_at=now + timedelta(hours=settings.HAVEN_ACCOUNT_LINK_HOURS),
     )
     school = school_name if school_name is not None else _school_name(user)
-    _message(user, purpose, link_url(token), school).send()
+    _message(user, purpose, link_url(token), school, after_approval).send()
     return token
+
+
+def token_hash(token: str) -> str:
+    """What a page keeps of a link between requests (the session is readable in the database)."""
+    return _hash(token) if token and len(token) <= 100 else ""
 
 
 def valid_link(token: str) -> AccountLink | None:
     """The unused, unexpired link of an active account for this token; None for anything else."""
-    if not token or len(token) > 100:
+    return valid_link_by_hash(token_hash(token))
+
+
+def valid_link_by_hash(digest: str) -> AccountLink | None:
+    if not digest:
         return None
     return (
         AccountLink.objects.select_related("user")
-        .filter(token_hash=_hash(token), used_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
+        .filter(token_hash=digest, used_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
         .first()
     )
 
 
-@transaction.atomic
 def set_password_with_link(token: str, password: str) -> User:
     """The owner sets their password with their link; their other sessions end. Refused: ValidationError."""
-    link = valid_link(token)
+    return set_password_with_link_hash(token_hash(token), password)
+
+
+@transaction.atomic
+def set_password_with_link_hash(digest: str, password: str) -> User:
+    """As set_password_with_link, given the token's hash (what the session keeps)."""
+    link = valid_link_by_hash(digest)
     if link is not None:
         # Locked, and checked again: two requests with the same link cannot both use it.
         link = AccountLink.objects.select_for_update().filter(pk=link.pk, used_at__isnull=True).first()
@@ -135,7 +150,10 @@ def send_link_by_admin(actor: Actor, user: User) -> str:
     """
     from haven.accounts.services import school_staff_member
 
-    school_staff_member(actor, user)
+    if school_staff_member(actor, user) is None:
+        raise ValidationError(
+            _("The role of this account waits for approval. The invitation goes out once it is approved.")
+        )
     if not user.is_active:
         raise ValidationError(_("This account is inactive. Activate it first."))
     purpose = AccountLink.Purpose.RESET if user.has_usable_password() else AccountLink.Purpose.INVITATION

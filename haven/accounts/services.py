@@ -11,7 +11,12 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.access.policy import Actor
+<<<<<<< HEAD
 from haven.accounts import invitations, lockout, role_requests
+=======
+from haven.access.roles import ROLE_APPROVER_ROLES, Role
+from haven.accounts import invitations, role_requests
+>>>>>>> f1
 from haven.accounts.models import SCHOOL_ROLE_CHOICES, AccountLink, AnalystMembership, Membership, User
 from haven.accounts.totp import hash_code
 from haven.audit.services import record_event
@@ -38,8 +43,9 @@ def create_staff_account(
     """A new account without a password: its owner chooses one through the invitation mailed to them.
 
     A role that reads case content is only asked for (see haven.accounts.role_requests): until an
-    AF or school leader approves it, the account has no membership. `invite=False` is for the demo
-    seeder, which sets the published demo password itself.
+    AF or school leader approves it, the account has no membership, and no invitation goes out: the
+    approval sends it (to the address the approver saw), see role_requests._grant. `invite=False` is
+    for the demo seeder, which sets the published demo password itself.
     """
     require(actor, "school.manage")
     if role not in dict(SCHOOL_ROLE_CHOICES):
@@ -56,7 +62,7 @@ def create_staff_account(
         role_requests.ask(actor, user, actor.school_id, role)  # type: ignore[arg-type]
     else:
         Membership.objects.create(user=user, school_id=actor.school_id, role=role)
-    if invite:
+    if invite and not pending:
         invitations.issue_link(user, AccountLink.Purpose.INVITATION)
     record_event(
         actor, "staff.create", obj=user, detail={"username": username, "role": role, "pending_approval": pending}
@@ -91,6 +97,22 @@ def update_staff_account(
     current_role = membership.role if membership else None
     if user.pk == actor.user_id and (role != current_role or not is_active):
         raise ValidationError(_("You cannot change your own role or deactivate yourself."))
+    leaves = not is_active or (role != current_role and not role_requests.needs_approval(role))
+    if (
+        membership is not None
+        and user.is_active
+        and Role(membership.role) in ROLE_APPROVER_ROLES
+        and leaves
+        and not role_requests.school_has_approver(school_id, exclude_user_id=user.pk)
+    ):
+        # Otherwise the school has nobody left to approve, and the operator's path would open.
+        raise ValidationError(
+            _(
+                "%(name)s is the last safeguarding lead (AF) or school leader of the school. Ask for that role "
+                "for a colleague first; once it is approved, this change can be made."
+            )
+            % {"name": user}
+        )
     user.version = concurrency.claim(User, user.pk, seen_version)
     waiting = role_requests.pending(user, school_id)
     new_role, ask_role = current_role, None

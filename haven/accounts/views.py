@@ -65,22 +65,23 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
 # --- Setting one's own password with a link ------------------------------------------------------
 
 # The token moves from the address into the session on the first request, so it is not left in the
-# browser's history or sent on as a referrer from the page where the password is typed.
-LINK_SESSION_KEY = "haven_account_link"
+# browser's history or sent on as a referrer from the page where the password is typed. The session
+# keeps only the token's SHA-256 (as the link table does): django_session is readable in the database.
+LINK_SESSION_KEY = "haven_account_link_hash"
 
 
 @requires(PUBLIC)
 def password_link(request: HttpRequest, token: str | None = None) -> HttpResponse:
     if token is not None:
-        request.session[LINK_SESSION_KEY] = token
+        request.session[LINK_SESSION_KEY] = invitations.token_hash(token)
         return redirect("accounts:password_set")
-    token = request.session.get(LINK_SESSION_KEY, "")
-    if invitations.valid_link(token) is None:
+    digest = request.session.get(LINK_SESSION_KEY, "")
+    if invitations.valid_link_by_hash(digest) is None:
         return render(request, "accounts/link_invalid.html", status=404)
     form = OwnPasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitations.set_password_with_link(token, form.cleaned_data["password1"])
+            invitations.set_password_with_link_hash(digest, form.cleaned_data["password1"])
         except ValidationError as e:
             apply_errors(form, e, field="password1")
         else:
@@ -130,15 +131,28 @@ def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("accounts:role_requests")
     try:
         if decision == "approve":
-            role_requests.approve(request.actor, role_request.pk)  # type: ignore[attr-defined]
+            # The address the approver's page showed: refused when the account's changed since.
+            shown = request.POST.get("email", "")
+            role_requests.approve(request.actor, role_request.pk, shown_email=shown)  # type: ignore[attr-defined]
         else:
             role_requests.refuse(request.actor, role_request.pk)  # type: ignore[attr-defined]
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
+    except (smtplib.SMTPException, OSError):
+        logger.exception("The invitation after an approval could not be sent")
+        messages.error(request, _("The invitation could not be sent. Nothing has been approved; try again later."))
     else:
         values = {"name": role_request.user, "role": ROLE_LABELS[role_request.role]}
         if decision == "approve":
-            messages.success(request, _("%(name)s is now %(role)s.") % values)
+            values["email"] = role_requests.address_for(role_request)
+            messages.success(
+                request,
+                _(
+                    "%(name)s is now %(role)s. To start afresh, the account's password and second step have been "
+                    "reset, and an invitation has been sent to %(email)s."
+                )
+                % values,
+            )
         else:
             messages.success(request, _("The request to make %(name)s %(role)s has been refused.") % values)
     return redirect("accounts:role_requests")

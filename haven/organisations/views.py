@@ -287,13 +287,22 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         except MAIL_ERRORS:
             form.add_error(None, _("The invitation could not be sent. Nothing was saved; try again later."))
         else:
-            messages.success(
-                request,
-                _("The account of %(name)s has been created. An invitation has been sent to %(email)s.")
-                % {"name": user, "email": user.email},
-            )
             if role_requests.pending(user, request.actor.school_id):  # type: ignore[attr-defined]
-                _saved_message(request, user, waiting=True)
+                messages.info(
+                    request,
+                    _(
+                        "The account of %(name)s has been created. Its role reads dossiers, so it waits for "
+                        "approval by the safeguarding lead (AF) or the school leader; once approved, Haven sends "
+                        "the invitation to %(email)s."
+                    )
+                    % {"name": user, "email": user.email},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("The account of %(name)s has been created. An invitation has been sent to %(email)s.")
+                    % {"name": user, "email": user.email},
+                )
             return redirect("school:staff_list")
     return render(request, "school/staff_create.html", {"form": form})
 

@@ -8,6 +8,7 @@ the person the account is for sets their own password and an AF approves the rol
 """
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -91,18 +92,34 @@ def create_af_with_admin_mailbox(cast) -> User:
     return User.objects.get(username="nep-af")
 
 
+def approve_on_page(client: Client, request: RoleRequest):
+    """Approve as the approver does: on the page, which carries the address it shows (hidden field)."""
+    decide = reverse("accounts:role_request_decide", args=[request.pk])
+    page = client.get(reverse("accounts:role_requests")).content.decode()
+    shown = re.search(rf'action="{re.escape(decide)}".*?name="email" value="([^"]*)"', page, re.S)
+    assert shown is not None, "the approval form carries the address it shows"
+    return client.post(decide, {"decision": "approve", "email": shown.group(1)})
+
+
+def reset_link_for(username: str, mailoutbox) -> str:
+    """Whoever reads the account's mailbox asks for a link on the sign-in page."""
+    Client().post(reverse("accounts:password_forgotten"), {"username": username})
+    return token_in(mailoutbox[-1])
+
+
 # --- The control: the honest way works -----------------------------------------------------------
 
 
 def test_control_the_owner_sets_the_password_and_an_af_approves_then_the_dossier_opens(cast, dossier, mailoutbox):
     user = create_af_with_admin_mailbox(cast)
-    assert use_link(token_in(mailoutbox[-1])).status_code == 302
+    assert mailoutbox == []  # no invitation before the approval
     request = RoleRequest.objects.get(user=user)
-    response = cast.client("af").post(
-        reverse("accounts:role_request_decide", args=[request.pk]), {"decision": "approve"}
-    )
-    assert response.status_code == 302
+    assert approve_on_page(cast.client("af"), request).status_code == 302
     assert Membership.objects.get(user=user).role == "safeguarding_lead"
+    # The invitation goes out with the approval, to the address the AF saw; its owner sets the password.
+    (invitation,) = mailoutbox
+    assert invitation.to == [ADMIN_MAILBOX]
+    assert use_link(token_in(invitation)).status_code == 302
     client = full_session("nep-af", CHOSEN)
     for url in dossier:
         assert client.get(url).status_code == 200, url
@@ -117,8 +134,11 @@ def test_create_an_af_account_with_his_own_mailbox_gives_no_dossier(cast, dossie
     user = create_af_with_admin_mailbox(cast)
     assert not user.has_usable_password()
     assert not Membership.objects.filter(user=user).exists()
-    # He reads the invitation in his own mailbox and chooses the password: still no role until an AF approves.
-    assert use_link(token_in(mailoutbox[-1])).status_code == 302
+    # No invitation yet, and he cannot have one sent: it comes with the approval.
+    cast.client("admin").post(reverse("school:staff_send_link", args=[user.pk]))
+    assert mailoutbox == []
+    # He asks for a link on the sign-in page and chooses the password: still no role until an AF approves.
+    assert use_link(reset_link_for("nep-af", mailoutbox)).status_code == 302
     assert_dossier_closed(full_session("nep-af", CHOSEN), dossier)
     assert_dossier_closed(cast.client("admin"), dossier)
 
@@ -161,7 +181,7 @@ def test_an_approved_new_address_applies_and_voids_the_links_to_the_old_one(cast
         {"first_name": "F", "last_name": "B", "email": "femke@nieuw.example.org", "role": "teacher", "is_active": "on"},
     )
     request = RoleRequest.objects.get(user=cast.teacher)
-    cast.client("af").post(reverse("accounts:role_request_decide", args=[request.pk]), {"decision": "approve"})
+    approve_on_page(cast.client("af"), request)
     cast.teacher.refresh_from_db()
     assert cast.teacher.email == "femke@nieuw.example.org"
     assert use_link(old_link).status_code == 404
@@ -215,7 +235,7 @@ def test_reactivating_a_deactivated_af_waits_for_approval(cast, dossier):
     assert_dossier_closed(full_session("af", PASSWORD), dossier)
     # The school leader approves: then the AF is back.
     request = RoleRequest.objects.get(user=cast.af)
-    cast.client("leader").post(reverse("accounts:role_request_decide", args=[request.pk]), {"decision": "approve"})
+    approve_on_page(cast.client("leader"), request)
     cast.af.refresh_from_db()
     assert cast.af.is_active
 
@@ -234,7 +254,7 @@ def test_reactivating_a_deactivated_teacher_needs_no_approval(cast):
 
 def test_the_administrator_cannot_approve_his_own_request(cast, dossier, mailoutbox):
     user = create_af_with_admin_mailbox(cast)
-    use_link(token_in(mailoutbox[-1]))
+    use_link(reset_link_for("nep-af", mailoutbox))
     request = RoleRequest.objects.get(user=user)
     admin = cast.client("admin")
     decide = reverse("accounts:role_request_decide", args=[request.pk])
@@ -356,8 +376,10 @@ def test_a_weak_password_is_refused_in_dutch_and_the_link_stays_valid(cast, mail
 
 def test_the_invitation_mail_says_nothing_about_pupils_or_dossiers(cast, mailoutbox):
     cast.case(author="teacher")
-    create_af_with_admin_mailbox(cast)
-    (mail,) = mailoutbox
+    user = create_af_with_admin_mailbox(cast)
+    approve_on_page(cast.client("af"), RoleRequest.objects.get(user=user))
+    (mail,) = mailoutbox  # the invitation after the approval
+    assert "goedgekeurd" in mail.body  # it says why it comes now
     assert cast.school_a.name in mail.body
     assert "http://" in mail.body or "https://" in mail.body
     for secret in (cast.pupil.first_name, cast.pupil.last_name, "dossier 1", "Signaal"):
@@ -397,7 +419,7 @@ def test_the_af_and_the_school_leader_get_a_task_for_each_pending_approval(cast,
 
 def test_a_refusal_is_audited_and_gives_nothing(cast, dossier, mailoutbox):
     user = create_af_with_admin_mailbox(cast)
-    use_link(token_in(mailoutbox[-1]))
+    use_link(reset_link_for("nep-af", mailoutbox))
     request = RoleRequest.objects.get(user=user)
     cast.client("leader").post(reverse("accounts:role_request_decide", args=[request.pk]), {"decision": "refuse"})
     request.refresh_from_db()
@@ -497,3 +519,159 @@ def test_a_second_membership_does_not_slip_past_the_approval(cast, mailoutbox):
     )
     assert response.status_code == 200  # the username is taken: no way to add a role to someone else's account
     assert not Membership.objects.filter(user=outsider, school=cast.school_a).exists()
+
+
+# --- After the review of issue 10: the approval starts the account afresh --------------------------------
+
+REAL_MAILBOX = "nieuwe.af@regenboog.example.nl"
+
+
+def test_admin_sets_password_while_pending_then_swaps_the_mail_back_before_approval(cast, dossier, mailoutbox):
+    """The swap: the administrator points the pending account at his own mailbox, sets its password and
+    a second step, puts the colleague's address back; the AF approves what looks right. The approval
+    voids all he set (password, authenticator, recovery codes, sessions) and invites the address she saw."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    admin = cast.client("admin")
+    admin.post(
+        reverse("school:staff_create"),
+        {"username": "nieuwe-af", "first_name": "Nieuwe", "last_name": "AF", "email": REAL_MAILBOX,
+         "role": "safeguarding_lead"},
+    )  # fmt: skip
+    assert mailoutbox == []  # no invitation while the role waits
+    user = User.objects.get(username="nieuwe-af")
+    form = {"first_name": "Nieuwe", "last_name": "AF", "role": "safeguarding_lead", "is_active": "on"}
+    admin.post(
+        reverse("school:staff_edit", args=[user.pk]),
+        {**form, "email": ADMIN_MAILBOX, "version": User.objects.get(pk=user.pk).version},
+    )
+    assert use_link(reset_link_for("nieuwe-af", mailoutbox)).status_code == 302
+    assert mailoutbox[-1].to == [ADMIN_MAILBOX]
+    early = full_session("nieuwe-af", CHOSEN)  # his session, with an authenticator he set up
+    StaticDevice.objects.create(user=user, name="backup")
+    admin.post(
+        reverse("school:staff_edit", args=[user.pk]),
+        {**form, "email": REAL_MAILBOX, "version": User.objects.get(pk=user.pk).version},
+    )
+    request = RoleRequest.objects.get(user=user, status=RoleRequest.Status.PENDING)
+    page = cast.client("af").get(reverse("accounts:role_requests")).content.decode()
+    assert "begint het account opnieuw" in page  # the approver's page says what approving does
+    assert approve_on_page(cast.client("af"), request).status_code == 302
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not StaticDevice.objects.filter(user=user).exists()
+    assert mailoutbox[-1].to == [REAL_MAILBOX]  # the invitation goes to the address the AF saw
+    assert_dossier_closed(full_session("nieuwe-af", CHOSEN), dossier)
+    assert_dossier_closed(early, dossier)  # his earlier session ended
+    # The colleague herself sets her password with the invitation, and reads the dossier.
+    assert use_link(token_in(mailoutbox[-1]), "Eigen-Wachtwoord-Lente-2027").status_code == 302
+    client = full_session("nieuwe-af", "Eigen-Wachtwoord-Lente-2027")
+    assert all(client.get(url).status_code == 200 for url in dossier)
+
+
+def test_an_approval_is_refused_when_the_address_changed_after_the_page_was_shown(cast, mailoutbox):
+    user = create_af_with_admin_mailbox(cast)
+    request = RoleRequest.objects.get(user=user)
+    decide = reverse("accounts:role_request_decide", args=[request.pk])
+    User.objects.filter(pk=user.pk).update(email="ander@example.org")  # changed after the AF's page loaded
+    response = cast.client("af").post(decide, {"decision": "approve", "email": ADMIN_MAILBOX}, follow=True)
+    assert "veranderd" in response.content.decode()
+    assert not Membership.objects.filter(user=user).exists()
+    request.refresh_from_db()
+    assert request.status == "pending"
+    assert mailoutbox == []
+
+
+def test_the_operators_grant_starts_the_account_afresh_too(db, mailoutbox):
+    from haven.accounts.services import create_staff_account
+
+    school, admin = new_school_with_admin(mailoutbox)
+    first = create_staff_account(
+        admin, username="eerste-af", first_name="E", last_name="Af", email="e@example.org", role="safeguarding_lead"
+    )
+    first.set_password(CHOSEN)
+    first.save()
+    TOTPDevice.objects.create(user=first, name="default")
+    call_command("confirm_role_grant", "56EF", "eerste-af", stdout=io.StringIO())
+    first.refresh_from_db()
+    assert not first.has_usable_password()
+    assert not TOTPDevice.objects.filter(user=first).exists()
+    assert mailoutbox[-1].to == ["e@example.org"]
+
+
+def test_the_administrator_cannot_empty_the_school_of_approvers_and_reach_the_operator(cast, dossier, mailoutbox):
+    """Demoting or switching off the LAST AF or school leader is refused (on the staff page too), so the
+    school never "has none" and the operator's path stays shut."""
+    from django.core.exceptions import ValidationError
+
+    from haven.accounts.services import create_staff_account, update_staff_account
+
+    admin = cast.actor("admin")
+
+    def demote(name: str, **change):  # type: ignore[no-untyped-def]
+        user = User.objects.get(pk=cast.users[name].pk)
+        fields = {"email": user.email, "role": "teacher", "is_active": True, **change}
+        return update_staff_account(admin, user, first_name=user.first_name, last_name=user.last_name, **fields)
+
+    demote("af")  # the school leader is still there
+    with pytest.raises(ValidationError, match="laatste"):
+        demote("leader")
+    with pytest.raises(ValidationError, match="laatste"):
+        demote("leader", role="school_leader", is_active=False)
+    response = cast.client("admin").post(
+        reverse("school:staff_edit", args=[cast.leader.pk]),
+        {"first_name": "L", "last_name": "L", "email": cast.leader.email, "role": "teacher", "is_active": "on",
+         "version": User.objects.get(pk=cast.leader.pk).version},
+    )  # fmt: skip
+    assert "laatste" in response.content.decode()
+    assert Membership.objects.get(user=cast.leader, school=cast.school_a).role == "school_leader"
+    create_staff_account(
+        admin, username="nep-af", first_name="Nep", last_name="AF", email=ADMIN_MAILBOX, role="safeguarding_lead"
+    )
+    with pytest.raises(CommandError):
+        call_command("confirm_role_grant", cast.school_a.brin_code, "nep-af", stdout=io.StringIO())
+    assert not Membership.objects.filter(user__username="nep-af").exists()
+
+
+def test_the_operator_refuses_a_school_that_had_approvers_without_a_reason(cast, mailoutbox):
+    """Should a school end up without an active approver anyway (accounts switched off on the server), the
+    operator confirms a new one only with the reason he checked, which the audit trail keeps."""
+    from haven.accounts.services import create_staff_account
+
+    User.objects.filter(pk__in=[cast.af.pk, cast.leader.pk]).update(is_active=False)
+    create_staff_account(
+        cast.actor("admin"), username="nep-af", first_name="N", last_name="A", email=ADMIN_MAILBOX,
+        role="safeguarding_lead",
+    )  # fmt: skip
+    with pytest.raises(CommandError, match="school-had-approvers-reason"):
+        call_command("confirm_role_grant", cast.school_a.brin_code, "nep-af", stdout=io.StringIO())
+    assert not Membership.objects.filter(user__username="nep-af").exists()
+    reason = "Gebeld met het bestuur: mevrouw X is de nieuwe AF."
+    call_command(
+        "confirm_role_grant", cast.school_a.brin_code, "nep-af", "--school-had-approvers-reason", reason,
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    assert Membership.objects.get(user__username="nep-af").role == "safeguarding_lead"
+    event = AuditEvent.objects.get(action="staff.role_confirmed_by_operator")
+    assert event.detail["had_approvers_reason"] == reason
+
+
+def test_the_raw_link_token_is_not_kept_in_the_session_table(cast, mailoutbox):
+    """The token is stored only as its SHA-256, in the session too (django_session is readable without keys)."""
+    from django.contrib.sessions.models import Session
+
+    from haven.accounts import invitations
+
+    cast.teacher.email = "leraar@example.org"
+    cast.teacher.save()
+    token = invitations.issue_link(cast.teacher, "reset")
+    client = Client()
+    client.get(reverse("accounts:password_link", args=[token]))  # the owner opens the link, types nothing yet
+    stored = [str(s.get_decoded()) for s in Session.objects.all()]
+    assert stored and not any(token in data for data in stored), "the usable token sits in django_session"
+    # The link still works from the session.
+    response = client.post(reverse("accounts:password_set"), {"password1": CHOSEN, "password2": CHOSEN})
+    assert response.status_code == 302
+    cast.teacher.refresh_from_db()
+    assert cast.teacher.check_password(CHOSEN)

@@ -11,11 +11,11 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from haven.accounts import invitations
 from haven.accounts import services as account_services
 from haven.accounts.models import RoleRequest
 from haven.disclosure.queries import build_record
@@ -26,7 +26,6 @@ from haven.meldcode import services
 from haven.pupils import services as pupil_services
 from haven.signalling import services as signalling_services
 from tests.factories import GroupFactory, PupilFactory, place
-from tests.integration.account_links import token_in
 from tests.integration.test_followup import followup_objects
 
 ACTORS = [
@@ -300,7 +299,8 @@ def objects(cast):
     planned = signalling_services.plan_conversation(
         af, case, planned_at=timezone.now() + timedelta(days=2), participants=["mother"], location="Kamer van de IB"
     )
-    # A new account for which the administrator asked the role IB: its invitation and its request.
+    # A new account for which the administrator asked the role IB: its request, and a link (asked for on
+    # the sign-in page: the invitation itself only comes with the approval).
     newcomer = account_services.create_staff_account(
         cast.actor("admin"),
         username="nieuw",
@@ -309,7 +309,7 @@ def objects(cast):
         email="nina@example.org",
         role="care_coordinator",
     )
-    link_token = token_in(mail.outbox[-1])
+    link_token = invitations.issue_link(newcomer, "invitation")
     role_request = RoleRequest.objects.get(user=newcomer)
     return {
         **followup_objects(cast),
