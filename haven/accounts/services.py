@@ -11,12 +11,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.access.policy import Actor
-<<<<<<< HEAD
-from haven.accounts import invitations, lockout, role_requests
-=======
 from haven.access.roles import ROLE_APPROVER_ROLES, Role
-from haven.accounts import invitations, role_requests
->>>>>>> f1
+from haven.accounts import invitations, lockout, role_requests
 from haven.accounts.models import SCHOOL_ROLE_CHOICES, AccountLink, AnalystMembership, Membership, User
 from haven.accounts.totp import hash_code
 from haven.audit.services import record_event
