@@ -17,7 +17,11 @@ def actor_for(user, school_id: int | None = None) -> tuple[Actor | None, object 
         if analyst is None:
             return Actor(user_id=user.pk), None
         actor = Actor(
-            user_id=user.pk, role=analyst.role, board_id=analyst.board_id, municipality_id=analyst.municipality_id
+            user_id=user.pk,
+            role=analyst.role,
+            board_id=analyst.board_id,
+            municipality_id=analyst.municipality_id,
+            region_id=analyst.region_id,
         )
         return actor, None
     membership = next((m for m in memberships if m.school_id == school_id), memberships[0])

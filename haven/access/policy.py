@@ -19,9 +19,10 @@ class Actor:
     role: Role | None = None
     decision_roles: frozenset[Role] = field(default_factory=frozenset)
     report_roles: frozenset[Role] = field(default_factory=frozenset)
-    # For analysts: the board or municipality whose aggregates they may see.
+    # For analysts: the board, municipality or region whose aggregates they may see.
     board_id: int | None = None
     municipality_id: int | None = None
+    region_id: int | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -48,7 +49,22 @@ def _signed_in(actor: Actor) -> bool:
 def _analyst(actor: Actor) -> bool:
     if actor.role == Role.BOARD_ANALYST:
         return actor.board_id is not None
+    if actor.role == Role.REGION_ANALYST:
+        return actor.region_id is not None
     return actor.role == Role.MUNICIPALITY_ANALYST and actor.municipality_id is not None
+
+
+def _insights_reader(actor: Actor) -> bool:
+    """Analysts see their organisation's suppressed figures; the AF and the school leader their own
+    school's exact figures (they may read its dossiers anyway)."""
+    if _analyst(actor):
+        return True
+    return _member(actor) and actor.role in (Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER)
+
+
+def _public_figures_importer(actor: Actor) -> bool:
+    """Public figures are per municipality: the municipality's and the region's policy officers import them."""
+    return _analyst(actor) and actor.role in (Role.MUNICIPALITY_ANALYST, Role.REGION_ANALYST)
 
 
 def _member_or_analyst(actor: Actor) -> bool:
@@ -138,7 +154,10 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     # to get a colleague back in during an acute case). It reveals and changes no case content.
     "account.unlock": lambda actor: _member(actor) and actor.role in (Role.FUNCTIONAL_ADMIN, Role.SAFEGUARDING_LEAD),
     "dashboard.view": _member_or_analyst,
-    "insights.view": _analyst,
+    "insights.view": _insights_reader,
+    "insights.import_public_figures": _public_figures_importer,
+    # An advice request to Veilig Thuis (or a verwijsindex signal) recorded before or without a dossier.
+    "advice_request.record": _school_wide,
     "pupil.search": _staff,
     "signal.create": _staff,
     "signal.list_own": _staff,

@@ -12,6 +12,7 @@ class Role(StrEnum):
     FUNCTIONAL_ADMIN = "functional_admin"
     BOARD_ANALYST = "board_analyst"
     MUNICIPALITY_ANALYST = "municipality_analyst"
+    REGION_ANALYST = "region_analyst"
 
 
 # Staff who work with pupils; the functional administrator manages accounts only.
@@ -28,8 +29,8 @@ STAFF_ROLES = frozenset(
 SCHOOL_WIDE_ROLES = frozenset({Role.CARE_COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER})
 # The protocol default: the AF and the school leader decide about a report and make it.
 DEFAULT_PROTOCOL_ROLES = frozenset({Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER})
-# Policy officers of a school board or a municipality: aggregates only, never a pupil.
-ANALYST_ROLES = frozenset({Role.BOARD_ANALYST, Role.MUNICIPALITY_ANALYST})
+# Policy officers of a school board, a municipality or a region: aggregates only, never a pupil.
+ANALYST_ROLES = frozenset({Role.BOARD_ANALYST, Role.MUNICIPALITY_ANALYST, Role.REGION_ANALYST})
 # Giving someone a role that reads case content needs a second pair of eyes (four eyes): the
 # functional administrator asks, an AF or school leader of the same school approves.
 ROLES_NEEDING_APPROVAL = SCHOOL_WIDE_ROLES

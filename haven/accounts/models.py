@@ -65,7 +65,7 @@ class Membership(models.Model):
 
 
 class AnalystMembership(models.Model):
-    """A policy officer's access to one board's or one municipality's aggregates (never a pupil)."""
+    """A policy officer's access to one board's, municipality's or region's aggregates (never a pupil)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="analyst_memberships", verbose_name=_("user")
@@ -86,21 +86,32 @@ class AnalystMembership(models.Model):
         related_name="+",
         verbose_name=_("municipality"),
     )
+    region = models.ForeignKey(
+        "insights.Region",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("region"),
+    )
 
     class Meta:
         verbose_name = _("analyst membership")
         verbose_name_plural = _("analyst memberships")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(board__isnull=False, municipality__isnull=True)
-                | models.Q(board__isnull=True, municipality__isnull=False),
-                name="analyst_of_one_board_or_one_municipality",
+                condition=models.Q(board__isnull=False, municipality__isnull=True, region__isnull=True)
+                | models.Q(board__isnull=True, municipality__isnull=False, region__isnull=True)
+                | models.Q(board__isnull=True, municipality__isnull=True, region__isnull=False),
+                name="analyst_of_one_board_municipality_or_region",
             )
         ]
 
     @property
     def role(self) -> Role:
-        return Role.BOARD_ANALYST if self.board_id else Role.MUNICIPALITY_ANALYST
+        if self.board_id:
+            return Role.BOARD_ANALYST
+        return Role.REGION_ANALYST if self.region_id else Role.MUNICIPALITY_ANALYST
 
 
 class TOTPKey(models.Model):

@@ -198,18 +198,26 @@ def make_recovery_codes(user: User, count: int) -> list[str]:
 
 @transaction.atomic
 def create_analyst_account(
-    *, username: str, first_name: str, last_name: str, email: str, password: str, board=None, municipality=None
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    password: str,
+    board=None,
+    municipality=None,
+    region=None,
 ) -> User:  # type: ignore[no-untyped-def]
-    """A policy officer of a board or a municipality (a system action: they see aggregates only)."""
-    if (board is None) == (municipality is None):
-        raise ValidationError(_("A policy officer belongs to one board or one municipality."))
+    """A policy officer of a board, a municipality or a region (a system action: they see aggregates only)."""
+    if [board, municipality, region].count(None) != 2:
+        raise ValidationError(_("A policy officer belongs to one board, one municipality or one region."))
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is already taken.")})
     user = User(username=username, first_name=first_name, last_name=last_name, email=email)
     validate_password(password, user)
     user.set_password(password)
     user.save()
-    AnalystMembership.objects.create(user=user, board=board, municipality=municipality)
+    AnalystMembership.objects.create(user=user, board=board, municipality=municipality, region=region)
     record_event(None, "staff.create_analyst", obj=user, detail={"username": username})
     return user
 

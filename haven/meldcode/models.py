@@ -122,6 +122,32 @@ class LookAlongRequest(models.Model):
         ordering = ["requested_at", "pk"]
 
 
+class AdviceRequest(EncryptedModel):
+    """An advice request to Veilig Thuis recorded on its own: many are made before any dossier exists.
+
+    The pupil is optional (an anonymous question about a situation); an advice request inside a
+    dossier is a `Consultation` with Veilig Thuis. Both are counted by the monitoring.
+    """
+
+    school = models.ForeignKey("organisations.School", on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField(_("date"))
+    anonymous = models.BooleanField(_("anonymous advice"), default=True)
+    question = EncryptedTextField(_("question"))
+    advice = EncryptedTextField(_("advice"))
+    pupil = models.ForeignKey(
+        "pupils.Pupil", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("pupil")
+    )
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("advice request")
+
+    def __str__(self) -> str:
+        return f"Advice request {self.pk}"
+
+
 class Case(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -332,15 +358,25 @@ class Closure(StepRecord):
     """Closing a dossier, and reopening it later; the history of both stays."""
 
     class Reason(models.TextChoices):
-        EXPLAINED = "explained", _("Suspicion taken away by the parents' explanation")
+        # The reasons a route stops, as the region's monitoring asks them (shared/MONITORING.md).
+        EXPLAINED = "explained", _("The suspicion was taken away")
         HELP_WORKING = "help_working", _("Help organised and working")
+        HELP_INVOLVED = "help_involved", _("Help was already involved")
+        REFERRED = "referred", _("Referred to other care")
         TAKEN_OVER = "taken_over", _("Reported, Veilig Thuis took over")
-        TOO_VAGUE = "too_vague", _("Signals too vague to act on for now")
-        PUPIL_LEFT = "pupil_left", _("Pupil left the school")
+        PUPIL_LEFT = "pupil_left", _("The pupil left the school or the family moved")
+        NO_COOPERATION = "no_cooperation", _("The parents did not cooperate")
+        UNCLEAR_NEXT = "unclear_next", _("Unclear what to do next")
+        FEAR_RELATION = "fear_relation", _("Fear for the relationship with the parents")
+        TOO_VAGUE = "too_vague", _("Too little to go on")
         OTHER = "other", _("Other")
+        # Only Haven itself closes with this (retention, a pupil who left): nobody recorded why.
+        NOT_RECORDED = "not_recorded", _("Nobody recorded why")
 
     reason = EncryptedTextField(_("reason"), max_length=16, choices=Reason.choices)
     explanation = EncryptedTextField(_("explanation"))
+    # The route's step (1-5) when the dossier was closed: where routes stop.
+    step_at_closing = EncryptedIntegerField(_("step at closing"), null=True)
     reopened_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     reopened_at = models.DateTimeField(null=True)
     reopen_reason = EncryptedTextField(_("reason for reopening"), blank=True)

@@ -8,6 +8,8 @@ from haven.meldcode import repeat, retention
 
 class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
+    # CBS's municipality code (GM0228): how public figures are matched to the municipality.
+    code = models.CharField(_("municipality code"), max_length=6, unique=True, null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -77,7 +77,13 @@ class ReferralIndexEntry(models.Model):
         PLACED = "placed", _("Placed in the verwijsindex")
         ENDED = "ended", _("Ended in the verwijsindex")
 
-    case = models.ForeignKey("meldcode.Case", on_delete=models.CASCADE, related_name="referral_index_entries")
+    # A signal can be placed without a dossier too (the school's own judgement, step 1); then only
+    # the school (and optionally the pupil) is known.
+    school = models.ForeignKey("organisations.School", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        "meldcode.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="referral_index_entries"
+    )
+    pupil = models.ForeignKey("pupils.Pupil", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("what"), max_length=8, choices=Action.choices)
     on = models.DateField(_("date"))
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")

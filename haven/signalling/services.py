@@ -196,7 +196,9 @@ def record_referral_index(actor: Actor, case: Case, *, action: str, on: date) ->
         raise ValidationError(_("There is no signal in the verwijsindex to end."))
     if last is not None and on < last.on:
         raise ValidationError({"on": _("The date cannot lie before the previous entry.")})
-    entry = ReferralIndexEntry.objects.create(case=case, action=action, on=on, recorded_by_id=actor.user_id)
+    entry = ReferralIndexEntry.objects.create(
+        school_id=case.school_id, case=case, pupil_id=case.pupil_id, action=action, on=on, recorded_by_id=actor.user_id
+    )
     record_event(actor, f"referral_index.{action}", obj=entry, case=case, detail={"on": on.isoformat()})
     return entry
 
