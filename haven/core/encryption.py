@@ -367,6 +367,9 @@ class EncryptedField:
     def get_prep_value(self, value: Any) -> Any:
         if isinstance(value, Ciphertext):
             return str(value)
+        # NULL tells nothing and needs no row (a nullable column added by a migration, say).
+        if value is None and self.null:
+            return None
         if self.empty_stays_empty and value == "":
             return ""
         raise FieldError(
