@@ -1,9 +1,11 @@
 """Writes of pupil data by the functional administrator, each with its audit event."""
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +55,34 @@ def place_pupil(actor: Actor, pupil: Pupil, group: Group) -> GroupPlacement:
     )
     record_event(actor, "pupil.place", obj=pupil, pupil=pupil, detail={"group": str(group)})
     return placement
+
+
+@transaction.atomic
+def place_pupils(actor: Actor, pupils: Sequence[Pupil], group: Group) -> list[GroupPlacement]:
+    """Place a whole class at once (the class list of a new school year), replacing each pupil's
+    earlier placement that year: `place_pupil` for many pupils in a fixed number of queries.
+
+    One audit event for the group, naming the pupils placed. In a group with teachers every new
+    placement is announced with `post_save`, as saving it one by one would, so what listens to
+    placements (handover notices to the group's teachers) sees each of them. A group without
+    teachers has nobody to tell yet: giving it teachers later is announced by the group itself
+    (`m2m_changed` of its teachers), which covers all its placements.
+    """
+    require(actor, "school.manage")
+    if group.school_id != actor.school_id or any(pupil.school_id != actor.school_id for pupil in pupils):
+        raise ValidationError(_("The pupil and the group must belong to your school."))
+    ids = list(dict.fromkeys(pupil.pk for pupil in pupils))
+    GroupPlacement.objects.filter(pupil_id__in=ids, school_year=group.school_year).delete()
+    placements = GroupPlacement.objects.bulk_create(
+        [GroupPlacement(pupil_id=pk, group=group, school_year=group.school_year) for pk in ids]
+    )
+    using = router.db_for_write(GroupPlacement)
+    for placement in placements if group.teachers.exists() else ():
+        post_save.send(
+            sender=GroupPlacement, instance=placement, created=True, update_fields=None, raw=False, using=using
+        )
+    record_event(actor, "pupil.place_group", obj=group, detail={"group": str(group), "pupils": ids})
+    return placements
 
 
 @transaction.atomic
