@@ -173,8 +173,11 @@ class ImportResult:
 
 def _decode(data: str | bytes) -> tuple[str | None, str | None]:
     """The text, or the Dutch reason it cannot be read. Sizes are checked before anything else."""
-    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
-    if size > MAX_BYTES:
+    # Every character is at least one byte: a text longer than the limit is too large unencoded.
+    too_large = len(data) > MAX_BYTES or (
+        isinstance(data, str) and len(data.encode("utf-8", "surrogatepass")) > MAX_BYTES
+    )
+    if too_large:
         return None, _("The file is larger than 1 MB. Split it, for example per year.")
     if isinstance(data, bytes):
         try:
