@@ -23,8 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from haven.access.policy import Actor, has_permission
+from haven.access.roles import Role
 from haven.insights import metrics
 from haven.insights.exports import Cell
 from haven.insights.figures import counts_per_school, total
@@ -248,6 +251,20 @@ def region_table(
             )
         )
     return ReportTable(title=title, years=tuple(years), rows=tuple(rows), threshold=threshold)
+
+
+def table_for(actor: Actor, years: Sequence[int], *, threshold: int = THRESHOLD) -> ReportTable:
+    """The table of the actor's own region or municipality (their policy officers only)."""
+    if has_permission(actor, "insights.view"):
+        if actor.role == Role.REGION_ANALYST and actor.region_id is not None:
+            region = Region.objects.filter(pk=actor.region_id).first()
+            if region is not None:
+                return region_table(years, region=region, threshold=threshold)
+        if actor.role == Role.MUNICIPALITY_ANALYST and actor.municipality_id is not None:
+            municipality = Municipality.objects.filter(pk=actor.municipality_id).first()
+            if municipality is not None:
+                return region_table(years, municipality=municipality, threshold=threshold)
+    raise PermissionDenied(_("Your role does not allow this."))
 
 
 def default_years(this_year: int, count: int = 5) -> list[int]:

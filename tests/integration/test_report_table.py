@@ -5,14 +5,17 @@ from datetime import date
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from haven.access.middleware import actor_for
+from haven.accounts.models import AnalystMembership
 from haven.insights import metrics
 from haven.insights.models import PublicFigure, Region, RollupCount
-from haven.insights.report_table import HEADER, HIDDEN, _prevalence_lower_bound, region_table
+from haven.insights.report_table import HEADER, HIDDEN, _prevalence_lower_bound, region_table, table_for
 from haven.organisations.models import Municipality
-from tests.factories import SchoolFactory
+from tests.factories import SchoolFactory, UserFactory
 
 ISSUE_HEADER = (
     "municipality_code,municipality,year,pupils_primary,prevalence_lower_bound,advice_requests_education,"
@@ -214,3 +217,30 @@ def test_a_total_that_would_reveal_one_small_municipality_is_hidden(db):
     assert groot.haven[0] == 20 and klein.haven[0] == HIDDEN
     # 29 minus the shown 20 would be Klein's 9, about two schools.
     assert total.haven[0] == HIDDEN
+
+
+def test_the_table_costs_the_same_few_queries_for_any_number_of_municipalities(vallei, django_assert_num_queries):
+    # The region's municipalities, their schools, the rollups (one read), the public figures.
+    with django_assert_num_queries(4):
+        region_table([2022, 2023, 2024], region=vallei)
+    for n in range(6):
+        m, _schools = municipality(f"Extra {n}", f"GM09{n:02d}", 3)
+        vallei.municipalities.add(m)
+        publish(m, 2023, 1000, 1, 1, 1)
+    with django_assert_num_queries(4):
+        table = region_table([2022, 2023, 2024], region=vallei)
+    assert len(table.rows) == 3 * (8 + 1)
+
+
+def test_a_policy_officer_gets_the_table_of_their_own_region_or_municipality(vallei, cast):
+    user = UserFactory(username="regio")
+    AnalystMembership.objects.create(user=user, region=vallei)
+    region_actor, _membership = actor_for(user)
+    assert [row.municipality for row in table_for(region_actor, [2023]).rows] == ["Ede", "Wageningen", "Regio Vallei"]
+
+    zonnedal = table_for(cast.actor("municipality"), [2023])
+    assert [row.municipality for row in zonnedal.rows] == ["Zonnedal", "Zonnedal"]
+
+    for name in ("teacher", "af", "leader", "board"):
+        with pytest.raises(PermissionDenied):
+            table_for(cast.actor(name), [2023])
