@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Signals (observed_at).
 SIGNALS = "signals"
-SIGNALS_GUT_FEELING = "signals_gut_feeling"  # only "niet-pluis", no other category
+SIGNALS_GUT_FEELING = "signals_gut_feeling"  # only "niet-pluis", no other category; police notices apart
 SIGNALS_BY_SOURCE = "signals_by_source"  # dimension: Signal.Source (police_notice: Handle with Care)
 SIGNALS_BY_CATEGORY = "signals_by_category"  # dimension: Signal.Category; a signal counts in each of its
 # Look-along requests (requested_at), and the hours until picked up (dimension: whole hours).

@@ -159,7 +159,9 @@ def build(school: School, today: date) -> tuple[list[RollupCount], list[RouteSna
         observed_on = _local(signal.observed_at)
         categories = set(signal.categories)
         count(observed_on, metrics.SIGNALS)
-        if categories == {Signal.Category.GUT_FEELING}:
+        # A police notice is filed as a gut feeling too, but it is the police's signal, not a colleague's
+        # "niet-pluis": it is counted apart (by source).
+        if categories == {Signal.Category.GUT_FEELING} and signal.source != Signal.Source.POLICE_NOTICE:
             count(observed_on, metrics.SIGNALS_GUT_FEELING)
         count(observed_on, metrics.SIGNALS_BY_SOURCE, signal.source)
         for category in sorted(categories):
