@@ -13,7 +13,7 @@ tests) can apply it to any table.
 """
 
 from collections import deque
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 THRESHOLD = 5
@@ -186,6 +186,12 @@ def derivable_entries(
                     queue.append(nxt)
         return False
 
+    # Two shortcuts spare most searches on large tables: a figure above zero that is no bridge of
+    # the undirected graph of the unknown figures above zero lies on a cycle it can move along;
+    # a zero can only grow, which it can exactly when both ends share a strongly connected
+    # component of the residual network.
+    component = _components(outgoing)
+    bridges = _bridges([entry for entry in unknown if grid.values[entry] > 0], grid)
     exposed: set[Entry] = set()
     for entry in hidden:
         if entry not in grid.values:
@@ -193,11 +199,89 @@ def derivable_entries(
         if entry not in grid.displayed:
             continue
         tail, head = grid.arc(entry)
-        can_grow = reachable(head, tail, entry)
-        can_shrink = grid.values[entry] > 0 and reachable(tail, head, entry)
-        if not (can_grow or can_shrink):
+        if grid.values[entry] == 0:
+            movable = component.get(tail) == component.get(head)
+        else:
+            movable = entry not in bridges or reachable(head, tail, entry) or reachable(tail, head, entry)
+        if not movable:
             exposed.add(entry)
     return exposed
+
+
+def _components(outgoing: dict[int, list[tuple[int, Entry]]]) -> dict[int, int]:
+    """The strongly connected component of each node (Kosaraju, without recursion)."""
+    nodes = set(outgoing) | {nxt for arcs in outgoing.values() for nxt, _entry in arcs}
+    order: list[int] = []
+    seen: set[int] = set()
+    for start in sorted(nodes):
+        if start in seen:
+            continue
+        seen.add(start)
+        stack = [(start, iter(outgoing.get(start, ())))]
+        while stack:
+            node, arcs = stack[-1]
+            for nxt, _entry in arcs:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, iter(outgoing.get(nxt, ()))))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    incoming: dict[int, list[int]] = {}
+    for node, out in outgoing.items():
+        for nxt, _entry in out:
+            incoming.setdefault(nxt, []).append(node)
+    component: dict[int, int] = {}
+    for start in reversed(order):
+        if start in component:
+            continue
+        component[start] = start
+        todo = [start]
+        while todo:
+            node = todo.pop()
+            for previous in incoming.get(node, ()):
+                if previous not in component:
+                    component[previous] = start
+                    todo.append(previous)
+    return component
+
+
+def _bridges(entries: Sequence[Entry], grid: "_Grid") -> set[Entry]:
+    """The figures whose arc is a bridge of the undirected graph of `entries` (Tarjan, without
+    recursion). Two figures never join the same two nodes, so no parallel arcs."""
+    neighbours: dict[int, list[tuple[int, Entry]]] = {}
+    for entry in entries:
+        a, b = grid.arc(entry)
+        neighbours.setdefault(a, []).append((b, entry))
+        neighbours.setdefault(b, []).append((a, entry))
+    found: dict[int, int] = {}
+    low: dict[int, int] = {}
+    bridges: set[Entry] = set()
+    for start in sorted(neighbours):
+        if start in found:
+            continue
+        found[start] = low[start] = len(found)
+        stack: list[tuple[int, Entry | None, Iterator[tuple[int, Entry]]]] = [(start, None, iter(neighbours[start]))]
+        while stack:
+            node, via, arcs = stack[-1]
+            for nxt, entry in arcs:
+                if entry == via:
+                    continue
+                if nxt in found:
+                    low[node] = min(low[node], found[nxt])
+                else:
+                    found[nxt] = low[nxt] = len(found)
+                    stack.append((nxt, entry, iter(neighbours[nxt])))
+                    break
+            else:
+                stack.pop()
+                if stack and via is not None:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > found[parent]:
+                        bridges.add(via)
+    return bridges
 
 
 class _Grid:
