@@ -304,6 +304,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("HAVEN_DEFAULT_FROM_EMAIL", "Haven <haven@lo
 HAVEN_BASE_URL = os.environ.get("HAVEN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How long an invitation or password-reset link stays valid (haven/accounts/invitations.py).
 HAVEN_ACCOUNT_LINK_HOURS = envint("HAVEN_ACCOUNT_LINK_HOURS", "72")
+# The monitoring shows Haven's own counts from this number up; 1 to one less shows as "< 5"
+# (haven/insights/suppression.py). Below 2 nothing would be hidden.
+HAVEN_INSIGHTS_THRESHOLD = envint("HAVEN_INSIGHTS_THRESHOLD", "5")
+if HAVEN_INSIGHTS_THRESHOLD < 2:
+    raise ImproperlyConfigured("HAVEN_INSIGHTS_THRESHOLD must be at least 2.")
 
 LOGGING = {
     "version": 1,
