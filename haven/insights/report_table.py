@@ -21,7 +21,6 @@ up to their own rows). Choices, also in docs/monitoring.md:
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -33,6 +32,7 @@ from haven.insights.exports import Cell
 from haven.insights.figures import counts_per_school, total
 from haven.insights.models import PublicFigure, Region
 from haven.insights.periods import Period, PeriodKind
+from haven.insights.stats import prevalence_lower_bound
 from haven.insights.suppression import MIN_SCHOOLS, THRESHOLD, enough_schools, suppress
 from haven.organisations.models import Municipality, School
 
@@ -59,14 +59,6 @@ HEADER = (
 )
 TOTAL = "total"
 HIDDEN = "–"  # not shown: about fewer than MIN_SCHOOLS schools, or it would reveal a hidden cell
-PREVALENCE = Decimal("0.03")
-
-
-def _prevalence_lower_bound(pupils: int) -> int:
-    """3% of the pupils, rounded half up, in exact decimals (0.03 × 2550 is 76.5, so 77).
-
-    Stands in for `haven.insights.stats.prevalence_lower_bound`, which the integrator swaps in."""
-    return int((PREVALENCE * pupils).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def suppressed_text(threshold: int = THRESHOLD) -> str:
@@ -217,7 +209,7 @@ def region_table(
                     municipality=m.name,
                     year=period.year,
                     is_total=False,
-                    prevalence_lower_bound=None if pupils is None else _prevalence_lower_bound(pupils),
+                    prevalence_lower_bound=None if pupils is None else prevalence_lower_bound(pupils),
                     haven_schools=schools,
                     haven=tuple(_shown(n, schools, threshold) for n in own),
                     **public,

@@ -13,7 +13,8 @@ from haven.access.middleware import actor_for
 from haven.accounts.models import AnalystMembership
 from haven.insights import metrics
 from haven.insights.models import PublicFigure, Region, RollupCount
-from haven.insights.report_table import HEADER, HIDDEN, _prevalence_lower_bound, region_table, table_for
+from haven.insights.report_table import HEADER, HIDDEN, region_table, table_for
+from haven.insights.stats import prevalence_lower_bound
 from haven.organisations.models import Municipality
 from tests.factories import SchoolFactory, UserFactory
 
@@ -145,7 +146,7 @@ def test_the_default_is_the_last_five_calendar_years_this_one_included(vallei):
 @pytest.mark.parametrize(("pupils", "bound"), [(2550, 77), (2450, 74), (2483, 74), (2484, 75), (0, 0), (27200, 816)])
 def test_the_lower_bound_is_three_percent_rounded_half_up_in_exact_decimals(pupils, bound):
     # 0.03 × 2550 is 76.49999999999999 in floating point, and 76 with round-half-even.
-    assert _prevalence_lower_bound(pupils) == bound
+    assert prevalence_lower_bound(pupils) == bound
 
 
 def test_totals_are_recomputed_from_the_rows_as_in_seed_004(db):
