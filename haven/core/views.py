@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 
 from haven.access.decorators import PUBLIC, requires
 from haven.access.policy import has_permission
+from haven.access.roles import ANALYST_ROLES
 from haven.core import queries as home_queries
 from haven.meldcode import queries
 from haven.meldcode.models import Case
@@ -29,7 +30,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """What needs me now: my signals and dossiers; for the IB/AF/school leader, the school's inbox."""
     actor = request.actor  # type: ignore[attr-defined]
-    if has_permission(actor, "insights.view"):
+    # Policy officers have no work in a school: their home is the monitoring.
+    if actor.role in ANALYST_ROLES:
         return redirect("insights:overview")
     context: dict[str, object] = {"is_staff": actor.is_staff, "manages": has_permission(actor, "school.manage")}
     tasks = None

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Signals (observed_at).
 SIGNALS = "signals"
-SIGNALS_GUT_FEELING = "signals_gut_feeling"  # only "niet-pluis", no other category
+SIGNALS_GUT_FEELING = "signals_gut_feeling"  # only "niet-pluis", no other category; police notices apart
 SIGNALS_BY_SOURCE = "signals_by_source"  # dimension: Signal.Source (police_notice: Handle with Care)
 SIGNALS_BY_CATEGORY = "signals_by_category"  # dimension: Signal.Category; a signal counts in each of its
 # Look-along requests (requested_at), and the hours until picked up (dimension: whole hours).
@@ -38,8 +38,9 @@ DAYS_TO_CONSULTATION = "days_to_consultation"
 DAYS_TO_CONVERSATION = "days_to_conversation"
 DAYS_TO_DECISION = "days_to_decision"
 DAYS_TO_REPORT = "days_to_report"
-# After a report: feedback from Veilig Thuis (month of the agreed date), dimension "received",
-# "overdue" (agreed date passed, nothing received) or "pending".
+# After a report: feedback from Veilig Thuis (month of its deadline: the agreed date, at most ten
+# weeks after the report, as haven.followup.rules), dimension "received", "overdue" (deadline
+# passed, nothing received) or "pending".
 FEEDBACK = "feedback"
 # Help plans: evaluation moments (month due), dimension "on_time", "late" (answered after the due
 # date), "overdue" (due date passed, not answered) or "pending".

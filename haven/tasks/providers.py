@@ -60,12 +60,21 @@ def look_along_requests(actor: Actor, today: date) -> list[Task]:
     return tasks
 
 
-def _quiet_since_before(today: date, weeks: int) -> datetime:
+# When a dossier counts as stalled: one rule for "Mijn taken", the reminders and the monitoring's
+# open routes (haven.insights.rollups), so a dossier that is a task is also counted as stalled.
+
+
+def quiet_since_before(today: date, weeks: int) -> datetime:
     """Quiet for `weeks` by today: last active before the start of the day after today minus the term."""
     return timezone.make_aware(datetime.combine(today - timedelta(weeks=weeks) + timedelta(days=1), time.min))
 
 
-def _latest_change() -> RawSQL:
+def is_quiet(last_active: datetime, today: date, weeks: int) -> bool:
+    """Has a dossier last active at `last_active` had no change for `weeks` by `today`?"""
+    return last_active < quiet_since_before(today, weeks)
+
+
+def latest_change() -> RawSQL:
     """The time of the outer case's latest audit event of kind "change".
 
     In plain SQL: Django resolves an ORM subquery against the outer query (cloning and relabelling
@@ -81,6 +90,12 @@ def _latest_change() -> RawSQL:
     )
 
 
+def last_activity() -> Coalesce:
+    """A case's last activity, as an annotation of a queryset of cases: its latest audit event of kind
+    "change", or its opening when it has none."""
+    return Coalesce(latest_change(), "opened_at")
+
+
 def _quiet_cases_query(actor: Actor, quiet_before: datetime) -> QuerySet[Case]:
     """The open dossiers (those the actor leads; the AF: all) without activity since `quiet_before`,
     longest quiet first, each with its last activity and its school's inactivity term."""
@@ -88,7 +103,7 @@ def _quiet_cases_query(actor: Actor, quiet_before: datetime) -> QuerySet[Case]:
         queries.visible_cases(actor)
         .filter(status=Case.Status.OPEN)
         .annotate(
-            last_activity=Coalesce(_latest_change(), "opened_at"),
+            last_activity=last_activity(),
             # The school's term comes along with its dossiers: no query of its own.
             weeks=F("school__inactivity_weeks"),
         )
@@ -118,10 +133,10 @@ def inactive_cases(actor: Actor, today: date) -> list[Task]:
     if not actor.is_staff or actor.school_id is None:
         return []
     # Narrowed by the shortest term a school can set; the school's own term decides below.
-    cases = _quiet_cases(actor, _quiet_since_before(today, School.MIN_INACTIVITY_WEEKS))
+    cases = _quiet_cases(actor, quiet_since_before(today, School.MIN_INACTIVITY_WEEKS))
     tasks = []
     for case in cases:
-        if case.last_activity >= _quiet_since_before(today, case.weeks):
+        if not is_quiet(case.last_activity, today, case.weeks):
             continue
         quiet_since = timezone.localdate(case.last_activity)
         deadline = quiet_since + timedelta(weeks=case.weeks)
