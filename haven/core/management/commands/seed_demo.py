@@ -14,13 +14,16 @@ timestamps never go backwards. Then, at the real time, the demo's own groups and
 last weeks, the policy officers, the region and the public figures.
 """
 
+import csv
 import dataclasses
 import datetime as dt
+import io
 import random
 import re
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
@@ -49,11 +52,12 @@ from haven.followup.services import (
     record_help_plan,
     record_lead,
 )
-from haven.insights.models import PublicFigure, Region
+from haven.insights.models import Region
+from haven.insights.public_figures import import_public_figures
 from haven.meldcode import services as route
 from haven.meldcode.models import Case, Report, Signal
 from haven.organisations.bootstrap import bootstrap_school
-from haven.organisations.models import Group, Municipality, School
+from haven.organisations.models import Group, School
 from haven.organisations.services import save_group
 from haven.pupils.models import Pupil
 from haven.pupils.services import add_household_member, place_pupil, place_pupils, save_pupil
@@ -63,6 +67,15 @@ URL = "http://127.0.0.1:8000/"
 # No invitation mails: the demo accounts share the published demo password, the history's staff never sign in.
 NO_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 DATE_PLACEHOLDER = re.compile(r"\{d(\d+)\}")
+PUBLIC_FIGURES_HEADER = (
+    "municipality_code",
+    "municipality",
+    "year",
+    "pupils_primary",
+    "advice_requests_education",
+    "reports_education",
+    "referral_index_signals_primary",
+)
 # Events of "today" happen in the morning; before noon the demo's today is the previous school day.
 MORNING_END = dt.time(12, 0)
 
@@ -81,6 +94,8 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 Seeder(random.Random(demo.RANDOM_SEED)).run()  # noqa: S311 (not security: a repeatable demo)
+                # The monitoring reads rollups: count them now, so its pages have figures at once.
+                call_command("refresh_insights", stdout=self.stdout)
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.print_accounts()
 
@@ -309,27 +324,26 @@ class Seeder:
                 self.pupil(manager, group, first_name, last_name, self.birth_date(name))
 
     def region(self) -> None:
-        """The municipalities' CBS-like codes, the region of the three, and their published figures.
-
-        Organisation data of the installation, not of a school: there is no service for it yet, so
-        it is written here directly (the import of public figures will be its service).
-        """
-        for municipality in history.MUNICIPALITIES:
-            Municipality.objects.filter(name=municipality.name).update(code=municipality.code)
-        region, _created = Region.objects.get_or_create(name=history.REGION)
-        region.municipalities.set(Municipality.objects.filter(code__in=[m.code for m in history.MUNICIPALITIES]))
-        by_code = {m.code: m for m in Municipality.objects.filter(code__in=[m.code for m in history.MUNICIPALITIES])}
-        for row in history.public_figures(timezone.localdate(self.now), self.rng):
-            PublicFigure.objects.update_or_create(
-                municipality=by_code[row.municipality.code],
-                year=row.year,
-                defaults={
-                    "pupils_primary": row.pupils_primary,
-                    "advice_requests_education": row.advice_requests_education,
-                    "reports_education": row.reports_education,
-                    "referral_index_signals_primary": row.referral_index_signals_primary,
-                },
+        """The region of the three municipalities and their published figures, imported by the
+        operator as `import_public_figures FILE --region NAME` would: the import records the
+        municipalities' CBS-like codes, creates the region and adds them to it."""
+        rows = history.public_figures(timezone.localdate(self.now), self.rng)
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(PUBLIC_FIGURES_HEADER)
+        for row in rows:
+            counts = (
+                row.pupils_primary,
+                row.advice_requests_education,
+                row.reports_education,
+                row.referral_index_signals_primary,
             )
+            writer.writerow(
+                [row.municipality.code, row.municipality.name, row.year, *("" if c is None else c for c in counts)]
+            )
+        result = import_public_figures(None, text.getvalue(), region=history.REGION, create_missing=True)
+        if not result.ok:
+            raise CommandError("Demo data bug: the public figures do not import: " + " ".join(result.errors))
 
     def pupil(self, manager: Actor, group: Group, first_name: str, last_name: str, born: dt.date) -> Pupil:
         pupil = save_pupil(manager, first_name=first_name, last_name=last_name, date_of_birth=born)
