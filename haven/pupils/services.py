@@ -45,6 +45,32 @@ def save_pupil(
 
 
 @transaction.atomic
+def add_pupils(actor: Actor, rows: Sequence[tuple[str, str, dt.date]]) -> list[Pupil]:
+    """New pupils at once (a new school year's intake, as the school's administration system lists
+    them: first name, last name, date of birth): `save_pupil`'s checks for every row, nothing written
+    when one fails, in a fixed number of queries with one audit event naming the pupils."""
+    require(actor, "school.manage")
+    today = timezone.localdate()
+    pupils = []
+    for first_name, last_name, date_of_birth in rows:
+        if not first_name.strip() or not last_name.strip():
+            raise ValidationError(_("First and last name are required."))
+        if date_of_birth >= today:
+            raise ValidationError({"date_of_birth": _("The date of birth must lie in the past.")})
+        pupils.append(
+            Pupil(
+                school_id=actor.school_id,
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+                date_of_birth=date_of_birth,
+            )
+        )
+    created = Pupil.objects.bulk_create(pupils)
+    record_event(actor, "pupil.add_many", detail={"pupils": [pupil.pk for pupil in created]})
+    return created
+
+
+@transaction.atomic
 def place_pupil(actor: Actor, pupil: Pupil, group: Group) -> GroupPlacement:
     """Place a pupil in a group for that group's school year, replacing an earlier placement that year."""
     require(actor, "school.manage")

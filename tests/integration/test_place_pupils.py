@@ -1,21 +1,59 @@
-"""A whole class placed at once (`haven.pupils.services.place_pupils`): the class list of a new school year.
+"""A new school year's pupils at once (`haven.pupils.services.add_pupils`, `place_pupils`): the intake
+and the class lists.
 
-Reads as the specification: the same result as placing each pupil with `place_pupil` (one group per
-pupil per school year, an earlier placement that year replaced, the new teachers told of a dossier),
-in a fixed number of queries, with one audit event that names the pupils; refused for anyone but
-the functional administrator and for a pupil or group of another school, writing nothing.
+Reads as the specification: the same result as saving and placing each pupil one by one (the same
+checks; one group per pupil per school year, an earlier placement that year replaced, the new
+teachers told of a dossier), in a fixed number of queries, with one audit event that names the
+pupils; refused for anyone but the functional administrator, for a bad row, and for a pupil or
+group of another school, writing nothing.
 """
+
+import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from haven.audit.models import AuditEvent
 from haven.handover.models import HandoverNotice
-from haven.pupils.models import GroupPlacement
-from haven.pupils.services import place_pupils
+from haven.pupils.models import GroupPlacement, Pupil
+from haven.pupils.services import add_pupils, place_pupils
 from tests.factories import GroupFactory, PupilFactory
 
 YEAR = "2027-2028"
+BORN = dt.date(2023, 3, 14)
+
+
+def test_an_intake_is_added_with_one_audit_event_naming_its_pupils(cast, django_assert_max_num_queries):
+    before = Pupil.objects.count()
+    rows = [(" Fleur ", "de Graaf ", BORN), ("Noah", "Yilmaz", BORN)] + [
+        ("Kind", f"Nummer {n}", BORN) for n in range(30)
+    ]
+    with django_assert_max_num_queries(8):
+        pupils = add_pupils(cast.actor("admin"), rows)
+    assert Pupil.objects.count() == before + 32
+    assert (pupils[0].first_name, pupils[0].last_name, pupils[0].school) == ("Fleur", "de Graaf", cast.school_a)
+    event = AuditEvent.objects.get(action="pupil.add_many")
+    assert (event.actor_id, event.school_id) == (cast.admin.pk, cast.school_a.pk)
+    assert event.detail["pupils"] == [p.pk for p in pupils]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [("", "de Graaf", BORN), ("Fleur", "  ", BORN), ("Fleur", "de Graaf", timezone.localdate())],
+)
+def test_an_intake_with_a_bad_row_writes_nothing(cast, bad):
+    before = Pupil.objects.count()
+    with pytest.raises(ValidationError):
+        add_pupils(cast.actor("admin"), [("Noah", "Yilmaz", BORN), bad])
+    assert Pupil.objects.count() == before
+    assert not AuditEvent.objects.filter(action="pupil.add_many").exists()
+
+
+@pytest.mark.parametrize("role", ["teacher", "ib", "af", "leader"])
+def test_only_the_functional_administrator_adds_an_intake(cast, role):
+    with pytest.raises(PermissionDenied):
+        add_pupils(cast.actor(role), [("Noah", "Yilmaz", BORN)])
 
 
 def test_a_class_is_placed_with_one_audit_event_naming_its_pupils(cast):

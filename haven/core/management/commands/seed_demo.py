@@ -60,7 +60,7 @@ from haven.organisations.bootstrap import bootstrap_school
 from haven.organisations.models import Group, School
 from haven.organisations.services import save_group
 from haven.pupils.models import Pupil
-from haven.pupils.services import add_household_member, place_pupil, place_pupils, save_pupil
+from haven.pupils.services import add_household_member, add_pupils, place_pupil, place_pupils, save_pupil
 from haven.signalling.services import link_siblings, record_police_notice, record_referral_index
 
 URL = "http://127.0.0.1:8000/"
@@ -562,9 +562,10 @@ class HistoryPlayer:
     # The administrator ---------------------------------------------------------------------------
 
     def do_year_groups(self, actor: Actor, data: dict[str, Any], state: dict[str, Any]) -> None:
-        for key in data["new"]:
-            p = self.roster[key]
-            self.pupils[key] = save_pupil(actor, first_name=p.first_name, last_name=p.last_name, date_of_birth=p.born)
+        """The new school year: the administrator adds the intake and places every group's class list."""
+        new = [self.roster[key] for key in data["new"]]
+        added = add_pupils(actor, [(p.first_name, p.last_name, p.born) for p in new])
+        self.pupils.update(zip(data["new"], added, strict=True))
         for name, keys in data["groups"].items():
             group = save_group(actor, name=name, school_year=data["year"], teachers=[])
             place_pupils(actor, [self.pupils[key] for key in keys], group)
