@@ -297,7 +297,12 @@ class ReportMadeForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=Closure.Reason.choices, widget=forms.RadioSelect)
+    # "Nobody recorded why" is Haven's own reason (services.close_case_unrecorded), never a person's.
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[c for c in Closure.Reason.choices if c[0] != Closure.Reason.NOT_RECORDED],
+        widget=forms.RadioSelect,
+    )
     explanation = text(_("Explanation"), required=True)
 
 
