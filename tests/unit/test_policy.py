@@ -40,6 +40,7 @@ permission                  T  TA IB AF SL FA BA MA
 police_notice.record        .  .  x  x  .  .  .  .
 support_task.complete       x  x  x  x  x  .  .  .
 referral_index.record       .  .  x  x  x  .  .  .
+advice_request.record       .  .  x  x  x  .  .  .
 conversation.plan           x  x  x  x  x  .  .  .
 handover.view_notice        x  x  x  x  x  .  .  .
 handover.decide             .  .  .  x  x  .  .  .
