@@ -187,7 +187,13 @@ def record_referral_index(actor: Actor, case: Case, *, action: str, on: date) ->
     _not_in_future(on, "on")
     # Locked, so that two people recording at once cannot both place the signal.
     Case.objects.select_for_update().filter(pk=case.pk).first()
-    last = case.referral_index_entries.order_by("on", "recorded_at", "pk").last()
+    # The verwijsindex holds one signal per school and pupil: one placed without a dossier (or from an
+    # earlier dossier) counts here too, so it is neither placed twice nor left impossible to end.
+    last = (
+        ReferralIndexEntry.objects.filter(school_id=case.school_id, pupil_id=case.pupil_id)
+        .order_by("on", "recorded_at", "pk")
+        .last()
+    )
     placed = last is not None and last.action == ReferralIndexEntry.Action.PLACED
     if action == ReferralIndexEntry.Action.PLACED:
         _require_open(case)

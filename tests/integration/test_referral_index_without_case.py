@@ -206,3 +206,16 @@ def test_the_list_is_the_school_s_own_and_reading_it_is_audited(cast):
 def test_an_empty_list_says_so(cast):
     html = cast.client("af").get(LIST).content.decode()
     assert dutch("No verwijsindex signals have been recorded without a dossier yet.") in html
+
+
+def test_a_signal_placed_without_a_dossier_is_not_placed_again_from_a_new_dossier(cast):
+    af = cast.actor("af")
+    record(cast, on=TODAY() - timedelta(days=10))
+    case = cast.case(author="teacher", by="af")
+    with pytest.raises(ValidationError) as raised:
+        services.record_referral_index(af, case, action="placed", on=TODAY())
+    assert dutch("A signal about this pupil is already placed in the verwijsindex.") in raised.value.messages
+    # The dossier can end it: the verwijsindex holds one signal per school and pupil.
+    ended = services.record_referral_index(af, case, action="ended", on=TODAY())
+    assert ended.case == case
+    assert ReferralIndexEntry.objects.filter(pupil=cast.pupil, action="placed").count() == 1
