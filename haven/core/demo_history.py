@@ -631,6 +631,29 @@ CONCERN_WEIGHTS = {
     "honour": 1,
 }
 
+LOOSE_ADVICE = (
+    (
+        "Anoniem: een leerling vertelt dat hij 's avonds vaak alleen thuis is. Moeten we iets doen?",
+        "Eerst met de ouders in gesprek over wat de leerling vertelt; leg de signalen vast en start de meldcode als de zorg blijft.",
+    ),
+    (
+        "Een vader komt zijn kinderen soms ophalen terwijl hij naar drank ruikt. Wat kan de school doen?",
+        "Het kind niet meegeven als het niet veilig is, een andere ouder of contactpersoon bellen, en de volgende dag het gesprek aangaan.",
+    ),
+    (
+        "Een moeder vertelt de IB over ruzies thuis en vraagt om geheimhouding. Hoe gaan we daarmee om?",
+        "Geen geheimhouding beloven die je niet kunt waarmaken; leg uit wat de school moet doen en bied hulp aan via het wijkteam.",
+    ),
+    (
+        "Een leerling heeft vaker blauwe plekken, maar er is nog geen dossier. Wanneer starten we de meldcode?",
+        "Nu: leg de signalen feitelijk vast, bespreek ze met de AF en ga in gesprek met de ouders. Bel terug na het gesprek.",
+    ),
+    (
+        "Ouders in een vechtscheiding willen allebei dat school partij kiest. Wat is wijsheid?",
+        "Geen partij kiezen, beide ouders gelijk informeren, en letten op wat het kind laat zien; bij zorgen de meldcode volgen.",
+    ),
+)
+
 NOTED_REASONS = (
     "Besproken met de leerkracht: op dit moment geen aanleiding voor een dossier. De leerkracht blijft observeren en noteert nieuwe signalen.",
     "Verklaring van ouders is aannemelijk (ziekte in het gezin). Blijven volgen; bij een nieuw signaal bespreken we het opnieuw.",
@@ -858,11 +881,15 @@ PATHS = {
     "help": (7, 10),
     "report": (3, 6),
     "acute": (0.7, 1.2),
-    "pupil_left": (3, 3),
+    "pupil_left": (4, 4),
     "stalled": (5, 4),
 }
 TREND = (0.7, 0.85, 1.0, 1.15, 1.3)  # signals per pupil, relative, by year index
-SIGNALS_PER_PUPIL = 0.055  # threads a year per pupil for a school of average activity
+ADVICE_PER_PUPIL = 0.005  # advice requests without a dossier, a year per pupil
+REFERRALS_PER_PUPIL = 0.003  # verwijsindex signals placed without a dossier, a year per pupil
+# How a dossier ends: closed by a person (with a reason), or by Haven itself (nobody recorded why).
+CLOSING = ("close", "close_unrecorded")
+SIGNALS_PER_PUPIL = 0.048  # threads a year per pupil for a school of average activity
 
 
 class Planner:
@@ -880,6 +907,7 @@ class Planner:
         self.rosters = {s.brin: Roster(s, self.years, rng) for s in self.schools}
         self.actions: list[Action] = []
         self._busy: dict[str, dt.date] = {}  # pupil key -> first day the pupil is free again
+        self.referral_placed: dict[str, bool] = {}  # pupil key -> a verwijsindex signal is placed now
         self._order = 0
         self._threads = 0
 
@@ -944,7 +972,7 @@ class Planner:
             # A demo school's history ends in peace; elsewhere what lies after today simply has
             # not happened yet (so recent dossiers stay open at the step they reached).
             if school.demo and (
-                any(a.at > at(end, 17) for a in actions) or not any(a.verb in ("close", "note") for a in actions)
+                any(a.at > at(end, 17) for a in actions) or not any(a.verb in (*CLOSING, "note") for a in actions)
             ):
                 continue
             kept = [a for a in actions if a.at <= self.end]
@@ -953,6 +981,54 @@ class Planner:
             thread.claim(kept)
             for action in kept:
                 self.actions.append(_with_order(action, self._next_order()))
+        self.without_dossier(school, year, window, pupils, index)
+
+    def without_dossier(
+        self, school: SchoolPlan, year: int, window: list[dt.date], pupils: list[RosterPupil], index: int
+    ) -> None:
+        """Advice asked of Veilig Thuis before any dossier, and verwijsindex signals placed without one."""
+        share = len(window) / len([d for d in _days(first_school_day(year), last_school_day(year)) if is_school_day(d)])
+        scale = len(pupils) * TREND[index] * school.activity * share
+        classmates = self.rosters[school.brin].demo_classmates
+        for day in sorted(
+            self.rng.choice(window) for _ in range(round(scale * ADVICE_PER_PUPIL * self.rng.uniform(0.7, 1.3)))
+        ):
+            anonymous = self.rng.random() < 0.75
+            question, advice = self.rng.choice(LOOSE_ADVICE)
+            named = None if anonymous else self.rng.choice([p for p in pupils if p.key not in classmates])
+            moment = at(day, self.rng.randint(9, 15), self.rng.choice((0, 15, 30, 45)))
+            self.add(
+                moment,
+                school,
+                "advice_request",
+                self.rng.choice((school.af, school.af, school.ib)),
+                data={
+                    "held_on": day,
+                    "anonymous": anonymous,
+                    "question": question,
+                    "advice": advice,
+                    "pupil": named.key if named else None,
+                },
+            )
+        for day in sorted(
+            self.rng.choice(window) for _ in range(round(scale * REFERRALS_PER_PUPIL * self.rng.uniform(0.5, 1.5)))
+        ):
+            free = [
+                p
+                for p in pupils
+                if self._busy.get(p.key, day) <= day and not self.referral_placed.get(p.key) and p.key not in classmates
+            ]
+            if not free:
+                continue
+            pupil = self.rng.choice(free)
+            self.referral_placed[pupil.key] = True
+            self.add(
+                at(day, self.rng.randint(9, 15), 30),
+                school,
+                "referral_index_loose",
+                school.af,
+                data={"pupil": pupil.key, "action": "placed", "on": day},
+            )
 
     def add(
         self,
@@ -1067,10 +1143,13 @@ class Thread:
         assert self.pupil is not None
         last = max(a.at for a in kept).date()
         # An open dossier (its closing lies after today) holds its pupil for the rest of the history.
-        closed = any(a.verb == "close" for a in kept) or all(
+        closed = any(a.verb in CLOSING for a in kept) or all(
             a.verb in ("signal", "police_notice", "pick_up", "note") for a in kept
         )
         self.p.mark_busy(self.pupil, last if closed else dt.date.max - dt.timedelta(days=1))
+        for action in kept:
+            if action.verb == "referral_index":
+                self.p.referral_placed[self.pupil.key] = action.data["action"] == "placed"
 
     def choose_concern(self) -> str:
         if self.path == "acute":
@@ -1337,6 +1416,14 @@ class Thread:
         # What follows the plan comes after its term, also when an evaluation was missed.
         return max(moment, at(next_school_day(second), 15, 45))
 
+    def place_in_referral_index(self, moment: dt.datetime, chance: float) -> bool:
+        """Sometimes the school places a signal in the verwijsindex from the dossier (one per pupil at a time)."""
+        if self.p.referral_placed.get(self.pupil_key) or self.rng.random() >= chance:
+            return False
+        moment += dt.timedelta(hours=1)
+        self.act(moment, "referral_index", self.school.af, action="placed", on=moment.date())
+        return True
+
     def close(self, moment: dt.datetime, reason: str, low: int = 1, high: int = 6) -> dt.datetime:
         moment = self.later(moment, low, high)
         return self.act(
@@ -1400,13 +1487,14 @@ class Thread:
         moment = self.weigh(moment, suspicion=True, unsafety=False)
         answers = {"suspicion": True, "unsafety": False, "can_help": True, "accepted": True, "effective": None}
         moment = self.decide(moment, answers, "help")
-        if self.rng.random() < 0.25:
-            self.act(
-                moment + dt.timedelta(hours=1), "referral_index", self.school.af, action="placed", on=moment.date()
-            )
+        placed = self.place_in_referral_index(moment, 0.25)
         effective = self.rng.random() < 0.9
         moment = self.help_plan(moment, effective=effective)
         if effective:
+            if placed:
+                # The help works: the school ends its signal in the verwijsindex.
+                moment = self.later(moment, 0, 2)
+                self.act(moment, "referral_index", self.school.af, action="ended", on=moment.date())
             self.close(moment, "help_working", 1, 5)
             return
         # Question 5 answered "no": report after all.
@@ -1445,10 +1533,7 @@ class Thread:
             return
         outcome = "report_and_help" if self.rng.random() < 0.4 else "report"
         moment = self.decide(moment, answers, outcome)
-        if self.rng.random() < 0.3:
-            self.act(
-                moment + dt.timedelta(hours=1), "referral_index", self.school.af, action="placed", on=moment.date()
-            )
+        self.place_in_referral_index(moment, 0.3)
         moment = self.report(moment, parents_informed=not skip)
         self.close(moment, "taken_over", 5, 20)
 
@@ -1483,14 +1568,13 @@ class Thread:
         if moment.date() >= last:
             return
         assert self.pupil is not None
+        moment = max(at(last, 14, 0), moment + dt.timedelta(minutes=5))
+        if self.rng.random() < 0.6:
+            # Nobody closed it: when the pupil left, Haven did, and nobody recorded why the route stopped.
+            self.act(moment, "close_unrecorded", "")
+            return
         text = CLOSE_TEXTS["pupil_left"][0 if self.pupil.grade_in(self.year) == 8 else 1]
-        self.act(
-            max(at(last, 14, 0), moment + dt.timedelta(minutes=5)),
-            "close",
-            self.school.ib,
-            reason="pupil_left",
-            explanation=text,
-        )
+        self.act(moment, "close", self.school.ib, reason="pupil_left", explanation=text)
 
     def path_stalled(self, moment: dt.datetime) -> None:
         """Nothing happens after the consultation; years later, somebody closes it without knowing why it stopped."""

@@ -31,11 +31,21 @@ from haven.core import demo_data, demo_history
 from haven.handover.models import HandoverNotice
 from haven.insights.models import PublicFigure, Region
 from haven.meldcode import queries
-from haven.meldcode.models import Case, Closure, Consultation, Conversation, Decision, LookAlongRequest, Signal
+from haven.meldcode.models import (
+    AdviceRequest,
+    Case,
+    Closure,
+    Consultation,
+    Conversation,
+    Decision,
+    LookAlongRequest,
+    Signal,
+)
 from haven.meldcode.workflow import NextAction, Step, route_state
 from haven.organisations.bootstrap import bootstrap_school
 from haven.organisations.models import Board, School
 from haven.pupils.models import GroupPlacement, Pupil
+from haven.signalling.models import ReferralIndexEntry
 
 DEMO_ROLES = {
     ("leerkracht", "99RB"): "teacher",
@@ -261,6 +271,15 @@ class TestTheSeededDemo:
         assert all(logged[s.pk] == s.created_at for s in old)
         assert not Signal.objects.filter(created_at__lt=timezone.now() - dt.timedelta(days=5 * 366)).exists()
 
+    def test_advice_requests_and_verwijsindex_signals_without_a_dossier(self, seeded):
+        requests = list(AdviceRequest.objects.all())
+        assert len({school_year(r.held_on) for r in requests}) == 5
+        assert {r.anonymous for r in requests} == {True, False}
+        assert all(r.pupil_id is None for r in requests if r.anonymous)
+        loose = ReferralIndexEntry.objects.filter(case=None, action=ReferralIndexEntry.Action.PLACED)
+        assert loose.count() >= 10 and not loose.filter(pupil=None).exists()
+        assert ReferralIndexEntry.objects.filter(case__isnull=False).exists()
+
     def test_the_audit_chain_verifies(self, seeded):
         out = io.StringIO()
         call_command("verify_audit", stdout=out)
@@ -273,8 +292,12 @@ class TestTheSeededDemo:
         steps = Counter(route_state(queries.facts_for(case)).current_step for case in closed)
         assert steps.most_common(1)[0][0] == Step.CONSULTATION
         assert {Step.CONSULTATION, Step.CONVERSATION, Step.WEIGHING, Step.DECISION} <= set(steps)
-        reasons = {c.reason for c in Closure.objects.all()}  # encrypted: read in Python
-        assert set(Closure.Reason.values) - {Closure.Reason.NOT_RECORDED} <= reasons
+        closures = list(Closure.objects.all())  # encrypted: read in Python
+        assert set(Closure.Reason.values) == {c.reason for c in closures}
+        # "Nobody recorded why": Haven's own closing when a pupil left, by no person, with no explanation.
+        unrecorded = [c for c in closures if c.reason == Closure.Reason.NOT_RECORDED]
+        assert unrecorded and all(c.recorded_by_id is None and not c.explanation for c in unrecorded)
+        assert Counter(c.step_at_closing for c in closures).most_common(1)[0][0] == Step.CONSULTATION
 
     def test_the_region_its_municipalities_boards_and_policy_officer(self, seeded, settings):
         region = Region.objects.get(name="Regio Zonnedal e.o.")

@@ -34,9 +34,14 @@ def threads(planner: history.Planner) -> dict[str, list[history.Action]]:
     return by_thread
 
 
+def verbs_of(planner: history.Planner) -> Counter:
+    return Counter(a.verb for a in planner.actions)
+
+
 def step_at_closing(actions: list[history.Action]) -> int:
     """The route's current step when the dossier closed (as haven.meldcode.workflow.route_state sees it)."""
-    verbs = {a.verb for a in actions[: [a.verb for a in actions].index("close")]}
+    closing = next(i for i, a in enumerate(actions) if a.verb in history.CLOSING)
+    verbs = {a.verb for a in actions[:closing]}
     if "decide" in verbs or "weigh" in verbs:
         return 5
     if "talk" in verbs or "skip_talk" in verbs:
@@ -114,6 +119,11 @@ def test_the_history_has_what_the_monitoring_counts(planned):
     assert verbs["police_notice"] >= 10 and verbs["pick_up"] >= 20 and verbs["note"] >= 20
     assert verbs["report_made"] >= 5 and verbs["help_plan"] >= 10 and verbs["evaluate"] >= 10
     assert verbs["referral_index"] >= 3 and verbs["skip_talk"] + verbs["acute"] >= 1
+    # Advice asked and verwijsindex signals placed before or without a dossier.
+    assert verbs["advice_request"] >= 20 and verbs["referral_index_loose"] >= 10
+    loose = [a.data for a in planned.actions if a.verb == "advice_request"]
+    assert {a["anonymous"] for a in loose} == {True, False}
+    assert all(a["pupil"] is None for a in loose if a["anonymous"])
     signals = [a for a in planned.actions if a.verb == "signal"]
     assert any(a.data["categories"] == ["gut_feeling"] for a in signals)
     consults = [a.data for a in planned.actions if a.verb == "consult" and a.data["consulted"] == "veilig_thuis"]
@@ -123,12 +133,18 @@ def test_the_history_has_what_the_monitoring_counts(planned):
 
 
 def test_routes_stop_at_different_steps_for_different_reasons_most_at_step_2(planned):
-    stops = [step_at_closing(actions) for actions in threads(planned).values() if "close" in {a.verb for a in actions}]
+    stops = [
+        step_at_closing(actions)
+        for actions in threads(planned).values()
+        if set(history.CLOSING) & {a.verb for a in actions}
+    ]
     steps = Counter(stops)
     assert set(steps) == {2, 3, 4, 5}
     assert steps.most_common(1)[0][0] == 2
     reasons = {a.data["reason"] for a in planned.actions if a.verb == "close"}
-    # Every reason a person gives; "nobody recorded why" is Haven's own and never planned for a person.
+    # Every reason a person gives; "nobody recorded why" is Haven's own closing, never a person's.
+    assert verbs_of(planned)["close_unrecorded"] >= 3
+    assert all(not a.by and not a.data for a in planned.actions if a.verb == "close_unrecorded")
     assert reasons == {
         "explained",
         "help_working",
@@ -165,7 +181,7 @@ def test_the_demo_schools_keep_a_quiet_recent_past(planned):
     for actions in threads(planned).values():
         if actions[0].school not in DEMO_BRINS:
             continue
-        assert {"close", "note"} & {a.verb for a in actions}, actions[0].thread
+        assert {*history.CLOSING, "note"} & {a.verb for a in actions}, actions[0].thread
         assert actions[-1].at < quiet_since
         assert actions[0].data["pupil"] not in classmates
 
@@ -174,7 +190,9 @@ def test_a_history_school_has_open_dossiers_at_different_steps(planned):
     open_threads = [
         actions
         for actions in threads(planned).values()
-        if actions[0].school not in DEMO_BRINS and "open" in {a.verb for a in actions} and actions[-1].verb != "close"
+        if actions[0].school not in DEMO_BRINS
+        and "open" in {a.verb for a in actions}
+        and actions[-1].verb not in history.CLOSING
     ]
     assert len(open_threads) >= 5
     last_verbs = {actions[-1].verb for actions in open_threads}

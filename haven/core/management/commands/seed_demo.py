@@ -55,13 +55,19 @@ from haven.followup.services import (
 from haven.insights.models import Region
 from haven.insights.public_figures import import_public_figures
 from haven.meldcode import services as route
+from haven.meldcode.advice import record_advice_request
 from haven.meldcode.models import Case, Report, Signal
 from haven.organisations.bootstrap import bootstrap_school
 from haven.organisations.models import Group, School
 from haven.organisations.services import save_group
 from haven.pupils.models import Pupil
 from haven.pupils.services import add_household_member, add_pupils, place_pupil, place_pupils, save_pupil
-from haven.signalling.services import link_siblings, record_police_notice, record_referral_index
+from haven.signalling.services import (
+    link_siblings,
+    record_police_notice,
+    record_referral_index,
+    record_referral_index_without_case,
+)
 
 URL = "http://127.0.0.1:8000/"
 # No invitation mails: the demo accounts share the published demo password, the history's staff never sign in.
@@ -544,7 +550,9 @@ class HistoryPlayer:
         for action in self.planner.actions:
             clock.advance_to(action.at)
             state = self.threads.setdefault(action.thread, {})
-            getattr(self, f"do_{action.verb}")(self.seeder.actor(action.by), action.data, state)
+            # An action without a person is Haven's own (a system action).
+            actor = self.seeder.actor(action.by) if action.by else None
+            getattr(self, f"do_{action.verb}")(actor, action.data, state)
 
     def classmates(self, brin: str, group_name: str) -> list[Pupil]:
         """The history's pupils who are in this year group of the demo's school year."""
@@ -638,6 +646,27 @@ class HistoryPlayer:
 
     def do_close(self, actor: Actor, data: dict[str, Any], state: dict[str, Any]) -> None:
         route.close_case(actor, state["case"], **data)
+
+    def do_close_unrecorded(self, actor: None, data: dict[str, Any], state: dict[str, Any]) -> None:
+        route.close_case_unrecorded(state["case"])
+
+    # Without a dossier ---------------------------------------------------------------------------
+
+    def do_advice_request(self, actor: Actor, data: dict[str, Any], state: dict[str, Any]) -> None:
+        pupil = self.pupils[data["pupil"]] if data["pupil"] else None
+        record_advice_request(
+            actor,
+            held_on=data["held_on"],
+            anonymous=data["anonymous"],
+            question=data["question"],
+            advice=data["advice"],
+            pupil=pupil,
+        )
+
+    def do_referral_index_loose(self, actor: Actor, data: dict[str, Any], state: dict[str, Any]) -> None:
+        record_referral_index_without_case(
+            actor, pupil=self.pupils[data["pupil"]], action=data["action"], on=data["on"]
+        )
 
     # The report and the help ---------------------------------------------------------------------
 
