@@ -31,7 +31,8 @@ the school: 8 -> 80 pupils, 13 -> 85 staff, 8 -> 80 groups; the board: 4 -> 16 s
 - signalling: police notice search page 9, its htmx search 8, its form 8; support task 10
 - tasks (teacher, teacher2) 12, (AF, school leader) 14; home page (IB) 17, (administrator) 7
 - disclosure: prepare 31; export 30 (with 1 -> 13 advice requests and verwijsindex entries without a dossier)
-- insights overview (board, municipality): 22
+- monitoring (insights, from the rollups): board 14, municipality 17 (with the public figures),
+  region 18, the AF's own school 14; a table's download (region) 18; the public figures' import page 11
 - account: profile 11, backup codes 9 (shown once when made: the page only counts them), set-up complete 7,
   set-up 8
 - management: pupils, groups 10 (page 1 and 2, search); staff 9 (page 1 and 2); new pupil 8; pupil 13;
@@ -559,6 +560,10 @@ def _pages(cast, world):
         "insights": {
             "board": ("board", url("insights:overview")),
             "municipality": ("municipality", url("insights:overview")),
+            "region": ("region", url("insights:overview")),
+            "school (af)": ("af", url("insights:overview")),
+            "table download (region)": ("region", url("insights:export", "trend", "csv")),
+            "import page (region)": ("region", url("insights:public_figures")),
         },
         "account": {
             "profile": ("af", url("two_factor:profile")),
@@ -636,7 +641,14 @@ EXPECTED = {
         "home (admin)": 7,
     },
     "disclosure": {"prepare": 31, "export": 30},
-    "insights": {"board": 22, "municipality": 22},
+    "insights": {
+        "board": 14,
+        "municipality": 17,
+        "region": 18,
+        "school (af)": 14,
+        "table download (region)": 18,
+        "import page (region)": 11,
+    },
     "account": {
         "profile": 11,
         "profile (teacher)": 11,
