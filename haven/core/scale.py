@@ -106,7 +106,7 @@ SHOWCASE = ("new", "consultation", "conversation", "weighing", "decision", "repo
 
 # Where closed dossiers stopped (the step the route was in when it was closed) and why. Seed 004:
 # most routes stop at step 2, the consultation. Step 5 is a route that was weighed or decided.
-STOP_STEPS = ((2, 35), (3, 20), (4, 10), (5, 35))
+STOP_STEPS = ((2, 45), (3, 20), (4, 10), (5, 25))
 STOP_REASONS: dict[int, tuple[tuple[str, int], ...]] = {
     2: (
         ("explained", 20), ("too_vague", 20), ("unclear_next", 12), ("fear_relation", 10), ("pupil_left", 10),

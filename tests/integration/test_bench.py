@@ -51,7 +51,7 @@ def test_the_report_takes_the_worst_ratios_over_pages_and_databases() -> None:
     assert "audit small: append 500 µs/event (100 events)" in "\n".join(lines)
 
 
-def test_bench_quick_measures_every_page_on_both_databases(tmp_path) -> None:
+def test_bench_quick_measures_every_page_on_each_of_its_databases(tmp_path) -> None:
     out = StringIO()
     call_command("bench", "--quick", "--workdir", str(tmp_path), stdout=out)
     lines = out.getvalue().splitlines()
@@ -62,17 +62,42 @@ def test_bench_quick_measures_every_page_on_both_databases(tmp_path) -> None:
     worst_ratio, worst_floor, verify = float(summary[1]), float(summary[2]), int(summary[3])
     assert worst_ratio > 0 and worst_floor > 0 and verify > 0
 
-    rows = {(line.split()[0], line.split()[1]): line.split()[2:] for line in lines if line.split()[:1]}
-    for page in (bench.FLOOR, *bench.PAGES):
-        small, region = rows[(page, "small")], rows[(page, "region")]
-        assert len(small) == (2 if page == bench.FLOOR else 3), small  # p50, p95 (, x floor)
-        assert len(region) == (4 if page == bench.FLOOR else 5), region  # + large/small p50 and p95
-        assert all(re.fullmatch(r"\d+\.\d+", value) for value in small + region)
-    ratios = [float(rows[(page, "region")][2]) for page in bench.PAGES]
-    floors = [float(rows[(page, size)][-1]) for page in bench.PAGES for size in ("small", "region")]
+    rows = {(line.split()[0], line.split()[1]): line.split()[2:] for line in lines if len(line.split()) > 1}
+    # p50, p95, then large/small p50 and p95 where the page has a counterpart, then x floor (not for the floor).
+    expected = {
+        (bench.FLOOR, "small"): 2,
+        (bench.FLOOR, "municipality"): 2,
+        (bench.FLOOR, "region"): 4,
+        **{(page, "small"): 3 for page in bench.SCHOOL_PAGES},
+        **{(page, "region"): 5 for page in bench.SCHOOL_PAGES},
+        **{(page, "municipality"): 3 for page in ("insights_board", "insights_municipality")},
+        **{(page, "region"): 5 for page in ("insights_board", "insights_municipality")},
+        # The region's page has no counterpart without the national database.
+        ("insights_region", "region"): 3,
+    }
+    for key, n in expected.items():
+        assert len(rows[key]) == n, (key, rows[key])
+        assert all(re.fullmatch(r"\d+\.\d+", value) for value in rows[key]), (key, rows[key])
+    assert ("insights_region", "municipality") not in rows and ("insights_board", "small") not in rows
+    ratios = [float(values[2]) for (page, _size), values in rows.items() if page in bench.PAGES and len(values) == 5]
+    floors = [float(values[-1]) for (page, _size), values in rows.items() if page in bench.PAGES]
+    assert len(ratios) == len(bench.PAGES) - 1
     assert f"{max(ratios):.2f}" == summary[1]
     assert f"{max(floors):.2f}" == summary[2]
-    for size in ("small", "region"):
+    for size in ("small", "municipality", "region"):
         assert re.search(rf"^audit {size}: append \d+ µs/event \(50 events\); verify \d+ events", out.getvalue(), re.M)
+    # Query counts: the insights pages make as many queries on the larger database as on its counterpart.
+    queries = {
+        line.split()[1].rstrip(":"): dict(re.findall(r"(\w+) (\d+)", line.split(":", 1)[1]))
+        for line in lines
+        if line.startswith("queries ")
+    }
+    assert set(queries) == {bench.FLOOR, *bench.PAGES} - {"signal_submit"}  # the read pages
+    for page in bench.INSIGHTS_PAGES:
+        base = bench.baseline_of(page, "region")
+        if base is not None:
+            assert queries[page]["region"] == queries[page][base], (page, queries[page])
+    # The policy officers' pages were measured on scopes of several schools, as the report says.
+    assert re.search(r"^  board \d+: 3 schools, \d+ rollup rows$", out.getvalue(), re.M)
     # The quick databases are removed afterwards.
     assert not any(tmp_path.iterdir())
