@@ -383,7 +383,9 @@ class _Builder:
                     c.reopen_reason,
                 )
             )
-        return self.entry(c, _("Closing"), _local(c.recorded_at), meta=[self.recorded_by(c)], fields=fields)
+        # A dossier Haven closed itself has nobody who recorded it.
+        meta = [self.recorded_by(c)] if c.recorded_by_id is not None else []
+        return self.entry(c, _("Closing"), _local(c.recorded_at), meta=meta, fields=fields)
 
 
 AMENDMENTS = SignalAmendment.objects.order_by("created_at", "pk")
