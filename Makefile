@@ -27,6 +27,7 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/ensure-test-system.sh
+	bash scripts/ensure-axe.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
