@@ -333,17 +333,21 @@ class Bench:
         }
 
     def query_counts(self) -> dict[str, int]:
-        """The number of queries of one request of every read page (after the warm-up)."""
-        from django.db import connection
+        """The number of queries of one request of every read page (after the warm-up), on every
+        database it uses (the insights read a replica where one is configured)."""
+        from contextlib import ExitStack
+
+        from django.db import connections
         from django.test.utils import CaptureQueriesContext
 
         counts = {}
         for name, request in self.requests.items():
-            with CaptureQueriesContext(connection) as queries:
+            with ExitStack() as stack:
+                captured = [stack.enter_context(CaptureQueriesContext(c)) for c in connections.all()]
                 response = request()
             if response.status_code != 200:
                 raise RuntimeError(f"{name} answered {response.status_code}, not 200")
-            counts[name] = len(queries.captured_queries)
+            counts[name] = sum(len(queries.captured_queries) for queries in captured)
         return counts
 
     def read_rounds(self, rounds: int) -> dict[str, list[float]]:
