@@ -40,7 +40,6 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/ruff format --check .
 
 # Regenerate the Dutch catalogue after changing UI text; then fill in every new msgstr.
 messages: $(STAMP)

@@ -1,8 +1,9 @@
 """The cast of actors (healthchecks' alice/bob/charlie, for a school).
 
 School A has one person in every role, two teachers, and pupils in a group taught by `teacher`.
-School B has its own AF and pupil. Every page test asks this cast, so "who may see this?" is
-answered in one place.
+School B has its own AF and pupil. Both schools are of one board and one municipality; the policy
+officers of the board, the municipality and a region holding that municipality see their
+aggregates. Every page test asks this cast, so "who may see this?" is answered in one place.
 """
 
 import os
@@ -21,6 +22,7 @@ from hypothesis import settings as hypothesis_settings
 from haven.access.middleware import actor_for
 from haven.access.policy import Actor
 from haven.accounts.models import AnalystMembership, User
+from haven.insights.models import Region
 from haven.meldcode import services
 from haven.meldcode.models import Case, Signal
 from haven.organisations.models import School
@@ -142,6 +144,11 @@ def cast(db) -> Cast:
     AnalystMembership.objects.create(user=cast.users["board"], board=school_a.board)
     cast.users["municipality"] = UserFactory(username="municipality")
     AnalystMembership.objects.create(user=cast.users["municipality"], municipality=school_a.municipality)
+    # The region's policy officer: a region holding school A's municipality.
+    region = Region.objects.create(name="Regio Zonnedal")
+    region.municipalities.add(school_a.municipality)
+    cast.users["region"] = UserFactory(username="region")
+    AnalystMembership.objects.create(user=cast.users["region"], region=region)
     return cast
 
 

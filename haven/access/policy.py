@@ -156,6 +156,8 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "dashboard.view": _member_or_analyst,
     "insights.view": _insights_reader,
     "insights.import_public_figures": _public_figures_importer,
+    # Recounting the figures now (instead of at night): the AF and the school leader, their own school only.
+    "insights.refresh": lambda actor: _member(actor) and actor.role in (Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER),
     # An advice request to Veilig Thuis (or a verwijsindex signal) recorded before or without a dossier.
     "advice_request.record": _school_wide,
     "pupil.search": _staff,

@@ -32,7 +32,11 @@ from typing import Any
 
 # Pages in report order; "floor" is the minimal signed-in page (the account page: the base layout,
 # the navigation, the session, two-factor state) that the others are compared with.
-PAGES = ("inbox", "dossier", "pupil_search", "signal_submit", "dashboard")
+SCHOOL_PAGES = ("inbox", "dossier", "pupil_search", "signal_submit", "dashboard", "insights_school")
+# The monitoring of the policy officers: the board's, the municipality's and the region's page.
+ANALYST_PAGES = ("insights_board", "insights_municipality", "insights_region")
+INSIGHTS_PAGES = ("insights_school", *ANALYST_PAGES)
+PAGES = (*SCHOOL_PAGES, *ANALYST_PAGES)
 FLOOR = "floor"
 TARGET_LARGE_SMALL = 1.5
 TARGET_FLOOR = 3.0
@@ -45,23 +49,63 @@ MANAGE = Path(__file__).resolve().parent.parent.parent / "manage.py"
 class Size:
     name: str
     generate: tuple[str, ...]
+    # The pages measured on it besides the floor.
+    pages: tuple[str, ...] = PAGES
 
 
 SIZES = {
-    "small": Size("small", ("--schools", "1", "--pupils-per-school", "210", "--years", "5")),
+    "small": Size("small", ("--schools", "1", "--pupils-per-school", "210", "--years", "5"), SCHOOL_PAGES),
+    # One municipality of 20 schools (three boards): the smallest database in which a board and a
+    # municipality show their figures per school, the counterpart of the region's for those pages.
+    "municipality": Size(
+        "municipality",
+        ("--schools", "20", "--pupils-per-school", "208", "--years", "5"),
+        ("insights_board", "insights_municipality"),
+    ),
     "region": Size("region", ("--preset", "region")),
     # The national preset's schools have 357 pupils (region: 208): its one-school counterpart has as
     # many, so that the ratio shows what the size of the database costs, not the size of the school.
-    "small357": Size("small357", ("--schools", "1", "--pupils-per-school", "357", "--years", "5")),
+    "small357": Size("small357", ("--schools", "1", "--pupils-per-school", "357", "--years", "5"), SCHOOL_PAGES),
     "national": Size("national", ("--preset", "national")),
 }
-# Which one-school database each large one is compared with.
+# Which smaller database each large one is compared with, per page: a school's pages with a
+# one-school database; a board's and a municipality's with the one-municipality database (nationally
+# with the region's); a region's page with the region's database, the only other one that has a
+# region of that size.
 BASELINE = {"region": "small", "national": "small357"}
+PAGE_BASELINE = {
+    "insights_board": {"region": "municipality", "national": "region"},
+    "insights_municipality": {"region": "municipality", "national": "region"},
+    "insights_region": {"national": "region"},
+}
 # --quick: the same pipeline on tiny data, for the test suite.
 QUICK_SIZES = {
-    "small": Size("small", ("--schools", "1", "--pupils-per-school", "100", "--years", "2")),
-    "region": Size("region", ("--schools", "3", "--pupils-per-school", "100", "--years", "2")),
+    "small": Size("small", ("--schools", "1", "--pupils-per-school", "100", "--years", "2"), SCHOOL_PAGES),
+    "municipality": Size(
+        "municipality",
+        ("--schools", "3", "--pupils-per-school", "40", "--years", "2"),
+        ("insights_board", "insights_municipality"),
+    ),
+    "region": Size("region", ("--schools", "6", "--pupils-per-school", "60", "--years", "2")),
 }
+
+
+def baseline_of(page: str, name: str) -> str | None:
+    """The database `name`'s figures for `page` are compared with, or None when it is a baseline."""
+    if page in PAGE_BASELINE:
+        return PAGE_BASELINE[page].get(name)
+    return BASELINE.get(name)
+
+
+def baselines_needed(sizes: list[str]) -> list[str]:
+    """The smaller databases the large ones among `sizes` are compared with."""
+    needed = []
+    for name in sizes:
+        for page in PAGES:
+            base = baseline_of(page, name)
+            if base is not None and base not in needed:
+                needed.append(base)
+    return needed
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -125,21 +169,60 @@ def _case_like(school: Any, target: tuple[int, int] | None) -> tuple[Any, tuple[
     return Case.objects.get(pk=pk), (n_signals, n_events)
 
 
-def _signed_in_client(user: Any) -> Any:
-    """A client with a real session of `user` that passed two-factor sign-in with their TOTP device."""
+def _scope_near(kind: str, target_schools: int | None) -> tuple[Any, dict[str, Any]]:
+    """A policy officer of a board, municipality or region (`kind`) whose number of schools is closest
+    to `target_schools` (default: the largest), and what their page covers."""
+    from django.db.models import Count
+
+    from haven.accounts.models import AnalystMembership
+    from haven.insights.models import RollupCount
+    from haven.organisations.models import School
+
+    column = {"board": "board_id", "municipality": "municipality_id", "region": "municipality__regions"}[kind]
+    officers = dict(
+        AnalystMembership.objects.filter(**{f"{kind}__isnull": False}, user__is_active=True)
+        .order_by("pk")
+        .values_list(f"{kind}_id", "user_id")
+    )
+    sizes = [
+        (unit, n)
+        for unit, n in School.objects.filter(**{f"{column}__isnull": False})
+        .values_list(column)
+        .annotate(n=Count("pk"))
+        .order_by()
+        if unit in officers
+    ]
+    if not sizes:
+        raise RuntimeError(
+            f"No {kind} with schools and a policy officer: generate the data again (without --reuse); data "
+            "generated before the monitoring has no regions."
+        )
+    if target_schools is None:
+        unit, n = max(sizes, key=lambda row: (row[1], -row[0]))
+    else:
+        unit, n = min(sizes, key=lambda row: (abs(row[1] - target_schools), row[0]))
+    schools = School.objects.filter(**{column: unit}).values("pk")
+    user = AnalystMembership.objects.select_related("user").get(**{f"{kind}_id": unit, "user_id": officers[unit]}).user
+    return user, {"id": unit, "schools": n, "rollups": RollupCount.objects.filter(school__in=schools).count()}
+
+
+def _signed_in_client(user: Any, *, two_factor: bool = True) -> Any:
+    """A client with a real session of `user`, that passed two-factor sign-in with their TOTP device
+    (the school-wide roles; policy officers sign in with a password)."""
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is None:
-        raise RuntimeError(f"{user.username} has no confirmed TOTP device: the data generator should give one.")
     # SERVER_NAME: with DEBUG off, ALLOWED_HOSTS applies and the test client's "testserver" is not in it.
     client = Client(SERVER_NAME="localhost")
     client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    if two_factor:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            raise RuntimeError(f"{user.username} has no confirmed TOTP device: the data generator should give one.")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client
 
 
@@ -164,12 +247,20 @@ def _count(model: Any) -> int:
 class Bench:
     """One database's measurement, driven in steps by the parent (see `serve`)."""
 
-    def __init__(self, *, target_pupils: int | None = None, target_case: tuple[int, int] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        target_pupils: int | None = None,
+        target_case: tuple[int, int] | None = None,
+        target_scopes: dict[str, int] | None = None,
+        pages: tuple[str, ...] = PAGES,
+    ) -> None:
         from django.conf import settings
         from django.db import connection
         from django.urls import reverse
 
         from haven.accounts.models import Membership
+        from haven.insights.models import RollupCount
         from haven.meldcode.models import Case, Signal
         from haven.organisations.models import School
         from haven.pupils.models import Pupil
@@ -199,13 +290,29 @@ class Bench:
         client, create = self.client, self.create_url
         profile, inbox = reverse("two_factor:profile"), reverse("meldcode:inbox")
         dossier, home = reverse("meldcode:case_detail", args=[self.case.pk]), reverse("home")
-        self.reads: dict[str, Callable[[], float]] = {
-            FLOOR: lambda: _timed(lambda: client.get(profile), 200),
-            "inbox": lambda: _timed(lambda: client.get(inbox), 200),
-            "dossier": lambda: _timed(lambda: client.get(dossier), 200),
-            "pupil_search": lambda: _timed(lambda: client.get(create, {"q": query}, HTTP_HX_REQUEST="true"), 200),
-            "dashboard": lambda: _timed(lambda: client.get(home), 200),
+        insights = reverse("insights:overview")
+        self.requests: dict[str, Callable[[], Any]] = {
+            FLOOR: lambda: client.get(profile),
+            "inbox": lambda: client.get(inbox),
+            "dossier": lambda: client.get(dossier),
+            "pupil_search": lambda: client.get(create, {"q": query}, HTTP_HX_REQUEST="true"),
+            "dashboard": lambda: client.get(home),
+            # The AF's own school: exact figures, the same tables and charts as the policy officers'.
+            "insights_school": lambda: client.get(insights),
         }
+        scopes: dict[str, dict[str, Any]] = {}
+        for page in ANALYST_PAGES:
+            if page not in pages:
+                continue
+            kind = page.removeprefix("insights_")
+            officer, scopes[kind] = _scope_near(kind, (target_scopes or {}).get(kind))
+            officer_client = _signed_in_client(officer, two_factor=False)
+            self.requests[page] = lambda c=officer_client: c.get(insights)
+        self.requests = {name: request for name, request in self.requests.items() if name == FLOOR or name in pages}
+        self.reads: dict[str, Callable[[], float]] = {
+            name: (lambda request=request: _timed(request, 200)) for name, request in self.requests.items()
+        }
+        self.submitting = "signal_submit" in pages
         self.meta = {
             "vendor": connection.vendor,
             "data": {
@@ -213,10 +320,35 @@ class Bench:
                 "pupils": _count(Pupil),
                 "cases": _count(Case),
                 "signals": _count(Signal),
+                "rollups": _count(RollupCount),
             },
-            "school": {"id": school.pk, "pupils": len(pupils), "query": query},
+            "school": {
+                "id": school.pk,
+                "pupils": len(pupils),
+                "query": query,
+                "rollups": RollupCount.objects.filter(school=school).count(),
+            },
             "case": {"id": self.case.pk, "signals": shape[0], "events": shape[1]},
+            "scopes": scopes,
         }
+
+    def query_counts(self) -> dict[str, int]:
+        """The number of queries of one request of every read page (after the warm-up), on every
+        database it uses (the insights read a replica where one is configured)."""
+        from contextlib import ExitStack
+
+        from django.db import connections
+        from django.test.utils import CaptureQueriesContext
+
+        counts = {}
+        for name, request in self.requests.items():
+            with ExitStack() as stack:
+                captured = [stack.enter_context(CaptureQueriesContext(c)) for c in connections.all()]
+                response = request()
+            if response.status_code != 200:
+                raise RuntimeError(f"{name} answered {response.status_code}, not 200")
+            counts[name] = sum(len(queries.captured_queries) for queries in captured)
+        return counts
 
     def read_rounds(self, rounds: int) -> dict[str, list[float]]:
         """`rounds` requests of every read page, round robin, so noise on the machine hits all alike."""
@@ -232,7 +364,9 @@ class Bench:
 
         from haven.meldcode.models import Signal
 
-        samples = []
+        samples: list[float] = []
+        if not self.submitting:
+            return {}
         for _ in range(count):
             pupil_id = self.submit_pupils[self.submitted % len(self.submit_pupils)]
             self.submitted += 1
@@ -288,8 +422,9 @@ class Bench:
 def serve(lines: Any, write: Callable[[str], None], **targets: Any) -> None:
     """The child's loop: answer each command from the parent with one JSON line.
 
-    Commands: `read N` (N rounds of the read pages), `submit N` (N signal submits), `audit N`
-    (append N events, then verify the chain; the last command).
+    Commands: `read N` (N rounds of the read pages), `queries 1` (the queries of one request of every
+    read page), `submit N` (N signal submits), `audit N` (append N events, then verify the chain;
+    the last command).
     """
     bench = Bench(**targets)
     write(json.dumps(bench.meta))
@@ -297,6 +432,8 @@ def serve(lines: Any, write: Callable[[str], None], **targets: Any) -> None:
         command, count = line.split()
         if command == "read":
             write(json.dumps(bench.read_rounds(int(count))))
+        elif command == "queries":
+            write(json.dumps({"queries": bench.query_counts()}))
         elif command == "submit":
             write(json.dumps(bench.submits(int(count))))
         elif command == "audit":
@@ -458,10 +595,11 @@ def run(
 ) -> dict[str, Any]:
     """Build every size's database, measure them side by side, write the report, return the figures."""
     catalogue = QUICK_SIZES if quick else SIZES
-    # Every large database with its one-school counterpart, the counterparts first.
-    larges = [name for name in sizes if name in BASELINE]
-    bases = list(dict.fromkeys([*(name for name in sizes if name not in BASELINE), *(BASELINE[n] for n in larges)]))
-    targets = {name: Target(name, workdir, quick) for name in [*bases, *larges]}
+    # Every large database with its smaller counterparts, each after the ones it is compared with
+    # (the order of the catalogue: the region's is the national's counterpart for some pages).
+    wanted = set(sizes) | set(baselines_needed(sizes))
+    names = [name for name in catalogue if name in wanted]
+    targets = {name: Target(name, workdir, quick) for name in names}
     for name, target in targets.items():
         size = catalogue[name]
         where = f"database {target.dbname}" if target.postgresql else f"{target.dir}"
@@ -479,22 +617,32 @@ def run(
 
     children: list[Child] = []
     try:
-        started = {}
-        for name in bases:
-            started[name] = Child(name, targets[name], [])
+        started: dict[str, Child] = {}
+        for name in names:
+            like = [f"--pages={','.join(catalogue[name].pages)}"]
+            if name in BASELINE:
+                # The one-school database sets what its large one is compared on: a school of its size,
+                # a dossier of its shape.
+                base = started[BASELINE[name]].meta
+                shape = base["case"]
+                like += [
+                    f"--target-pupils={base['school']['pupils']}",
+                    f"--target-case={shape['signals']},{shape['events']}",
+                ]
+            # And a policy officer's page one of a board, municipality or region of as many schools.
+            scopes = []
+            for page in ANALYST_PAGES:
+                base_name = PAGE_BASELINE[page].get(name)
+                kind = page.removeprefix("insights_")
+                if base_name is not None and kind in started[base_name].meta["scopes"]:
+                    scopes.append(f"{kind}:{started[base_name].meta['scopes'][kind]['schools']}")
+            if scopes:
+                like.append(f"--target-scopes={','.join(scopes)}")
+            started[name] = Child(name, targets[name], like)
             children.append(started[name])
-        for name in larges:
-            # The one-school database sets what its large one is compared on: a school of its size,
-            # a dossier of its shape.
-            base = started[BASELINE[name]].meta
-            shape = base["case"]
-            like = [
-                f"--target-pupils={base['school']['pupils']}",
-                f"--target-case={shape['signals']},{shape['events']}",
-            ]
-            children.append(Child(name, targets[name], like))
         chunk = max(1, min(10, iterations))
         _interleaved(children, "read", warmup, chunk)
+        queries = {child.name: child.ask("queries 1")["queries"] for child in children}
         reads = _interleaved(children, "read", iterations, chunk)
         # The submits come after the read pages: the signals they log would show in the inbox.
         _interleaved(children, "submit", warmup, chunk)
@@ -505,6 +653,7 @@ def run(
             results[child.name] = {
                 **child.meta,
                 **child.ask(f"audit {append_events}"),
+                "queries": queries[child.name],
                 "pages": {
                     page: {"p50": percentile(values, 0.5), "p95": percentile(values, 0.95), "n": len(values)}
                     for page, values in samples.items()
@@ -529,30 +678,36 @@ def _describe(name: str, result: dict[str, Any], write: Callable[[str], None]) -
     data = result["data"]
     write(
         f"{name} ({result['vendor']}): {data['schools']} schools, {data['pupils']} pupils, {data['cases']} dossiers, "
-        f"{data['signals']} signals, {data['audit_events']} audit events; measured school "
-        f"{result['school']['id']} ({result['school']['pupils']} pupils), dossier {result['case']['id']} "
-        f"({result['case']['signals']} signals, {result['case']['events']} changes), "
-        f"search {result['school']['query']!r}"
+        f"{data['signals']} signals, {data['audit_events']} audit events, {data['rollups']} rollup rows; measured "
+        f"school {result['school']['id']} ({result['school']['pupils']} pupils, {result['school']['rollups']} rollup "
+        f"rows), dossier {result['case']['id']} ({result['case']['signals']} signals, {result['case']['events']} "
+        f"changes), search {result['school']['query']!r}"
     )
+    for kind, scope in result.get("scopes", {}).items():
+        write(f"  {kind} {scope['id']}: {scope['schools']} schools, {scope['rollups']} rollup rows")
 
 
 def report(results: dict[str, dict[str, Any]], write: Callable[[str], None]) -> dict[str, Any]:
-    """Print the table and the summary; large/small compares each large database with its `BASELINE`."""
+    """Print the table and the summary; large/small compares each large database with its counterpart
+    for that page (`baseline_of`)."""
     names = list(results)
     write("")
-    header = f"{'page':<14}{'size':<10}{'p50 ms':>9}{'p95 ms':>9}{'large/small p50':>17}{'p95':>7}{'x floor p50':>13}"
+    header = f"{'page':<23}{'size':<14}{'p50 ms':>9}{'p95 ms':>9}{'large/small p50':>17}{'p95':>7}{'x floor p50':>13}"
     write(header)
     worst_ratio = 0.0
     worst_floor = 0.0
     for page in (FLOOR, *PAGES):
         for name in names:
-            figures = results[name]["pages"][page]
+            figures = results[name]["pages"].get(page)
+            if figures is None:
+                continue
             floor = results[name]["pages"][FLOOR]["p50"]
-            line = f"{page:<14}{name:<10}{_ms(figures['p50']):>9}{_ms(figures['p95']):>9}"
-            if name not in BASELINE:
+            line = f"{page:<23}{name:<14}{_ms(figures['p50']):>9}{_ms(figures['p95']):>9}"
+            base = baseline_of(page, name)
+            small = results[base]["pages"].get(page) if base in results else None
+            if small is None:
                 line += f"{'':>17}{'':>7}"
             else:
-                small = results[BASELINE[name]]["pages"][page]
                 ratio = figures["p50"] / small["p50"]
                 ratio95 = figures["p95"] / small["p95"]
                 line += f"{ratio:>17.2f}{ratio95:>7.2f}"
@@ -563,6 +718,14 @@ def report(results: dict[str, dict[str, Any]], write: Callable[[str], None]) -> 
                 worst_floor = max(worst_floor, times_floor)
                 line += f"{times_floor:>13.2f}"
             write(line)
+    if any("queries" in result for result in results.values()):
+        write("")
+        for page in (FLOOR, *PAGES):
+            counts = [
+                f"{name} {results[name]['queries'][page]}" for name in names if page in results[name].get("queries", {})
+            ]
+            if counts:
+                write(f"queries {page}: {', '.join(counts)}")
     write("")
     for name in names:
         append = results[name]["append"]

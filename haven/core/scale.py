@@ -30,6 +30,7 @@ import random
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,7 +49,10 @@ from haven.audit.keys import current_keys
 from haven.audit.models import AuditChainHead, AuditEvent
 from haven.core.encryption import EncryptedField, KeyRing, current_keyring, encrypt
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
+from haven.insights import metrics, rollups
+from haven.insights.models import PublicFigure, Region, RollupCount, RollupState, RouteSnapshot
 from haven.meldcode.models import (
+    AdviceRequest,
     Case,
     CaseMember,
     Closure,
@@ -61,8 +65,10 @@ from haven.meldcode.models import (
     StepSkip,
     Weighing,
 )
+from haven.meldcode.workflow import Step
 from haven.organisations.models import Board, Group, Municipality, School
 from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
+from haven.signalling.models import ReferralIndexEntry
 
 # The published secret of every generated two-factor account (the demo's too): `oathtool --totp -b <it>`.
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"
@@ -73,10 +79,22 @@ DEFAULT_PASSWORD = "haven-scale-2026"
 # and help trajectories started from primary schools); a third as many signals are noted without one.
 DOSSIER_RATE = 0.01
 NOTED_RATE = 0.004
+# Veilig Thuis advice asked without a dossier (about one a year per 125 pupils, most of it anonymous),
+# and verwijsindex signals placed without one, a third of them ended again some months later.
+ADVICE_RATE = 0.008
+ANONYMOUS_ADVICE = 0.65
+REFERRAL_RATE = 0.003
+REFERRAL_ENDED = 0.3
 GRADES = 8
 PUPILS_PER_GROUP = 26
 SCHOOLS_PER_BOARD = 8
 SCHOOLS_PER_MUNICIPALITY = 20
+# Veilig Thuis regions differ in size: consecutive municipalities form regions of 7, 14 and 21 in
+# turn (the national preset's 350 municipalities make 25 regions), so that the national data holds
+# regions of the region preset's size (7 municipalities) as well as larger ones.
+REGION_SIZES = (7, 14, 21)
+# Municipality codes count down from GM9999, away from CBS's real codes (below GM2000).
+LAST_MUNICIPALITY_CODE = 9999
 # Rows buffered before they are written, and pupils per transaction.
 FLUSH_ROWS = 200_000
 CHUNK_PUPILS = 60_000
@@ -85,6 +103,36 @@ BRIN_CODES = 100 * 26 * 26
 
 # The stages a dossier can be in; the showcase school has one of each (see Generator.route).
 SHOWCASE = ("new", "consultation", "conversation", "weighing", "decision", "reported", "acute", "help", "closed")
+
+# Where closed dossiers stopped (the step the route was in when it was closed) and why. Seed 004:
+# most routes stop at step 2, the consultation. Step 5 is a route that was weighed or decided.
+STOP_STEPS = ((2, 45), (3, 20), (4, 10), (5, 25))
+STOP_REASONS: dict[int, tuple[tuple[str, int], ...]] = {
+    2: (
+        ("explained", 20), ("too_vague", 20), ("unclear_next", 12), ("fear_relation", 10), ("pupil_left", 10),
+        ("help_involved", 8), ("other", 5), ("not_recorded", 15),
+    ),
+    3: (
+        ("explained", 20), ("help_involved", 15), ("referred", 15), ("no_cooperation", 12), ("fear_relation", 10),
+        ("unclear_next", 8), ("pupil_left", 5), ("other", 5), ("not_recorded", 10),
+    ),
+    4: (
+        ("explained", 25), ("referred", 20), ("help_involved", 15), ("no_cooperation", 15), ("pupil_left", 5),
+        ("other", 5), ("not_recorded", 15),
+    ),
+}  # fmt: skip
+# Public figures (per municipality and calendar year, as CBS and the verwijsindex publish them), per
+# 1,000 pupils (the demo's, from seed 004's region); never below what Haven's own schools counted.
+PUBLIC_PER_THOUSAND = {
+    "advice_requests_education": (3.4, 5.6),
+    "reports_education": (0.6, 1.0),
+    "referral_index_signals_primary": (3.0, 6.0),
+}
+PUBLIC_METRICS = {
+    "advice_requests_education": metrics.ADVICE_REQUESTS,
+    "reports_education": metrics.REPORTS,
+    "referral_index_signals_primary": metrics.REFERRAL_INDEX_PLACED,
+}
 
 PRESETS: dict[str, dict[str, int]] = {
     "region": {"schools": 130, "pupils_per_school": 208, "years": 5},
@@ -176,6 +224,17 @@ HELP_TEXTS = (
     "Gezinscoach van het wijkteam, wekelijks.",
     "Opvoedondersteuning via het CJG.",
     "Schoolmaatschappelijk werk.",
+)
+ADVICE_QUESTIONS = (
+    "Een leerling vertelt over harde ruzies thuis; is dit reden voor een melding?",
+    "Moeten we de ouders inlichten voordat we verder gaan?",
+    "Hoe bespreken we onze zorgen over verwaarlozing met de ouders?",
+    "Een kind komt steeds met honger naar school; wat is een passende eerste stap?",
+)
+ADVICE_ANSWERS = (
+    "Breng de signalen verder in kaart en bespreek ze met de ouders.",
+    "Nog geen melding; bel terug na het gesprek met de ouders.",
+    "Overleg met de jeugdverpleegkundige van de GGD en leg de afspraken vast.",
 )
 # fmt: on
 
@@ -523,6 +582,14 @@ class SchoolStaff:
     assistants: list[Person]
 
 
+@dataclass(frozen=True)
+class Mark:
+    """Where every buffer, id and the audit chain stood, to take back what was added after it."""
+
+    tables: dict[str, tuple[int, int]]  # label -> (buffered rows, next id)
+    audit: tuple[int, str]
+
+
 @dataclass
 class PupilInfo:
     pk: int
@@ -557,6 +624,10 @@ class Generator:
     ) -> None:
         self.options = options
         self.rng = random.Random(options.seed)  # noqa: S311 (not security: repeatable synthetic data)
+        # The monitoring's records (regions, advice and verwijsindex entries without a dossier, where
+        # and why routes stopped, public figures) draw from a stream of their own: the rest of the
+        # data stays what the same seed gave before they existed.
+        self.rng2 = random.Random(f"{options.seed}:monitoring")  # noqa: S311
         self.now = now or timezone.now()
         self.progress = progress or (lambda _message: None)
         today = timezone.localtime(self.now).date()
@@ -565,12 +636,14 @@ class Generator:
         now_ = self.now
         self.t: dict[str, Table] = {}
         spec: list[tuple[type[models.Model], tuple[str, ...]]] = [
-            (Municipality, ("name",)),
+            (Municipality, ("name", "code")),
+            (Region, ("name",)),
+            (Region.municipalities.through, ("region_id", "municipality_id")),
             (Board, ("name",)),
             (School, ("name", "brin_code", "board_id", "municipality_id")),
             (User, ("password", "username", "first_name", "last_name", "email", "date_joined")),
             (Membership, ("user_id", "school_id", "role")),
-            (AnalystMembership, ("user_id", "board_id", "municipality_id")),
+            (AnalystMembership, ("user_id", "board_id", "municipality_id", "region_id")),
             (TOTPDevice, ("user_id", "name", "key", "confirmed", "created_at")),
             (TOTPKey, ("key",)),
             (Group, ("school_id", "name", "school_year")),
@@ -720,12 +793,43 @@ class Generator:
                 ),
             ),
             (EvaluationMoment, ("plan_id", "due_on", "effective", "explanation", "answered_on", "answered_by_id")),
-            (Closure, ("case_id", "recorded_by_id", "recorded_at", "reason", "explanation")),
+            (Closure, ("case_id", "recorded_by_id", "recorded_at", "reason", "explanation", "step_at_closing")),
+            (
+                AdviceRequest,
+                (
+                    "school_id",
+                    "held_on",
+                    "anonymous",
+                    "question",
+                    "advice",
+                    "pupil_id",
+                    "recorded_by_id",
+                    "recorded_at",
+                ),
+            ),
+            (ReferralIndexEntry, ("school_id", "case_id", "pupil_id", "action", "on", "recorded_by_id", "recorded_at")),
+            (RollupCount, ("school_id", "month", "metric", "dimension", "count")),
+            (RouteSnapshot, ("school_id", "step", "open", "stalled")),
+            (RollupState, ("school_id", "refreshed_at")),
+            (
+                PublicFigure,
+                (
+                    "municipality_id",
+                    "year",
+                    "pupils_primary",
+                    "advice_requests_education",
+                    "reports_education",
+                    "referral_index_signals_primary",
+                ),
+            ),
             (AuditEvent, tuple(chain.FIELDS[:2]) + ("hash",) + tuple(chain.FIELDS[2:])),
         ]
         for model, given in spec:
             self.t[model._meta.label] = Table(model, given, now_, self.ring)
         self.audit = Audit(self.t["audit.AuditEvent"])
+        self.municipality_ids: list[int] = []
+        self.region_of: dict[int, int] = {}  # municipality id -> region id
+        self.region_names: dict[int, str] = {}
         self.password_hash = make_password(options.password)  # once: Argon2 takes ~50 ms a hash
 
     # Helpers -----------------------------------------------------------------------------------
@@ -733,20 +837,20 @@ class Generator:
     def table(self, model: type[models.Model]) -> Table:
         return self.t[model._meta.label]
 
-    def at(self, day: dt.date, hour: int = 9) -> dt.datetime:
+    def at(self, day: dt.date, hour: int = 9, rng: random.Random | None = None) -> dt.datetime:
         """A moment on `day` during school hours, Amsterdam time, never in the future."""
+        rng = rng or self.rng
         moment = timezone.make_aware(
-            dt.datetime.combine(
-                day, dt.time(hour, self.rng.randrange(60), self.rng.randrange(60), self.rng.randrange(1_000_000))
-            )
+            dt.datetime.combine(day, dt.time(hour, rng.randrange(60), rng.randrange(60), rng.randrange(1_000_000)))
         )
         return min(moment, self.now - dt.timedelta(minutes=1))
 
-    def later(self, moment: dt.datetime, days: float) -> dt.datetime:
+    def later(self, moment: dt.datetime, days: float, rng: random.Random | None = None) -> dt.datetime:
         """`days` after `moment`, squeezed before now: recent dossiers move through their steps quicker."""
+        rng = rng or self.rng
         room = (self.now - moment).total_seconds() / 3
-        seconds = min(days * 86400 + self.rng.randrange(3600), room)
-        return moment + dt.timedelta(seconds=max(seconds, 1), microseconds=self.rng.randrange(1_000_000))
+        seconds = min(days * 86400 + rng.randrange(3600), room)
+        return moment + dt.timedelta(seconds=max(seconds, 1), microseconds=rng.randrange(1_000_000))
 
     def local_date(self, moment: dt.datetime) -> dt.date:
         return timezone.localtime(moment).date()
@@ -816,10 +920,107 @@ class Generator:
         except BaseException:
             writer.abort()
             raise
+        self.insights(started)
         self.finish()
         summary = Summary(time.monotonic() - started, first_school=first)
         summary.rows = {t.label: t.written for t in self.t.values()}
         return summary
+
+    def insights(self, started: float) -> None:
+        """The rollups of every generated school, counted from its records by `rollups.build` (what
+        `refresh_insights` writes), and the public figures of the generated municipalities.
+
+        The records are committed by now; the rollup rows go through the same bulk writer (a COPY on
+        PostgreSQL, while the next schools are counted), one transaction per chunk of schools.
+        """
+        today = self.local_date(self.now)
+        schools = list(School.objects.filter(pk__gte=self.first_ids["organisations.School"]).order_by("pk"))
+        per_chunk = max(1, CHUNK_PUPILS // max(1, self.options.pupils_per_school))
+        haven: Counter[tuple[int, int, str]] = Counter()  # (municipality, calendar year, public column)
+        wanted = {metric: column for column, metric in PUBLIC_METRICS.items()}
+        counts_written = snapshots_written = 0
+        writer = Writer(background=connection.vendor == "postgresql" and not connection.in_atomic_block)
+        try:
+            writer.begin(self.audit.head)
+            for done, school in enumerate(schools, start=1):
+                counts, snapshots = rollups.build(school, today)
+                add_count = self.table(RollupCount).add
+                for row in counts:
+                    add_count(school.pk, row.month, row.metric, row.dimension, row.count)
+                    if row.metric in wanted:
+                        haven[(school.municipality_id, row.month.year, wanted[row.metric])] += row.count
+                for snapshot in snapshots:
+                    self.table(RouteSnapshot).add(school.pk, snapshot.step, snapshot.open, snapshot.stalled)
+                self.table(RollupState).add(school.pk, self.now)
+                counts_written += len(counts)
+                snapshots_written += len(snapshots)
+                if sum(len(t.rows) for t in self.t.values()) >= FLUSH_ROWS:
+                    writer.write(self.take())
+                if done % per_chunk == 0 and done < len(schools):
+                    writer.write(self.take())
+                    writer.commit(self.audit.head)
+                    self.progress(f"rollups of {done:,}/{len(schools):,} schools, {time.monotonic() - started:.0f} s")
+                    writer.begin(self.audit.head)
+            self.public_figures(schools, haven, today)
+            self.audit.event(
+                self.now,
+                None,
+                "insights.refresh",
+                school_id=None,
+                detail={"schools": len(schools), "counts": counts_written, "route_rows": snapshots_written},
+            )
+            writer.write(self.take())
+            writer.commit(self.audit.head)
+            writer.close()
+        except BaseException:
+            writer.abort()
+            raise
+        self.progress(f"rollups of {len(schools):,} schools and the public figures, {time.monotonic() - started:.0f} s")
+
+    def public_figures(self, schools: list[School], haven: Counter[tuple[int, int, str]], today: dt.date) -> None:
+        """Per generated municipality and calendar year, the published figures as a policy officer would
+        import them: the last five complete years, and this year's pupil count (DUO's of 1 October).
+
+        Haven's schools are a part of the municipality's (60-95%), so the pupils are more than Haven
+        has, and every published count is at least what Haven's own schools counted that year.
+        """
+        rng = self.rng2
+        schools_in = Counter(school.municipality_id for school in schools)
+        created: Counter[int] = Counter()  # per region
+        for municipality_id in self.municipality_ids:
+            share = rng.uniform(0.6, 0.95)
+            base = self.options.pupils_per_school * schools_in[municipality_id] / share
+            for year in range(today.year - 5, today.year + 1):
+                pupils = round(base * (1 + 0.006 * (year - today.year)) * rng.uniform(0.985, 1.015))
+                figures: list[int | None] = [pupils]
+                for column, (low, high) in PUBLIC_PER_THOUSAND.items():
+                    published = round(pupils / 1000 * rng.uniform(low, high))
+                    own = haven[(municipality_id, year, column)]
+                    if own:
+                        published = max(published, math.ceil(own / share * rng.uniform(1.05, 1.3)))
+                    figures.append(None if year == today.year else published)
+                self.table(PublicFigure).add(municipality_id, year, *figures)
+                created[self.region_of[municipality_id]] += 1
+        for region_id, rows in created.items():
+            # As the import (`import_public_figures --region`) records it.
+            self.audit.event(
+                self.now,
+                None,
+                "insights.import_public_figures",
+                school_id=None,
+                object_type="region",
+                object_id=region_id,
+                detail={
+                    "created": rows,
+                    "updated": 0,
+                    "unchanged": 0,
+                    "municipalities_created": [],
+                    "codes_recorded": 0,
+                    "region": self.region_names[region_id],
+                    "region_created": False,
+                    "added_to_region": [],
+                },
+            )
 
     def take(self) -> Batch:
         """The buffered rows of every table (in dependency order), leaving the buffers empty."""
@@ -847,29 +1048,64 @@ class Generator:
         start = min(start - dt.timedelta(days=30), self.now - dt.timedelta(days=1))
         existing_m = set(Municipality.objects.values_list("name", flat=True))
         existing_b = set(Board.objects.values_list("name", flat=True))
+        taken_codes = set(Municipality.objects.exclude(code=None).values_list("code", flat=True))
+        codes = (c for n in range(LAST_MUNICIPALITY_CODE, -1, -1) if (c := f"GM{n:04d}") not in taken_codes)
         municipality_ids, board_ids = [], []
         for index in range(municipalities):
             name = f"{PLACES[index % len(PLACES)]} {first + index:04d}"
             while name in existing_m:
                 name += "-2"
-            pk = self.table(Municipality).add(name)
+            code = next(codes, None)
+            if code is None:
+                raise ScaleDataError("There are no municipality codes (GM0000-GM9999) left for the new municipalities.")
+            pk = self.table(Municipality).add(name, code)
             municipality_ids.append(pk)
-            self.analyst(start, f"gemeente-{first + index:04d}", None, pk)
+            self.analyst(start, f"gemeente-{first + index:04d}", municipality_id=pk)
         for index in range(boards):
             name = f"Stichting Primair Onderwijs {PLACES[(index * 7) % len(PLACES)]} {first + index:04d}"
             while name in existing_b:
                 name += "-2"
             pk = self.table(Board).add(name)
             board_ids.append(pk)
-            self.analyst(start, f"bestuur-{first + index:04d}", pk, None)
+            self.analyst(start, f"bestuur-{first + index:04d}", board_id=pk)
+        self.regions(start, first, municipality_ids)
+        self.municipality_ids = municipality_ids
         return municipality_ids, board_ids
 
-    def analyst(self, at: dt.datetime, username: str, board_id: int | None, municipality_id: int | None) -> None:
-        first_name, last_name = self.rng.choice(ADULT_FIRST_NAMES), self.rng.choice(LAST_NAMES)
+    def regions(self, at: dt.datetime, first: int, municipality_ids: list[int]) -> None:
+        """Consecutive municipalities grouped into regions (REGION_SIZES), each with its policy officer."""
+        existing = set(Region.objects.values_list("name", flat=True))
+        done = index = 0
+        while done < len(municipality_ids):
+            members = municipality_ids[done : done + REGION_SIZES[index % len(REGION_SIZES)]]
+            name = f"Regio {PLACES[(index * 5 + 3) % len(PLACES)]} {first + index:04d}"
+            while name in existing:
+                name += "-2"
+            region_id = self.table(Region).add(name)
+            self.region_names[region_id] = name
+            for municipality_id in members:
+                self.table(Region.municipalities.through).add(region_id, municipality_id)
+                self.region_of[municipality_id] = region_id
+            self.analyst(at, f"regio-{first + index:04d}", region_id=region_id, rng=self.rng2)
+            done += len(members)
+            index += 1
+
+    def analyst(
+        self,
+        at: dt.datetime,
+        username: str,
+        *,
+        board_id: int | None = None,
+        municipality_id: int | None = None,
+        region_id: int | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        rng = rng or self.rng
+        first_name, last_name = rng.choice(ADULT_FIRST_NAMES), rng.choice(LAST_NAMES)
         user_id = self.table(User).add(
             self.password_hash, username, first_name, last_name, f"{username}@example.org", at
         )
-        self.table(AnalystMembership).add(user_id, board_id, municipality_id)
+        self.table(AnalystMembership).add(user_id, board_id, municipality_id, region_id)
         self.audit.event(
             at,
             None,
@@ -1080,10 +1316,75 @@ class Generator:
             self.loose_signal(
                 school_id, staff, pupil, staff.teachers[(pupil.grade - 1) * sections + pupil.section], day, noted=False
             )
+        self.without_dossier(school_id, staff, pupils, open_pupils)
 
-    def _draw(self, expected: float) -> int:
+    def without_dossier(
+        self, school_id: int, staff: SchoolStaff, pupils: list[PupilInfo], open_pupils: set[int]
+    ) -> None:
+        """Veilig Thuis advice asked and verwijsindex signals placed (and some ended) without a dossier."""
+        rng, years = self.rng2, self.options.years
+        today = self.local_date(self.now)
+        placed: set[int] = set()  # the verwijsindex holds one signal per school and pupil
+        for offset in reversed(range(years)):
+            eligible = [p for p in pupils if p.grade - offset >= 1]
+            start = self.year_start(offset)
+            end = min(dt.date(start.year + 1, 7, 15), today - dt.timedelta(days=1))
+            span = max(1, (end - start).days - 20)
+            for _count in range(self._draw(len(eligible) * ADVICE_RATE, rng)):
+                held_on = start + dt.timedelta(days=20 + rng.randrange(span))
+                anonymous = rng.random() < ANONYMOUS_ADVICE
+                # Anonymous advice is about a situation; the school may still note whom it was about.
+                pupil = rng.choice(eligible) if not anonymous or rng.random() < 0.25 else None
+                recorder = rng.choice((staff.af, staff.ib))
+                recorded_at = self.later(self.at(held_on, 13, rng), 0.2, rng)
+                request = self.table(AdviceRequest).add(
+                    school_id,
+                    held_on,
+                    anonymous,
+                    rng.choice(ADVICE_QUESTIONS),
+                    rng.choice(ADVICE_ANSWERS),
+                    pupil.pk if pupil else None,
+                    recorder.pk,
+                    recorded_at,
+                )
+                self.audit.event(
+                    recorded_at,
+                    recorder.actor,
+                    "advice_request.record",
+                    school_id=school_id,
+                    object_type="advicerequest",
+                    object_id=request,
+                    pupil_id=pupil.pk if pupil else None,
+                    detail={"held_on": held_on.isoformat(), "anonymous": anonymous},
+                )
+            candidates = [p for p in eligible if p.pk not in open_pupils and p.pk not in placed]
+            for _count in range(min(len(candidates), self._draw(len(eligible) * REFERRAL_RATE, rng))):
+                pupil = candidates.pop(rng.randrange(len(candidates)))
+                on = start + dt.timedelta(days=20 + rng.randrange(span))
+                self.referral_entry(school_id, rng.choice((staff.af, staff.ib)), pupil, "placed", on)
+                ended = on + dt.timedelta(days=rng.randrange(90, 270))
+                if ended < today and rng.random() < REFERRAL_ENDED:
+                    self.referral_entry(school_id, staff.af, pupil, "ended", ended)
+                else:
+                    placed.add(pupil.pk)
+
+    def referral_entry(self, school_id: int, recorder: Person, pupil: PupilInfo, action: str, on: dt.date) -> None:
+        recorded_at = self.later(self.at(on, 14, self.rng2), 0.2, self.rng2)
+        entry = self.table(ReferralIndexEntry).add(school_id, None, pupil.pk, action, on, recorder.pk, recorded_at)
+        self.audit.event(
+            recorded_at,
+            recorder.actor,
+            f"referral_index.{action}",
+            school_id=school_id,
+            object_type="referralindexentry",
+            object_id=entry,
+            pupil_id=pupil.pk,
+            detail={"on": on.isoformat(), "dossier": False},
+        )
+
+    def _draw(self, expected: float, rng: random.Random | None = None) -> int:
         whole = int(expected)
-        return whole + (1 if self.rng.random() < expected - whole else 0)
+        return whole + (1 if (rng or self.rng).random() < expected - whole else 0)
 
     STAGES_NOW = (
         ("new", 12),
@@ -1232,7 +1533,51 @@ class Generator:
     def dossier(
         self, school_id: int, staff: SchoolStaff, pupil: PupilInfo, teacher: Person, day: dt.date, stage: str
     ) -> None:
-        """One dossier taken through the route up to `stage`, with every record's audit event."""
+        """One dossier taken through the route up to `stage`, with every record's audit event.
+
+        A closed dossier stops at a step of STOP_STEPS. So that every other row stays what the same
+        seed gave before closed dossiers stopped early, the route is still drawn in full from the
+        main stream, and what came after the stop is then taken back (`Mark`): the rows and audit
+        events after it, and the ids they took. The closure, at the step where it stopped, draws
+        from the monitoring's stream.
+        """
+        stop = None
+        if stage == "closed":
+            stop = self.rng2.choices([s for s, _w in STOP_STEPS], weights=[w for _s, w in STOP_STEPS])[0]
+        marks: dict[int, tuple[Mark, dt.datetime, int, Person]] = {}
+        self._dossier(school_id, staff, pupil, teacher, day, stage, stop, marks)
+        if stop is not None and stop in marks:
+            mark, t, case_id, lead = marks[stop]
+            self.rollback(mark)
+            reasons = STOP_REASONS[stop]
+            reason = self.rng2.choices([r for r, _w in reasons], weights=[w for _r, w in reasons])[0]
+            at = self.later(t, self.rng2.randrange(3, 40), self.rng2)
+            self.close(case_id, school_id, pupil, lead, at, reason, stop)
+
+    def mark(self) -> Mark:
+        return Mark({label: (len(t.rows), t.next_id) for label, t in self.t.items()}, self.audit.head)
+
+    def rollback(self, mark: Mark) -> None:
+        """Take back every row and audit event added since `mark` (all still in the buffers)."""
+        for label, (rows, next_id) in mark.tables.items():
+            table = self.t[label]
+            if len(table.rows) < rows:
+                raise ScaleDataError(f"{label}: rows were written since the mark; nothing can be taken back.")
+            del table.rows[rows:]
+            table.next_id = next_id
+        self.audit.sequence, self.audit.last_hash = mark.audit
+
+    def _dossier(
+        self,
+        school_id: int,
+        staff: SchoolStaff,
+        pupil: PupilInfo,
+        teacher: Person,
+        day: dt.date,
+        stage: str,
+        stop: int | None,
+        marks: dict[int, tuple[Mark, dt.datetime, int, Person]],
+    ) -> None:
         rng, audit = self.rng, self.audit
         lead = staff.af if rng.random() < 0.6 else staff.ib
         opener = rng.choice((staff.af, staff.ib))
@@ -1308,6 +1653,8 @@ class Generator:
             )
             t = triaged
             event(t, lead, "signal.attach", "signal", signal_id)
+        if stop == Step.CONSULTATION:
+            marks[stop] = (self.mark(), t, case_id, lead)
         if stage == "new":
             return
         if acute:
@@ -1346,6 +1693,8 @@ class Generator:
                     record,
                     {"consulted": consulted, "anonymous": anonymous},
                 )
+            if stop == Step.CONVERSATION:
+                marks[stop] = (self.mark(), t, case_id, lead)
             if stage == "consultation":
                 return
             # Step 3: the conversation, or the lawful reason to skip it.
@@ -1379,6 +1728,8 @@ class Generator:
                     "Een gesprek brengt het kind nu in gevaar.",
                 )
                 event(t, lead, "case.skip_conversation", "stepskip", record, {"reason": reason})
+            if stop == Step.WEIGHING:
+                marks[stop] = (self.mark(), t, case_id, lead)
             if stage == "conversation":
                 return
             # Step 4: weighing (questions 1-2). The outcome fixes the answers.
@@ -1414,7 +1765,7 @@ class Generator:
             if stage == "weighing":
                 return
             if stage == "closed" and rng.random() < 0.15:
-                self.close(case_id, school_id, pupil, lead, self.later(t, 10), "too_vague")
+                self.close(case_id, school_id, pupil, lead, self.later(t, 10), "too_vague", Step.DECISION)
                 return
         # Step 5: the decision.
         t = self.later(t, 3)
@@ -1567,18 +1918,26 @@ class Generator:
                 "report": "taken_over",
                 "report_and_help": "taken_over",
             }[outcome]
-            self.close(case_id, school_id, pupil, lead, self.later(t, 14), reason)
+            self.close(case_id, school_id, pupil, lead, self.later(t, 14), reason, Step.DECISION)
 
-    def close(self, case_id: int, school_id: int, pupil: PupilInfo, lead: Person, at: dt.datetime, reason: str) -> None:
-        closure = self.table(Closure).add(case_id, lead.pk, at, reason, "Afgesloten na overleg met de betrokkenen.")
+    def close(
+        self, case_id: int, school_id: int, pupil: PupilInfo, lead: Person, at: dt.datetime, reason: str, step: int
+    ) -> None:
+        """The closure at the step the route was in; "not_recorded" is Haven's own closing (a pupil who
+        left, retention): no person, no explanation."""
+        by_haven = reason == Closure.Reason.NOT_RECORDED
+        explanation = "" if by_haven else "Afgesloten na overleg met de betrokkenen."
+        # Haven's own closing names nobody where the column allows it (as services.close_case_unrecorded).
+        recorder = None if by_haven and Closure._meta.get_field("recorded_by").null else lead.pk
+        closure = self.table(Closure).add(case_id, recorder, at, reason, explanation, int(step))
         self.audit.event(
             at,
-            lead.actor,
+            None if by_haven else lead.actor,
             "case.close",
             school_id=school_id,
             object_type="closure",
             object_id=closure,
             pupil_id=pupil.pk,
             case_id=case_id,
-            detail={"reason": reason},
+            detail={"reason": reason, "step": int(step)},
         )

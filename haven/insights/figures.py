@@ -16,12 +16,19 @@ from haven.insights.periods import Period, period_of
 Counts = dict[tuple[str, str], int]
 
 
+def figure_key(school_ids: Iterable[int], figure: str, period: Period) -> tuple[frozenset[int], str, Period]:
+    """The identity of one figure wherever a page shows it (`haven.insights.protection`): what it
+    counts, over which schools, in which period. Tables that show the same figure give it this key."""
+    return (frozenset(school_ids), figure, period)
+
+
 def counts_per_school(
     school_ids: Collection[int], periods: Iterable[Period], metrics: Collection[str] | None = None
 ) -> dict[int, dict[Period, Counts]]:
     """Per school and per period: the summed count of each (metric, dimension). One query.
 
-    Periods must be of one kind; months outside them are left out.
+    Periods may be of both kinds (a page in school years with the region's table in calendar
+    years): each month counts in every period given that holds it; months outside them are left out.
     """
     periods = sorted(periods)
     result: dict[int, dict[Period, Counts]] = {
@@ -29,19 +36,22 @@ def counts_per_school(
     }
     if not periods or not school_ids:
         return result
-    kind = periods[0].kind
+    kinds = sorted({p.kind for p in periods})
     wanted = set(periods)
     rows = RollupCount.objects.filter(
-        school_id__in=list(school_ids), month__gte=periods[0].start, month__lt=periods[-1].end
+        school_id__in=list(school_ids),
+        month__gte=min(p.start for p in periods),
+        month__lt=max(p.end for p in periods),
     )
     if metrics is not None:
         rows = rows.filter(metric__in=list(metrics))
     for school_id, month, metric, dimension, count in (
         rows.values_list("school_id", "month", "metric", "dimension").annotate(n=Sum("count")).order_by()
     ):
-        period = period_of(month, kind)
-        if period in wanted:
-            result[school_id][period][(metric, dimension)] += count
+        for kind in kinds:
+            period = period_of(month, kind)
+            if period in wanted:
+                result[school_id][period][(metric, dimension)] += count
     return result
 
 

@@ -10,17 +10,17 @@ up to their own rows). Choices, also in docs/monitoring.md:
 - The prevalence lower bound is `round_half_up(0.03 × pupils)` per row, in exact decimals; its
   total is the sum of the rows' bounds (so it can differ by a rounding from 3% of the total pupils).
 - Haven's own counts cover only the schools that use Haven (`haven_schools` says how many). They
-  are small-cell suppressed: 1 to THRESHOLD - 1 reads "< 5". A municipality with fewer than
-  MIN_SCHOOLS Haven schools shows "–" for its own counts; the total row carries them when the
-  table's schools number at least MIN_SCHOOLS.
-- A total that would let a hidden cell be worked out (the total minus the shown rows is about
-  fewer than MIN_SCHOOLS schools, or is 1 to THRESHOLD - 1) is hidden too ("–"). This is the place
-  where the general complementary suppression (`haven.insights.suppression`) is to be applied over
-  each year's block of rows and its total; this guard stands in for it until then.
+  are suppressed with `haven.insights.suppression.suppress_table` over each year's block of
+  municipalities and its total row: a count from 1 to THRESHOLD - 1, a municipality with fewer
+  than MIN_SCHOOLS Haven schools, a total over fewer than MIN_SCHOOLS schools, and whatever else
+  would let one of those be worked out from the rest of the block all read "< 5". A municipality
+  without any Haven school has empty Haven cells: there is nothing of Haven to count there.
+- The page shows this table beside other tables with the same figures; `draft_table` gives its
+  blocks to the page so that they are suppressed together (`haven.insights.protection`).
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -29,11 +29,12 @@ from haven.access.policy import Actor, has_permission
 from haven.access.roles import Role
 from haven.insights import metrics
 from haven.insights.exports import Cell
-from haven.insights.figures import counts_per_school, total
+from haven.insights.figures import Counts, counts_per_school, figure_key, total
 from haven.insights.models import PublicFigure, Region
 from haven.insights.periods import Period, PeriodKind
+from haven.insights.protection import Block, Ref, protect
 from haven.insights.stats import prevalence_lower_bound
-from haven.insights.suppression import MIN_SCHOOLS, THRESHOLD, enough_schools, suppress
+from haven.insights.suppression import MIN_SCHOOLS, THRESHOLD
 from haven.organisations.models import Municipality, School
 
 PUBLIC_COLUMNS = ("pupils_primary", "advice_requests_education", "reports_education", "referral_index_signals_primary")
@@ -58,7 +59,6 @@ HEADER = (
     *(name for name, _metric in HAVEN_COLUMNS),
 )
 TOTAL = "total"
-HIDDEN = "–"  # not shown: about fewer than MIN_SCHOOLS schools, or it would reveal a hidden cell
 
 
 def suppressed_text(threshold: int = THRESHOLD) -> str:
@@ -77,8 +77,9 @@ class TableRow:
     reports_education: int | None
     referral_index_signals_primary: int | None
     haven_schools: int
-    # Haven's own counts, in the order of HAVEN_COLUMNS: a number, "< 5" or "–".
-    haven: tuple[int | str, ...]
+    # Haven's own counts, in the order of HAVEN_COLUMNS: a number, "< 5", or None when no school
+    # of the municipality uses Haven.
+    haven: tuple[int | str | None, ...]
 
     def cells(self) -> list[Cell]:
         return [
@@ -117,15 +118,11 @@ class ReportTable:
                 "the sum of the rows' bounds."
             ),
             _(
-                "%(suppressed)s: Haven's count is 1 to %(last)s. %(hidden)s: not shown, because it would be about "
-                "fewer than %(schools)s schools or would let a hidden figure be worked out."
+                "%(suppressed)s: fewer than %(threshold)s, or hidden so that another figure cannot be worked out "
+                "(also every count of a municipality with fewer than %(schools)s Haven schools). An empty Haven "
+                "cell: no school of the municipality uses Haven."
             )
-            % {
-                "suppressed": suppressed_text(self.threshold),
-                "last": self.threshold - 1,
-                "hidden": HIDDEN,
-                "schools": MIN_SCHOOLS,
-            },
+            % {"suppressed": suppressed_text(self.threshold), "threshold": self.threshold, "schools": MIN_SCHOOLS},
         ]
 
 
@@ -135,27 +132,118 @@ def _sum_known(values: Sequence[int | None]) -> int | None:
     return sum(value for value in values if value is not None)
 
 
-def _shown(count: int, schools: int, threshold: int) -> int | str:
-    if not enough_schools(schools):
-        return HIDDEN
-    shown = suppress(count, threshold)
-    return suppressed_text(threshold) if shown is None else shown
+@dataclass
+class DraftTable:
+    """The table before suppression: Haven's counts as references into one block per year."""
+
+    title: str
+    years: tuple[int, ...]
+    rows: list[tuple[TableRow, tuple[Ref | None, ...]]] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+
+    def resolve(self, threshold: int) -> ReportTable:
+        """The table as shown, once its blocks are protected (`protection.protect`)."""
+        hidden = suppressed_text(threshold)
+
+        def cell(ref: Ref | None) -> int | str | None:
+            if ref is None:
+                return None
+            shown = ref.shown
+            return hidden if shown is None else shown
+
+        rows = tuple(replace(row, haven=tuple(cell(ref) for ref in refs)) for row, refs in self.rows)
+        return ReportTable(title=self.title, years=self.years, rows=rows, threshold=threshold)
 
 
-def _total_cell(
-    raw_total: int, raw_rows: Sequence[int], shown_rows: Sequence[int | str], schools: Sequence[int], threshold: int
-) -> int | str:
-    cell = _shown(raw_total, sum(schools), threshold)
-    if isinstance(cell, str):
-        return cell
-    hidden = [i for i, shown in enumerate(shown_rows) if isinstance(shown, str)]
-    if not hidden:
-        return cell
-    # What the total gives away: the hidden rows' sum, about the hidden rows' schools.
-    remainder = raw_total - sum(raw for i, raw in enumerate(raw_rows) if i not in hidden)
-    if not enough_schools(sum(schools[i] for i in hidden)) or suppress(remainder, threshold) is None:
-        return HIDDEN
-    return cell
+def draft_table(
+    title: str,
+    municipalities: Sequence[Municipality],
+    schools_of: Mapping[int, Sequence[int]],
+    counts: Mapping[int, Mapping[Period, Counts]],
+    published: Mapping[tuple[int, int], PublicFigure],
+    years: Sequence[int],
+    *,
+    exact: bool = False,
+) -> DraftTable:
+    """The table of these municipalities (in this order) from counts already read: per calendar
+    year of `years`, one block of the municipalities with Haven schools x HAVEN_COLUMNS with its
+    total row. `exact` leaves out the rules about schools (nothing is then hidden by them)."""
+    draft = DraftTable(title=title, years=tuple(sorted(set(years))))
+    all_schools = [s for m in municipalities for s in schools_of.get(m.pk, ())]
+    for year in draft.years:
+        period = Period(PeriodKind.CALENDAR_YEAR, year)
+        with_schools = [m for m in municipalities if schools_of.get(m.pk)]
+        block = Block(
+            cells=[
+                [sum(total(counts[s][period], metric) for s in schools_of[m.pk]) for _name, metric in HAVEN_COLUMNS]
+                for m in with_schools
+            ],
+            column_totals=True,
+            row_schools=None if exact else [len(schools_of[m.pk]) for m in with_schools],
+            total_schools=None if exact else len(all_schools),
+        )
+        for i, m in enumerate(with_schools):
+            for j, (_name, metric) in enumerate(HAVEN_COLUMNS):
+                block.keys[(i, j)] = figure_key(schools_of[m.pk], metric, period)
+        for j, (_name, metric) in enumerate(HAVEN_COLUMNS):
+            block.keys[(len(with_schools), j)] = figure_key(all_schools, metric, period)
+        if with_schools:
+            draft.blocks.append(block)
+        public_rows: list[TableRow] = []
+        for m in municipalities:
+            figure = published.get((m.pk, year))
+            public = {name: getattr(figure, name) if figure else None for name in PUBLIC_COLUMNS}
+            pupils = public["pupils_primary"]
+            row = TableRow(
+                municipality_code=m.code or "",
+                municipality=m.name,
+                year=year,
+                is_total=False,
+                prevalence_lower_bound=None if pupils is None else prevalence_lower_bound(pupils),
+                haven_schools=len(schools_of.get(m.pk, ())),
+                haven=(),
+                **public,
+            )
+            public_rows.append(row)
+            i = with_schools.index(m) if m in with_schools else None
+            refs = tuple(None if i is None else block.ref(i, j) for j in range(len(HAVEN_COLUMNS)))
+            draft.rows.append((row, refs))
+        total_row = TableRow(
+            municipality_code=TOTAL,
+            municipality=title,
+            year=year,
+            is_total=True,
+            pupils_primary=_sum_known([row.pupils_primary for row in public_rows]),
+            prevalence_lower_bound=_sum_known([row.prevalence_lower_bound for row in public_rows]),
+            advice_requests_education=_sum_known([row.advice_requests_education for row in public_rows]),
+            reports_education=_sum_known([row.reports_education for row in public_rows]),
+            referral_index_signals_primary=_sum_known([row.referral_index_signals_primary for row in public_rows]),
+            haven_schools=len(all_schools),
+            haven=(),
+        )
+        totals = tuple(block.total_of_column(j) if with_schools else None for j in range(len(HAVEN_COLUMNS)))
+        draft.rows.append((total_row, totals))
+    return draft
+
+
+def read_for_table(
+    municipalities: Sequence[Municipality], years: Sequence[int]
+) -> tuple[dict[int, list[int]], dict[int, dict[Period, Counts]], dict[tuple[int, int], PublicFigure]]:
+    """The schools per municipality, their rollups for the years, and the published figures: three queries."""
+    schools_of: dict[int, list[int]] = {m.pk: [] for m in municipalities}
+    for school_id, municipality_id in (
+        School.objects.filter(municipality__in=municipalities).order_by("pk").values_list("pk", "municipality_id")
+    ):
+        schools_of[municipality_id].append(school_id)
+    periods = [Period(PeriodKind.CALENDAR_YEAR, year) for year in sorted(set(years))]
+    counts = counts_per_school(
+        [s for ids in schools_of.values() for s in ids], periods, [metric for _name, metric in HAVEN_COLUMNS]
+    )
+    published = {
+        (figure.municipality_id, figure.year): figure
+        for figure in PublicFigure.objects.filter(municipality__in=municipalities, year__in=list(years))
+    }
+    return schools_of, counts, published
 
 
 def region_table(
@@ -171,7 +259,6 @@ def region_table(
     """
     if (region is None) == (municipality is None):
         raise ValueError("a table is about one region or one municipality")
-    years = sorted(set(years))
     if region is not None:
         title = region.name
         municipalities = list(region.municipalities.order_by("name", "pk"))
@@ -179,70 +266,10 @@ def region_table(
         assert municipality is not None
         title = municipality.name
         municipalities = [municipality]
-    schools_of: dict[int, list[int]] = {m.pk: [] for m in municipalities}
-    for school_id, municipality_id in School.objects.filter(municipality__in=municipalities).values_list(
-        "pk", "municipality_id"
-    ):
-        schools_of[municipality_id].append(school_id)
-    periods = [Period(PeriodKind.CALENDAR_YEAR, year) for year in years]
-    counts = counts_per_school(
-        [s for ids in schools_of.values() for s in ids], periods, [metric for _name, metric in HAVEN_COLUMNS]
-    )
-    published = {
-        (figure.municipality_id, figure.year): figure
-        for figure in PublicFigure.objects.filter(municipality__in=municipalities, year__in=years)
-    }
-    rows: list[TableRow] = []
-    for period in periods:
-        block: list[TableRow] = []
-        raw: list[list[int]] = []  # per municipality, per Haven column
-        for m in municipalities:
-            figure = published.get((m.pk, period.year))
-            public = {name: getattr(figure, name) if figure else None for name in PUBLIC_COLUMNS}
-            schools = len(schools_of[m.pk])
-            own = [sum(total(counts[s][period], metric) for s in schools_of[m.pk]) for _name, metric in HAVEN_COLUMNS]
-            raw.append(own)
-            pupils = public["pupils_primary"]
-            block.append(
-                TableRow(
-                    municipality_code=m.code or "",
-                    municipality=m.name,
-                    year=period.year,
-                    is_total=False,
-                    prevalence_lower_bound=None if pupils is None else prevalence_lower_bound(pupils),
-                    haven_schools=schools,
-                    haven=tuple(_shown(n, schools, threshold) for n in own),
-                    **public,
-                )
-            )
-        school_counts = [row.haven_schools for row in block]
-        haven_total = tuple(
-            _total_cell(
-                sum(own[c] for own in raw),
-                [own[c] for own in raw],
-                [row.haven[c] for row in block],
-                school_counts,
-                threshold,
-            )
-            for c in range(len(HAVEN_COLUMNS))
-        )
-        rows += block
-        rows.append(
-            TableRow(
-                municipality_code=TOTAL,
-                municipality=title,
-                year=period.year,
-                is_total=True,
-                pupils_primary=_sum_known([row.pupils_primary for row in block]),
-                prevalence_lower_bound=_sum_known([row.prevalence_lower_bound for row in block]),
-                advice_requests_education=_sum_known([row.advice_requests_education for row in block]),
-                reports_education=_sum_known([row.reports_education for row in block]),
-                referral_index_signals_primary=_sum_known([row.referral_index_signals_primary for row in block]),
-                haven_schools=sum(school_counts),
-                haven=haven_total,
-            )
-        )
-    return ReportTable(title=title, years=tuple(years), rows=tuple(rows), threshold=threshold)
+    schools_of, counts, published = read_for_table(municipalities, years)
+    draft = draft_table(title, municipalities, schools_of, counts, published, years)
+    protect(draft.blocks, threshold=threshold)
+    return draft.resolve(threshold)
 
 
 def table_for(actor: Actor, years: Sequence[int], *, threshold: int = THRESHOLD) -> ReportTable:

@@ -63,6 +63,7 @@ def suppress_table(
     column_schools: Sequence[int | None] | None = None,
     total_schools: int | None = None,
     min_schools: int = MIN_SCHOOLS,
+    also_hidden: Collection[Entry] = (),
 ) -> SuppressedTable:
     """Suppress a table of counts (rows x columns) and the totals asked for (the sums).
 
@@ -93,6 +94,10 @@ def suppress_table(
     Complementary figures are chosen smallest first, so the least information is lost; among
     equals, a cell before a total, and one that also completes another line before one that
     starts a new line of one hidden figure.
+
+    `also_hidden` lists figures (in the coordinates of `Entry`, shown ones only) that are hidden
+    whatever their value, before rules 3 and 4: the same figure hidden in another table of the
+    same page must be hidden here too, and protected here like any other hidden figure.
     """
     if threshold < 1:
         raise ValueError("the threshold is at least 1")
@@ -124,6 +129,10 @@ def suppress_table(
             schools = schools_of(entry)
             if 0 < value < threshold or (schools is not None and schools < min_schools):
                 hidden.add(entry)
+        for entry in also_hidden:
+            if entry not in grid.displayed:
+                raise ValueError(f"{entry} is not a figure the table shows")
+            hidden.add(entry)
         while True:
             _complete_lines(grid, hidden)
             exposed = derivable_entries(

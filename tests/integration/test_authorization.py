@@ -3,8 +3,8 @@
 The table below is the specification. A URL pattern that is missing from it fails the test,
 so a new page cannot ship without deciding who may open it. Object URLs are asked about a
 dossier in school A that `teacher` is a member of (through her signal) and `teacher2` is not;
-`af_b` works at school B, where these objects must not even seem to exist (404). The board's
-and the municipality's policy officers see aggregates only: every case URL refuses them.
+`af_b` works at school B, where these objects must not even seem to exist (404). The board's,
+the municipality's and the region's policy officers see aggregates only: every case URL refuses them.
 """
 
 import json
@@ -25,7 +25,7 @@ from haven.handover.models import HandoverNotice
 from haven.meldcode import services
 from haven.pupils import services as pupil_services
 from haven.signalling import services as signalling_services
-from tests.factories import GroupFactory, PupilFactory, place
+from tests.factories import GroupFactory, PupilFactory, SchoolFactory, place
 from tests.integration.test_followup import followup_objects
 
 ACTORS = [
@@ -40,11 +40,15 @@ ACTORS = [
     "af_b",
     "board",
     "municipality",
+    "region",
 ]
 STAFF_A = {"teacher", "teacher2", "assistant", "ib", "af", "leader"}
 WIDE_A = {"ib", "af", "leader"}
 DECIDERS_A = {"af", "leader"}
-ANALYSTS = {"board", "municipality"}
+ANALYSTS = {"board", "municipality", "region"}
+# The monitoring: the AF and the school leader of their own school (school B's AF of school B), and the
+# policy officers of their board, municipality or region.
+INSIGHTS = {"af", "leader", "af_b"} | ANALYSTS
 # People without an authenticator yet (two-factor sign-in is optional for them).
 NO_DEVICE = {"teacher", "teacher2", "assistant"} | ANALYSTS
 
@@ -144,7 +148,11 @@ MATRIX = [
     ("two_factor:profile", None, "get", {a: 302 if a == "anonymous" else 200 for a in ACTORS}),
     ("two_factor:disable", None, "get", dict.fromkeys(ACTORS, 302)),
     ("home", None, "get", {**expect(STAFF_A | {"admin", "af_b"}), **dict.fromkeys(ANALYSTS, 302)}),
-    ("insights:overview", None, "get", expect(ANALYSTS)),
+    ("insights:overview", None, "get", expect(INSIGHTS)),
+    ("insights:export", "insights_table", "get", expect(INSIGHTS)),
+    ("insights:report", None, "get", expect(INSIGHTS)),
+    ("insights:public_figures", None, "get", expect({"municipality", "region"})),
+    ("insights:refresh", None, "post", expect({"af", "leader", "af_b"}, ok_code=302)),
     ("healthz", None, "get", dict.fromkeys(ACTORS, 200)),
     ("login", None, "get", {a: 200 if a == "anonymous" else 302 for a in ACTORS}),
     ("logout", None, "post", dict.fromkeys(ACTORS, 302)),
@@ -317,7 +325,12 @@ def objects(cast):
     )
     link_token = invitations.issue_link(newcomer, "invitation")
     role_request = RoleRequest.objects.get(user=newcomer)
+    # A third school of the board and the municipality, so that their monitoring shows figures.
+    SchoolFactory(
+        name="IKC De Esch", brin_code="56EF", board=cast.school_a.board, municipality=cast.school_a.municipality
+    )
     return {
+        "insights_table": {"table": "trend", "fmt": "csv"},
         **followup_objects(cast),
         "support_task": police_notice.support_tasks[0],
         "planned_conversation": planned,
@@ -347,6 +360,8 @@ def _url(name, obj, objects):
     target = objects[obj]
     if obj == "link_token":
         return reverse(name, args=[target])
+    if obj == "insights_table":
+        return reverse(name, kwargs=target)
     if obj == "household_member":
         return reverse(name, args=[target.pupil_id, target.pk])
     return reverse(name, args=[target.pk])

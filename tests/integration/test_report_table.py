@@ -13,7 +13,7 @@ from haven.access.middleware import actor_for
 from haven.accounts.models import AnalystMembership
 from haven.insights import metrics
 from haven.insights.models import PublicFigure, Region, RollupCount
-from haven.insights.report_table import HEADER, HIDDEN, region_table, table_for
+from haven.insights.report_table import HEADER, region_table, table_for
 from haven.insights.stats import prevalence_lower_bound
 from haven.organisations.models import Municipality
 from tests.factories import SchoolFactory, UserFactory
@@ -79,11 +79,13 @@ def vallei(db):
 
 EXPECTED = [
     ",".join(HEADER),
-    "GM0228,Ede,2023,2450,74,45,9,31,3,12,5,< 5,0,6",
-    "GM0289,Wageningen,2023,2550,77,12,3,8,3,9,< 5,7,< 5,0",
-    # Recomputed from the rows: the bounds add up to 151, not 3% of 5000 (150). The dossiers' and the
-    # advice requests' totals would give away the one hidden cell above them, so they are hidden too.
-    "total,Regio Vallei,2023,5000,151,57,12,39,6,21,–,–,< 5,6",
+    # Complementary suppression over the year's block: Wageningen's 2 dossiers and Ede's 4 advice
+    # requests are small, so with the totals shown Ede's 5 dossiers and Wageningen's 7 advice
+    # requests are hidden too (each column then has two hidden figures); the reports' total is small.
+    "GM0228,Ede,2023,2450,74,45,9,31,3,12,< 5,< 5,0,6",
+    "GM0289,Wageningen,2023,2550,77,12,3,8,3,9,< 5,< 5,< 5,0",
+    # Recomputed from the rows: the bounds add up to 151, not 3% of 5000 (150).
+    "total,Regio Vallei,2023,5000,151,57,12,39,6,21,7,11,< 5,6",
     "GM0228,Ede,2024,12100,363,40,7,,3,0,0,0,0,0",
     "GM0289,Wageningen,2024,,,,,,3,0,0,0,0,0",
     "total,Regio Vallei,2024,,,,,,6,0,0,0,0,0",
@@ -118,8 +120,8 @@ def test_insights_report_as_xlsx(vallei, tmp_path):
     sheet = openpyxl.load_workbook(path).active
     assert sheet.title == "Regio Vallei"
     assert [c.value for c in sheet[1]] == list(HEADER)
-    assert [c.value for c in sheet[2]] == ["GM0228", "Ede", 2023, 2450, 74, 45, 9, 31, 3, 12, 5, "< 5", 0, 6]
-    assert [c.data_type for c in sheet[2]][3:] == ["n"] * 8 + ["s", "n", "n"]
+    assert [c.value for c in sheet[2]] == ["GM0228", "Ede", 2023, 2450, 74, 45, 9, 31, 3, 12, "< 5", "< 5", 0, 6]
+    assert [c.data_type for c in sheet[2]][3:] == ["n"] * 7 + ["s", "s", "n", "n"]
     assert sheet["H5"].value is None  # not known: an empty cell, not a zero
 
 
@@ -151,7 +153,7 @@ def test_the_lower_bound_is_three_percent_rounded_half_up_in_exact_decimals(pupi
 
 def test_totals_are_recomputed_from_the_rows_as_in_seed_004(db):
     """Five municipalities, reports 5 + 7 + 3 + 6 + 5: the total is 26 (a printed 27 would be off by one),
-    and the bound's total is the sum of the rows' bounds. Without Haven schools, Haven's counts are hidden."""
+    and the bound's total is the sum of the rows' bounds. Without Haven schools, Haven's cells are empty."""
     region = Region.objects.create(name="Regio 004")
     rows = [
         ("GM0001", "Aa", 5450, 31, 5),
@@ -175,7 +177,7 @@ def test_totals_are_recomputed_from_the_rows_as_in_seed_004(db):
     assert total.pupils_primary == 27200
     assert total.prevalence_lower_bound == 164 + 191 + 125 + 207 + 130
     assert total.referral_index_signals_primary is None  # not known in any row
-    assert all(cell == HIDDEN for row in table.rows for cell in row.haven)
+    assert all(cell is None for row in table.rows for cell in row.haven)
 
 
 def test_a_column_total_is_not_known_when_one_row_is_not_known(db):
@@ -199,10 +201,11 @@ def test_municipalities_with_fewer_than_three_schools_show_their_counts_only_in_
 
     a, b, total = region_table([2024], region=region).rows
 
-    assert a.haven == b.haven == (HIDDEN,) * 5
+    assert a.haven == b.haven == ("< 5",) * 5
     assert (a.haven_schools, b.haven_schools, total.haven_schools) == (2, 2, 4)
-    # 4 schools together: signals 16 is shown, the 4 reports are a small cell, nothing else happened.
-    assert total.haven == (16, 0, 0, "< 5", 0)
+    # 4 schools together: signals 16 is shown, the 4 reports are a small cell. A total of 0 would
+    # tell that both municipalities had none, so those are hidden too.
+    assert total.haven == (16, "< 5", "< 5", "< 5", "< 5")
 
 
 def test_a_total_that_would_reveal_one_small_municipality_is_hidden(db):
@@ -215,9 +218,9 @@ def test_a_total_that_would_reveal_one_small_municipality_is_hidden(db):
 
     groot, klein, total = region_table([2024], region=region).rows
 
-    assert groot.haven[0] == 20 and klein.haven[0] == HIDDEN
-    # 29 minus the shown 20 would be Klein's 9, about two schools.
-    assert total.haven[0] == HIDDEN
+    assert klein.haven[0] == "< 5"
+    # 29 minus the shown 20 would be Klein's 9, about two schools: one of them is hidden too (the smaller).
+    assert (groot.haven[0], total.haven[0]) == ("< 5", 29)
 
 
 def test_the_table_costs_the_same_few_queries_for_any_number_of_municipalities(vallei, django_assert_num_queries):

@@ -10,6 +10,8 @@ PostgreSQL (with COPY) in the PostgreSQL run.
 import base64
 import datetime as dt
 import io
+import re
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -30,8 +32,11 @@ from haven.audit.verification import verify_chain
 from haven.core import scale
 from haven.core.encryption import encrypted_fields_of
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
+from haven.insights import metrics, rollups
+from haven.insights.models import PublicFigure, Region, RollupCount, RollupState, RouteSnapshot
 from haven.meldcode import services
 from haven.meldcode.models import (
+    AdviceRequest,
     Case,
     Closure,
     Consultation,
@@ -46,6 +51,7 @@ from haven.meldcode.queries import facts_for
 from haven.meldcode.workflow import NextAction, Step, route_state
 from haven.organisations.models import Board, Group, Municipality, School
 from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
+from haven.signalling.models import ReferralIndexEntry
 
 SMALL = ["--schools", "3", "--pupils-per-school", "40", "--years", "2", "--seed", "7"]
 GENERATED_MODELS = (
@@ -260,8 +266,23 @@ def test_append_adds_schools_after_the_existing_ones_without_changing_them(small
     pupils = dict(Pupil.objects.values_list("pk", "first_name"))
     signals = {s.pk: s.facts for s in Signal.objects.only("pk", "facts")}  # opened with each row's key
     events = AuditEvent.objects.count()
+    rollup_rows = sorted(RollupCount.objects.values_list("pk", "school_id", "month", "metric", "dimension", "count"))
+    codes = set(Municipality.objects.values_list("code", flat=True))
     output = generate("--schools", "2", "--pupils-per-school", "20", "--years", "1", "--append")
     assert "af-0004" in output
+    # The rollups of the schools that were there stay; the new schools get theirs, in a region of their own.
+    old_schools = {school_id for _pk, school_id, *_rest in rollup_rows}
+    assert (
+        sorted(
+            RollupCount.objects.filter(school_id__in=old_schools).values_list(
+                "pk", "school_id", "month", "metric", "dimension", "count"
+            )
+        )
+        == rollup_rows
+    )
+    assert RollupState.objects.count() == 5
+    new_codes = set(Municipality.objects.values_list("code", flat=True)) - codes
+    assert len(new_codes) == 1 and Region.objects.count() == 2
     assert School.objects.count() == 5
     assert User.objects.filter(username__in=["af-0004", "af-0005"]).count() == 2
     assert {pk: name for pk, name in Pupil.objects.values_list("pk", "first_name") if pk in pupils} == pupils
@@ -319,6 +340,149 @@ def test_the_seed_makes_the_data_repeatable(db):
     assert first["cases"], "a run this size has dossiers"
     assert run(11) == first
     assert run(12) != first
+
+
+@pytest.fixture
+def monitored(db) -> None:
+    generate("--schools", "6", "--pupils-per-school", "200", "--years", "3", "--seed", "4")
+
+
+def test_advice_and_verwijsindex_signals_are_recorded_without_a_dossier_too(monitored):
+    pupil_years = GroupPlacement.objects.count()
+    requests = list(AdviceRequest.objects.select_related("pupil"))
+    # A few a year per school: about one per 125 pupils (6 schools x 3 years here).
+    assert 0.004 <= len(requests) / pupil_years <= 0.013, len(requests)
+    assert {r.anonymous for r in requests} == {True, False}
+    assert all(r.pupil is not None for r in requests if not r.anonymous)  # named advice is about a pupil
+    assert any(r.pupil is None for r in requests if r.anonymous)
+    assert all(r.pupil is None or r.pupil.school_id == r.school_id for r in requests)
+    assert {r.question for r in requests} <= set(scale.ADVICE_QUESTIONS)
+    assert all(r.recorded_at.date() >= r.held_on for r in requests)
+    assert AuditEvent.objects.filter(action="advice_request.record").count() == len(requests)
+    assert Consultation.objects.filter(consulted=Consultation.Consulted.VEILIG_THUIS).exists()  # and in dossiers
+
+    entries = list(ReferralIndexEntry.objects.order_by("on", "pk"))
+    assert entries and all(e.case_id is None and e.pupil_id is not None for e in entries)
+    per_pupil: dict[int, list[str]] = {}
+    for entry in entries:
+        per_pupil.setdefault(entry.pupil_id, []).append(entry.action)
+    # Placed, and sometimes ended later: never two signals of one pupil at once, never an end first.
+    assert all(actions in (["placed"], ["placed", "ended"]) for actions in per_pupil.values()), per_pupil
+    assert any(actions == ["placed", "ended"] for actions in per_pupil.values())
+    still_placed = [pupil for pupil, actions in per_pupil.items() if actions == ["placed"]]
+    assert not Case.objects.filter(pupil_id__in=still_placed, status=Case.Status.OPEN).exists()
+    assert AuditEvent.objects.filter(action__startswith="referral_index.").count() == len(entries)
+
+
+def test_closed_routes_record_the_step_where_they_stopped_and_why(db):
+    generate("--schools", "8", "--pupils-per-school", "250", "--years", "4", "--seed", "4")
+    closed = (
+        Case.objects.filter(status=Case.Status.CLOSED)
+        .annotate(
+            n_signals=Count("signals", distinct=True),
+            n_consultations=Count("consultations", distinct=True),
+            n_conversations=Count("conversations", distinct=True),
+            n_weighings=Count("weighings", distinct=True),
+        )
+        .prefetch_related("stepskips", "decisions", "reports", "closures")
+    )
+    steps = Counter()
+    reasons = Counter()
+    for case in closed:
+        (closure,) = case.closures.all()
+        # The step recorded is where the route stood: nothing was recorded in the dossier after it.
+        assert closure.step_at_closing == route_state(facts_for(case)).current_step, case.pk
+        steps[closure.step_at_closing] += 1
+        reasons[closure.reason] += 1
+    assert sum(steps.values()) > 40
+    # Most routes stop at step 2 (seed 004); every step occurs.
+    assert set(steps) == {Step.CONSULTATION, Step.CONVERSATION, Step.WEIGHING, Step.DECISION}
+    assert steps.most_common(1)[0][0] == Step.CONSULTATION
+    assert set(reasons) <= set(Closure.Reason.values)
+    assert len(reasons) >= 6
+    # "Nobody recorded why" is Haven's own closing: some, not most, with no explanation and no person.
+    assert 0 < reasons[Closure.Reason.NOT_RECORDED] < 0.25 * sum(reasons.values())
+    for closure in Closure.objects.all():
+        by_haven = closure.reason == Closure.Reason.NOT_RECORDED
+        assert (closure.explanation == "") == by_haven
+        event = AuditEvent.objects.get(action="case.close", object_id=closure.pk)
+        assert (event.actor_id is None) == by_haven
+        assert event.detail == {"reason": closure.reason, "step": closure.step_at_closing}
+
+
+def test_regions_municipality_codes_and_public_figures_are_generated(monitored):
+    municipality = Municipality.objects.get()
+    assert re.fullmatch(r"GM\d{4}", municipality.code)
+    region = Region.objects.get()
+    assert list(region.municipalities.all()) == [municipality]
+    officer = AnalystMembership.objects.get(region=region).user
+    assert officer.username == "regio-0001" and officer.check_password(scale.DEFAULT_PASSWORD)
+    assert actor_for(officer)[0].role == "region_analyst"
+    assert signed_in("regio-0001").get(reverse("insights:overview")).status_code == 200
+
+    today = timezone.localdate()
+    figures = {f.year: f for f in PublicFigure.objects.filter(municipality=municipality)}
+    assert sorted(figures) == list(range(today.year - 5, today.year + 1))
+    # This year only the pupils are known (CBS publishes Veilig Thuis's figures after the year).
+    this_year = figures[today.year]
+    assert this_year.pupils_primary and this_year.advice_requests_education is None
+    assert this_year.reports_education is None and this_year.referral_index_signals_primary is None
+    haven_pupils = Pupil.objects.count()
+    own = rollup_totals_per_calendar_year()
+    for year, figure in figures.items():
+        # Haven's schools are part of the municipality's: more pupils, and never fewer published counts.
+        assert haven_pupils < figure.pupils_primary < 2 * haven_pupils, figure.pupils_primary
+        if year < today.year:
+            assert figure.advice_requests_education >= own[(year, metrics.ADVICE_REQUESTS)]
+            assert figure.reports_education >= own[(year, metrics.REPORTS)]
+            assert figure.referral_index_signals_primary >= own[(year, metrics.REFERRAL_INDEX_PLACED)]
+    assert AuditEvent.objects.filter(action="insights.import_public_figures", object_id=region.pk).count() == 1
+
+
+def rollup_totals_per_calendar_year() -> Counter:
+    totals = Counter()
+    for month, metric, n in RollupCount.objects.values_list("month", "metric", "count"):
+        totals[(month.year, metric)] += n
+    return totals
+
+
+def test_the_rollups_of_every_school_are_what_refresh_insights_counts(monitored):
+    today = timezone.localdate()
+    schools = list(School.objects.all())
+    assert RollupState.objects.count() == len(schools)
+    for school in schools:
+        counts, snapshots = rollups.build(school, today)
+        stored = RollupCount.objects.filter(school=school).values_list("month", "metric", "dimension", "count")
+        assert sorted(stored) == sorted((r.month, r.metric, r.dimension, r.count) for r in counts), school.pk
+        routes = RouteSnapshot.objects.filter(school=school).values_list("step", "open", "stalled")
+        assert sorted(routes) == sorted((r.step, r.open, r.stalled) for r in snapshots), school.pk
+    metrics_counted = set(RollupCount.objects.values_list("metric", flat=True))
+    assert {metrics.ADVICE_REQUESTS, metrics.REFERRAL_INDEX_PLACED, metrics.CLOSURES, metrics.PUPILS} <= metrics_counted
+    dimensions = set(RollupCount.objects.filter(metric=metrics.ADVICE_REQUESTS).values_list("dimension", flat=True))
+    assert {"loose:anonymous", "loose:named", "dossier:anonymous"} <= dimensions
+    assert AuditEvent.objects.filter(action="insights.refresh").count() == 1
+    # The nightly job finds nothing to change.
+    before = sorted(RollupCount.objects.values_list("school_id", "month", "metric", "dimension", "count"))
+    call_command("refresh_insights", stdout=io.StringIO())
+    assert sorted(RollupCount.objects.values_list("school_id", "month", "metric", "dimension", "count")) == before
+    assert verify_chain().count == AuditEvent.objects.count()
+
+
+def test_municipalities_form_regions_of_seven_fourteen_and_twenty_one(db, monkeypatch):
+    monkeypatch.setattr(scale, "SCHOOLS_PER_MUNICIPALITY", 1)  # a municipality per school
+    generate("--schools", "24", "--pupils-per-school", "8", "--years", "1")
+    regions = list(Region.objects.order_by("pk").annotate(n=Count("municipalities")))
+    assert [region.n for region in regions] == [7, 14, 3]
+    assert Municipality.objects.filter(regions__isnull=True).count() == 0
+    assert Municipality.objects.annotate(n=Count("regions")).filter(n__gt=1).count() == 0
+    assert sorted(AnalystMembership.objects.filter(region__isnull=False).values_list("user__username", flat=True)) == [
+        "regio-0001",
+        "regio-0002",
+        "regio-0003",
+    ]
+    codes = list(Municipality.objects.values_list("code", flat=True))
+    assert len(set(codes)) == 24 and all(re.fullmatch(r"GM\d{4}", code) for code in codes)
+    assert PublicFigure.objects.count() == 24 * 6
 
 
 def test_a_model_field_without_a_default_stops_the_generator_with_its_name():

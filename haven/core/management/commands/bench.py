@@ -1,8 +1,9 @@
 """`python manage.py bench`: latency of the main pages on a one-school and a large database, as ratios.
 
-On SQLite it measures the one-school and the region database (files under var/bench/); on
-PostgreSQL (HAVEN_DATABASE_URL) also the national one (databases haven_bench_* on the same
-server). The output ends with one summary line:
+On SQLite it measures the one-school, one-municipality and region databases (files under
+var/bench/); on PostgreSQL (HAVEN_DATABASE_URL) also the national one (databases haven_bench_* on
+the same server). The pages: the AF's daily pages and the insights pages of the AF, a board, a
+municipality and a region. The output ends with one summary line:
 
     bench: worst large/small 1.21; worst floor 2.40; verify 350000 events/s
 
@@ -22,6 +23,19 @@ from haven.core import bench
 def _case_shape(value: str) -> tuple[int, int]:
     signals, events = value.split(",")
     return int(signals), int(events)
+
+
+def _scopes(value: str) -> dict[str, int]:
+    """ "board:8,municipality:20" -> {"board": 8, "municipality": 20}"""
+    return {kind: int(n) for kind, n in (part.split(":") for part in value.split(",") if part)}
+
+
+def _pages(value: str) -> tuple[str, ...]:
+    pages = tuple(page for page in value.split(",") if page)
+    unknown = [page for page in pages if page not in bench.PAGES]
+    if unknown:
+        raise ValueError(", ".join(unknown))
+    return pages
 
 
 class Command(BaseCommand):
@@ -59,6 +73,8 @@ class Command(BaseCommand):
         parser.add_argument("--measure", action="store_true", help="(internal) measure the configured database.")
         parser.add_argument("--target-pupils", type=int, default=None, help="(internal, with --measure)")
         parser.add_argument("--target-case", type=_case_shape, default=None, help="(internal, with --measure)")
+        parser.add_argument("--target-scopes", type=_scopes, default=None, help="(internal, with --measure)")
+        parser.add_argument("--pages", type=_pages, default=bench.PAGES, help="(internal, with --measure)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["measure"]:
@@ -67,17 +83,24 @@ class Command(BaseCommand):
                 self.stdout.write(line)
                 self.stdout.flush()
 
-            bench.serve(sys.stdin, write, target_pupils=options["target_pupils"], target_case=options["target_case"])
+            bench.serve(
+                sys.stdin,
+                write,
+                target_pupils=options["target_pupils"],
+                target_case=options["target_case"],
+                target_scopes=options["target_scopes"],
+                pages=options["pages"],
+            )
             return
         postgresql = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
         national = options["national"] if options["national"] is not None else postgresql
         if options["quick"]:
-            sizes = ["small", "region"]
+            sizes = ["small", "municipality", "region"]
             for name, default in (("iterations", 200), ("warmup", 20), ("append_events", 3000)):
                 if options[name] == default:
                     options[name] = {"iterations": 5, "warmup": 2, "append_events": 50}[name]
         else:
-            sizes = ["small", "region", *(["national"] if national else [])]
+            sizes = ["small", "municipality", "region", *(["national"] if national else [])]
         workdir = Path(options["workdir"]) if options["workdir"] else Path(settings.VAR_DIR) / "bench"
         try:
             bench.run(

@@ -23,7 +23,8 @@ def positive(value: str) -> int:
 class Command(BaseCommand):
     help = (
         "Fill the configured database with synthetic schools, staff, pupils, dossiers and their audit trail, "
-        "quickly (bulk inserts). Refuses a database that already holds pupils unless --append is given."
+        "regions and public figures, and the insights' rollups, quickly (bulk inserts). Refuses a database "
+        "that already holds pupils unless --append is given."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -93,7 +94,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  leerkracht-{first}-1 (teacher of groep 1), onderwijsassistent-{first}-1 (teaching assistant);"
         )
-        self.stdout.write(f"  bestuur-{first} (board policy officer), gemeente-{first} (municipality policy officer).")
+        self.stdout.write(
+            f"  bestuur-{first} (board policy officer), gemeente-{first} (municipality policy officer), "
+            f"regio-{first} (region policy officer)."
+        )
         self.stdout.write(
             f"Two-factor code for the AF, IB, school leader and admin: oathtool --totp -b {scale.TOTP_SECRET}"
         )
