@@ -98,7 +98,8 @@ class Command(BaseCommand):
         if School.objects.filter(brin_code=demo.DEMO_BRIN).exists():
             self.stdout.write("The demo data is already there; nothing was changed.")
         else:
-            with transaction.atomic():
+            # DEBUG keeps every query in memory with its SQL; the seeder's tens of thousands need not be.
+            with override_settings(DEBUG=False), transaction.atomic():
                 Seeder(random.Random(demo.RANDOM_SEED)).run()  # noqa: S311 (not security: a repeatable demo)
                 # The monitoring reads rollups: count them now, so its pages have figures at once.
                 call_command("refresh_insights", stdout=self.stdout)
