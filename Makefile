@@ -27,6 +27,7 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/ensure-test-system.sh
+	bash scripts/ensure-axe.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
@@ -38,7 +39,6 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff format --check .
 
 # Regenerate the Dutch catalogue after changing UI text; then fill in every new msgstr.

@@ -139,6 +139,25 @@ else:
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": SQLITE_INIT},
         }
     }
+# HAVEN_REPLICA_DATABASE_URL (optional): a PostgreSQL streaming replica of the PostgreSQL primary;
+# the insights read their rollups there (haven/insights/routers.py, docs/operations.md). A physical
+# replica serves the primary's databases under their own names, so the alias always uses the
+# primary's: a process pointed at another database of the cluster (a benchmark, a restore) then
+# reads that database's copy, never a stranger. Anything else (not PostgreSQL on both sides, a URL
+# naming another database) is refused by `manage.py check --deploy` (haven/accounts/checks.py);
+# without a PostgreSQL primary there is nothing to replicate and no alias.
+HAVEN_REPLICA_DATABASE_URL = os.environ.get("HAVEN_REPLICA_DATABASE_URL", "").strip()
+if HAVEN_REPLICA_DATABASE_URL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    replica = dj_database_url.parse(HAVEN_REPLICA_DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    if replica["ENGINE"] == "django.db.backends.postgresql":
+        replica["NAME"] = DATABASES["default"]["NAME"]
+        # Read-only even should the URL reach a writable server (a promoted standby, a wrong host).
+        options = replica.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c default_transaction_read_only=on".strip()
+        # Tests: the test database's name on the replica's server (replication creates it there).
+        replica["TEST"] = {"MIRROR": "default"}
+        DATABASES["replica"] = replica
+DATABASE_ROUTERS = ["haven.insights.routers.InsightsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests need when they are missing: Debian's Chromium and
-# ChromeDriver for the browser tests, gettext for the translation checks, Pango (WeasyPrint's
-# renderer) and poppler-utils for the PDF exports, and PostgreSQL's server
+# ChromeDriver for the browser tests, npm (with Node) to fetch axe-core for the accessibility test
+# (scripts/ensure-axe.sh, which `make test` runs next), gettext for the translation checks, Pango
+# (WeasyPrint's renderer) and poppler-utils for the PDF exports, and PostgreSQL's server
 # binaries for the PostgreSQL run (scripts/with-postgres.sh starts its own throw-away server from
 # them; the package's own cluster is not used).
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 # WeasyPrint renders the PDF exports with Pango; pdftotext and pdftoppm let the tests read them.

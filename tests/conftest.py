@@ -103,6 +103,24 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _insights_on_the_primary_unless_the_test_asks_for_the_replica(request):
+    """With a replica configured (the PostgreSQL run), only tests that ask for the `replica`
+    database read there (tests/integration/test_replica.py): another test's rows are uncommitted
+    or not yet replayed, and pytest-django refuses an alias the test did not ask for."""
+    if "replica" not in settings.DATABASES:
+        yield
+        return
+    marker = request.node.get_closest_marker("django_db")
+    databases = (marker.kwargs.get("databases") if marker else None) or ()
+    if databases == "__all__" or "replica" in databases:
+        yield
+        return
+    overridden = request.getfixturevalue("settings")
+    overridden.DATABASE_ROUTERS = []
+    yield
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     school_a = SchoolFactory(name="OBS De Regenboog", brin_code="12AB")

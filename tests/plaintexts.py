@@ -19,6 +19,8 @@ HANDOVER_INFORMED_HOW = "Vader Zeppelinmans kreeg de overdracht telefonisch uitg
 HANDOVER_NOT_INFORMED = "Moeder Zeppelinmans is onvindbaar sinds de aangifte."
 DISCLOSURE_REASON = "Zeppelinbron wil anoniem blijven uit angst voor de vader."
 DISCLOSURE_WITHHELD = "Zeppelindetail over de buurvrouw."
+ADVICE_QUESTION = "Zeppelinkind vertelt dat stiefvader hem opsluit in de kelder: wat nu?"
+ADVICE_GIVEN = "Zeppelinadvies: leg de signalen vast en bespreek ze met de moeder."
 
 
 def _walk(value: Any) -> Iterator[Any]:
@@ -67,6 +69,7 @@ def known() -> dict[str, list[str]]:
         "household members' names": demo_household_names(),
         "handover packages: parents informed": [HANDOVER_INFORMED_HOW, HANDOVER_NOT_INFORMED],
         "parents' access: what is withheld and why": [DISCLOSURE_REASON, DISCLOSURE_WITHHELD],
+        "advice requests without a dossier": [ADVICE_QUESTION, ADVICE_GIVEN],
         "two-factor keys": demo_totp_key_forms(),
     }
 
@@ -77,10 +80,11 @@ def found_in(data: bytes) -> list[str]:
 
 
 def add_scan_rows() -> None:
-    """The rows the demo lacks: two handover packages and a parents' access export, with known texts."""
+    """The rows the demo lacks: two handover packages, a parents' access export and an advice request
+    without a dossier, with known texts."""
     from haven.disclosure.models import Disclosure
     from haven.handover.models import HandoverPackage
-    from haven.meldcode.models import Case
+    from haven.meldcode.models import AdviceRequest, Case
 
     case = Case.objects.order_by("pk").first()
     assert case is not None, "the demo data holds no dossier"
@@ -95,4 +99,13 @@ def add_scan_rows() -> None:
         withheld={"signal-1": DISCLOSURE_WITHHELD},
         reporter_identity_withheld=True,
         reporter_reason=DISCLOSURE_REASON,
+    )
+    AdviceRequest.objects.create(
+        school_id=case.school_id,
+        held_on=case.opened_at.date(),
+        anonymous=False,
+        question=ADVICE_QUESTION,
+        advice=ADVICE_GIVEN,
+        pupil_id=case.pupil_id,
+        recorded_by_id=case.lead_id,
     )

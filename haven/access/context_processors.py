@@ -13,6 +13,7 @@ NAVIGATION = [
     ("meldcode:signal_list", _("My signals"), "signal.list_own"),
     ("meldcode:inbox", _("Inbox"), "inbox.view"),
     ("meldcode:case_list", _("Dossiers"), "case.list"),
+    ("meldcode:advice_request_list", _("Advice requests"), "advice_request.record"),
     ("school:pupil_list", _("Pupils"), "school.manage"),
     ("school:group_list", _("Groups"), "school.manage"),
     ("school:staff_list", _("Staff"), "school.manage"),

@@ -26,6 +26,7 @@ from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.disclosure.models import Disclosure
 from haven.meldcode.models import (
+    AdviceRequest,
     Case,
     Closure,
     Consultation,
@@ -39,6 +40,7 @@ from haven.meldcode.models import (
 )
 from haven.meldcode.workflow import Step
 from haven.pupils.models import Pupil
+from haven.signalling.models import ReferralIndexEntry
 
 
 def withheld_marker(reason: str) -> str:
@@ -87,6 +89,9 @@ class PupilRecord:
     pupil_fields: list[tuple[str, str]]
     household: list[Entry]
     logbook: list[Entry]
+    # Recorded without a dossier: advice asked of Veilig Thuis, and verwijsindex signals.
+    advice_requests: list[Entry]
+    referral_index: list[Entry]
     dossiers: list[Dossier]
     mentions: list[date]
     case_ids: list[int]
@@ -95,6 +100,8 @@ class PupilRecord:
     def entries(self) -> Iterator[Entry]:
         yield from self.household
         yield from self.logbook
+        yield from self.advice_requests
+        yield from self.referral_index
         for dossier in self.dossiers:
             for section in dossier.sections:
                 yield from section.entries
@@ -117,6 +124,8 @@ def item_id(obj: Model) -> str:
     prefix = {
         "householdmember": "household",
         "stepskip": "skip",
+        "advicerequest": "advice",
+        "referralindexentry": "referral",
     }.get(obj._meta.model_name or "", obj._meta.model_name or "")
     return f"{prefix}-{obj.pk}"
 
@@ -383,7 +392,19 @@ class _Builder:
                     c.reopen_reason,
                 )
             )
-        return self.entry(c, _("Closing"), _local(c.recorded_at), meta=[self.recorded_by(c)], fields=fields)
+        # A dossier Haven closed itself has nobody who recorded it.
+        meta = [self.recorded_by(c)] if c.recorded_by_id is not None else []
+        return self.entry(c, _("Closing"), _local(c.recorded_at), meta=meta, fields=fields)
+
+    def advice_request(self, a: AdviceRequest) -> Entry:
+        # Shown like a consultation with Veilig Thuis inside a dossier: the same question and advice.
+        meta = [_("anonymous advice")] if a.anonymous else []
+        meta.append(self.recorded_by(a))
+        fields = _texts([(_("Question"), a.question), (_("Advice"), a.advice)])
+        return self.entry(a, _("Advice request to Veilig Thuis"), a.held_on, meta=meta, fields=fields)
+
+    def referral_index_entry(self, r: ReferralIndexEntry) -> Entry:
+        return self.entry(r, r.get_action_display(), r.on, meta=[self.recorded_by(r)])
 
 
 AMENDMENTS = SignalAmendment.objects.order_by("created_at", "pk")
@@ -429,6 +450,19 @@ def build_record(
         withheld=withheld or {},
         reporter_reason=reporter_reason,
         reporter_ids={signal.author_id for signal in signals},
+    )
+    # An anonymous advice request that names the pupil is included too: Veilig Thuis was not told
+    # who it was about, but the school recorded who, so it is the pupil's data all the same.
+    advice_requests = (
+        AdviceRequest.objects.filter(pupil=pupil, school_id=school_id)
+        .select_related("recorded_by")
+        .order_by("held_on", "recorded_at", "pk")
+    )
+    # Only those recorded without a dossier: an entry placed from a dossier belongs to that dossier.
+    referral_index = (
+        ReferralIndexEntry.objects.filter(pupil=pupil, school_id=school_id, case__isnull=True)
+        .select_related("recorded_by")
+        .order_by("on", "recorded_at", "pk")
     )
     household = builder.household(pupil.household.all())
     by_case: dict[int | None, list[Entry]] = {}
@@ -482,6 +516,8 @@ def build_record(
         ],
         household=household,
         logbook=by_case.get(None, []),
+        advice_requests=[builder.advice_request(a) for a in advice_requests if builder.shown(a, a.recorded_at)],
+        referral_index=[builder.referral_index_entry(r) for r in referral_index if builder.shown(r, r.recorded_at)],
         dossiers=dossiers,
         mentions=[_local(observed) for observed, created in mentions if not builder.after(created)],
         case_ids=[dossier.case_id for dossier in dossiers],

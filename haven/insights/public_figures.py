@@ -495,7 +495,8 @@ def import_public_figures(
     targets, errors, bad = _match(rows, actor, create_missing)
     region_obj = region if isinstance(region, Region) else None
     if isinstance(region, str):
-        region_obj = Region.objects.filter(name=region).first()
+        # The primary, not a replica: the write below must find what is really there.
+        region_obj = Region.objects.using("default").filter(name=region).first()
         if region_obj is None and not create_missing:
             errors.append(_("The region %(region)s does not exist.") % {"region": region})
     if errors:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import User
@@ -297,8 +298,57 @@ class ReportMadeForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=Closure.Reason.choices, widget=forms.RadioSelect)
+    # "Nobody recorded why" is Haven's own reason (services.close_case_unrecorded), never a person's.
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[c for c in Closure.Reason.choices if c[0] != Closure.Reason.NOT_RECORDED],
+        widget=forms.RadioSelect,
+    )
     explanation = text(_("Explanation"), required=True)
+
+
+class PupilChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A plain pick list of the school's pupils; the date of birth tells namesakes apart."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.last_name}, {obj.first_name} ({date_format(obj.date_of_birth)})"
+
+
+def pupil_field(label: Any, *, required: bool, empty_label: Any) -> PupilChoiceField:
+    return PupilChoiceField(
+        label=label,
+        queryset=Pupil.objects.none(),
+        required=required,
+        empty_label=empty_label,
+        error_messages={
+            "required": _("Choose the pupil."),
+            # Also what a posted id of another school's pupil gets: it is not in the list.
+            "invalid_choice": _("This pupil is not a pupil of your school."),
+        },
+    )
+
+
+class AdviceRequestForm(forms.Form):
+    """An advice request to Veilig Thuis without a dossier: a few fields, recorded in seconds."""
+
+    held_on = today_field(_("Date"))
+    anonymous = forms.ChoiceField(
+        label=_("Was the advice anonymous?"),
+        choices=YES_NO,
+        initial="yes",
+        widget=forms.RadioSelect,
+        help_text=_("Anonymous: Veilig Thuis records no data about the family."),
+    )
+    question = text(_("Your question"), required=True)
+    advice = text(_("The advice"), required=True)
+    pupil = pupil_field(_("Pupil (optional)"), required=False, empty_label=_("No pupil: a question about a situation"))
+
+    def __init__(self, *args: Any, pupils: QuerySet[Pupil], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
+
+    def clean_anonymous(self) -> bool:
+        return self.cleaned_data["anonymous"] == "yes"
 
 
 class ReopenForm(forms.Form):

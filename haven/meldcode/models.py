@@ -373,8 +373,10 @@ class Closure(StepRecord):
         # Only Haven itself closes with this (retention, a pupil who left): nobody recorded why.
         NOT_RECORDED = "not_recorded", _("Nobody recorded why")
 
+    # Empty when Haven closed the dossier itself (`services.close_case_unrecorded`): no person did.
+    recorded_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     reason = EncryptedTextField(_("reason"), max_length=16, choices=Reason.choices)
-    explanation = EncryptedTextField(_("explanation"))
+    explanation = EncryptedTextField(_("explanation"), blank=True)
     # The route's step (1-5) when the dossier was closed: where routes stop.
     step_at_closing = EncryptedIntegerField(_("step at closing"), null=True)
     reopened_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -24,6 +25,7 @@ from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.core.prepared import ActorQuery, PreparedQuery, fetch_together, group_by
 from haven.meldcode.models import (
+    AdviceRequest,
     Case,
     CaseMember,
     Closure,
@@ -473,3 +475,33 @@ def report_initial(dossier: Dossier) -> dict[str, str]:
         "household": "\n".join(household),
         "help_contacts": "\n".join(consultations),
     }
+
+
+# Advice requests to Veilig Thuis recorded without a dossier (haven/meldcode/advice.py) -------------
+
+ADVICE_REQUESTS_PER_PAGE = 50
+
+
+def advice_request_page(actor: Actor, number: str | None) -> Page[AdviceRequest]:
+    """One page of the school's advice requests, newest first; showing it is an audited read.
+
+    Only the school-wide roles see them: an advice request is the school's, not a dossier's, so
+    there is no membership to narrow it to.
+    """
+    if not actor.sees_whole_school or actor.school_id is None:
+        requests = AdviceRequest.objects.none()
+    else:
+        requests = AdviceRequest.objects.filter(school_id=actor.school_id).select_related("pupil", "recorded_by")
+    page = Paginator(requests.order_by("-held_on", "-pk"), ADVICE_REQUESTS_PER_PAGE).get_page(number)
+    record_event(
+        actor,
+        "advice_request.list",
+        kind=AuditEvent.Kind.READ,
+        detail={
+            "page": page.number,
+            "advice_requests": [request.pk for request in page],
+            # Whose names the page showed: "who read about this pupil" finds this read too.
+            "pupils": sorted({request.pupil_id for request in page if request.pupil_id is not None}),
+        },
+    )
+    return page

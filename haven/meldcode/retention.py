@@ -2,10 +2,15 @@
 
 A school sets its term in whole years (`School.retention_years`); the term runs from the day the
 dossier was last closed. An open dossier has no term: it is never past it, however long ago it
-was first closed. Why the default is what it is: `docs/retention.md`.
+was first closed. Records kept without a dossier (an advice request to Veilig Thuis, a
+verwijsindex entry) have the same term, counted from their own date, and are kept longer while
+the pupil still has a dossier that is kept (`record_is_past_term`). Why the default is what it
+is, and why this rule: `docs/retention.md`.
 """
 
 import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 DEFAULT_YEARS = 5
@@ -42,3 +47,31 @@ def is_past_term(*, is_open: bool, closed_on: date | None, years: int, today: da
     if is_open or closed_on is None:
         return False
     return today > term_ends(closed_on, years)
+
+
+@dataclass(frozen=True)
+class DossierTerm:
+    """What the retention rule needs of one of the pupil's dossiers at the school."""
+
+    is_open: bool
+    closed_on: date | None
+
+
+def record_is_past_term(*, dated: date, years: int, today: date, dossiers: Iterable[DossierTerm] = ()) -> bool:
+    """Is a record kept without a dossier past its retention term today?
+
+    `dated` is the record's own date (the day the advice was asked, the day the verwijsindex
+    signal was placed or ended); `dossiers` are the pupil's dossiers at the same school (none for
+    an advice request that names no pupil). The record is kept through its own term, counted from
+    `dated` exactly as a dossier's is from its closing; after that it is kept for as long as any
+    of those dossiers is kept (open, or closed and within its own term), and goes with the last of
+    them. In other words: kept until the latest of its own term and the terms of the pupil's
+    dossiers, never destroyed before its own term has passed. A dossier opened or reopened later
+    holds it again, as long as it was not destroyed yet.
+    """
+    if today <= term_ends(dated, years):
+        return False
+    return all(
+        is_past_term(is_open=dossier.is_open, closed_on=dossier.closed_on, years=years, today=today)
+        for dossier in dossiers
+    )

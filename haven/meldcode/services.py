@@ -18,7 +18,7 @@ from haven.access.roles import Role
 from haven.accounts.models import Membership, User
 from haven.audit.services import record_event
 from haven.core import concurrency
-from haven.meldcode import decision_framework
+from haven.meldcode import decision_framework, queries
 from haven.meldcode.models import (
     Case,
     CaseMember,
@@ -33,7 +33,7 @@ from haven.meldcode.models import (
     StepSkip,
     Weighing,
 )
-from haven.meldcode.workflow import DecisionOutcome, Step
+from haven.meldcode.workflow import DecisionOutcome, Step, route_state
 from haven.pupils.models import Pupil
 
 # Clocks of phones and laptops drift; an observation a few minutes "ahead" is not in the future.
@@ -489,16 +489,55 @@ def mark_report_made(actor: Actor, report: Report, *, made_on: date, made_by: Us
 def close_case(actor: Actor, case: Case, *, reason: str, explanation: str) -> Closure:
     _require(actor, "case.close")
     _require_open(case)
+    if reason == Closure.Reason.NOT_RECORDED:
+        # "Nobody recorded why" is a figure of its own in the monitoring: a person always says why.
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Choose why the dossier is closed: 'nobody recorded why' is only for dossiers Haven closes itself."
+                )
+            }
+        )
     if reason not in Closure.Reason.values:
         raise ValidationError({"reason": _("Choose a reason for closing.")})
     if not explanation.strip():
         raise ValidationError({"explanation": _("Explain why the dossier is closed.")})
+    return _close(actor, case, reason=reason, explanation=explanation.strip())
+
+
+@transaction.atomic
+def close_case_unrecorded(case: Case, *, step: int | None = None) -> Closure:
+    """Haven closes a dossier itself (the "pupil left" path, retention): a system action, so no
+    person, no permission and no explanation; the reason says that nobody recorded why.
+
+    `step`: the step the route had reached, when the caller knows it better than the records do;
+    by default the current step as the dossier page shows it.
+    """
+    if step is not None and step not in Step.__members__.values():
+        raise ValueError(f"step_at_closing must be a step of the route (1-5), not {step!r}")
+    _require_open(case)
+    return _close(None, case, reason=Closure.Reason.NOT_RECORDED, explanation="", step=step)
+
+
+def _close(actor: Actor | None, case: Case, *, reason: str, explanation: str, step: int | None = None) -> Closure:
+    # Locked and checked again: a person and Haven's own path closing at once make one closure.
+    if not Case.objects.select_for_update().filter(pk=case.pk, status=Case.Status.OPEN).exists():
+        raise ValidationError(_("This dossier is closed. Reopen it first."))
+    if step is None:
+        # Where the route stood at this moment: the monitoring counts where routes stop.
+        step = int(route_state(queries.facts_for(case)).current_step)
     closure = Closure.objects.create(
-        case=case, recorded_by_id=actor.user_id, reason=reason, explanation=explanation.strip()
+        case=case,
+        recorded_by_id=actor.user_id if actor is not None else None,
+        reason=reason,
+        explanation=explanation,
+        step_at_closing=step,
     )
     case.status = Case.Status.CLOSED
     case.save(update_fields=["status"])
-    record_event(actor, "case.close", obj=closure, case=case, detail={"reason": reason})
+    record_event(
+        actor, "case.close", obj=closure, case=case, school_id=case.school_id, detail={"reason": reason, "step": step}
+    )
     return closure
 
 

@@ -16,7 +16,7 @@ from haven.access.decorators import requires
 from haven.access.policy import can_amend_signal, has_permission
 from haven.core import concurrency
 from haven.core.forms import apply_errors
-from haven.meldcode import forms, queries, services
+from haven.meldcode import advice, forms, queries, services
 from haven.meldcode.decision_framework import evaluate
 from haven.meldcode.models import Case, Signal
 from haven.meldcode.workflow import NextAction, Step
@@ -181,8 +181,39 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "signals": queries.inbox_signals(actor),
             "look_along_requests": queries.open_look_along_requests(actor),
+            # What is recorded without a dossier (it counts in the monitoring) starts from here too.
+            "may_record_advice": has_permission(actor, "advice_request.record"),
+            "may_record_referral_index": has_permission(actor, "referral_index.record"),
         },
     )
+
+
+# Advice requests to Veilig Thuis without a dossier ------------------------------------------------
+
+
+@requires("advice_request.record")
+def advice_request_list(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    context = {
+        "page": queries.advice_request_page(actor, request.GET.get("page")),
+        "may_record_referral_index": has_permission(actor, "referral_index.record"),
+    }
+    return render(request, "meldcode/advice_request_list.html", context)
+
+
+@requires("advice_request.record")
+def advice_request_create(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    form = forms.AdviceRequestForm(request.POST or None, pupils=_pupils(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            advice.record_advice_request(actor, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The advice request has been recorded."))
+            return redirect("meldcode:advice_request_list")
+    return render(request, "meldcode/advice_request_form.html", {"form": form})
 
 
 def _triage(request: HttpRequest, pk: int, action: Callable[[Any, Signal], Case | None], success: str) -> HttpResponse:

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.meldcode.forms import DateInput, LocalDateTimeInput
+from haven.meldcode.forms import DateInput, LocalDateTimeInput, pupil_field
 from haven.meldcode.models import Conversation
 from haven.pupils.models import Pupil
 from haven.signalling.models import ReferralIndexEntry
@@ -39,6 +39,23 @@ class ReferralIndexForm(forms.Form):
         label=_("What did the school do?"), choices=ReferralIndexEntry.Action.choices, widget=forms.RadioSelect
     )
     on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+
+
+class ReferralIndexWithoutCaseForm(forms.Form):
+    """A verwijsindex signal without a dossier: which pupil, placed or ended, when."""
+
+    pupil = pupil_field(_("Pupil"), required=True, empty_label=_("Choose a pupil"))
+    action = forms.ChoiceField(
+        label=_("What did the school do?"),
+        choices=ReferralIndexEntry.Action.choices,
+        initial=ReferralIndexEntry.Action.PLACED,
+        widget=forms.RadioSelect,
+    )
+    on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args: Any, pupils: QuerySet[Pupil], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
 
 
 class PlanConversationForm(forms.Form):

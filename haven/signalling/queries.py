@@ -9,6 +9,7 @@ not open; the dossier page's own records are read for the dossier the page loade
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -264,3 +265,32 @@ def get_planned_conversation(actor: Actor, pk: int) -> PlannedConversation:
             )
         raise Http404
     return found
+
+
+# The verwijsindex without a dossier ------------------------------------------------------------------
+
+REFERRAL_INDEX_PER_PAGE = 50
+
+
+def referral_index_without_case_page(actor: Actor, number: str | None) -> Page[ReferralIndexEntry]:
+    """One page of the school's verwijsindex entries recorded without a dossier, newest first;
+    showing it is an audited read. The school-wide roles only: there is no dossier to be a member of.
+    """
+    if not actor.sees_whole_school or actor.school_id is None:
+        entries = ReferralIndexEntry.objects.none()
+    else:
+        entries = ReferralIndexEntry.objects.filter(school_id=actor.school_id, case__isnull=True).select_related(
+            "pupil", "recorded_by"
+        )
+    page = Paginator(entries.order_by("-on", "-recorded_at", "-pk"), REFERRAL_INDEX_PER_PAGE).get_page(number)
+    record_event(
+        actor,
+        "referral_index.list",
+        kind=AuditEvent.Kind.READ,
+        detail={
+            "page": page.number,
+            "entries": [entry.pk for entry in page],
+            "pupils": sorted({entry.pupil_id for entry in page if entry.pupil_id is not None}),
+        },
+    )
+    return page

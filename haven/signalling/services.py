@@ -19,6 +19,7 @@ from haven.access.policy import Actor, can_view_case, has_permission
 from haven.audit.services import record_event
 from haven.meldcode import repeat
 from haven.meldcode import services as route
+from haven.meldcode.advice import validate_date
 from haven.meldcode.models import Case, Conversation, Signal
 from haven.organisations.models import School
 from haven.pupils.models import Pupil
@@ -186,7 +187,13 @@ def record_referral_index(actor: Actor, case: Case, *, action: str, on: date) ->
     _not_in_future(on, "on")
     # Locked, so that two people recording at once cannot both place the signal.
     Case.objects.select_for_update().filter(pk=case.pk).first()
-    last = case.referral_index_entries.order_by("on", "recorded_at", "pk").last()
+    # The verwijsindex holds one signal per school and pupil: one placed without a dossier (or from an
+    # earlier dossier) counts here too, so it is neither placed twice nor left impossible to end.
+    last = (
+        ReferralIndexEntry.objects.filter(school_id=case.school_id, pupil_id=case.pupil_id)
+        .order_by("on", "recorded_at", "pk")
+        .last()
+    )
     placed = last is not None and last.action == ReferralIndexEntry.Action.PLACED
     if action == ReferralIndexEntry.Action.PLACED:
         _require_open(case)
@@ -200,6 +207,51 @@ def record_referral_index(actor: Actor, case: Case, *, action: str, on: date) ->
         school_id=case.school_id, case=case, pupil_id=case.pupil_id, action=action, on=on, recorded_by_id=actor.user_id
     )
     record_event(actor, f"referral_index.{action}", obj=entry, case=case, detail={"on": on.isoformat()})
+    return entry
+
+
+@transaction.atomic
+def record_referral_index_without_case(
+    actor: Actor, *, pupil: Pupil | None, action: str, on: date
+) -> ReferralIndexEntry:
+    """The school placed a signal about a pupil in the verwijsindex, or ended it, with no dossier
+    in Haven (the school's own judgement in step 1). The monitoring counts it beside the signals
+    placed from a dossier.
+
+    The verwijsindex holds one signal per school and pupil, so what was placed or ended before,
+    from a dossier or not, decides whether it can be placed or ended now.
+    """
+    _require(actor, "referral_index.record")
+    if pupil is None:
+        raise ValidationError({"pupil": _("Choose the pupil: a verwijsindex signal is always about a pupil.")})
+    if pupil.school_id != actor.school_id:
+        raise ValidationError({"pupil": _("This pupil is not a pupil of your school.")})
+    if action not in ReferralIndexEntry.Action.values:
+        raise ValidationError({"action": _("Choose whether the signal was placed or ended.")})
+    validate_date(on, "on")
+    # Locked, so that two people recording at once cannot both place the signal.
+    Pupil.objects.select_for_update().filter(pk=pupil.pk).first()
+    if Case.objects.filter(pupil=pupil, status=Case.Status.OPEN).exists():
+        # Recorded there, the dossier shows it and its history stays in one place.
+        raise ValidationError(_("This pupil has an open dossier: record the verwijsindex signal in the dossier."))
+    last = (
+        ReferralIndexEntry.objects.filter(school_id=actor.school_id, pupil=pupil)
+        .order_by("on", "recorded_at", "pk")
+        .last()
+    )
+    placed = last is not None and last.action == ReferralIndexEntry.Action.PLACED
+    if action == ReferralIndexEntry.Action.PLACED and placed:
+        raise ValidationError(_("A signal about this pupil is already placed in the verwijsindex."))
+    if action == ReferralIndexEntry.Action.ENDED and not placed:
+        raise ValidationError(_("There is no signal in the verwijsindex to end."))
+    if last is not None and on < last.on:
+        raise ValidationError({"on": _("The date cannot lie before the previous entry.")})
+    entry = ReferralIndexEntry.objects.create(
+        school_id=actor.school_id, case=None, pupil=pupil, action=action, on=on, recorded_by_id=actor.user_id
+    )
+    record_event(
+        actor, f"referral_index.{action}", obj=entry, pupil=pupil, detail={"on": on.isoformat(), "dossier": False}
+    )
     return entry
 
 

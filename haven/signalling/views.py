@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from haven.access.decorators import requires
+from haven.access.policy import has_permission
 from haven.core.forms import apply_errors
 from haven.meldcode import queries as route_queries
 from haven.signalling import forms, queries, services
@@ -124,6 +125,35 @@ def referral_index(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         _form_errors(request, form)
     return redirect(reverse("meldcode:case_detail", args=[case.pk]) + "#verwijsindex")
+
+
+# The verwijsindex without a dossier --------------------------------------------------------------------
+
+
+@requires("referral_index.record")
+def referral_index_list(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    context = {
+        "page": queries.referral_index_without_case_page(actor, request.GET.get("page")),
+        "may_record_advice": has_permission(actor, "advice_request.record"),
+    }
+    return render(request, "signalling/referral_index_list.html", context)
+
+
+@requires("referral_index.record")
+def referral_index_create(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    pupils = route_queries.school_pupils(actor).order_by("last_name", "first_name")
+    form = forms.ReferralIndexWithoutCaseForm(request.POST or None, pupils=pupils)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_referral_index_without_case(actor, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The verwijsindex entry has been recorded."))
+            return redirect("signalling:referral_index_list")
+    return render(request, "signalling/referral_index_form.html", {"form": form})
 
 
 @requires("conversation.plan")

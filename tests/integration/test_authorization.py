@@ -98,6 +98,12 @@ MATRIX = [
         expect({"teacher"}, ok_code=302, hidden=STAFF_A - {"teacher"}, other={"af_b"}),
     ),
     ("signalling:referral_index", "case", "post", expect(WIDE_A, ok_code=302, other={"af_b"})),
+    # Verwijsindex signals and advice requests to Veilig Thuis without a dossier: the school-wide roles,
+    # each of their own school (af_b sees only school B's; see test_referral_index_without_case).
+    ("signalling:referral_index_list", None, "get", expect(WIDE_A | {"af_b"})),
+    ("signalling:referral_index_create", None, "get", expect(WIDE_A | {"af_b"})),
+    ("meldcode:advice_request_list", None, "get", expect(WIDE_A | {"af_b"})),
+    ("meldcode:advice_request_create", None, "get", expect(WIDE_A | {"af_b"})),
     ("signalling:conversation_plan", "case", "get", CASE_VIEW),
     (
         "signalling:conversation_plan_cancel",

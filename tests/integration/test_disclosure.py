@@ -6,15 +6,20 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from haven.audit.models import AuditEvent
 from haven.disclosure.models import Disclosure
 from haven.disclosure.queries import build_record, withheld_marker
-from haven.meldcode import services
-from haven.meldcode.models import Signal
+from haven.disclosure.services import record_disclosure
+from haven.meldcode import advice, services
+from haven.meldcode.models import AdviceRequest, Signal
 from haven.pupils import services as pupil_services
+from haven.signalling import services as signalling
+from haven.signalling.models import ReferralIndexEntry
 from tests.factories import PupilFactory
 
 TODAY = timezone.localdate()
@@ -422,3 +427,254 @@ def test_noted_signals_show_why_no_dossier_was_opened(cast):
     services.note_signal(cast.actor("ib"), signal, reason="Past bij de leeftijd.")
     cast.client("af").post(prepare_url(cast), form_data(cast))
     assert "Past bij de leeftijd." in text_of(export(cast, Disclosure.objects.get()))
+
+
+# Records without a dossier ---------------------------------------------------------------------------
+
+ADVICE_QUESTION = "Sanne zegt dat ze niet naar huis wil. Wat kunnen we doen?"
+ADVICE_ANSWER = "Leg de signalen vast en ga met moeder in gesprek."
+NAMED_QUESTION = "Mogen we de zorgen met het buurtteam delen?"
+NAMED_ANSWER = "Ja, met toestemming van de ouders."
+VERWIJSINDEX_NOTE = (
+    "The verwijsindex risicojongeren only records that a professional is involved with a young person, never why."
+)
+
+
+def dutch(text):
+    with translation.override("nl"):
+        return translation.gettext(text)
+
+
+def dutch_day(day):
+    with translation.override("nl"):
+        return date_format(day, "j F Y")
+
+
+def advice_request(
+    cast, *, by="af", pupil=None, anonymous=True, question=ADVICE_QUESTION, answer=ADVICE_ANSWER, held_on=None
+):
+    return advice.record_advice_request(
+        cast.actor(by),
+        held_on=held_on or TODAY - timedelta(days=20),
+        anonymous=anonymous,
+        question=question,
+        advice=answer,
+        pupil=pupil or cast.pupil,
+    )
+
+
+def loose_referral(cast, *, by="ib", action="placed", on=None, pupil=None):
+    return signalling.record_referral_index_without_case(
+        cast.actor(by), pupil=pupil or cast.pupil, action=action, on=on or TODAY - timedelta(days=10)
+    )
+
+
+@pytest.fixture
+def loose(cast):
+    """Advice requests and a verwijsindex signal about cast.pupil, recorded without any dossier."""
+    return {
+        "anonymous": advice_request(cast, held_on=TODAY - timedelta(days=30)),
+        "named": advice_request(
+            cast,
+            by="ib",
+            anonymous=False,
+            question=NAMED_QUESTION,
+            answer=NAMED_ANSWER,
+            held_on=TODAY - timedelta(days=5),
+        ),
+        "placed": loose_referral(cast, on=TODAY - timedelta(days=12)),
+    }
+
+
+def section(page, title, until):
+    """The page's text from the section headed `title` up to the next heading `until`."""
+    start = page.index(dutch(title))
+    return page[start : page.index(dutch(until), start)]
+
+
+def test_records_without_a_dossier_are_offered_for_withholding_in_their_own_sections(cast, loose):
+    response = cast.client("af").get(prepare_url(cast))
+    page = text_of(response)
+    advice = section(page, "Advice requests to Veilig Thuis without a dossier", "Verwijsindex without a dossier")
+    # Oldest first, each with its date, whether it was anonymous, who recorded it, question and advice.
+    assert advice.index(ADVICE_QUESTION) < advice.index(NAMED_QUESTION)
+    for text in (ADVICE_QUESTION, ADVICE_ANSWER, NAMED_QUESTION, NAMED_ANSWER, dutch("anonymous advice")):
+        assert text in advice, text
+    assert advice.count(dutch("anonymous advice")) == 1  # the named request is not marked anonymous
+    assert dutch_day(TODAY - timedelta(days=30)) in advice
+    assert str(cast.af) in advice and str(cast.ib) in advice
+    verwijsindex = section(page, "Verwijsindex without a dossier", "There is no dossier about this pupil.")
+    assert dutch("Placed in the verwijsindex") in verwijsindex
+    assert dutch_day(TODAY - timedelta(days=12)) in verwijsindex
+    assert str(cast.ib) in verwijsindex
+    record = response.context["record"]
+    ids = {f"advice-{loose['anonymous'].pk}", f"advice-{loose['named'].pk}", f"referral-{loose['placed'].pk}"}
+    assert ids <= set(record.item_ids)
+    for item in ids:
+        assert f'name="withhold_{item}"' in page
+        assert f'name="reason_{item}"' in page
+
+
+def test_a_pupil_without_such_records_gets_empty_sections(cast):
+    page = text_of(cast.client("af").get(prepare_url(cast)))
+    advice = section(page, "Advice requests to Veilig Thuis without a dossier", "Verwijsindex without a dossier")
+    assert dutch("None.") in advice
+
+
+def test_a_record_without_a_dossier_is_withheld_with_its_reason(cast, loose):
+    item = f"advice-{loose['named'].pk}"
+    referral = f"referral-{loose['placed'].pk}"
+    data = form_data(
+        cast,
+        **{
+            f"withhold_{item}": "on",
+            f"reason_{item}": REASON,
+            f"withhold_{referral}": "on",
+            f"reason_{referral}": "ander kind",
+        },
+    )
+    response = cast.client("af").post(prepare_url(cast), data)
+    disclosure = Disclosure.objects.get()
+    assert response.status_code == 302
+    assert disclosure.withheld == {item: REASON, referral: "ander kind"}
+    assert AuditEvent.objects.get(action="pupil.disclose").detail["withheld"] == sorted([item, referral])
+    page = text_of(export(cast, disclosure))
+    # In its place: its kind, its date and the reason; never what it said.
+    assert withheld_marker(REASON) in page
+    assert withheld_marker("ander kind") in page
+    for secret in (NAMED_QUESTION, NAMED_ANSWER):
+        assert secret not in page, secret
+    assert dutch_day(TODAY - timedelta(days=5)) in page
+    # What is not withheld is shown in full.
+    assert ADVICE_QUESTION in page and ADVICE_ANSWER in page
+
+
+def test_a_record_without_a_dossier_needs_its_reason_to_be_withheld(cast, loose):
+    item = f"advice-{loose['anonymous'].pk}"
+    response = cast.client("af").post(prepare_url(cast), form_data(cast, **{f"withhold_{item}": "on"}))
+    assert response.status_code == 200
+    assert response.context["form"].errors[f"reason_{item}"]
+    assert not Disclosure.objects.exists()
+
+
+def test_the_withheld_reporter_is_not_named_as_the_one_who_recorded_them(cast, loose):
+    # The IB logged a signal about the pupil: withholding the reporter hides the IB's name everywhere.
+    cast.signal("ib", pupil=cast.pupil, facts="Blauwe plek op de arm.")
+    cast.client("af").post(prepare_url(cast), form_data(cast, withhold_reporter="on", reporter_reason=REPORTER_REASON))
+    page = text_of(export(cast, Disclosure.objects.get()))
+    recorded_by = dutch("recorded by %(name)s")
+    assert NAMED_QUESTION in page
+    assert str(cast.ib) not in page
+    assert recorded_by % {"name": withheld_marker(REPORTER_REASON)} in page
+    # The AF recorded the anonymous request but raised no concern: named.
+    assert recorded_by % {"name": cast.af} in page
+
+
+def test_records_without_a_dossier_added_after_the_access_are_not_in_its_export(cast, loose):
+    cast.client("af").post(prepare_url(cast), form_data(cast))
+    disclosure = Disclosure.objects.get()
+    later = advice_request(cast, question="LATER-VRAAG", answer="LATER-ADVIES", held_on=TODAY)
+    ended = loose_referral(cast, action="ended", on=TODAY)
+    page = text_of(export(cast, disclosure))
+    assert "LATER-VRAAG" not in page and "LATER-ADVIES" not in page
+    assert dutch("Ended in the verwijsindex") not in page
+    assert ADVICE_QUESTION in page and dutch("Placed in the verwijsindex") in page
+    # Cut off by the moment they were recorded, not only by the reviewed ids: the same holds for an
+    # export rendered with every id it could have.
+    record = build_record(cast.pupil, until=disclosure.made_at, items={f"advice-{later.pk}", f"referral-{ended.pk}"})
+    assert record.advice_requests == [] and record.referral_index == []
+    # And a new access shows them.
+    cast.client("af").post(prepare_url(cast), form_data(cast))
+    assert "LATER-VRAAG" in text_of(export(cast, Disclosure.objects.latest("pk")))
+
+
+def test_a_record_added_while_preparing_is_not_recorded_unseen(cast, loose):
+    data = form_data(cast)
+    advice_request(cast, question="TUSSENDOOR", answer="Advies")
+    response = cast.client("af").post(prepare_url(cast), data)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not Disclosure.objects.exists()
+    assert "TUSSENDOOR" in html(response)
+
+
+def test_another_pupils_or_another_schools_records_are_never_included(cast, loose):
+    advice_request(cast, pupil=cast.sibling, question="OVER-DAAN", answer="Advies over Daan")
+    advice.record_advice_request(
+        cast.actor("af"), held_on=TODAY, anonymous=True, question="ZONDER-LEERLING", advice="Algemeen advies"
+    )
+    loose_referral(cast, pupil=cast.sibling)
+    # Rows of another school that name this pupil: written directly, as no service of that school
+    # may name another school's pupil; the access must not rely on that alone.
+    AdviceRequest.objects.create(
+        school=cast.school_b,
+        pupil=cast.pupil,
+        held_on=TODAY,
+        question="ANDERE-SCHOOL",
+        advice="x",
+        recorded_by=cast.af_b,
+    )
+    other_school_entry = ReferralIndexEntry.objects.create(
+        school=cast.school_b, pupil=cast.pupil, action="placed", on=TODAY, recorded_by=cast.af_b
+    )
+    # An entry placed from a dossier belongs to that dossier, not to the section without one.
+    case = cast.case(author="teacher")
+    in_dossier = signalling.record_referral_index(cast.actor("af"), case, action="ended", on=TODAY)
+    assert in_dossier.pupil == cast.pupil
+    record = build_record(cast.pupil)
+    assert {e.item_id for e in record.advice_requests} == {
+        f"advice-{loose['anonymous'].pk}",
+        f"advice-{loose['named'].pk}",
+    }
+    assert [e.item_id for e in record.referral_index] == [f"referral-{loose['placed'].pk}"]
+    page = text_of(cast.client("af").get(prepare_url(cast)))
+    for text in ("OVER-DAAN", "ZONDER-LEERLING", "ANDERE-SCHOOL"):
+        assert text not in page, text
+    assert f"withhold_referral-{other_school_entry.pk}" not in page
+    # Nor can one of them be withheld in this pupil's access.
+    sibling_advice = AdviceRequest.objects.get(pupil=cast.sibling)
+    with pytest.raises(ValidationError):
+        record_disclosure(
+            cast.actor("af"),
+            cast.pupil,
+            state=record.state,
+            withheld={f"advice-{sibling_advice.pk}": REASON},
+            reporter_identity_withheld=False,
+        )
+
+
+def test_the_export_shows_records_without_a_dossier_like_every_other_item(cast, dossier, loose):
+    cast.client("af").post(prepare_url(cast), form_data(cast))
+    response = export(cast, Disclosure.objects.get())
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    # The bytes as the parents' browser gets them, read as text: the markup out, its spacing collapsed.
+    body = response.content.decode("utf-8")
+    page = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body)))
+    # Between the loose signals and the dossier, in this order.
+    order = [
+        dutch("Signals outside a dossier"),
+        dutch("Advice requests to Veilig Thuis without a dossier"),
+        ADVICE_QUESTION,
+        NAMED_QUESTION,
+        dutch("Verwijsindex without a dossier"),
+        dutch(VERWIJSINDEX_NOTE),
+        dutch("Placed in the verwijsindex"),
+        "Hulp via het buurtteam.",  # the dossier's decision
+    ]
+    positions = [page.index(text) for text in order]
+    assert positions == sorted(positions)
+    recorded_by = dutch("recorded by %(name)s")
+    anonymous = page[page.index(dutch("Advice request to Veilig Thuis")) : page.index(ADVICE_ANSWER)]
+    # "Adviesvraag aan Veilig Thuis · 7 maart 2025 · anoniem advies · vastgelegd door <AF>", then the texts.
+    assert dutch_day(TODAY - timedelta(days=30)) in anonymous
+    assert dutch("anonymous advice") in anonymous
+    assert recorded_by % {"name": cast.af} in anonymous
+    assert f"{dutch('Question')} {ADVICE_QUESTION} {dutch('Advice')} {ADVICE_ANSWER}" in page
+    verwijsindex = page[page.index(dutch("Verwijsindex without a dossier")) :]
+    assert (
+        f"{dutch('Placed in the verwijsindex')} · {dutch_day(TODAY - timedelta(days=12))} · "
+        f"{recorded_by % {'name': cast.ib}}"
+    ) in verwijsindex
+    # Reading the export is audited for the pupil, as for any access.
+    assert AuditEvent.objects.filter(action="disclosure.view", pupil=cast.pupil, case__isnull=True).exists()

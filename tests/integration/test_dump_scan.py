@@ -1,10 +1,11 @@
 """A database dump tells nothing about a child: the known plaintexts are nowhere in the raw database.
 
 Reads as the specification. After the demo data (`seed_demo`) and a few rows it lacks (handover
-packages, a parents' access export), the bytes of the SQLite file (with its journal or WAL, if
-any) and a PostgreSQL `pg_dump` hold none of the values in tests/plaintexts.py: the categories
-of a signal, the Veilig Thuis references, the names of household members, what a handover says
-about informing the parents, what an access export withholds and why.
+packages, a parents' access export, an advice request without a dossier), the bytes of the SQLite
+file (with its journal or WAL, if any) and a PostgreSQL `pg_dump` hold none of the values in
+tests/plaintexts.py: the categories of a signal, the Veilig Thuis references, the names of
+household members, what a handover says about informing the parents, what an access export
+withholds and why, what an advice request without a dossier asked and was told.
 
 Every table is scanned, the audit log (its detail is sealed) and the two-factor keys included.
 """
@@ -67,7 +68,13 @@ def test_the_sqlite_file_holds_none_of_the_known_plaintexts(seeded_sqlite_file, 
     shutil.copy(seeded_sqlite_file, copy)
     with sqlite3.connect(copy) as db:
         # The rows really are there, encrypted: a scan of an empty table would prove nothing.
-        for table in ("meldcode_signal", "pupils_householdmember", "handover_handoverpackage", "disclosure_disclosure"):
+        for table in (
+            "meldcode_signal",
+            "pupils_householdmember",
+            "handover_handoverpackage",
+            "disclosure_disclosure",
+            "meldcode_advicerequest",
+        ):
             assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] > 0, table  # noqa: S608
         assert db.execute("SELECT COUNT(*) FROM meldcode_report WHERE vt_reference LIKE 'enc2:%'").fetchone()[0] >= 2
         assert db.execute("SELECT COUNT(*) FROM accounts_totpkey").fetchone()[0] > 0

@@ -2,12 +2,13 @@
 
 Reads as the specification. Everything a person writes in the logbook and the dossier (signals,
 corrections, consultations, conversations, skipped steps, weighing, decisions, the report,
-closing and reopening), and every code or answer that says what happened (the signal's
-categories, the answers to the framework's questions, the decision, the Veilig Thuis reference
-and outcome, household members' names, what a handover or an access export says about the
-parents) is stored as `enc2:<keyid>:...`, bound to its column and its row: a raw SELECT of those
-columns, which is what a database dump holds, shows none of it, while the application shows the
-plain values. A value moved to another column or another row fails instead of showing up there.
+closing and reopening) or about an advice request without a dossier, and every code or answer
+that says what happened (the signal's categories, the answers to the framework's questions, the
+decision, the step at closing, the Veilig Thuis reference and outcome, household members' names,
+what a handover or an access export says about the parents) is stored as `enc2:<keyid>:...`,
+bound to its column and its row: a raw SELECT of those columns, which is what a database dump
+holds, shows none of it, while the application shows the plain values. A value moved to another
+column or another row fails instead of showing up there.
 Rotating the key re-encrypts every value under the new key, is idempotent and is audited. The
 migrations encrypt what was stored before them.
 """
@@ -35,8 +36,18 @@ from haven.disclosure.models import Disclosure
 from haven.followup.models import EvaluationMoment
 from haven.handover import services as handover_services
 from haven.handover.models import HandoverImport
-from haven.meldcode import services
-from haven.meldcode.models import Case, Consultation, Decision, Report, Signal, StepSkip, Weighing
+from haven.meldcode import advice, services
+from haven.meldcode.models import (
+    AdviceRequest,
+    Case,
+    Closure,
+    Consultation,
+    Decision,
+    Report,
+    Signal,
+    StepSkip,
+    Weighing,
+)
 from haven.pupils import services as pupil_services
 from haven.pupils.models import HouseholdMember
 from tests.factories import PupilFactory
@@ -100,7 +111,8 @@ ENCRYPTED = {
         "not_informed_explanation",
         "vt_reference",
     },
-    "meldcode.closure": {"reason", "explanation", "reopen_reason"},
+    "meldcode.closure": {"reason", "explanation", "reopen_reason", "step_at_closing"},
+    "meldcode.advicerequest": {"question", "advice"},
     "followup.reportfollowup": {
         "feedback_agreed_how",
         "lead",
@@ -199,6 +211,9 @@ def _the_whole_route(cast):
     services.mark_report_made(af, report, made_on=today, made_by=cast.af, vt_reference=VT_REFERENCE)
     services.close_case(af, case, reason="taken_over", explanation=t("closed"))
     services.reopen_case(af, case, reason=t("reopened"))
+    advice.record_advice_request(
+        af, held_on=today, anonymous=False, question=t("advice asked"), advice=t("advice given"), pupil=cast.pupil
+    )
     pupil_services.add_household_member(
         cast.actor("admin"), cast.pupil, name=t("household member"), relation="mother", lives_with_pupil=True
     )
@@ -250,7 +265,7 @@ def _raw_values():
 def test_the_fields_that_say_what_happened_are_the_encrypted_ones():
     found = {model._meta.label_lower: {f.name for f in fields} for model, fields in encrypted_fields().items()}
     assert found == ENCRYPTED
-    assert sum(len(names) for names in found.values()) == 80
+    assert sum(len(names) for names in found.values()) == 83
 
 
 def test_a_database_dump_holds_nothing_of_it(cast):
@@ -301,6 +316,11 @@ def test_the_application_reads_the_plain_values(cast):
     assert StepSkip.objects.get(case=case).get_reason_display() == "De veiligheid van het kind"
     assert HouseholdMember.objects.get(pupil=cast.pupil).name == t("household member")
     assert Disclosure.objects.get().withheld == {"signal-1": t("withheld")}
+    assert Closure.objects.get(case=case).step_at_closing == 5
+    assert (AdviceRequest.objects.get().question, AdviceRequest.objects.get().advice) == (
+        t("advice asked"),
+        t("advice given"),
+    )
     af = cast.client("af")
     pages = {
         "signal": af.get(reverse("meldcode:signal_detail", args=[signal.pk])),

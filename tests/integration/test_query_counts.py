@@ -30,7 +30,7 @@ the school: 8 -> 80 pupils, 13 -> 85 staff, 8 -> 80 groups; the board: 4 -> 16 s
 - handover: notice (new teacher) 10; notice decision 8; package 8; import 7
 - signalling: police notice search page 9, its htmx search 8, its form 8; support task 10
 - tasks (teacher, teacher2) 12, (AF, school leader) 14; home page (IB) 17, (administrator) 7
-- disclosure: prepare 29; export 28
+- disclosure: prepare 31; export 30 (with 1 -> 13 advice requests and verwijsindex entries without a dossier)
 - monitoring (insights, from the rollups): board 14, municipality 17 (with the public figures),
   region 18, the AF's own school 14; a table's download (region) 18; the public figures' import page 11
 - account: profile 11, backup codes 9 (shown once when made: the page only counts them), set-up complete 7,
@@ -58,13 +58,13 @@ from haven.followup import services as followup_services
 from haven.handover import services as handover_services
 from haven.handover.models import HandoverNotice
 from haven.handover.schema import PARTS
-from haven.meldcode import services
-from haven.meldcode.models import Case, Signal
+from haven.meldcode import advice, services
+from haven.meldcode.models import AdviceRequest, Case, Signal
 from haven.organisations.models import Group, School
 from haven.organisations.views import GROUPS_PER_PAGE, PUPILS_PER_PAGE, STAFF_PER_PAGE
 from haven.pupils import services as pupil_services
 from haven.signalling import services as signalling_services
-from haven.signalling.models import Sibling, SupportTask
+from haven.signalling.models import ReferralIndexEntry, Sibling, SupportTask
 from tests.factories import (
     GroupFactory,
     HouseholdMemberFactory,
@@ -437,6 +437,15 @@ def _grow(cast, world, n):
         placed = case.referral_index_entries.count() % 2 == 0
         signalling_services.record_referral_index(af, case, action="placed" if placed else "ended", on=today)
         signalling_services.record_police_notice(af, pupil=cast.pupil, notice_date=today)
+        # Recorded without a dossier: advice asked of Veilig Thuis, and a verwijsindex entry from
+        # before the dossier (written directly: with the dossier open no service records one without
+        # it; dated earlier, so the dossier's own entries stay the pupil's latest).
+        advice.record_advice_request(
+            af, held_on=today, anonymous=True, question=f"V{i}", advice=f"A{i}", pupil=cast.pupil
+        )
+        ReferralIndexEntry.objects.create(
+            school=cast.school_a, pupil=cast.pupil, action="placed", on=today - timedelta(days=400), recorded_by=cast.af
+        )
         pupil_services.add_household_member(
             admin, cast.pupil, name=f"Gezinslid {i}", relation="other", lives_with_pupil=True
         )
@@ -631,7 +640,7 @@ EXPECTED = {
         "home (ib)": 17,
         "home (admin)": 7,
     },
-    "disclosure": {"prepare": 29, "export": 28},
+    "disclosure": {"prepare": 31, "export": 30},
     "insights": {
         "board": 14,
         "municipality": 17,
@@ -705,6 +714,10 @@ def _amounts(cast, world):
         "signals of the ib": Signal.objects.filter(author=cast.ib).count(),
         "support tasks of the teacher": cast.teacher.support_tasks.count(),
         "household members": pupil.household.count(),
+        "advice requests without a dossier": AdviceRequest.objects.filter(pupil=pupil).count(),
+        "verwijsindex entries without a dossier": ReferralIndexEntry.objects.filter(
+            pupil=pupil, case__isnull=True
+        ).count(),
         "brothers and sisters": Sibling.objects.filter(Q(pupil_a=pupil) | Q(pupil_b=pupil)).count(),
         "pupils of the school": cast.school_a.pupils.count(),
         "staff of the school": Membership.objects.filter(school=cast.school_a).count(),

@@ -1,4 +1,5 @@
-"""Retention: `apply_retention` destroys exactly the closed dossiers past their school's term.
+"""Retention: `apply_retention` destroys exactly the closed dossiers past their school's term, and
+the advice requests and verwijsindex entries kept without a dossier past theirs.
 
 Closing dates are moved into the past by updating `Closure.recorded_at` directly: the one place
 where a test writes route data without a service, because no service can close a dossier years ago.
@@ -14,8 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from haven.audit.models import AuditEvent
-from haven.meldcode import services
+from haven.disclosure.queries import build_record
+from haven.disclosure.services import record_disclosure
+from haven.insights import metrics
+from haven.insights.models import RollupCount
+from haven.insights.periods import PeriodKind, last_periods, month_of
+from haven.insights.rollups import refresh_school
+from haven.meldcode import advice, loose_retention, services
 from haven.meldcode.models import (
+    AdviceRequest,
     Case,
     CaseMember,
     Closure,
@@ -31,6 +39,8 @@ from haven.meldcode.models import (
 )
 from haven.meldcode.retention import add_years
 from haven.pupils.models import Pupil
+from haven.signalling import services as signalling
+from haven.signalling.models import ReferralIndexEntry
 from tests.factories import PupilFactory
 
 TODAY = timezone.localdate()
@@ -318,3 +328,260 @@ def test_a_dossier_the_database_refuses_to_destroy_is_kept_and_reported(cast, mo
         call_command("apply_retention", stdout=StringIO(), stderr=err)
     assert f"dossier {case.pk}: still referenced" in err.getvalue()
     assert Case.objects.filter(pk=case.pk).exists()
+
+
+# Records kept without a dossier: advice requests and verwijsindex entries. --------------------------
+
+QUESTION = "Moeder vertelt over ruzies thuis. Wat kunnen we doen?"
+ADVICE = "Leg de signalen vast en ga met moeder in gesprek."
+
+
+def advice_request(cast, held_on, *, pupil=None, who="af"):
+    return advice.record_advice_request(
+        cast.actor(who), held_on=held_on, anonymous=pupil is None, question=QUESTION, advice=ADVICE, pupil=pupil
+    )
+
+
+def loose_entry(cast, pupil, on, *, action="placed", who="af"):
+    return signalling.record_referral_index_without_case(cast.actor(who), pupil=pupil, action=action, on=on)
+
+
+def closed_case_for(cast, pupil, closed_on) -> Case:
+    case = cast.case(author="teacher", pupil=pupil)
+    services.close_case(cast.actor("af"), case, reason="too_vague", explanation="Te vaag voor nu.")
+    _move_closing(case, closed_on)
+    return case
+
+
+def exists(record) -> bool:
+    return type(record).objects.filter(pk=record.pk).exists()
+
+
+@pytest.fixture
+def loose(cast):
+    """Records without a dossier at school A (term 5 years) and school B (term 1 year), each named
+    after what should become of it."""
+    cast.school_b.retention_years = 1
+    cast.school_b.save()
+    a = cast.school_a
+    alone, with_open, with_recent, with_old, with_reopened = (PupilFactory(school=a) for _ in range(5))
+    records = {
+        # No pupil, no dossier: the own term only, to the day.
+        "gone: anonymous, one day past": advice_request(cast, years_ago(5, days=1)),
+        "kept: anonymous, the last day": advice_request(cast, years_ago(5)),
+        "gone: named, no dossier": advice_request(cast, years_ago(6), pupil=alone),
+        "gone: placed, no dossier": loose_entry(cast, alone, years_ago(7)),
+        "gone: ended, one day past": loose_entry(cast, alone, years_ago(5, days=1), action="ended"),
+        "kept: placed again, recent": loose_entry(cast, alone, years_ago(4)),
+        # Recorded before the pupil's dossier was opened: kept while it is open.
+        "kept: named, open dossier": advice_request(cast, years_ago(8), pupil=with_open),
+        "kept: placed, open dossier": loose_entry(cast, with_open, years_ago(8)),
+        # A closed dossier within its term keeps them; one past its term goes, and they with it.
+        "kept: named, dossier within its term": advice_request(cast, years_ago(9), pupil=with_recent),
+        "kept: placed, dossier within its term": loose_entry(cast, with_recent, years_ago(9)),
+        "gone: named, dossier past its term": advice_request(cast, years_ago(9), pupil=with_old),
+        "gone: placed, dossier past its term": loose_entry(cast, with_old, years_ago(9)),
+        # A dossier closed long ago and reopened is open: it keeps them.
+        "kept: named, reopened dossier": advice_request(cast, years_ago(12), pupil=with_reopened),
+        # School B keeps one year.
+        "gone: school B, two years": advice_request(cast, years_ago(2), who="af_b"),
+        "kept: school B, this year": advice_request(cast, years_ago(0, days=30), who="af_b", pupil=cast.pupil_b),
+    }
+    cast.case(author="teacher", pupil=with_open)
+    recent = closed_case_for(cast, with_recent, years_ago(2))
+    old = closed_case_for(cast, with_old, years_ago(6))
+    reopened = closed_case_for(cast, with_reopened, years_ago(10))
+    services.reopen_case(cast.actor("af"), reopened, reason="Nieuwe signalen.")
+    return {"records": records, "recent": recent, "old": old}
+
+
+def test_records_without_a_dossier_go_after_their_own_term_or_with_the_pupils_dossier(cast, loose):
+    records = loose["records"]
+    events_before = set(AuditEvent.objects.values_list("pk", flat=True))
+    output = run()
+
+    gone = {name for name in records if name.startswith("gone")}
+    assert {name for name, record in records.items() if not exists(record)} == gone
+    # The dossier past its term went too; the one within it stays.
+    assert not Case.objects.filter(pk=loose["old"].pk).exists()
+    assert Case.objects.filter(pk=loose["recent"].pk).exists()
+    # The pupils stay.
+    assert Pupil.objects.filter(pk=records["gone: named, no dossier"].pupil_id).exists()
+
+    assert (
+        "OBS De Regenboog (12AB), term 5 years: 1 dossiers destroyed; "
+        "3 advice requests and 3 verwijsindex entries without a dossier destroyed"
+    ) in output
+    assert (
+        "CBS Het Kompas (34CD), term 1 years: 0 dossiers destroyed; "
+        "1 advice requests and 0 verwijsindex entries without a dossier destroyed"
+    ) in output
+    assert "Total: 1 dossiers destroyed; 4 advice requests and 3 verwijsindex entries without a dossier destroyed" in (
+        output
+    )
+    # A second run finds nothing more.
+    assert "Total: 0 dossiers destroyed; 0 advice requests and 0 verwijsindex entries" in run()
+
+    # The audit log only grew: one event per destroyed record, with no person, and what the record's
+    # own event said of it (its date, placed or ended), never the question or the advice.
+    new = AuditEvent.objects.exclude(pk__in=events_before)
+    assert events_before <= set(AuditEvent.objects.values_list("pk", flat=True))
+    destroyed = {(e.object_type, e.object_id): e for e in new.exclude(action="case.destroy")}
+    assert set(destroyed) == {(records[name]._meta.model_name, records[name].pk) for name in gone}
+    for name in gone:
+        record = records[name]
+        event = destroyed[(record._meta.model_name, record.pk)]
+        assert event.actor_id is None and event.role == ""
+        assert event.kind == AuditEvent.Kind.CHANGE
+        assert event.school_id == record.school_id
+        assert event.pupil_id == record.pupil_id
+        assert event.case_id is None
+        if isinstance(record, AdviceRequest):
+            assert event.action == "advice_request.destroy"
+            assert event.detail == {"reason": "retention", "held_on": record.held_on.isoformat()}
+        else:
+            assert event.action == "referral_index.destroy"
+            assert event.detail == {"reason": "retention", "on": record.on.isoformat(), "action": record.action}
+        assert QUESTION not in str(event.detail) and ADVICE not in str(event.detail)
+    # What was recorded about them before stays in the log.
+    anonymous = records["gone: anonymous, one day past"]
+    assert AuditEvent.objects.filter(action="advice_request.record", object_id=anonymous.pk).exists()
+
+
+def test_a_dry_run_counts_records_without_a_dossier_and_changes_nothing(cast, loose):
+    rows = (AdviceRequest.objects.count(), ReferralIndexEntry.objects.count(), Case.objects.count())
+    events = AuditEvent.objects.count()
+    output = run("--dry-run")
+    assert (
+        "OBS De Regenboog (12AB), term 5 years: 1 dossiers past their term (dry run, nothing destroyed); "
+        "3 advice requests and 3 verwijsindex entries without a dossier past their term"
+    ) in output
+    assert "Total: 1 dossiers past their term (dry run); 4 advice requests and 3 verwijsindex entries" in output
+    assert (AdviceRequest.objects.count(), ReferralIndexEntry.objects.count(), Case.objects.count()) == rows
+    assert AuditEvent.objects.count() == events
+
+
+def test_records_go_with_the_pupils_dossier_when_its_term_ends(cast):
+    pupil = PupilFactory(school=cast.school_a)
+    request = advice_request(cast, years_ago(9), pupil=pupil)
+    entry = loose_entry(cast, pupil, years_ago(9))
+    case = closed_case_for(cast, pupil, years_ago(5))  # the dossier's last day
+    run()
+    assert exists(request) and exists(entry) and Case.objects.filter(pk=case.pk).exists()
+    _move_closing(case, years_ago(5, days=1))
+    run()
+    assert not exists(request) and not exists(entry) and not Case.objects.filter(pk=case.pk).exists()
+
+
+def test_another_pupils_open_dossier_keeps_nothing(cast):
+    # Only the named pupil's own dossiers count, not those of a brother or sister.
+    request = advice_request(cast, years_ago(6), pupil=cast.pupil)
+    cast.case(author="teacher", pupil=cast.sibling)
+    run()
+    assert not exists(request)
+
+
+def test_a_record_whose_pupil_got_a_dossier_since_it_was_selected_is_kept(cast):
+    pupil = PupilFactory(school=cast.school_a)
+    request = advice_request(cast, years_ago(6), pupil=pupil)
+    [selected] = loose_retention.records_past_retention(school_id=cast.school_a.pk, years=5, today=TODAY)
+    cast.case(author="teacher", pupil=pupil)
+    events = AuditEvent.objects.count()
+    with pytest.raises(ValidationError):
+        loose_retention.destroy_record(selected, reason="retention", years=5, today=TODAY)
+    assert exists(request)
+    assert AuditEvent.objects.count() == events
+
+
+def test_a_record_already_destroyed_by_another_run_is_not_counted_twice(cast):
+    request = advice_request(cast, years_ago(6))
+    [selected] = loose_retention.records_past_retention(school_id=cast.school_a.pk, years=5, today=TODAY)
+    assert loose_retention.destroy_record(selected, reason="retention", years=5, today=TODAY) is True
+    assert loose_retention.destroy_record(selected, reason="retention", years=5, today=TODAY) is False
+    assert not exists(request)
+    assert AuditEvent.objects.filter(action="advice_request.destroy").count() == 1
+
+
+def test_an_entry_of_a_dossier_is_left_to_its_dossier(cast):
+    case = cast.case(author="teacher")
+    entry = signalling.record_referral_index(cast.actor("af"), case, action="placed", on=years_ago(9))
+    assert loose_retention.records_past_retention(school_id=cast.school_a.pk, years=5, today=TODAY) == []
+    with pytest.raises(ValidationError):
+        loose_retention.destroy_record(entry, reason="retention", years=5, today=TODAY)
+    assert exists(entry)
+
+
+def test_a_record_the_database_refuses_to_destroy_is_kept_and_reported(cast, monkeypatch):
+    from django.db import IntegrityError
+
+    request = advice_request(cast, years_ago(9))
+
+    def refuse(record, **kwargs):
+        raise IntegrityError("still referenced")
+
+    monkeypatch.setattr(loose_retention, "destroy_record", refuse)
+    err = StringIO()
+    with pytest.raises(CommandError, match="^1 records without a dossier could not be destroyed"):
+        call_command("apply_retention", stdout=StringIO(), stderr=err)
+    assert f"advicerequest {request.pk}: still referenced" in err.getvalue()
+    assert exists(request)
+
+
+def _figures(school, metric):
+    return {(row.month, row.dimension): row.count for row in RollupCount.objects.filter(school=school, metric=metric)}
+
+
+def test_the_monitoring_keeps_the_five_years_it_shows_and_loses_only_what_was_destroyed(cast):
+    """Retention writes no rollups; the next `refresh_insights` recounts from what is left. Under the
+    default term a record goes only when it is over five years old, before the first of the five
+    school years or calendar years the pages show, so those figures stay; older months lose it."""
+    school = cast.school_a
+    alone = PupilFactory(school=school)
+    old_advice = advice_request(cast, years_ago(5, days=1))
+    old_entry = loose_entry(cast, alone, years_ago(5, days=1))
+    kept_advice = advice_request(cast, years_ago(5))
+    loose_entry(cast, alone, years_ago(4), action="ended")
+    loose_entry(cast, alone, years_ago(3))
+    advice_request(cast, TODAY, pupil=alone)
+    refresh_school(school, TODAY)
+    before = {metric: _figures(school, metric) for metric in (metrics.ADVICE_REQUESTS, metrics.REFERRAL_INDEX_PLACED)}
+
+    run()
+    assert not exists(old_advice) and not exists(old_entry) and exists(kept_advice)
+    # Retention itself leaves the rollups as they were counted.
+    assert {metric: _figures(school, metric) for metric in before} == before
+
+    refresh_school(school, TODAY)
+    after = {metric: _figures(school, metric) for metric in before}
+    first_shown = min(last_periods(TODAY, kind, 5)[0].start for kind in PeriodKind)
+    for metric in before:
+        shown_before = {cell: n for cell, n in before[metric].items() if cell[0] >= first_shown}
+        shown_after = {cell: n for cell, n in after[metric].items() if cell[0] >= first_shown}
+        assert shown_after == shown_before, metric
+    # What went was older than anything shown, and it is no longer counted.
+    gone_month = month_of(years_ago(5, days=1))
+    assert gone_month < first_shown
+    assert before[metrics.ADVICE_REQUESTS][(gone_month, "loose:anonymous")] >= 1
+    assert after[metrics.ADVICE_REQUESTS].get((gone_month, "loose:anonymous"), 0) == (
+        before[metrics.ADVICE_REQUESTS][(gone_month, "loose:anonymous")] - 1
+    )
+    assert after[metrics.REFERRAL_INDEX_PLACED].get((gone_month, "loose"), 0) == (
+        before[metrics.REFERRAL_INDEX_PLACED][(gone_month, "loose")] - 1
+    )
+
+
+def test_a_record_destroyed_after_a_parents_access_is_gone_from_its_export(cast):
+    af = cast.actor("af")
+    for held_on, question in ((years_ago(6), "OUDE-VRAAG"), (years_ago(1), "RECENTE-VRAAG")):
+        advice.record_advice_request(
+            af, held_on=held_on, anonymous=True, question=question, advice="A", pupil=cast.pupil
+        )
+    disclosure = record_disclosure(
+        af, cast.pupil, state=build_record(cast.pupil).state, withheld={}, reporter_identity_withheld=False
+    )
+    run()
+    response = cast.client("af").get(reverse("disclosure:export", args=[disclosure.pk]))
+    page = response.content.decode()
+    assert "OUDE-VRAAG" not in page
+    assert "RECENTE-VRAAG" in page
+    assert response.context["record"].missing == 1

@@ -169,7 +169,10 @@ class World:
 
     def close(self, moment, case, reason, step):
         with clock(moment):
-            closure = services.close_case(self.actor(), case, reason=reason, explanation="Zo afgesloten.")
+            if reason == "not_recorded":  # only Haven itself closes without a reason
+                closure = services.close_case_unrecorded(case)
+            else:
+                closure = services.close_case(self.actor(), case, reason=reason, explanation="Zo afgesloten.")
         self.closing_steps[closure.pk] = step
         return closure
 
@@ -362,6 +365,7 @@ def build_world(cast) -> World:
     recorded_step = w.case(at(2026, 3, 2))
     w.consult(at(2026, 3, 4), recorded_step, date(2026, 3, 4))
     closure = w.close(at(2026, 3, 9), recorded_step, "help_involved", 2)
+    assert closure.step_at_closing == 3  # close_case records the step the route had reached
     closure.step_at_closing = 2
     closure.save(update_fields=["step_at_closing"])
 

@@ -23,7 +23,7 @@ from haven.access.policy import (
 )
 from haven.access.roles import Role
 
-T, TA, IB, AF, SL, FA, BA, MA = (
+T, TA, IB, AF, SL, FA, BA, MA, RA = (
     Role.TEACHER,
     Role.TEACHING_ASSISTANT,
     Role.CARE_COORDINATOR,
@@ -32,53 +32,56 @@ T, TA, IB, AF, SL, FA, BA, MA = (
     Role.FUNCTIONAL_ADMIN,
     Role.BOARD_ANALYST,
     Role.MUNICIPALITY_ANALYST,
+    Role.REGION_ANALYST,
 )
-COLUMNS = (T, TA, IB, AF, SL, FA, BA, MA)
+COLUMNS = (T, TA, IB, AF, SL, FA, BA, MA, RA)
 
 MATRIX = """
-permission                  T  TA IB AF SL FA BA MA
-police_notice.record        .  .  x  x  .  .  .  .
-support_task.complete       x  x  x  x  x  .  .  .
-referral_index.record       .  .  x  x  x  .  .  .
-conversation.plan           x  x  x  x  x  .  .  .
-handover.view_notice        x  x  x  x  x  .  .  .
-handover.decide             .  .  .  x  x  .  .  .
-handover.export             .  .  .  x  x  .  .  .
-handover.import             .  .  .  x  x  .  .  .
-case.follow_up              .  .  x  x  x  .  .  .
-tasks.view                  x  x  x  x  x  .  .  .
-dashboard.view              x  x  x  x  x  x  .  .
-pupil.search                x  x  x  x  x  .  .  .
-pupil.disclose              .  .  .  x  x  .  .  .
-signal.create               x  x  x  x  x  .  .  .
-signal.list_own             x  x  x  x  x  .  .  .
-signal.view                 x  x  x  x  x  .  .  .
-signal.amend                x  x  x  x  x  .  .  .
-signal.request_look_along   x  x  x  x  x  .  .  .
-inbox.view                  .  .  x  x  x  .  .  .
-signal.triage               .  .  x  x  x  .  .  .
-look_along.pick_up          .  .  x  x  x  .  .  .
-case.list                   x  x  x  x  x  .  .  .
-case.view                   x  x  x  x  x  .  .  .
-case.record                 x  x  x  x  x  .  .  .
-case.weigh                  .  .  x  x  x  .  .  .
-case.decide                 .  .  .  x  x  .  .  .
-case.report                 .  .  .  x  x  .  .  .
-case.close                  .  .  x  x  x  .  .  .
-case.manage_members         .  .  x  x  x  .  .  .
-case.view_access_log        .  .  x  x  x  .  .  .
-school.manage               .  .  .  .  .  x  .  .
-staff.approve_role          .  .  .  x  x  .  .  .
-protocol.manage             .  .  .  .  x  x  .  .
-account.manage              x  x  x  x  x  x  x  x
-account.unlock              .  .  .  x  .  x  .  .
-insights.view               .  .  .  .  .  .  .  .
+permission                  T  TA IB AF SL FA BA MA RA
+police_notice.record        .  .  x  x  .  .  .  .  .
+support_task.complete       x  x  x  x  x  .  .  .  .
+referral_index.record       .  .  x  x  x  .  .  .  .
+advice_request.record       .  .  x  x  x  .  .  .  .
+conversation.plan           x  x  x  x  x  .  .  .  .
+handover.view_notice        x  x  x  x  x  .  .  .  .
+handover.decide             .  .  .  x  x  .  .  .  .
+handover.export             .  .  .  x  x  .  .  .  .
+handover.import             .  .  .  x  x  .  .  .  .
+case.follow_up              .  .  x  x  x  .  .  .  .
+tasks.view                  x  x  x  x  x  .  .  .  .
+dashboard.view              x  x  x  x  x  x  .  .  .
+pupil.search                x  x  x  x  x  .  .  .  .
+pupil.disclose              .  .  .  x  x  .  .  .  .
+signal.create               x  x  x  x  x  .  .  .  .
+signal.list_own             x  x  x  x  x  .  .  .  .
+signal.view                 x  x  x  x  x  .  .  .  .
+signal.amend                x  x  x  x  x  .  .  .  .
+signal.request_look_along   x  x  x  x  x  .  .  .  .
+inbox.view                  .  .  x  x  x  .  .  .  .
+signal.triage               .  .  x  x  x  .  .  .  .
+look_along.pick_up          .  .  x  x  x  .  .  .  .
+case.list                   x  x  x  x  x  .  .  .  .
+case.view                   x  x  x  x  x  .  .  .  .
+case.record                 x  x  x  x  x  .  .  .  .
+case.weigh                  .  .  x  x  x  .  .  .  .
+case.decide                 .  .  .  x  x  .  .  .  .
+case.report                 .  .  .  x  x  .  .  .  .
+case.close                  .  .  x  x  x  .  .  .  .
+case.manage_members         .  .  x  x  x  .  .  .  .
+case.view_access_log        .  .  x  x  x  .  .  .  .
+school.manage               .  .  .  .  .  x  .  .  .
+staff.approve_role          .  .  .  x  x  .  .  .  .
+protocol.manage             .  .  .  .  x  x  .  .  .
+account.manage              x  x  x  x  x  x  x  x  x
+account.unlock              .  .  .  x  .  x  .  .  .
+insights.view               .  .  .  x  x  .  .  .  .
+insights.import_public_figures .  .  .  .  .  .  .  .  .
 """
 
 
 def parse(matrix: str) -> dict[str, dict[Role, bool]]:
     header, *rows = matrix.strip().splitlines()
-    assert header.split()[1:] == ["T", "TA", "IB", "AF", "SL", "FA", "BA", "MA"]
+    assert header.split()[1:] == ["T", "TA", "IB", "AF", "SL", "FA", "BA", "MA", "RA"]
     table = {}
     for row in rows:
         permission, *marks = row.split()
@@ -228,6 +231,7 @@ CASE_VIEW = {
     FA: (False, False, False, False),
     BA: (False, False, False, False),
     MA: (False, False, False, False),
+    RA: (False, False, False, False),
 }
 PLACES = [(SCHOOL, True), (SCHOOL, False), (OTHER_SCHOOL, True), (OTHER_SCHOOL, False)]
 PLACE_IDS = ["own-member", "own-not-member", "other-member", "other-not-member"]
@@ -281,6 +285,7 @@ SIGNAL_VIEW = {
     FA: {AUTHOR: (False, False), IN_CASE: (False, False), NOT_IN_CASE: (False, False), NO_CASE: (False, False)},
     BA: {AUTHOR: (False, False), IN_CASE: (False, False), NOT_IN_CASE: (False, False), NO_CASE: (False, False)},
     MA: {AUTHOR: (False, False), IN_CASE: (False, False), NOT_IN_CASE: (False, False), NO_CASE: (False, False)},
+    RA: {AUTHOR: (False, False), IN_CASE: (False, False), NOT_IN_CASE: (False, False), NO_CASE: (False, False)},
 }
 
 
@@ -330,6 +335,7 @@ SIGNAL_AMEND = {
     FA: (False, False, False, False),
     BA: (False, False, False, False),
     MA: (False, False, False, False),
+    RA: (False, False, False, False),
 }
 AMEND_PLACES = [(SCHOOL, ME), (SCHOOL, SOMEONE_ELSE), (OTHER_SCHOOL, ME), (OTHER_SCHOOL, SOMEONE_ELSE)]
 AMEND_IDS = ["own-author", "own-not-author", "other-author", "other-not-author"]
@@ -437,8 +443,16 @@ def test_teachers_and_assistants_never_weigh_decide_or_report_under_any_protocol
     ("actor", "allowed"),
     [
         (Actor(user_id=1, role=BA, board_id=7), {"account.manage", "dashboard.view", "insights.view"}),
-        (Actor(user_id=1, role=MA, municipality_id=3), {"account.manage", "dashboard.view", "insights.view"}),
+        (
+            Actor(user_id=1, role=MA, municipality_id=3),
+            {"account.manage", "dashboard.view", "insights.view", "insights.import_public_figures"},
+        ),
+        (
+            Actor(user_id=1, role=RA, region_id=4),
+            {"account.manage", "dashboard.view", "insights.view", "insights.import_public_figures"},
+        ),
         (Actor(user_id=1, role=BA), {"account.manage"}),  # no board: no aggregates
+        (Actor(user_id=1, role=RA, municipality_id=3), {"account.manage"}),  # a region officer needs a region
         (Actor(user_id=1, role=MA, board_id=7), {"account.manage"}),  # a municipality officer needs a municipality
     ],
 )

@@ -11,6 +11,11 @@
  * - Conditional parts: [data-haven-show-when="field=value"] is shown only
  *   while the radio button named `field` with that value is checked. Without
  *   JavaScript every part stays visible, so the form still works.
+ * - Table scroll regions: a table wider than the screen scrolls inside its
+ *   .utrecht-table-container[role=region], which the templates make a tab
+ *   stop (tabindex="0") so the keyboard can scroll it. Where the table fits,
+ *   that tab stop would lead nowhere: it is taken away, and given back when
+ *   the window narrows. Without JavaScript every region stays a tab stop.
  */
 (function () {
   "use strict";
@@ -88,4 +93,17 @@
 
   document.addEventListener("change", updateConditionalParts);
   updateConditionalParts();
+
+  function updateScrollRegions() {
+    document.querySelectorAll(".utrecht-table-container[role=region]").forEach(function (region) {
+      if (region.scrollWidth > region.clientWidth) {
+        region.setAttribute("tabindex", "0");
+      } else {
+        region.removeAttribute("tabindex");
+      }
+    });
+  }
+
+  window.addEventListener("resize", updateScrollRegions);
+  updateScrollRegions();
 })();

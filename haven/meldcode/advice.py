@@ -1,0 +1,71 @@
+"""Advice requests to Veilig Thuis recorded without a dossier: the one verb that writes them.
+
+Many advice calls are made before any dossier exists (an anonymous question about a situation),
+and the region's monitoring counts them beside the advice asked inside a dossier (a
+`Consultation` with Veilig Thuis). As in `haven.meldcode.services`: the permission is checked,
+the input validated, the row written and its audit event recorded in one transaction; bad input
+raises ValidationError with a Dutch message and writes nothing. The list is read through
+`haven.meldcode.queries.advice_requests`.
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haven.access.policy import Actor, has_permission
+from haven.audit.services import record_event
+from haven.meldcode.models import AdviceRequest
+from haven.pupils.models import Pupil
+
+# Dates before this are typing errors (a year of two digits), not advice anyone asked.
+EARLIEST = date(1900, 1, 1)
+
+
+def validate_date(value: date, field: str) -> None:
+    """A date of something that happened: not in the future, not before 1900."""
+    if value > timezone.localdate():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+    if value < EARLIEST:
+        raise ValidationError({field: _("The date cannot lie before 1900.")})
+
+
+@transaction.atomic
+def record_advice_request(
+    actor: Actor,
+    *,
+    held_on: date,
+    anonymous: bool,
+    question: str,
+    advice: str,
+    pupil: Pupil | None = None,
+) -> AdviceRequest:
+    if not has_permission(actor, "advice_request.record"):
+        raise PermissionDenied(_("Your role does not allow this."))
+    validate_date(held_on, "held_on")
+    if not question.strip():
+        raise ValidationError({"question": _("Write down the question you asked Veilig Thuis.")})
+    if not advice.strip():
+        raise ValidationError({"advice": _("Write down the advice Veilig Thuis gave.")})
+    if pupil is not None and pupil.school_id != actor.school_id:
+        raise ValidationError({"pupil": _("This pupil is not a pupil of your school.")})
+    request = AdviceRequest.objects.create(
+        school_id=actor.school_id,
+        held_on=held_on,
+        anonymous=anonymous,
+        question=question.strip(),
+        advice=advice.strip(),
+        pupil=pupil,
+        recorded_by_id=actor.user_id,
+    )
+    # Only what the monitoring counts: never the question or the advice.
+    record_event(
+        actor,
+        "advice_request.record",
+        obj=request,
+        pupil=pupil,
+        detail={"held_on": held_on.isoformat(), "anonymous": anonymous},
+    )
+    return request

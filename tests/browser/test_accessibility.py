@@ -1,0 +1,431 @@
+"""Every page of Haven passes axe-core's WCAG 2.2 AA rules in the real Chromium, wide and on a phone.
+
+Which pages there are comes from the URL resolver; who may open each one, and about which object,
+from the authorization matrix (tests/integration/test_authorization.py), which itself fails on a URL
+without a row. So a new page gets its axe visit with no change here: the first actor in PREFERRED
+order (then the matrix's own order) who gets 200 on GET opens it, about the matrix's object. A URL
+that never answers an HTML page (a PDF, JSON, an image, an htmx fragment, a redirect, a POST action)
+is listed in NOT_PAGES with its reason; a URL that is neither fails `test_every_page_has_an_axe_visit`
+with what to do.
+
+`test_every_page_passes_axe` signs each actor in once (one browser context each, through the real
+sign-in form and its second step), opens every page, runs axe at 1280 px and again at 390 px wide,
+checks at 390 px that the page does not scroll sideways (WCAG 1.4.10, which axe cannot judge),
+submits the main forms empty to check their error states, and reports every finding together: the
+rule, its impact, the elements and the rule's help page.
+
+axe-core is installed by scripts/ensure-axe.sh (`make test` runs it) and pinned, with the hash of
+its file, in tests/browser/axe-core.pin. When it is missing the test skips with the reason; in CI
+(CI=true) it fails.
+"""
+
+import hashlib
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.template import loader
+from django.urls import Resolver404, get_resolver, resolve, reverse
+from django.utils import translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.browser.conftest import TIMEOUT_MS, current_totp, two_factor_device
+from tests.factories import PASSWORD
+
+# The matrix's objects, made through the services: the dossier, signal, report, package, ... that the
+# authorization test asks about. Used as the same fixture, so objects added there are here too.
+from tests.integration.test_authorization import (
+    ACTORS,
+    MATRIX,
+    _names,
+    _url,
+    objects,  # noqa: F401
+)
+
+HERE = Path(__file__).resolve().parent
+PIN = dict(
+    line.split("=", 1)
+    for line in (HERE / "axe-core.pin").read_text().splitlines()
+    if line.strip() and not line.startswith("#")
+)
+AXE_JS = HERE.parents[1] / ".cache" / f"axe-core-{PIN['AXE_VERSION']}" / "axe.min.js"
+# WCAG 2.0, 2.1 and 2.2, levels A and AA (what EN 301 549 and the Dutch government ask, and 2.2 on top).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+WIDE = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# Who opens a page when several may: the roles that see the most of it (every control and section)
+# first, then the matrix's own order, so a new actor needs no change here.
+PREFERRED = ["af", "leader", "ib", "teacher", "teacher2", "admin"]
+
+# URLs that never answer an HTML page of their own, with the reason. Every other URL is visited.
+NOT_PAGES = {
+    "healthz": "plain text for the load balancer",
+    "documents:chronology": "a PDF download",
+    "documents:report": "a PDF download",
+    "documents:conversation": "a PDF download",
+    "handover:package_pdf": "a PDF download",
+    "handover:package_json": "a JSON download",
+    "two_factor:qr": "the QR image on the two-factor set-up page (which is checked, image included)",
+    "meldcode:decision_advice": "an htmx fragment, checked in place on the decision form",
+    "meldcode:case_add_signal": "only redirects, to the signal form for the dossier (checked in EXTRA_STATES)",
+    "accounts:password_link": "only moves the link's token into the session and redirects to password_set",
+}
+
+# Pages that no plain GET reaches, and how `_flows` opens them the way a person gets there.
+REACHED_BY_FLOW = {
+    "accounts:password_set": "the one-time link from an invitation, by someone not signed in",
+    "two_factor:disable": "a teacher who set up two-factor sign-in herself (the matrix's teachers have none)",
+}
+
+MAIN_FORM = "main form[method=post]"
+PathFor = Callable[[dict, object], str]  # (the matrix's objects, the cast) -> path
+
+
+def _object_url(name: str, obj: str = "case") -> PathFor:
+    return lambda objs, cast: _url(name, obj, objs)
+
+
+def _signal_form(objs, cast) -> str:
+    return f"{reverse('meldcode:signal_create')}?leerling={cast.pupil.pk}"
+
+
+# Pages in a state the one plain visit does not show: (what, actor, path).
+EXTRA_STATES = [
+    ("the dossier with a report", "af", _object_url("meldcode:case_detail", "reported_case")),
+    ("the dossier closed", "af", _object_url("meldcode:case_detail", "closed_case")),
+    ("the dossier with a report made and a help plan", "af", _object_url("meldcode:case_detail", "help_case")),
+    ("the signal form for a pupil", "teacher", _signal_form),
+    ("the signal form from a dossier", "af", _object_url("meldcode:case_add_signal")),
+    ("the pupil search without JavaScript", "teacher", lambda o, c: f"{reverse('meldcode:signal_create')}?q=Sanne"),
+]
+
+# Forms submitted empty (prefilled values cleared, the browser's own checks off) so that the server's
+# error state is checked: the summary, the message at each field, aria-invalid, aria-describedby.
+# (what, actor, path, the form).
+FORM_ERRORS = [
+    ("the signal form", "teacher", _signal_form, MAIN_FORM),
+    ("the consultation (step 2)", "af", _object_url("meldcode:consultation_create"), MAIN_FORM),
+    ("the weighing (step 4)", "af", _object_url("meldcode:weighing_create"), MAIN_FORM),
+    ("the decision (step 5)", "af", _object_url("meldcode:decision_create"), MAIN_FORM),
+    ("closing a dossier", "af", _object_url("meldcode:case_close"), MAIN_FORM),
+    ("Veilig Thuis's feedback", "af", _object_url("followup:feedback", "made_report"), MAIN_FORM),
+    ("a new pupil", "admin", lambda o, c: reverse("school:pupil_create"), MAIN_FORM),
+    ("a new staff member", "admin", lambda o, c: reverse("school:staff_create"), MAIN_FORM),
+    ("a household member", "admin", _object_url("school:pupil_edit", "pupil"), "main form[action$='/gezin/']"),
+    ("signing in", "anonymous", lambda o, c: reverse("login"), MAIN_FORM),
+]
+
+
+def _actor_for(expected: dict[str, int]) -> str | None:
+    order = [*PREFERRED, *(a for a in ACTORS if a not in PREFERRED)]
+    return next((actor for actor in order if expected.get(actor) == 200), None)
+
+
+def _coverage():
+    """Every URL name in the resolver and how it is checked: 'visit', 'flow', 'form', 'not a page' or 'missing'."""
+    rows = {row[0]: row for row in MATRIX}
+    for name, _pattern in _names(get_resolver().url_patterns):
+        row = rows.get(name)
+        if name in NOT_PAGES:
+            yield name, "not a page"
+        elif name in REACHED_BY_FLOW:
+            yield name, "flow"
+        elif row is not None and row[2] == "get" and _actor_for(row[3]) is not None:
+            yield name, "visit"
+        elif row is not None and row[2] == "post" and 200 not in row[3].values():
+            yield name, "not a page"  # an action that redirects; its form sits on a page that is visited
+        elif row is not None and row[2] == "post":
+            # An action that re-shows refused input (200): a FORM_ERRORS entry must post to it, which
+            # the run checks by the URL the refused form comes back on.
+            yield name, "form"
+        else:
+            yield name, "missing"
+
+
+def test_every_page_has_an_axe_visit():
+    missing = [name for name, how in _coverage() if how == "missing"]
+    assert missing == [], (
+        f"No axe visit for {missing}. Give the URL a row in the MATRIX of tests/integration/test_authorization.py "
+        "with an actor who gets 200 on GET (this test then opens it as that actor), or, when it never answers an "
+        "HTML page, add it with the reason to NOT_PAGES in tests/browser/test_accessibility.py."
+    )
+
+
+# --- Running axe ---------------------------------------------------------------------------------
+
+AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, more: Math.max(0, v.nodes.length - 5),
+    nodes: v.nodes.slice(0, 5).map(
+      n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\\n').slice(1).join(' ').trim()),
+  }));
+}"""
+
+# WCAG 1.4.10 (Reflow): at phone width the page itself must not scroll sideways; a wide table may,
+# inside its own scroll region. Names the outermost elements that stick out.
+SIDEWAYS = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  const sticksOut = el => el.getBoundingClientRect().right > width + 1;
+  const classes = el => typeof el.className === 'string' ? el.className.trim().split(/\\s+/).filter(Boolean) : [];
+  const name = el => [el.tagName.toLowerCase() + (el.id ? '#' + el.id : ''), ...classes(el)].join('.');
+  return [...document.body.querySelectorAll('*')]
+    .filter(el => sticksOut(el) && !sticksOut(el.parentElement) && !el.closest('.utrecht-table-container'))
+    .slice(0, 5)
+    .map(el => name(el) + ' (right edge at ' + Math.round(el.getBoundingClientRect().right) + ' px)');
+}"""
+
+
+@dataclass
+class Findings:
+    problems: list[str] = field(default_factory=list)
+    checked: set[str] = field(default_factory=set)  # URL names
+    runs: int = 0
+    second_step_checked: bool = False
+
+
+def check(page, label: str, findings: Findings, *, counts: bool = True) -> None:
+    """axe on the page as it is now, at 1280 px and at 390 px (the same document, the phone layout).
+
+    `counts`: the page answers for its URL in the coverage check (not so for an error page shown there).
+    """
+    # Both sizes, starting from the one the page has: one resize per page instead of two.
+    sizes = (PHONE, WIDE) if page.viewport_size == PHONE else (WIDE, PHONE)
+    for size in sizes:
+        if page.viewport_size != size:
+            page.set_viewport_size(size)
+        where = f"{label} [{size['width']} px]"
+        findings.runs += 1
+        for v in page.evaluate(AXE_RUN, WCAG_TAGS):
+            nodes = "\n    ".join(v["nodes"]) + (f"\n    (and {v['more']} more)" if v["more"] else "")
+            findings.problems.append(f"{where} {v['id']} ({v['impact']}): {v['help']}\n    {nodes}\n    {v['helpUrl']}")
+        if size is PHONE and (wide := page.evaluate(SIDEWAYS)):
+            findings.problems.append(
+                f"{where} reflow: the page scrolls sideways (WCAG 1.4.10)\n    " + "\n    ".join(wide)
+            )
+        if counts and (name := _url_name(page.url)) is not None:
+            findings.checked.add(name)
+
+
+def _url_name(url: str) -> str | None:
+    try:
+        return resolve(urlsplit(url).path).view_name
+    except Resolver404:
+        return None
+
+
+@pytest.fixture(scope="session")
+def axe_core() -> None:
+    """Session-scoped and asked first, so a missing axe-core skips (or fails, in CI) before the database is built."""
+    if not AXE_JS.exists():
+        reason = f"axe-core {PIN['AXE_VERSION']} is not installed ({AXE_JS}): run scripts/ensure-axe.sh"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"The accessibility test must run in CI: {reason}", pytrace=False)
+        pytest.skip(reason)
+    digest = hashlib.sha256(AXE_JS.read_bytes()).hexdigest()
+    assert digest == PIN["AXE_SHA256"], f"{AXE_JS} is not the pinned axe-core: run scripts/ensure-axe.sh"
+
+
+# --- Browsing as the cast ------------------------------------------------------------------------
+
+
+class Browsers:
+    """One browser context per actor, signed in on first use and kept for all of that actor's pages."""
+
+    def __init__(self, browser, live_server, findings: Findings):
+        self.browser, self.live_server, self.findings, self.pages = browser, live_server, findings, {}
+
+    def new_page(self):
+        context = self.browser.new_context(viewport=WIDE, locale="nl-NL")
+        context.set_default_timeout(TIMEOUT_MS)
+        # axe-core is in every page the context opens, before the page's own scripts. An init script
+        # is not subject to the page's Content-Security-Policy (no inline script), which a script tag
+        # added afterwards would be, so the pages are checked under their real policy.
+        context.add_init_script(path=AXE_JS)
+        return context.new_page()
+
+    def __call__(self, actor: str):
+        if actor not in self.pages:
+            self.pages[actor] = page = self.new_page()
+            if actor != "anonymous":
+                self.sign_in(page, actor)
+        return self.pages[actor]
+
+    def sign_in(self, page, username: str) -> None:
+        """The real sign-in form, and its second step for whoever has an authenticator (that step checked once)."""
+        device = two_factor_device(username) or TOTPDevice.objects.filter(user__username=username).first()
+        self.open(page, reverse("login"))
+        form = page.locator(MAIN_FORM).first
+        form.locator("input[name='auth-username']").fill(username)
+        form.locator("input[name='auth-password']").fill(PASSWORD)
+        form.locator("button[type=submit]").click()
+        if device is not None:
+            token = page.locator("input[name='token-otp_token']")
+            token.wait_for()
+            if not self.findings.second_step_checked:
+                self.findings.second_step_checked = True
+                check(page, f"the second sign-in step, as {username}", self.findings)
+            token.fill(current_totp(device))
+            page.locator(MAIN_FORM).first.locator("button[type=submit]").click()
+        page.wait_for_url(lambda url: "/inloggen/" not in url)
+        page.locator("header form[action$='/uitloggen/']").wait_for()
+
+    def open(self, page, path: str, *, status: int = 200):
+        try:
+            response = page.goto(f"{self.live_server.url}{path}")
+        except PlaywrightError as exc:  # a download, for one
+            first_line = exc.message.splitlines()[0]
+            pytest.fail(f"{path} did not open as a page ({first_line}): list its URL name in NOT_PAGES with the reason")
+        assert response is not None and response.status == status, (path, response and response.status)
+        kind = response.headers.get("content-type", "")
+        assert kind.startswith("text/html"), (
+            f"{path} answered {kind!r}, not a page: list its URL name in NOT_PAGES with the reason"
+        )
+        return response
+
+    def close(self) -> None:
+        for page in self.pages.values():
+            page.context.close()
+
+
+def submit_empty(page, selector: str) -> None:
+    form = page.locator(selector).first
+    # The server's checks, not the browser's: clear what is prefilled and let `required` fields through.
+    form.evaluate(
+        """form => {
+          form.noValidate = true;
+          for (const el of form.elements) {
+            if (['hidden', 'submit', 'button'].includes(el.type)) continue;
+            if (el.type === 'checkbox' || el.type === 'radio') el.checked = false;
+            else if (el.tagName === 'SELECT') el.selectedIndex = -1;
+            else el.value = '';
+          }
+        }"""
+    )
+    with page.expect_navigation():
+        form.locator("button[type=submit]").first.click()
+
+
+# --- The test ------------------------------------------------------------------------------------
+
+
+def test_every_page_passes_axe(axe_core, transactional_db, cast, objects, live_server, browser):  # noqa: F811
+    started = time.monotonic()
+    findings = Findings()
+    # A teacher who set up an authenticator herself (optional for her role), so she may turn it off.
+    TOTPDevice.objects.create(user=cast.teacher2, name="default", confirmed=True)
+    browsers = Browsers(browser, live_server, findings)
+    try:
+        _the_checks_find_faults(browsers.new_page())
+        rows = {row[0]: row for row in MATRIX}
+        for name, how in _coverage():
+            if how == "visit":
+                _name, obj, _method, expected = rows[name]
+                actor = _actor_for(expected)
+                page = browsers(actor)
+                browsers.open(page, _url(name, obj, objects))
+                check(page, f"{name} as {actor}", findings)
+        # The start page differs per role, its navigation above all: every actor who has one.
+        for actor in ACTORS:
+            if rows["home"][3].get(actor) == 200 and actor != _actor_for(rows["home"][3]):
+                browsers.open(browsers(actor), reverse("home"))
+                check(browsers(actor), f"home as {actor}", findings)
+        for what, actor, path in EXTRA_STATES:
+            browsers.open(browsers(actor), path(objects, cast))
+            check(browsers(actor), f"{what}, as {actor}", findings)
+        for what, actor, path, form in FORM_ERRORS:
+            page = browsers(actor)
+            browsers.open(page, path(objects, cast))
+            submit_empty(page, form)
+            errors = page.locator(".utrecht-alert--error, .haven-field-error, .errorlist")
+            assert errors.count() > 0, f"{what}: submitted empty, yet the page shows no error"
+            check(page, f"{what} submitted empty, as {actor}", findings)
+        _flows(browsers, objects, cast, findings)
+    finally:
+        browsers.close()
+    seconds = time.monotonic() - started
+    print(
+        f"\naxe-core {PIN['AXE_VERSION']}: {findings.runs} runs over {len(findings.checked)} pages in {seconds:.0f} s"
+    )
+    unchecked = sorted(name for name, how in _coverage() if how != "not a page" and name not in findings.checked)
+    assert unchecked == [], f"pages meant to be checked that no visit reached: {unchecked}"
+    assert findings.problems == [], f"{len(findings.problems)} accessibility problems:\n" + "\n".join(findings.problems)
+
+
+def _the_checks_find_faults(page) -> None:
+    """A page with known faults must come back with them: a clean report from a dead check proves nothing."""
+    page.set_content(
+        '<!DOCTYPE html><html lang="nl"><head><title>Proef</title></head><body><main>'
+        '<img src="data:,"><div style="width: 600px">breed</div></main></body></html>'
+    )
+    probe = Findings()
+    check(page, "probe", probe)
+    page.context.close()
+    found = [problem.split("] ")[1].split(" ")[0] for problem in probe.problems]
+    assert found == ["image-alt", "image-alt", "reflow:"], probe.problems
+
+
+def _flows(browsers: Browsers, objs, cast, findings: Findings) -> None:
+    """The pages a person reaches by a path rather than by a plain address, and the error pages."""
+    # Setting one's password from the invitation link, not signed in; and the page without a valid link.
+    anonymous = browsers("anonymous")
+    browsers.open(anonymous, reverse("accounts:password_link", args=[objs["link_token"]]))
+    assert urlsplit(anonymous.url).path == reverse("accounts:password_set")
+    check(anonymous, "setting a password from the link", findings)
+    submit_empty(anonymous, MAIN_FORM)
+    check(anonymous, "setting a password, submitted empty", findings)
+    stranger = browsers.new_page()
+    browsers.open(stranger, reverse("accounts:password_set"), status=404)
+    check(stranger, "the password page without a valid link (404)", findings, counts=False)
+    stranger.context.close()
+
+    # Two-factor sign-in set up by a teacher (optional for her role): the app step with its QR code,
+    # that step with a wrong code, and turning it off again (teacher2 has an authenticator).
+    teacher = browsers("teacher")
+    browsers.open(teacher, reverse("two_factor:setup"))
+    with teacher.expect_navigation():
+        teacher.locator(f"{MAIN_FORM} button[type=submit]").first.click()
+    teacher.locator("input[name='generator-token']").wait_for()
+    check(teacher, "two-factor set-up, the app step", findings)
+    teacher.locator("input[name='generator-token']").fill("000000")
+    with teacher.expect_navigation():
+        teacher.locator(f"{MAIN_FORM} button[type=submit]").first.click()
+    check(teacher, "two-factor set-up, a wrong code", findings)
+    teacher2 = browsers("teacher2")
+    browsers.open(teacher2, reverse("two_factor:disable"))
+    check(teacher2, "turning two-factor sign-in off, as teacher2", findings)
+    # New recovery codes, shown once.
+    af = browsers("af")
+    browsers.open(af, reverse("two_factor:backup_tokens"))
+    with af.expect_navigation():
+        af.locator(f"{MAIN_FORM} button[type=submit]").first.click()
+    check(af, "new recovery codes, as af", findings)
+
+    # Error pages: not found, refused, and the two rendered without a request (500 and 503), served
+    # from the live server's address so that their styles load as they would.
+    browsers.open(teacher, "/bestaat-niet/", status=404)
+    check(teacher, "not found (404), as teacher", findings, counts=False)
+    browsers.open(teacher, reverse("school:pupil_list"), status=403)
+    check(teacher, "refused (403), as teacher", findings, counts=False)
+    for template in ("500.html", "503.html"):
+        with translation.override("nl"):
+            html = loader.render_to_string(template, {"LANGUAGE_CODE": "nl"})
+        path = f"/__{template}"
+        teacher.route(f"**{path}", _answer_with(html))
+        browsers.open(teacher, path, status=503)
+        check(teacher, template, findings)
+        teacher.unroute(f"**{path}")
+
+
+def _answer_with(html: str):
+    def handler(route, _request):
+        route.fulfill(status=503, body=html, content_type="text/html; charset=utf-8")
+
+    return handler
