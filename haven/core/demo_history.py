@@ -874,8 +874,8 @@ CLOSE_TEXTS = {
 # left at "noted", more advice requests and reports).
 PATHS = {
     "noted": (30, 26),
-    "stop_consultation": (26, 21),  # closed in step 2, before anyone was consulted: most stops are here
-    "stop_conversation": (11, 11),  # closed in step 3, after the consultation
+    "stop_consultation": (28, 24),  # closed in step 2, before anyone was consulted: most stops are here
+    "stop_conversation": (10, 9),  # closed in step 3, after the consultation
     "stop_weighing": (4, 4),  # closed in step 4, after the conversation
     "decided_close": (5, 6),
     "help": (7, 10),
@@ -1486,6 +1486,11 @@ class Thread:
         moment = self.talk(moment, self.rng.choice((0, 1)))
         moment = self.weigh(moment, suspicion=True, unsafety=False)
         answers = {"suspicion": True, "unsafety": False, "can_help": True, "accepted": True, "effective": None}
+        if self.rng.random() < 0.1:
+            # Against the advice, with the school's reasons: the parents found help themselves.
+            moment = self.decide(moment, answers, "close", deviation=DEVIATIONS[1])
+            self.close(moment, "help_involved", 0, 2)
+            return
         moment = self.decide(moment, answers, "help")
         placed = self.place_in_referral_index(moment, 0.25)
         effective = self.rng.random() < 0.9
@@ -1562,7 +1567,7 @@ class Thread:
 
     def path_pupil_left(self, moment: dt.datetime) -> None:
         moment = self.open(self.first_signal(moment))
-        if self.rng.random() < 0.6:
+        if self.rng.random() < 0.4:
             moment = self.consult(moment)
         last = last_school_day(self.year)
         if moment.date() >= last:
@@ -1579,7 +1584,7 @@ class Thread:
     def path_stalled(self, moment: dt.datetime) -> None:
         """Nothing happens after the consultation; years later, somebody closes it without knowing why it stopped."""
         moment = self.open(self.first_signal(moment))
-        if self.rng.random() < 0.7:
+        if self.rng.random() < 0.5:
             moment = self.consult(moment)
         if self.year < self.p.current_year - 1:
             self.close(moment, self.pick(("unclear_next", "unclear_next", "other")), 40, 90)
