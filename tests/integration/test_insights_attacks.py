@@ -331,3 +331,46 @@ def test_the_90th_percentile_of_a_few_dossiers_is_not_the_longest_dossier_itself
     # The school's own page stays exact: its AF may read the dossiers anyway.
     rollup(counted.school_a, month, metrics.DAYS_TO_DECISION, 1, "300")
     assert decision_row("af") == (1, 300, 300)
+
+
+def test_a_municipality_with_one_school_cannot_be_worked_out_across_the_region_tables(counted, school_c):
+    """The region's table per municipality and its public figures' table show the same calendar year's
+    Haven counts. Beekveld has one Haven school: its figures are hidden in both, and the figures hidden
+    beside them must be the same in both, or total minus the shown rows of both tables gives Beekveld."""
+    from haven.insights.models import Region
+    from haven.insights.tables import PUBLIC, UNITS
+
+    region = Region.objects.get(name="Regio Zonnedal")
+    month = date(LAST_YEAR.year, 3, 1)
+    lonely = Municipality.objects.create(name="Beekveld", code="GM0289")
+    rollup(SchoolFactory(name="OBS Beekveld", brin_code="88BV", municipality=lonely), month, metrics.SIGNALS, 40)
+    big = Municipality.objects.create(name="Aarveen", code="GM0290")
+    for k, n in enumerate((30, 25, 12)):
+        rollup(SchoolFactory(name=f"Aarveen {k}", brin_code=f"7{k}AV", municipality=big), month, metrics.SIGNALS, n)
+    region.municipalities.add(lonely, big)
+    m = counted.client("region").get(OVERVIEW + CALENDAR).context["m"]
+    known: dict[str, object] = {}
+    units = m.table(UNITS)
+    for row in units.rows:
+        known.setdefault(row.label if not row.total else "total", row.cells[1])
+    public = m.table(PUBLIC)
+    signals_column = [c.label for c in public.columns].index("Haven: signalen")
+    for row in public.rows:
+        if str(row.cells[0]) != str(LAST_YEAR.year):
+            continue
+        name = "total" if row.total else row.label
+        value = row.cells[signals_column]
+        if isinstance(value, int):
+            known[name] = value if not isinstance(known.get(name), int) else known[name]
+    names = ["Zonnedal", "Beekveld", "Aarveen"]
+    hidden = [name for name in names if not isinstance(known.get(name), int)]
+    assert "Beekveld" in hidden
+    assert not (isinstance(known["total"], int) and len(hidden) == 1)
+
+
+def test_the_report_with_a_bad_period_is_still_the_report_of_the_current_period(counted):
+    client = counted.client("region")
+    for query in ("?soort=%00&jaar=%00", "?soort=kalenderjaar&jaar=" + "9" * 5000, "?jaar=2025-2024"):
+        response = client.get(reverse("insights:report") + query)
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action="insights.report", actor=counted.region).count() == 3
