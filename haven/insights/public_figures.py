@@ -240,7 +240,12 @@ def _count(line: int, name: str, value: str) -> tuple[int | None, str | None]:
             'Line %(line)s, %(field)s: "%(value)s" is not a whole number. Leave the cell empty when the figure is '
             "not known."
         ) % {"line": line, "field": name, "value": value}
-    number = int(value)
+    # Python refuses to convert more than 4300 digits (and converting many costs time): a count of
+    # more digits than the limit is too large whatever they are, so it is never converted.
+    digits = value.lstrip("-").lstrip("0")
+    number = (
+        int(value) if len(digits) <= len(str(COUNT_LIMIT)) else (-COUNT_LIMIT if value.startswith("-") else COUNT_LIMIT)
+    )
     if number < 0:
         return None, _("Line %(line)s, %(field)s: %(value)s is negative; a count is 0 or more.") % {
             "line": line,
@@ -280,7 +285,7 @@ def _row(line: int, cells: list[str], this_year: int) -> tuple[FigureRow | None,
     year: int | None = None
     if not year_text.isascii() or not year_text.isdigit():
         errors.append(_('Line %(line)s, year: "%(value)s" is not a year.') % {"line": line, "value": year_text})
-    elif not FIRST_YEAR <= int(year_text) <= this_year:
+    elif len(year_text.lstrip("0")) > 4 or not FIRST_YEAR <= int(year_text) <= this_year:
         errors.append(
             _("Line %(line)s, year: %(value)s is not between %(first)s and %(last)s.")
             % {"line": line, "value": year_text, "first": FIRST_YEAR, "last": this_year}

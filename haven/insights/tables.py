@@ -612,7 +612,17 @@ def build(scope: Scope, period: Period, *, today: date, threshold: int) -> Monit
         def percentile(
             histogram: dict[int, int] = histogram, size: Ref = size, percent: int = 50
         ) -> Callable[[], Cell]:
-            return lambda: stats.percentile(histogram, percent) if size.shown else None
+            def value() -> Cell:
+                if size.shown is None:
+                    return None
+                n = stats.size(histogram)
+                # A nearest-rank percentile at the last rank is the longest dossier itself (the 90th
+                # percentile of fewer than ten): one pupil's days, so not shown outside the school.
+                if not page.exact and -(-percent * n // 100) >= n:
+                    return None
+                return stats.percentile(histogram, percent)
+
+            return value
 
         duration_table.add(label, [size, percentile(), percentile(percent=90)])
     drafts.append(duration_table)

@@ -75,6 +75,8 @@ NOT_PAGES = {
     "meldcode:decision_advice": "an htmx fragment, checked in place on the decision form",
     "meldcode:case_add_signal": "only redirects, to the signal form for the dossier (checked in EXTRA_STATES)",
     "accounts:password_link": "only moves the link's token into the session and redirects to password_set",
+    "insights:export": "a CSV or XLSX download of a monitoring table",
+    "insights:report": "the monitoring report, a PDF download",
 }
 
 # Pages that no plain GET reaches, and how `_flows` opens them the way a person gets there.
@@ -119,6 +121,7 @@ FORM_ERRORS = [
     ("a new staff member", "admin", lambda o, c: reverse("school:staff_create"), MAIN_FORM),
     ("a household member", "admin", _object_url("school:pupil_edit", "pupil"), "main form[action$='/gezin/']"),
     ("signing in", "anonymous", lambda o, c: reverse("login"), MAIN_FORM),
+    ("importing public figures", "region", lambda o, c: reverse("insights:public_figures"), MAIN_FORM),
 ]
 
 

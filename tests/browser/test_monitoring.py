@@ -13,6 +13,7 @@ from haven.insights.periods import PeriodKind, period_of
 from haven.insights.public_figures import HEADER
 from haven.organisations.models import Municipality
 from tests.browser.conftest import SCREENSHOTS, login, screenshot
+from tests.browser.test_accessibility import Browsers, Findings, axe_core, check  # noqa: F401
 from tests.factories import BoardFactory, SchoolFactory
 from tests.insights_data import fill_school, publish
 from tests.system import require_system_tool
@@ -159,3 +160,44 @@ def test_the_report_pages_as_pictures(transactional_db, live_server, cast, page,
     out.with_suffix(".pdf").write_bytes(response.body())
     subprocess.run(["pdftoppm", "-png", "-r", "80", str(out.with_suffix(".pdf")), str(out)], check=True)
     assert list(out.parent.glob("insights-report-*.png"))
+
+
+def test_the_monitoring_pages_pass_axe_with_figures_shown_and_hidden(
+    axe_core,  # noqa: F811 - the fixture of the accessibility test, imported above
+    transactional_db,
+    cast,
+    live_server,
+    browser,
+):
+    """The accessibility test visits every page once with the authorization matrix's objects (where the
+    monitoring has nothing to hide); here the pages with five years of figures, hidden cells, every chart
+    and the public figures, for every kind of reader, and the import page with an import's errors."""
+    region_of_schools(cast)
+    year = last_calendar_year()
+    for municipality in Municipality.objects.all():
+        publish(municipality, year, 4000, 25, 5, 9)
+    findings = Findings()
+    browsers = Browsers(browser, live_server, findings)
+    try:
+        for actor in ("region", "municipality", "board", "af"):
+            page = browsers(actor)
+            for query in (f"?soort=kalenderjaar&jaar={year}", f"?soort=schooljaar&jaar={year - 1}-{year}", "?jaar=x"):
+                browsers.open(page, f"/inzicht/{query}")
+                check(page, f"the monitoring {query} as {actor}", findings)
+        page = browsers("region")
+        browsers.open(page, "/inzicht/publieke-cijfers/")
+        page.get_by_label("Bestand met openbare cijfers (CSV)").set_input_files(
+            {
+                "name": "cijfers.csv",
+                "mimeType": "text/csv",
+                "buffer": f"{','.join(HEADER)}\nGM0228,Zonnedal,x,,,,\n".encode(),
+            }
+        )
+        with page.expect_navigation():
+            page.get_by_role("button", name="Importeren").click()
+        assert page.locator("#import-fouten").count() == 1
+        check(page, "an import with a bad line, as region", findings)
+    finally:
+        browsers.close()
+    assert findings.runs == 2 * (4 * 3 + 1)  # every page at 1280 and at 390 px
+    assert findings.problems == [], f"{len(findings.problems)} accessibility problems:\n" + "\n".join(findings.problems)

@@ -198,10 +198,14 @@ def test_pages_work_on_the_generated_data(small):
     teacher = signed_in("leerkracht-0001-1")
     assert teacher.get(reverse("meldcode:signal_list")).status_code == 200
     assert teacher.get(reverse("meldcode:signal_create")).status_code == 200
-    board = signed_in("bestuur-0001").get(reverse("insights:overview"))
-    assert board.status_code == 200
-    assert board.context["o"].shown  # three schools: enough to show figures
-    assert signed_in("gemeente-0001").get(reverse("insights:overview")).status_code == 200
+    # The monitoring, from the generated rollups: the school's own page, and three schools are enough
+    # for the board's, the municipality's and the region's to show figures.
+    for username in ("af-0001", "bestuur-0001", "gemeente-0001", "regio-0001"):
+        page = signed_in(username).get(reverse("insights:overview"))
+        assert page.status_code == 200, username
+        assert page.context["m"].shown, username
+        refresh = page.context["m"].refresh  # "figures of ...": the generator counted every school
+        assert refresh.counted == refresh.schools == len(page.context["scope"].school_ids), username
 
 
 def test_the_audit_chain_verifies_and_tells_every_write(small):

@@ -76,6 +76,7 @@ account.manage              x  x  x  x  x  x  x  x  x
 account.unlock              .  .  .  x  .  x  .  .  .
 insights.view               .  .  .  x  x  .  .  .  .
 insights.import_public_figures .  .  .  .  .  .  .  .  .
+insights.refresh            .  .  .  x  x  .  .  .  .
 """
 
 
