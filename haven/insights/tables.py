@@ -30,7 +30,7 @@ from haven.insights import metrics, report_table, stats
 from haven.insights.exports import Cell
 from haven.insights.figures import Counts, add, counts_per_school, figure_key, total
 from haven.insights.models import PublicFigure, RollupState, RouteSnapshot
-from haven.insights.periods import Period, PeriodKind, period_of
+from haven.insights.periods import Period, PeriodKind
 from haven.insights.protection import Block, Ref, protect
 from haven.insights.scopes import Kind, Scope
 from haven.meldcode.models import Closure, Decision, Signal
@@ -175,7 +175,7 @@ def five_periods(period: Period) -> tuple[Period, ...]:
     return tuple(Period(period.kind, period.year - k) for k in range(YEARS - 1, -1, -1))
 
 
-def _period_heading(period: Period, today: date) -> str:
+def period_heading(period: Period, today: date) -> str:
     if period.contains(today):
         return _("%(period)s (so far)") % {"period": period.label}
     return period.label
@@ -331,7 +331,7 @@ def build(scope: Scope, period: Period, *, today: date, threshold: int) -> Monit
 
     scoped = {p: add(*(counts[s][p] for s in school_ids)) for p in [*periods, *(calendar if public else [])]}
     C = [scoped[p] for p in periods]  # noqa: N806 - the scope's counts per period, oldest first
-    headings = tuple(Column(_period_heading(p, today)) for p in periods)
+    headings = tuple(Column(period_heading(p, today)) for p in periods)
     changes = (Column(_("Change from the year before"), CHANGE), Column(_("Change in percent"), PERCENT))
 
     # --- The five-year trend ------------------------------------------------------------------
@@ -364,10 +364,20 @@ def build(scope: Scope, period: Period, *, today: date, threshold: int) -> Monit
     trend_row(_("of which police notices (Handle with Care)"), police_refs, level=1)
     trend.add(str(metrics.LABELS[metrics.SIGNALS_BY_CATEGORY]), heading=True)
     categories = list(Signal.Category)
-    category_refs, _none = page.lines(
-        [(f"signals:{c.value}", [total(x, metrics.SIGNALS_BY_CATEGORY, c.value) for x in C]) for c in categories],
-        periods,
-    )
+    by_category = [[total(x, metrics.SIGNALS_BY_CATEGORY, c.value) for x in C] for c in categories]
+    # A signal counts in each of its kinds, so the kinds add up to at least the signals, and exactly
+    # to them when every signal has one kind. A reader who knows the signals and all kinds but one
+    # would have that one (or a lower bound of it): the kinds are suppressed as if their sum were
+    # shown, and where that sum is the signals' total it is that figure (hidden where it is hidden).
+    category_block = page.block(by_category, column_totals=True)
+    for i, category in enumerate(categories):
+        for j, p in enumerate(periods):
+            category_block.keys[(i, j)] = page.key(f"signals:{category.value}", p)
+    for j, p in enumerate(periods):
+        sum_of_kinds = sum(row[j] for row in by_category)
+        figure = metrics.SIGNALS if sum_of_kinds == signals[j] else "signals:kinds"
+        category_block.keys[(len(categories), j)] = page.key(figure, p)
+    category_refs = [[category_block.ref(i, j) for j in range(len(periods))] for i in range(len(categories))]
     for category, refs in zip(categories, category_refs, strict=True):
         trend_row(str(category.label), refs, level=1)
 
@@ -468,7 +478,7 @@ def build(scope: Scope, period: Period, *, today: date, threshold: int) -> Monit
         ROUTE,
         _("From signal to report in %(period)s") % {"period": period.label},
         _("Step of the route"),
-        (Column(_period_heading(period, today)),),
+        (Column(period_heading(period, today)),),
         caption=_(
             "Each figure counts what happened in the period itself: a dossier opened in this period may have "
             "had its first signal the year before."
@@ -743,7 +753,7 @@ def build(scope: Scope, period: Period, *, today: date, threshold: int) -> Monit
                 "least %(expected)s children."
             )
             % {
-                "period": p.label,
+                "period": period_heading(p, today),
                 "signals": _text(page.resolve(signals_ref)),
                 "dossiers": _text(page.resolve(cases_ref)),
                 "reports": _text(page.resolve(reports_ref)),
@@ -829,7 +839,3 @@ def _public_table(report: report_table.ReportTable, page: _Page) -> Table:
         export_header=report.header,
         export_rows=tuple(tuple(row) for row in report.cells()),
     )
-
-
-def default_period(today: date, kind: PeriodKind = PeriodKind.SCHOOL_YEAR) -> Period:
-    return period_of(today, kind)

@@ -53,32 +53,39 @@ def _shown(value: str) -> str:
     return value if len(value) <= 20 else value[:20] + "…"
 
 
+def default_period(today: date, kind: PeriodKind = PeriodKind.SCHOOL_YEAR) -> Period:
+    """The last whole period: a year that has just begun would be compared, and set beside a whole
+    year's lower bound, with a few months' figures. The running one is a choice in the picker."""
+    return period_of(today, kind).previous()
+
+
 def chosen_period(params: QueryDict, today: date) -> tuple[Period, str | None]:
-    """The period asked for, or the current one with a Dutch message saying why."""
+    """The period asked for, or the last whole one with a Dutch message saying why."""
     kind_text = params.get("soort", "").strip()
     year_text = params.get("jaar", "").strip()
     if kind_text and kind_text not in KINDS:
-        return period_of(today, PeriodKind.SCHOOL_YEAR), _(
-            '"%(value)s" is not a kind of period; choose school year or calendar year. Shown: the current school year.'
-        ) % {"value": _shown(kind_text)}
+        shown = default_period(today)
+        return shown, _(
+            '"%(value)s" is not a kind of period; choose school year or calendar year. Shown: %(shown)s.'
+        ) % {"value": _shown(kind_text), "shown": shown.label}
     kind = KINDS.get(kind_text)
     if kind is None:
         parsed = parse_period(year_text) if year_text else None
         kind = parsed.kind if parsed is not None else PeriodKind.SCHOOL_YEAR
-    current = period_of(today, kind)
+    shown = default_period(today, kind)
     if not year_text:
-        return current, None
+        return shown, None
     period = parse_period(year_text, kind)
     if period is None:
         if kind == PeriodKind.SCHOOL_YEAR:
-            message = _('"%(value)s" is not a school year such as %(example)s. Shown: the current school year.')
+            message = _('"%(value)s" is not a school year such as %(example)s. Shown: %(shown)s.')
         else:
-            message = _('"%(value)s" is not a calendar year such as %(example)s. Shown: the current calendar year.')
-        return current, message % {"value": _shown(year_text), "example": current.previous().label}
+            message = _('"%(value)s" is not a calendar year such as %(example)s. Shown: %(shown)s.')
+        return shown, message % {"value": _shown(year_text), "example": shown.label, "shown": shown.label}
     if period.start > today:
-        return current, _("%(period)s has not begun yet. Shown: %(current)s.") % {
+        return shown, _("%(period)s has not begun yet. Shown: %(shown)s.") % {
             "period": period.label,
-            "current": current.label,
+            "shown": shown.label,
         }
     return period, None
 
@@ -165,7 +172,7 @@ def _picker(monitoring: tables.Monitoring) -> list[dict[str, object]]:
                 "kind": PARAMETER[kind],
                 "label": label,
                 "id": f"periode-{PARAMETER[kind]}",
-                "options": [(p.slug, p.label, p == current) for p in options],
+                "options": [(p.slug, tables.period_heading(p, monitoring.today), p == current) for p in options],
                 "active": current.kind == kind,
             }
         )

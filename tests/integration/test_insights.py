@@ -413,15 +413,22 @@ def test_an_event_of_15_december_counts_in_its_school_year_and_its_calendar_year
         ("?soort=schooljaar&jaar=1850-1851", "is geen schooljaar"),
     ],
 )
-def test_a_bad_period_gets_a_dutch_message_and_the_current_period(counted, query, message):
+def test_a_bad_period_gets_a_dutch_message_and_the_last_whole_period(counted, query, message):
     response = page(counted.client("af"), query)
     html = response.content.decode()
     assert message in html
     assert "<script>" not in html.split("</header>")[1]
     assert response.context["m"].period in (
-        period_of(TODAY, PeriodKind.SCHOOL_YEAR),
-        period_of(TODAY, PeriodKind.CALENDAR_YEAR),
+        period_of(TODAY, PeriodKind.SCHOOL_YEAR).previous(),
+        period_of(TODAY, PeriodKind.CALENDAR_YEAR).previous(),
     )
+
+
+def test_without_a_period_the_page_shows_the_last_whole_school_year_and_offers_this_one(counted):
+    response = page(counted.client("af"))
+    current = period_of(TODAY, PeriodKind.SCHOOL_YEAR)
+    assert response.context["m"].period == current.previous()
+    assert f'<option value="{current.slug}">{current.label} (tot nu)</option>' in response.content.decode()
 
 
 def test_the_period_picker_is_a_plain_form(counted):
