@@ -687,12 +687,15 @@ def build(scope: Scope, period: Period, *, today: date, threshold: int) -> Monit
     sources: list[str | None] = []
     pupil_cells: list[Spec] = []
     bases: list[Callable[[], int | None]] = []
-    for haven_count, public_count, ref in zip(haven_pupils, public_pupils, pupil_refs, strict=True):
+    for haven_count, public_count, ref, signals_counted in zip(
+        haven_pupils, public_pupils, pupil_refs, signals, strict=True
+    ):
         if haven_count:
             sources.append(_("Haven"))
             pupil_cells.append(ref)
             bases.append(lambda ref=ref: ref.shown)
-        elif public and public_count:
+        # A year before the schools used Haven has nothing of Haven to set beside the bound.
+        elif public and public_count and signals_counted:
             sources.append(_("public figures"))
             pupil_cells.append(public_count)
             bases.append(lambda n=public_count: n)

@@ -29,7 +29,7 @@ from haven.insights.models import PublicFigure, Region, RollupCount, RollupState
 from haven.insights.periods import PeriodKind, period_of
 from haven.insights.public_figures import HEADER as FIGURES_HEADER
 from haven.insights.rollups import refresh_school
-from haven.insights.tables import CLOSED, PUBLIC, TREND, UNITS
+from haven.insights.tables import CLOSED, PREVALENCE, PUBLIC, TREND, UNITS
 from haven.insights.templatetags.monitoring import _text
 from haven.meldcode import services
 from haven.organisations.models import Municipality
@@ -578,3 +578,30 @@ def test_an_upload_is_bounded_before_it_is_read_and_needs_the_form_token(cast):
     strict.force_login(cast.region)
     response = strict.post(reverse("insights:public_figures"), {"file": SimpleUploadedFile("a.csv", b"x")})
     assert response.status_code == 403
+
+
+# --- The lower bound ---------------------------------------------------------------------------------
+
+
+def test_the_lower_bound_comes_from_havens_pupils_or_else_the_public_count_and_says_which(counted, school_c):
+    municipality = counted.school_a.municipality
+    # Last year Haven knows no pupils: the public count of all the municipality's schools is used.
+    publish(municipality, LAST_YEAR.year, 12000, 45, 9, 31)
+    # The year before, only the public count and nothing of Haven: no bound beside nothing.
+    publish(municipality, LAST_YEAR.year - 1, 11900, 40, 8, 30)
+    # Two years before, Haven's own count of its three schools on 1 October.
+    for school, pupils in ((counted.school_a, 210), (counted.school_b, 190), (school_c, 250)):
+        rollup(school, date(LAST_YEAR.year - 2, 10, 1), metrics.PUPILS, pupils)
+    rollup(counted.school_a, date(LAST_YEAR.year - 2, 11, 1), metrics.SIGNALS, 40)
+    response = page(counted.client("municipality"), calendar())
+    rows = {row.label: row.cells for row in response.context["m"].table(PREVALENCE).rows}
+    assert rows["Leerlingen op 1 oktober"][2:] == (650, None, 12000)
+    # 3% of 650 is 19.5: 20; of 12000: 360.
+    assert rows["Verwacht minstens (3 procent)"][2:] == (20, None, 360)
+    assert rows["Leerlingenaantal uit"][2:] == ("Haven", None, "openbare cijfers")
+    lines = response.context["m"].prevalence
+    assert (
+        f"{LAST_YEAR.year}: 34 signalen, 0 dossiers en 14 meldingen, bij naar verwachting minstens 360 kinderen."
+        in lines
+    )
+    assert not any(line.startswith(f"{LAST_YEAR.year - 1}:") for line in lines)
