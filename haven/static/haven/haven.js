@@ -12,7 +12,8 @@
  *   while the radio button named `field` with that value is checked. Without
  *   JavaScript every part stays visible, so the form still works.
  * - Table scroll regions: a table wider than the screen scrolls inside its
- *   .utrecht-table-container[role=region], which the templates make a tab
+ *   .utrecht-table-container[role=region] (a chart on a phone: in its
+ *   .haven-chart-scroll[role=region]), which the templates make a tab
  *   stop (tabindex="0") so the keyboard can scroll it. Where the table fits,
  *   that tab stop would lead nowhere: it is taken away, and given back when
  *   the window narrows. Without JavaScript every region stays a tab stop.
@@ -95,7 +96,7 @@
   updateConditionalParts();
 
   function updateScrollRegions() {
-    document.querySelectorAll(".utrecht-table-container[role=region]").forEach(function (region) {
+    document.querySelectorAll(".utrecht-table-container[role=region], .haven-chart-scroll[role=region]").forEach(function (region) {
       if (region.scrollWidth > region.clientWidth) {
         region.setAttribute("tabindex", "0");
       } else {
