@@ -328,6 +328,8 @@ HAVEN_ACCOUNT_LINK_HOURS = envint("HAVEN_ACCOUNT_LINK_HOURS", "72")
 HAVEN_INSIGHTS_THRESHOLD = envint("HAVEN_INSIGHTS_THRESHOLD", "5")
 if HAVEN_INSIGHTS_THRESHOLD < 2:
     raise ImproperlyConfigured("HAVEN_INSIGHTS_THRESHOLD must be at least 2.")
+# How long a built monitoring page is kept (haven/insights/cache.py); 0 builds it on every view.
+HAVEN_INSIGHTS_CACHE_SECONDS = envint("HAVEN_INSIGHTS_CACHE_SECONDS", "3600")
 
 LOGGING = {
     "version": 1,

@@ -104,6 +104,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def insights_built_on_every_view(settings):
+    # Tests write rollups directly, without the count (`refresh_school`) that makes a new cache key;
+    # tests/integration/test_insights_cache.py switches the cache on and tests the key.
+    settings.HAVEN_INSIGHTS_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _insights_on_the_primary_unless_the_test_asks_for_the_replica(request):
     """With a replica configured (the PostgreSQL run), only tests that ask for the `replica`
     database read there (tests/integration/test_replica.py): another test's rows are uncommitted

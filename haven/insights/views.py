@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -28,6 +29,7 @@ from haven.access.policy import Actor, has_permission
 from haven.audit.services import record_event
 from haven.documents.pdf import render_pdf
 from haven.documents.views import pdf_response
+from haven.insights import cache as insights_cache
 from haven.insights import public_figures, tables
 from haven.insights.exports import to_csv, to_xlsx
 from haven.insights.models import PublicFigure
@@ -101,13 +103,17 @@ def _scope(actor: Actor) -> Scope:
     return scope
 
 
-def _build(request: HttpRequest) -> tuple[tables.Monitoring, str | None]:
+def _build(request: HttpRequest) -> tuple[tables.Monitoring, str, str | None]:
     actor = request.actor  # type: ignore[attr-defined]
     scope = _scope(actor)
     today = timezone.localdate()
     period, problem = chosen_period(request.GET, today)
-    monitoring = tables.build(scope, period, today=today, threshold=settings.HAVEN_INSIGHTS_THRESHOLD)
-    return monitoring, problem
+    threshold = settings.HAVEN_INSIGHTS_THRESHOLD
+    key = insights_cache.key_of(scope, period, today=today, threshold=threshold)
+    monitoring = insights_cache.kept(
+        key, "tables", lambda: tables.build(scope, period, today=today, threshold=threshold)
+    )
+    return monitoring, key, problem
 
 
 def _detail(monitoring: tables.Monitoring, **extra: str) -> dict[str, str]:
@@ -182,15 +188,24 @@ def _picker(monitoring: tables.Monitoring) -> list[dict[str, object]]:
 @requires("insights.view")
 def overview(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    monitoring, problem = _build(request)
+    monitoring, key, problem = _build(request)
     record_event(actor, "insights.view", kind="read", detail=_detail(monitoring))
     query = query_of(monitoring.period)
+    # The sections hold nothing of the request (no form, no token): rendered once per key.
+    rendered = insights_cache.kept(
+        key,
+        "sections",
+        lambda: render_to_string(
+            "insights/_sections.html", {"m": monitoring, "sections": sections(monitoring), "query": query}
+        ),
+    )
     context = {
         "m": monitoring,
         "scope": monitoring.scope,
         "scope_line": _scope_line(monitoring.scope),
         "refresh_line": refresh_line(monitoring.refresh),
-        "sections": sections(monitoring),
+        # A SafeString from the template engine, and still one after the cache's pickling.
+        "sections_html": rendered,
         "problem": problem,
         "picker": _picker(monitoring),
         "query": query,
@@ -207,7 +222,7 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     if fmt not in FORMATS:
         raise Http404
-    monitoring, _problem = _build(request)
+    monitoring, _key, _problem = _build(request)
     chosen = monitoring.table(table)
     if chosen is None:
         raise Http404
@@ -223,7 +238,7 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
 @requires("insights.view")
 def report(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    monitoring, _problem = _build(request)
+    monitoring, _key, _problem = _build(request)
     context = {
         "m": monitoring,
         "scope": monitoring.scope,
