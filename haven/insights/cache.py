@@ -30,7 +30,9 @@ T = TypeVar("T")
 
 
 def key_of(scope: Scope, period: Period, *, today: date, threshold: int) -> str:
-    """The cache key of a scope's monitoring: one or two small aggregate queries."""
+    """The cache key of a scope's monitoring: one or two small aggregate queries ("" with the cache off)."""
+    if settings.HAVEN_INSIGHTS_CACHE_SECONDS <= 0:
+        return ""
     state = RollupState.objects.filter(school_id__in=list(scope.school_ids)).aggregate(
         first=Min("refreshed_at"), last=Max("refreshed_at"), counted=Count("pk")
     )
@@ -57,7 +59,7 @@ def key_of(scope: Scope, period: Period, *, today: date, threshold: int) -> str:
 def kept(key: str, part: str, make: Callable[[], T]) -> T:
     """`make()`, or what it made before for this key; with HAVEN_INSIGHTS_CACHE_SECONDS 0, always `make()`."""
     seconds = settings.HAVEN_INSIGHTS_CACHE_SECONDS
-    if seconds <= 0:
+    if seconds <= 0 or not key:
         return make()
     name = f"{key}:{part}"
     value = cache.get(name)
