@@ -162,12 +162,25 @@ def _keyed(key: bytes) -> tuple[Any, Any]:
     return hashlib.sha256(bytes(b ^ 0x36 for b in key)), hashlib.sha256(bytes(b ^ 0x5C for b in key))
 
 
+def _stored_utc_text(at: str) -> str:
+    """The hashed form of a timestamp as SQLite stores it (Django writes naive UTC with `str()`:
+    "2026-11-25 09:30:00.123456", without the fraction when it is 0), without parsing it; any other
+    spelling is parsed, so the text is exactly what `timestamp` makes of the same moment."""
+    if len(at) == 26 and at[10] == " " and at[19] == ".":
+        return f"{at[:10]}T{at[11:]}+00:00"
+    if len(at) == 19 and at[10] == " ":
+        return f"{at[:10]}T{at[11:]}.000000+00:00"
+    moment = datetime.fromisoformat(at)
+    return timestamp(moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
+
+
 def walk(rows: Iterable[Sequence[Any]], keys: Mapping[str, bytes]) -> Segment:
     """Check consecutive stored events, rows of (id, hash, *FIELDS) in order of sequence.
 
     Checks order, links and hashes (with the key of each event's `key_id`) within the rows; the
     first row's order and link depend on the events before it and are the caller's to check (see
-    `stitch`). Datetimes without a time zone are UTC (Django's storage on SQLite).
+    `stitch`). Datetimes without a time zone are UTC (Django's storage on SQLite), as are timestamps
+    read as SQLite's stored text.
     """
     text, utc = _string, UTC
     pads: dict[str, tuple[Any, Any]] = {}
@@ -202,7 +215,9 @@ def walk(rows: Iterable[Sequence[Any]], keys: Mapping[str, bytes]) -> Segment:
         elif event_prev_hash != prev_hash:
             assert last is not None
             return Segment(first, last, broken_link(sequence, pk, describe(last[0], last[1])))
-        if at.tzinfo is None:
+        if at.__class__ is str:
+            timestamp_text = _stored_utc_text(at)
+        elif at.tzinfo is None:
             timestamp_text = at.isoformat(timespec="microseconds") + "+00:00"
         else:
             timestamp_text = at.astimezone(utc).isoformat(timespec="microseconds")
