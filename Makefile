@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# `make demo PORT=8001` when 8000 is taken.
+PORT ?= 8000
 
 .PHONY: demo serve test install lint messages vendor-static
 
@@ -17,8 +19,8 @@ install: $(STAMP)
 demo: $(STAMP)
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py seed_demo --port $(PORT)
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The production profile with gunicorn and whitenoise (needs the HAVEN_* production settings:
 # docs/operations.md): deployment checks, migrate, collectstatic, then gunicorn on HAVEN_BIND.

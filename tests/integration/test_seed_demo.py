@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.test import override_settings
 from django.utils import timezone
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.access.middleware import actor_for
@@ -146,6 +147,13 @@ class TestTheSeededDemo:
             assert username in seeded
         assert settings.HAVEN_DEMO_PASSWORD in seeded
         assert "http://127.0.0.1:8000/" in seeded
+        assert "manage.py demo_code" in seeded
+
+    def test_a_run_names_the_port_it_was_given(self, seeded):
+        out = io.StringIO()
+        call_command("seed_demo", "--port", "8001", stdout=out)
+        assert "http://127.0.0.1:8001/" in out.getvalue()
+        assert "runserver 127.0.0.1:8001" in out.getvalue()
         for pupil in Pupil.objects.filter(cases__isnull=False):
             assert pupil.last_name not in seeded
 
@@ -364,6 +372,18 @@ class TestTheSeededDemo:
 
 
 # Outside the seeded database -------------------------------------------------------------------
+
+
+def test_demo_code_prints_the_code_an_authenticator_shows_now(db, settings):
+    """The code the README points to: it signs in, so the demo needs no authenticator app or oathtool."""
+    out = io.StringIO()
+    call_command("demo_code", stdout=out)
+    code = out.getvalue().strip()
+    assert len(code) == 6 and code.isdigit()
+    assert TOTP(base64.b32decode(demo_data.DEMO_TOTP_SECRET)).verify(int(code), tolerance=1)
+    settings.HAVEN_ENV = "production"
+    with pytest.raises(CommandError, match="production"):
+        call_command("demo_code", stdout=io.StringIO())
 
 
 def test_production_refuses(db, settings):

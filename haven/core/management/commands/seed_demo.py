@@ -69,7 +69,7 @@ from haven.signalling.services import (
     record_referral_index_without_case,
 )
 
-URL = "http://127.0.0.1:8000/"
+DEFAULT_PORT = 8000
 # No invitation mails: the demo accounts share the published demo password, the history's staff never sign in.
 NO_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 DATE_PLACEHOLDER = re.compile(r"\{d(\d+)\}")
@@ -89,6 +89,11 @@ MORNING_END = dt.time(12, 0)
 class Command(BaseCommand):
     help = "Load the fictional demo schools and their dossiers (development only; a second run changes nothing)."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--port", type=int, default=DEFAULT_PORT, help="The port Haven will run on, for the address printed."
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.HAVEN_ENV == "production":
             raise CommandError(
@@ -104,9 +109,9 @@ class Command(BaseCommand):
                 # The monitoring reads rollups: count them now, so its pages have figures at once.
                 call_command("refresh_insights", stdout=self.stdout)
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
-        self.print_accounts()
+        self.print_accounts(options["port"])
 
-    def print_accounts(self) -> None:
+    def print_accounts(self, port: int = DEFAULT_PORT) -> None:
         rows = []
         for school_data in demo.SCHOOLS:
             for person in (*school_data.staff, school_data.admin):
@@ -135,13 +140,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Password for every demo account: {settings.HAVEN_DEMO_PASSWORD}")
         self.stdout.write(
             "Two-factor sign-in (IB, AF, school leader, functional administrator): add the TOTP secret "
-            f"{demo.DEMO_TOTP_SECRET} to an authenticator app, or run `oathtool --totp -b {demo.DEMO_TOTP_SECRET}`."
+            f"{demo.DEMO_TOTP_SECRET} to an authenticator app, or get the current code: `python manage.py demo_code`."
         )
         self.stdout.write(
             f"History: {len(history.school_plans())} schools in {len(history.MUNICIPALITIES)} municipalities "
             f"({history.REGION}), {history.YEARS} school years; the staff of the other schools have no password."
         )
-        self.stdout.write(f"Start Haven (python manage.py runserver) and open {URL}")
+        self.stdout.write(
+            f"Start Haven (python manage.py runserver 127.0.0.1:{port}) and open http://127.0.0.1:{port}/"
+        )
 
 
 class Seeder:
