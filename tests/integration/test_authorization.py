@@ -157,6 +157,7 @@ MATRIX = [
     ("healthz", None, "get", dict.fromkeys(ACTORS, 200)),
     ("login", None, "get", {a: 200 if a == "anonymous" else 302 for a in ACTORS}),
     ("logout", None, "post", dict.fromkeys(ACTORS, 302)),
+    ("set_language", None, "post", dict.fromkeys(ACTORS, 302)),
     ("meldcode:signal_list", None, "get", expect(STAFF_A | {"af_b"})),
     ("meldcode:signal_create", None, "get", expect(STAFF_A | {"af_b"})),
     ("meldcode:signal_detail", "signal", "get", CASE_VIEW),
