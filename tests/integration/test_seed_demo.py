@@ -29,6 +29,7 @@ from haven.accounts.models import AccountLink, AnalystMembership, Membership, Us
 from haven.accounts.totp import plain_key
 from haven.audit.models import AuditEvent
 from haven.core import demo_data, demo_history
+from haven.core.queries import open_cases, route_of
 from haven.handover.models import HandoverNotice
 from haven.insights.models import PublicFigure, Region
 from haven.meldcode import queries
@@ -195,6 +196,15 @@ class TestTheSeededDemo:
         assert sum(f.closed for f in facts) >= 1
         assert sum(f.acute for f in facts) >= 1
         assert sum(Step.CONVERSATION in f.skipped_steps and not f.acute for f in facts) >= 1
+
+    def test_the_readme_tells_what_the_demo_school_holds(self, seeded):
+        """README: 13 open dossiers (two in each of steps 2, 3 and 4, seven at or after the decision),
+        more than twenty closed ones, 4 signals in the inbox."""
+        af = actor("af")
+        open_steps = Counter(route_of(case).current_step for case in open_cases(af))
+        assert open_steps == {Step.CONSULTATION: 2, Step.CONVERSATION: 2, Step.WEIGHING: 2, Step.DECISION: 7}
+        assert Case.objects.filter(pupil__school__brin_code="99RB", status=Case.Status.CLOSED).count() > 20
+        assert len(list(queries.inbox_signals(af))) == 4
 
     def test_the_details_the_demo_promises(self, seeded):
         regenboog = School.objects.get(brin_code="99RB")
