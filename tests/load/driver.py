@@ -315,12 +315,16 @@ class Person:
 
 
 def hidden_fields(page: str) -> list[tuple[str, str]]:
-    """The hidden inputs of the page's POST form (the CSRF token, the sign-in wizard's step)."""
-    forms = re.findall(r"(<form[^>]*method=\"post\"[^>]*>)(.*?)</form>", page, re.S | re.I)
-    # Not the sign-out form in the header: the page's own form.
-    main = next((inner for tag, inner in forms if "uitloggen" not in tag), "")
+    """The hidden inputs of the page's own POST form (the CSRF token, the sign-in wizard's step).
+
+    The header holds forms too (sign out, the language switch); a person fills in the one in
+    the page's main content, so only forms inside <main> count.
+    """
+    main_content = re.search(r"<main\b.*?</main>", page, re.S | re.I)
+    content = main_content.group(0) if main_content else ""
+    forms = re.findall(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", content, re.S | re.I)
     fields = []
-    for tag in re.findall(r"<input[^>]*type=\"hidden\"[^>]*>", main, re.I):
+    for tag in re.findall(r"<input[^>]*type=\"hidden\"[^>]*>", forms[0] if forms else "", re.I):
         name = re.search(r"name=\"([^\"]*)\"", tag)
         value = re.search(r"value=\"([^\"]*)\"", tag)
         if name:
