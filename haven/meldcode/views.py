@@ -95,18 +95,31 @@ def signal_create(request: HttpRequest) -> HttpResponse:
         )
         return render(request, template, {"query": query, "results": results})
 
-    form = forms.SignalForm(request.POST or None, pupils=_pupils(request).exclude(pk=pupil.pk))
-    if request.method == "POST" and form.is_valid():
+    others = _pupils(request).exclude(pk=pupil.pk)
+    form = forms.SignalForm(
+        request.POST or None,
+        pupils=others,
+        own_group=queries.own_group_pupils(actor, others),
+        may_ask_look_along=case is None and has_permission(actor, "signal.request_look_along"),
+    )
+    if request.method == "POST" and not form.picker_action and form.is_valid():
         try:
             signal = services.log_signal(actor, pupil=pupil, case=case, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("The signal has been saved in the logbook."))
+            if form.cleaned_data.get("look_along"):
+                messages.success(
+                    request,
+                    _("The signal has been saved in the logbook and the IB and the AF have been asked to look along."),
+                )
+            else:
+                messages.success(request, _("The signal has been saved in the logbook."))
             if case is not None:
                 return redirect("meldcode:case_detail", pk=case.pk)
             return redirect("meldcode:signal_detail", pk=signal.pk)
-    return render(request, "meldcode/signal_form.html", {"form": form, "pupil": pupil, "case": case})
+    context = {"form": form, "pupil": pupil, "case": case, "picker": form.pupil_picker()}
+    return render(request, "meldcode/signal_form.html", context)
 
 
 @requires("signal.list_own")
