@@ -5,7 +5,7 @@
  * - Hide screen: a click on any [data-haven-hide] element, or the Escape key
  *   while no <dialog> is open and focus is not in a form field (input,
  *   textarea, select, contenteditable: there Escape does what the field
- *   does, e.g. a search box keeps its text), adds the class "haven-hidden"
+ *   does; a search box keeps its text rather than being emptied), adds the class "haven-hidden"
  *   to <body> at once (the overlay covers everything) and moves focus to the
  *   overlay's "Back" button. A click on [data-haven-unhide] removes the class
  *   again and returns focus to where it was before hiding.
@@ -113,8 +113,14 @@
   });
 
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && !event.defaultPrevented && !dialogIsOpen() && !isFormField(event.target)) {
+    if (event.key !== "Escape" || event.defaultPrevented || dialogIsOpen()) {
+      return;
+    }
+    if (!isFormField(event.target)) {
       hideScreen();
+    } else if (event.target.matches("input[type=search]")) {
+      // Chromium would empty a search box on Escape: a half-typed name is kept instead.
+      event.preventDefault();
     }
   });
 
