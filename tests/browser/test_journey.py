@@ -38,7 +38,9 @@ def nl(message: str) -> str:
 
 
 def submit(form) -> None:
-    form.locator("button[type=submit]").first.click()
+    # The form's save button: the primary one where a form has more (the signal form's pupil search).
+    primary = form.locator("button[type=submit].utrecht-button--primary-action")
+    (primary if primary.count() else form.locator("button[type=submit]")).first.click()
 
 
 def expect_no_form_errors(page) -> None:
