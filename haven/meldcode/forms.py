@@ -71,26 +71,35 @@ class SignalTextForm(forms.Form):
 
 
 class DateAndTimeWidget(forms.MultiWidget):
-    """The date (type=date) and the time as a plain text field, 24-hour "HH:MM" whatever the browser's
-    locale: two tab stops instead of datetime-local's seven. Each part has its own label; the
-    fieldset's legend names the whole. Posted as `<name>_0` (YYYY-MM-DD) and `<name>_1` (HH:MM);
-    a single `<name>` "YYYY-MM-DDTHH:MM" (the former datetime-local) is still understood."""
+    """The date ("7-12-2026") and the 24-hour time ("14:30") as two plain text fields, whatever the
+    browser's locale: two tab stops instead of datetime-local's seven (a type=date input alone is
+    three in Chromium, one per part). Each has its own label with a Dutch example; the fieldset's
+    legend names the whole. Posted as `<name>_0` (day-month-year; year-month-day works too) and
+    `<name>_1` (HH:MM); a single `<name>` "YYYY-MM-DDTHH:MM" (the former datetime-local) is still
+    understood."""
 
     template_name = "meldcode/widgets/date_and_time.html"
     use_fieldset = True
 
     def __init__(self) -> None:
+        day = forms.DateInput(
+            format="%d-%m-%Y",
+            attrs={
+                "pattern": "[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}",
+                "maxlength": "10",
+                "autocomplete": "off",
+                "class": "haven-date",
+            },
+        )
         time = forms.TextInput(
             attrs={
-                "inputmode": "numeric",
                 "pattern": "[0-2]?[0-9][:.]?[0-5][0-9]",
                 "maxlength": "5",
-                "size": "5",
                 "autocomplete": "off",
                 "class": "haven-time",
             }
         )
-        super().__init__(widgets=[DateInput(), time])
+        super().__init__(widgets=[day, time])
 
     def decompress(self, value: Any) -> list[Any]:
         if not value:
@@ -116,8 +125,8 @@ class DateAndTimeField(forms.MultiValueField):
     def __init__(self, **kwargs: Any) -> None:
         fields = (
             forms.DateField(
-                input_formats=["%Y-%m-%d", "%d-%m-%Y"],
-                error_messages={"invalid": _("Enter the date as day-month-year, for example 14-03-2026.")},
+                input_formats=["%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y"],
+                error_messages={"invalid": _("Enter the date as day-month-year, for example 14-3-2026.")},
             ),
             forms.TimeField(
                 input_formats=["%H:%M", "%H.%M", "%H%M"],
@@ -244,8 +253,9 @@ class SignalForm(SignalTextForm):
             ids = [p.pk for p in self.initial.get("other_pupils", [])]
         by_id = {p.pk: p for p in queryset.filter(pk__in=ids)}
         added = [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
-        query = str(self.data.get(PUPIL_QUERY, "")).strip() if self.is_bound else ""
         searched = self.picker_action == SEARCH_PUPIL
+        # After adding or removing, the search box is empty again, ready for the next name.
+        query = str(self.data.get(PUPIL_QUERY, "")).strip() if searched else ""
         results: list[Pupil] = []
         if searched:
             found = queryset.exclude(pk__in=ids)

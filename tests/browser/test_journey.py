@@ -68,8 +68,8 @@ def teacher_logs_a_signal(page, live_server, cast) -> Signal:
     main = page.locator("main")
     expect(main.locator(".haven-content .haven-meta").first).to_contain_text("Sanne de Vries")
     # When: prefilled with "now"; source: own observation by default.
-    # A date field and a 24-hour time as text: two tab stops, "14:30" whatever the browser's locale.
-    expect(page.locator("#id_observed_at_0")).to_have_value(re.compile(r"^\d{4}-\d\d-\d\d$"))
+    # The date and a 24-hour time as text: two tab stops, "14:30" whatever the browser's locale.
+    expect(page.locator("#id_observed_at_0")).to_have_value(re.compile(r"^\d\d-\d\d-\d{4}$"))
     expect(page.locator("#id_observed_at_1")).to_have_value(re.compile(r"^([01]\d|2[0-3]):[0-5]\d$"))
     expect(page.locator("#id_source")).to_have_value(Signal.Source.OWN_OBSERVATION)
     page.locator("#id_source").select_option(Signal.Source.CHILD_TOLD)

@@ -37,21 +37,23 @@ def test_the_moment_is_a_date_and_a_24_hour_time_prefilled_with_now(cast):
     html = _html(cast.client("teacher").get(_url(cast)))
     assert 'type="datetime-local"' not in html
     now = timezone.localtime()
-    date_input = re.search(r'<input type="date" name="observed_at_0" value="([^"]+)"', html)
+    # Plain text fields, one tab stop each (Chromium's type=date takes three, datetime-local seven).
+    date_input = re.search(r'<input type="text" name="observed_at_0" value="([^"]+)"', html)
     time_input = re.search(r'<input type="text" name="observed_at_1" value="([^"]+)"[^>]*>', html)
-    assert date_input and date_input.group(1) == now.strftime("%Y-%m-%d")
+    assert date_input and date_input.group(1) == now.strftime("%d-%m-%Y")
     assert time_input and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", time_input.group(1))
-    assert 'pattern="' in time_input.group(0) and 'inputmode="numeric"' in time_input.group(0)
+    assert 'pattern="' in time_input.group(0)
     # Each part has its own label; the Dutch hint shows the 24-hour format.
     assert '<label class="utrecht-form-label" for="id_observed_at_0">' in html
     assert '<label class="utrecht-form-label" for="id_observed_at_1">' in html
-    assert "14:30" in html
+    assert "14:30" in html and "14-3-2026" in html
 
 
 @pytest.mark.parametrize("typed", ["14:30", "14.30", "1430"])
-def test_a_24_hour_time_is_understood_as_the_teacher_types_it(cast, typed):
+@pytest.mark.parametrize("day_format", ["%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y"])
+def test_a_24_hour_time_is_understood_as_the_teacher_types_it(cast, typed, day_format):
     day = timezone.localdate() - timedelta(days=1)
-    data = signal_data(observed_at_0=day.isoformat(), observed_at_1=typed)
+    data = signal_data(observed_at_0=day.strftime(day_format), observed_at_1=typed)
     response = cast.client("teacher").post(_url(cast), data)
     assert response.status_code == 302
     moment = timezone.localtime(Signal.objects.get().observed_at)

@@ -20,6 +20,15 @@
  *      main work is that form), unless the browser already honoured an
  *      autofocus attribute. Other pages leave focus alone.
  *   Without JavaScript nothing moves and every page works as before.
+ * - Checkbox groups ([data-haven-choice-group] on a fieldset, from
+ *   includes/form_field.html) are one tab stop, like a group of radio
+ *   buttons: the arrow keys move between the boxes, Space ticks one, Tab
+ *   goes on to the next question. The group shows that hint (the attribute's
+ *   text) and names it in the fieldset's aria-describedby. Without
+ *   JavaScript every box stays a tab stop.
+ * - Live search: ArrowDown in a search box that htmx fills a result list for
+ *   (input[type=search][hx-target]) moves focus to the first link or button
+ *   in that list, as in a list of suggestions.
  * - Announcements: the empty live region [data-haven-live] (role=status)
  *   in base.html is filled shortly after the load with the page's messages
  *   and any [data-haven-announce] text, so screen readers read them out.
@@ -234,6 +243,79 @@
       }, 250);
     }
   }
+
+
+  // Live search: ArrowDown goes from the search box to its first result ---------------------
+
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (event.key !== "ArrowDown" || !(box instanceof HTMLInputElement) || box.type !== "search") {
+      return;
+    }
+    var selector = box.getAttribute("hx-target");
+    var list = selector ? document.querySelector(selector) : null;
+    var first = list ? list.querySelector("a[href], button:not([disabled])") : null;
+    if (first) {
+      event.preventDefault();
+      first.focus();
+    }
+  });
+
+  // Checkbox groups: one tab stop, the arrow keys move within ------------------------------
+
+  function groupBoxes(group) {
+    return Array.prototype.slice.call(group.querySelectorAll("input[type=checkbox]:not([disabled])"));
+  }
+
+  function makeTabStop(group, box) {
+    groupBoxes(group).forEach(function (other) {
+      other.tabIndex = other === box ? 0 : -1;
+    });
+  }
+
+  document.querySelectorAll("[data-haven-choice-group]").forEach(function (group, index) {
+    var boxes = groupBoxes(group);
+    if (boxes.length < 2) {
+      return;
+    }
+    makeTabStop(group, group.querySelector("input[type=checkbox]:checked:not([disabled])") || boxes[0]);
+    var hint = document.createElement("p");
+    hint.className = "utrecht-form-field-description haven-help haven-choice-hint";
+    hint.id = "haven-choice-hint-" + index;
+    hint.textContent = group.getAttribute("data-haven-choice-group");
+    var legend = group.querySelector("legend");
+    group.insertBefore(hint, legend ? legend.nextSibling : group.firstChild);
+    var described = group.getAttribute("aria-describedby");
+    group.setAttribute("aria-describedby", described ? described + " " + hint.id : hint.id);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (!(box instanceof HTMLInputElement) || box.type !== "checkbox") {
+      return;
+    }
+    var group = box.closest("[data-haven-choice-group]");
+    var step = {ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1}[event.key];
+    if (!group || !step || event.altKey || event.ctrlKey || event.metaKey) {
+      return;
+    }
+    var boxes = groupBoxes(group);
+    var next = boxes[(boxes.indexOf(box) + step + boxes.length) % boxes.length];
+    event.preventDefault();
+    makeTabStop(group, next);
+    next.focus();
+  });
+
+  // A box reached otherwise (a click, an error summary's link) becomes the group's tab stop.
+  document.addEventListener("focusin", function (event) {
+    var box = event.target;
+    if (box instanceof HTMLInputElement && box.type === "checkbox") {
+      var group = box.closest("[data-haven-choice-group]");
+      if (group) {
+        makeTabStop(group, box);
+      }
+    }
+  });
 
   moveFocus();
   announce();
