@@ -187,7 +187,7 @@ class SignalForm(SignalTextForm):
     )
     other_pupils = OtherPupilsField(label=_("Other pupils involved"))
     # Right before the submit button (the template renders it there): logging and asking is one submit.
-    look_along = forms.BooleanField(label=_("Ask the IB/AF to look along"), required=False, initial=False)
+    look_along = forms.BooleanField(label=_("Also ask the IB/AF to look along"), required=False, initial=False)
 
     field_order = [
         "observed_at",
