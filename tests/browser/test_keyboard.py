@@ -13,6 +13,8 @@ from playwright.sync_api import expect
 from haven.audit.models import AuditEvent
 from haven.meldcode.models import LookAlongRequest, Signal
 from tests.browser.conftest import login, screenshot
+from tests.browser.test_accessibility import Browsers, Findings, check
+from tests.browser.test_accessibility import axe_core as axe_core  # the fixture
 from tests.factories import PASSWORD
 
 FACTS = "Sanne kwam zonder jas en zonder ontbijt; ze zei dat er thuis niemand was."
@@ -185,3 +187,30 @@ def test_a_form_with_errors_puts_focus_on_its_summary(transactional_db, cast, li
     expect(links.first).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("#id_observed_at_0")).to_be_focused()
+
+
+def test_the_signal_form_states_pass_axe(axe_core, transactional_db, cast, live_server, browser):  # noqa: F811
+    """The states only a submit reaches (search results, pupils added, the look-along box ticked),
+    with axe-core's WCAG 2.2 AA rules at 1280 and 390 px, as tests/browser/test_accessibility.py does."""
+    findings = Findings()
+    browsers = Browsers(browser, live_server, findings)
+    page = browsers("teacher")
+    browsers.open(page, f"/signalen/nieuw/?leerling={cast.pupil.pk}")
+    page.locator("#id_look_along").check()
+    page.locator("#id_other_pupils").fill("de Vries")
+    with page.expect_navigation():
+        page.locator("button[name=zoek_leerling]:not([tabindex='-1'])").click()
+    check(page, "the signal form with pupils found", findings)
+    screenshot(page, "signal-form-pupils-found")
+    with page.expect_navigation():
+        page.locator(f"button[name=voeg_leerling_toe][value='{cast.sibling.pk}']").click()
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "signal-form-pupil-added-390")
+    check(page, "the signal form with a pupil added", findings)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.locator("#id_other_pupils").fill("niemand")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    check(page, "the signal form with nobody found", findings)
+    browsers.close()
+    assert findings.problems == [], "\n".join(findings.problems)
