@@ -214,3 +214,17 @@ def test_the_signal_form_states_pass_axe(axe_core, transactional_db, cast, live_
     check(page, "the signal form with nobody found", findings)
     browsers.close()
     assert findings.problems == [], "\n".join(findings.problems)
+
+
+def test_focus_goes_to_the_first_field_only_where_the_form_is_the_work(transactional_db, cast, live_server, page):
+    case = cast.case()
+    login(page, live_server, "af")
+    # A step's own form page: focus in its first field.
+    page.goto(f"{live_server.url}/dossiers/{case.pk}/consultatie/")
+    page.locator("main form[data-haven-autofocus]").wait_for()
+    first = page.locator("main form[data-haven-autofocus]").locator("input:not([type=hidden]), select, textarea").first
+    expect(first).to_be_focused()
+    # The dossier page holds forms too, but they are not its main work: focus stays where it was.
+    page.goto(f"{live_server.url}/dossiers/{case.pk}/")
+    page.locator("main h1").wait_for()
+    focus_is(page, "body")
