@@ -232,3 +232,15 @@ def test_the_former_single_moment_value_is_still_understood(cast):
     assert cast.client("teacher").post(_url(cast), data).status_code == 302
     assert Signal.objects.get().observed_at == moment
     assert observed(moment)["observed_at_1"] == moment.strftime("%H:%M")
+
+
+def test_the_saved_message_comes_with_an_empty_live_region_for_haven_js_to_fill(cast):
+    response = cast.client("teacher").post(_url(cast), signal_data(look_along="on"), follow=True)
+    html = _html(response)
+    live = re.search(r"<div[^>]*data-haven-live[^>]*>(.*?)</div>", html, re.S)
+    assert live and 'role="status"' in live.group(0) and 'aria-live="polite"' in live.group(0)
+    assert live.group(1).strip() == ""  # filled after the load, so that screen readers notice it
+    # Without JavaScript the message shows as before; haven.js can focus it (tabindex=-1).
+    message = re.search(r'<div[^>]*data-haven-message="success"[^>]*>(.*?)</div>\s*</div>', html, re.S)
+    assert message and 'tabindex="-1"' in message.group(0)
+    assert "look along" in message.group(1) or "mee te kijken" in message.group(1)
