@@ -398,6 +398,14 @@ def school_pupils(actor: Actor) -> QuerySet[Pupil]:
     return Pupil.objects.filter(school_id=actor.school_id)
 
 
+def own_group_pupils(actor: Actor, pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
+    """Of `pupils` (already scoped), those in a group the actor teaches this school year."""
+    start = timezone.localdate().year if timezone.localdate().month >= 8 else timezone.localdate().year - 1
+    return pupils.filter(
+        placements__group__teachers=actor.user_id, placements__school_year=f"{start}-{start + 1}"
+    ).distinct()
+
+
 def search_pupils(actor: Actor, text: str, limit: int = 20) -> list[Pupil]:
     pupils = school_pupils(actor)
     for word in text.split():

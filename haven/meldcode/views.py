@@ -77,6 +77,12 @@ def _pupils(request: HttpRequest) -> Any:
 # The logbook ------------------------------------------------------------------------------------
 
 
+UNUSABLE_PUPIL = _(
+    "The pupil this signal was about cannot be chosen: not (or no longer) a pupil of your school. "
+    "Choose the pupil below; what you typed is kept."
+)
+
+
 @requires("signal.create")
 def signal_create(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
@@ -87,26 +93,46 @@ def signal_create(request: HttpRequest) -> HttpResponse:
     pupil = queries.school_pupils(actor).filter(pk=pupil_id).first() if pupil_id and pupil_id.isdigit() else None
     if case is not None:
         pupil = case.pupil
-    if pupil is None:
+    # The pupil in the address cannot be used (another school's, or no longer at this school).
+    unusable = pupil is None and bool(pupil_id)
+    if pupil is None and not (unusable and request.method == "POST"):
         query = request.GET.get("q", "")
         results = queries.search_pupils(actor, query)
         template = (
             "meldcode/_pupil_results.html" if request.headers.get("HX-Request") else "meldcode/signal_pick_pupil.html"
         )
-        return render(request, template, {"query": query, "results": results})
+        return render(request, template, {"query": query, "results": results, "unusable": unusable})
 
-    form = forms.SignalForm(request.POST or None, pupils=_pupils(request).exclude(pk=pupil.pk))
-    if request.method == "POST" and form.is_valid():
+    # A posted signal about an unusable pupil comes back with everything typed and a choice of pupil.
+    others = _pupils(request) if pupil is None else _pupils(request).exclude(pk=pupil.pk)
+    form = forms.SignalForm(
+        request.POST or None,
+        pupils=others,
+        own_group=queries.own_group_pupils(actor, others),
+        may_ask_look_along=case is None and has_permission(actor, "signal.request_look_along"),
+        choose_pupil=pupil is None,
+    )
+    if unusable and "pupil" not in request.POST:
+        form.add_error(None, UNUSABLE_PUPIL)
+    if request.method == "POST" and not form.picker_action and form.is_valid():
+        chosen = form.cleaned_data.pop("pupil", None) or pupil
         try:
-            signal = services.log_signal(actor, pupil=pupil, case=case, **form.cleaned_data)
+            signal = services.log_signal(actor, pupil=chosen, case=case, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("The signal has been saved in the logbook."))
+            if form.cleaned_data.get("look_along"):
+                messages.success(
+                    request,
+                    _("The signal has been saved in the logbook and the IB and the AF have been asked to look along."),
+                )
+            else:
+                messages.success(request, _("The signal has been saved in the logbook."))
             if case is not None:
                 return redirect("meldcode:case_detail", pk=case.pk)
             return redirect("meldcode:signal_detail", pk=signal.pk)
-    return render(request, "meldcode/signal_form.html", {"form": form, "pupil": pupil, "case": case})
+    context = {"form": form, "pupil": pupil, "case": case, "picker": form.pupil_picker()}
+    return render(request, "meldcode/signal_form.html", context)
 
 
 @requires("signal.list_own")
