@@ -96,6 +96,7 @@ def _pupil_form(pupil: Pupil) -> PupilForm:
         "first_name": pupil.first_name,
         "last_name": pupil.last_name,
         "date_of_birth": pupil.date_of_birth,
+        "address": pupil.address,
         "group": group.pk if group else None,
     }
     form = PupilForm(initial=initial, school_id=pupil.school_id)
@@ -313,6 +314,7 @@ def _staff_form(user: User, membership: Membership | None, waiting: RoleRequest 
         "first_name": user.first_name,
         "last_name": user.last_name,
         "email": user.email,
+        "phone": user.phone,
         "role": membership.role if membership else (waiting.role if waiting else None),
         "is_active": user.is_active,
     }
