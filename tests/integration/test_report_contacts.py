@@ -185,7 +185,7 @@ def test_the_parents_contact_details_or_explicitly_not_known(cast, case):
     assert (report.household_contacts, report.household_contacts_unknown) == ("", True)
     page = client.get(_url(case, "report_print")).content.decode()
     heading = capfirst(Report._meta.get_field("household_contacts").verbose_name)
-    assert f"{heading}</h3><p class=\"haven-report__text\">{_('Not known')}</p>" in page
+    assert f'{heading}</h3><p class="haven-report__text">{_("Not known")}</p>' in page
     # The form shows the tick again.
     assert client.get(_url(case)).context["form"]["household_contacts_unknown"].value() is True
 
