@@ -183,6 +183,10 @@ class ProtocolForm(forms.Form):
             "and of the safeguarding lead (AF), who also get a reminder by e-mail."
         ),
     )
+    # The school's address (a report to Veilig Thuis names it); a form without them keeps it.
+    street_address = forms.CharField(label=_("Street and number"), required=False, max_length=200)
+    postal_code = forms.CharField(label=_("Postcode"), required=False, max_length=10)
+    city = forms.CharField(label=_("Town or city"), required=False, max_length=100)
     # Repeated care (haven.meldcode.repeat); not required, so a form without them keeps the rule.
     repeat_threshold = forms.IntegerField(
         label=_("Repeated care: number of dossiers"),

@@ -388,6 +388,9 @@ def _protocol_form(data: Any, school: School) -> ProtocolForm:
         "repeat_threshold": school.repeat_threshold,
         "repeat_years": school.repeat_years,
         "inactivity_weeks": school.inactivity_weeks,
+        "street_address": school.street_address,
+        "postal_code": school.postal_code,
+        "city": school.city,
     }
     form = ProtocolForm(data, initial=initial)
     concurrency.track(form, school.version)
@@ -401,10 +404,13 @@ def protocol(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = concurrency.submitted(form)
         repeat_rule = {name: data.pop(name) for name in ("repeat_threshold", "repeat_years")}
+        address = {name: data.pop(name) for name in ("street_address", "postal_code", "city")}
         try:
             with transaction.atomic():
                 organisation_services.set_protocol(request.actor, school, **data)  # type: ignore[attr-defined]
                 signalling_services.set_repeat_rule(request.actor, school, **repeat_rule)  # type: ignore[attr-defined]
+                if "street_address" in request.POST:  # a form without the address keeps it
+                    organisation_services.set_school_address(request.actor, school, **address)  # type: ignore[attr-defined]
         except concurrency.EditConflict as conflict:
             school.refresh_from_db()
             concurrency.explain(form, _protocol_form(None, school), conflict)

@@ -280,3 +280,32 @@ def test_the_administrator_keeps_the_pupils_address_and_a_staff_members_phone(ca
     assert response.status_code == 302, response.context["form"].errors
     staff.refresh_from_db()
     assert staff.phone == "06 5555 1234"
+
+
+def _protocol_data(client):
+    form = client.get(reverse("school:protocol")).context["form"]
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is not None:
+            data[name] = value
+    return data
+
+
+def test_the_school_keeps_its_address_with_the_protocol(cast):
+    client = cast.client("leader")
+    data = _protocol_data(client)
+    data.update(street_address="Regenbooglaan 12", postal_code="9901rb", city="Zonnedal")
+    response = client.post(reverse("school:protocol"), data)
+    assert response.status_code == 302
+    cast.school_a.refresh_from_db()
+    assert cast.school_a.address == "Regenbooglaan 12, 9901 RB Zonnedal"
+    case = _to_report(cast, cast.case())
+    assert cast.client("af").get(_url(case)).context["form"].initial["school_address"] == cast.school_a.address
+    # A postcode that is none is refused, and nothing changes.
+    data = _protocol_data(client)
+    data.update(postal_code="Zonnedal")
+    response = client.post(reverse("school:protocol"), data)
+    assert "postal_code" in response.context["form"].errors
+    cast.school_a.refresh_from_db()
+    assert cast.school_a.postal_code == "9901 RB"
