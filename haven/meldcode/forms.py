@@ -473,6 +473,18 @@ class DecisionForm(ConfirmDateMixin):
 
 
 class ReportForm(forms.ModelForm):
+    """The report, in the order Veilig Thuis asks for it. The labels ask the reporter in their own
+    words; the documents show the model's verbose names as headings instead (_report_body.html)."""
+
+    reporter_email = forms.EmailField(
+        label=_("Your e-mail address"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    household_contacts_unknown = forms.BooleanField(
+        label=_("The contact details of the parents or carers are not known"), required=False
+    )
     parents_informed = forms.ChoiceField(
         label=_("Have the parents been told about the report?"),
         choices=[("yes", _("Yes")), ("no", _("No, not yet or not at all"))],
@@ -483,16 +495,38 @@ class ReportForm(forms.ModelForm):
         ),
     )
 
+    # The parts of the form, each a fieldset with its legend (the documents have the same parts).
+    SECTIONS = [
+        (_("Reporter"), ["reporter_name", "reporter_function", "reporter_phone", "reporter_email"]),
+        (_("School"), ["school_name", "school_address", "relation_to_family"]),
+        (_("Pupil and household"), ["pupil_address", "household", "household_contacts", "household_contacts_unknown"]),
+        (
+            _("The concern"),
+            ["direct_cause", "facts", "interpretation", "conversation", "risk_factors", "protective_factors"],
+        ),
+        (_("Help and risks"), ["help_contacts", "police_contacts", "intervention_risks", "expectations"]),
+    ]
+
     class Meta:
         model = Report
         fields = [
+            "reporter_name",
+            "reporter_function",
+            "reporter_phone",
+            "reporter_email",
+            "school_name",
+            "school_address",
             "relation_to_family",
+            "pupil_address",
+            "household",
+            "household_contacts",
+            "household_contacts_unknown",
             "direct_cause",
             "facts",
             "interpretation",
+            "conversation",
             "risk_factors",
             "protective_factors",
-            "household",
             "help_contacts",
             "police_contacts",
             "intervention_risks",
@@ -502,10 +536,52 @@ class ReportForm(forms.ModelForm):
             "not_informed_reason",
             "not_informed_explanation",
         ]
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 3})
-            for name in fields
-            if name not in ("parents_informed", "not_informed_reason")
+        TEXTAREAS = [
+            "relation_to_family",
+            "household",
+            "household_contacts",
+            "direct_cause",
+            "facts",
+            "interpretation",
+            "conversation",
+            "risk_factors",
+            "protective_factors",
+            "help_contacts",
+            "police_contacts",
+            "intervention_risks",
+            "expectations",
+            "parents_informed_how",
+            "not_informed_explanation",
+        ]
+        # Django copies a widget instance for every form, so one instance may serve many fields.
+        widgets = dict.fromkeys(TEXTAREAS, forms.Textarea(attrs={"rows": 3})) | {
+            "reporter_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "reporter_function": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+            "reporter_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "school_name": forms.TextInput(),
+            "school_address": forms.Textarea(attrs={"rows": 2}),
+            "pupil_address": forms.Textarea(attrs={"rows": 2}),
+        }
+        # The form asks; the report's headings are the model's verbose names.
+        labels = {
+            "reporter_name": _("Your name"),
+            "reporter_function": _("Your function"),
+            "reporter_phone": _("Your phone number"),
+            "school_name": _("Name of the school"),
+            "school_address": _("Address of the school"),
+            "relation_to_family": _("Your relation to the family"),
+            "pupil_address": _("Address of the pupil"),
+            "household": _("Household composition and ages of the children"),
+            "household_contacts": _("Contact details of the parents or carers"),
+            "interpretation": _("Your interpretation (kept apart from the facts)"),
+            "conversation": _("The conversation with the parents (step 3)"),
+            "expectations": _("What do you expect from Veilig Thuis?"),
+        }
+        help_texts = {
+            "reporter_phone": _("A number at which Veilig Thuis can reach you during the day."),
+            "pupil_address": _("Street and number, postcode and town. Leave it empty when you do not know it."),
+            "household_contacts": _("For each parent or carer: name, phone number and address."),
+            "conversation": _("When and with whom you spoke, what you shared and how they reacted; or why not."),
         }
         formfield_callback = limited_text
 
@@ -513,9 +589,31 @@ class ReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.parents_informed is not None:
             self.initial["parents_informed"] = from_bool(self.instance.parents_informed)
+        self.initial.setdefault("household_contacts_unknown", bool(self.instance.household_contacts_unknown))
+
+    def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        return [(legend, [self[name] for name in names]) for legend, names in self.SECTIONS]
 
     def clean_parents_informed(self) -> bool | None:
         return as_bool(self.cleaned_data.get("parents_informed"))
+
+    def clean(self) -> dict[str, Any]:
+        # What Veilig Thuis asks first: how to reach the reporter, and the parents (or that nobody
+        # knows). Checked here, not in services.save_report: earlier drafts and the seeders' reports
+        # predate these parts, and the form is where a person completes them.
+        data = super().clean()
+        reachable = data.get("reporter_phone", "").strip() or data.get("reporter_email", "").strip()
+        if not reachable and "reporter_email" not in self.errors:
+            self.add_error(
+                "reporter_phone", _("Give a phone number or an e-mail address at which Veilig Thuis can reach you.")
+            )
+        contacts = data.get("household_contacts", "").strip()
+        if not data.get("household_contacts_unknown") and not contacts and "household_contacts" not in self.errors:
+            self.add_error(
+                "household_contacts",
+                _("Give the contact details of the parents or carers, or tick that they are not known."),
+            )
+        return data
 
 
 class ReportMadeForm(ConfirmDateMixin):

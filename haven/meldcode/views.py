@@ -507,11 +507,13 @@ def decision_advice(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meldcode/_advice.html", {"advice": evaluate(**answers)})
 
 
-def _report_form(data: Any, dossier: queries.Dossier) -> forms.ReportForm:
-    """The report form: the draft as it is now, or prefilled from the dossier (version 0: no draft)."""
+def _report_form(data: Any, dossier: queries.Dossier, request: HttpRequest) -> forms.ReportForm:
+    """The report form: the draft as it is now, or prefilled from the dossier and the reporter's
+    account (version 0: no draft)."""
     report = dossier.report
     if report is None:
-        form = forms.ReportForm(data, initial=queries.report_initial(dossier))
+        actor = request.actor  # type: ignore[attr-defined]
+        form = forms.ReportForm(data, initial=queries.report_initial(dossier, request.user, actor.role))  # type: ignore[arg-type]
     else:
         form = forms.ReportForm(data, instance=report)
     concurrency.track(form, report.version if report is not None else 0)
@@ -523,12 +525,12 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     dossier = queries.load_dossier(actor, pk)
     case, report = dossier.case, dossier.report
-    form = _report_form(request.POST or None, dossier)
+    form = _report_form(request.POST or None, dossier, request)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_report(actor, case, **concurrency.submitted(form))
         except concurrency.EditConflict as conflict:
-            concurrency.explain(form, _report_form(None, queries.load_dossier(actor, pk)), conflict)
+            concurrency.explain(form, _report_form(None, queries.load_dossier(actor, pk), request), conflict)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -544,7 +546,6 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "report": report,
         "made_form": made_form,
         "pupil_age": queries.age(case.pupil),
-        "conditional_fields": ("parents_informed_how", "not_informed_reason", "not_informed_explanation"),
     }
     return render(request, "meldcode/report_form.html", context)
 

@@ -4,13 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from haven.core.encryption import EncryptedModel, EncryptedTextField
 
 
-class Pupil(models.Model):
+class Pupil(EncryptedModel):
     school = models.ForeignKey(
         "organisations.School", on_delete=models.PROTECT, related_name="pupils", verbose_name=_("school")
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     date_of_birth = models.DateField(_("date of birth"))
+    # Where the pupil lives: what the report to Veilig Thuis asks first. Encrypted like the household.
+    address = EncryptedTextField(_("address"), max_length=300, blank=True)
     groups = models.ManyToManyField(
         "organisations.Group", through="GroupPlacement", related_name="pupils", verbose_name=_("groups")
     )

@@ -268,6 +268,11 @@ def test_from_signal_to_report_made(transactional_db, cast, live_server, new_pag
     expect(page.locator("#id_household")).to_have_value(re.compile("Sanne de Vries"))
     expect(page.locator("#id_risk_factors")).to_have_value("Moeder werkt vroeg, geen andere volwassene thuis.")
     expect(page.locator("#id_help_contacts")).to_have_value(re.compile("Veilig Thuis Zonnedal"))
+    # Who reports, for which school: from the account and the school; the AF adds how to reach them.
+    expect(page.locator("#id_reporter_name")).to_have_value(cast.af.get_full_name())
+    expect(page.locator("#id_school_name")).to_have_value("OBS De Regenboog")
+    page.locator("#id_reporter_phone").fill("030 123 45 67")
+    page.locator("#id_household_contacts_unknown").check()
     page.locator("#id_expectations").fill("Onderzoek naar de thuissituatie en passende hulp.")
     page.locator("input[name=parents_informed][value=yes]").check()
     page.locator("#id_parents_informed_how").fill("In een gesprek met moeder op school.")

@@ -84,6 +84,15 @@ def _dossier(cast, outcome="report"):
 
 def report_data(**overrides):
     data = {
+        "reporter_name": "Anja Meijer",
+        "reporter_function": "Aandachtsfunctionaris",
+        "reporter_phone": "030 123 45 67",
+        "reporter_email": "a.meijer@example.org",
+        "school_name": "OBS De Regenboog",
+        "school_address": "Regenbooglaan 12, 9901 RB Zonnedal",
+        "pupil_address": "Lindelaan 3, 9901 ZD Zonnedal",
+        "household_contacts": "Els de Vries (moeder): 06 1234 5678, Lindelaan 3, 9901 ZD Zonnedal",
+        "conversation": "Gesprek met moeder op 1 december.",
         "relation_to_family": "School van Sanne; groepsleerkracht groep 5.",
         "direct_cause": FACTS_2,
         "facts": f"{FACTS_1}\n{FACTS_2}",
