@@ -539,13 +539,17 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     made_form = None
     if report is not None and not report.is_made:
         made_form = forms.ReportMadeForm(staff=queries.school_staff(actor), initial={"made_by": actor.user_id})
+    return _report_page(request, dossier, form, made_form)
+
+
+def _report_page(request: HttpRequest, dossier: Any, form: Any, made_form: Any) -> HttpResponse:
     context = {
         "form": form,
-        "case": case,
+        "case": dossier.case,
         "d": dossier,
-        "report": report,
+        "report": dossier.report,
         "made_form": made_form,
-        "pupil_age": queries.age(case.pupil),
+        "pupil_age": queries.age(dossier.case.pupil),
     }
     return render(request, "meldcode/report_form.html", context)
 
@@ -555,23 +559,21 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def report_made(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     dossier = queries.load_dossier(actor, pk)
-    form = forms.ReportMadeForm(request.POST, staff=queries.school_staff(actor))
     if dossier.report is None:
         messages.error(request, _("First save the report."))
-    elif form.is_valid():
+        return redirect("meldcode:report_edit", pk=pk)
+    form = forms.ReportMadeForm(request.POST, staff=queries.school_staff(actor))
+    if form.is_valid():
         try:
             services.mark_report_made(actor, dossier.report, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The report to Veilig Thuis has been recorded as made."))
             return redirect("meldcode:case_detail", pk=pk)
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect("meldcode:report_edit", pk=pk)
+    # Back to the report page with what was typed and the errors beside the fields (and, for a
+    # date long ago, the box that confirms it).
+    return _report_page(request, dossier, _report_form(None, dossier, request), form)
 
 
 @requires("case.report")
