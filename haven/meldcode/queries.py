@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from haven.access.policy import Actor
+from haven.access.policy import Actor, can_view_case
 from haven.access.roles import SCHOOL_WIDE_ROLES, STAFF_ROLES, Role
 from haven.accounts.models import User
 from haven.audit.models import AuditEvent
@@ -40,7 +40,7 @@ from haven.meldcode.models import (
     Weighing,
 )
 from haven.meldcode.workflow import CaseFacts, DecisionOutcome, RouteState, route_state
-from haven.pupils.models import Pupil
+from haven.pupils.models import NAME_ORDER, Pupil, PupilQuerySet, current_group_name
 
 
 def visible_cases(actor: Actor) -> QuerySet[Case]:
@@ -128,11 +128,17 @@ def own_signals(actor: Actor) -> QuerySet[Signal]:
 
 
 def inbox_signals(actor: Actor) -> QuerySet[Signal]:
+    return visible_signals(actor).filter(status=Signal.Status.NEW).order_by("observed_at", "pk")
+
+
+def inbox_rows(actor: Actor) -> QuerySet[Signal]:
+    """The inbox's new signals, each with what tells its pupil apart (`pupil_group`) and the id of
+    the pupil's open dossier that the actor may open (`open_case_id`), in the same one query."""
+    open_case = open_cases_of_pupil(actor, OuterRef("pupil_id")).values("pk")[:1]
     return (
-        visible_signals(actor)
-        .filter(status=Signal.Status.NEW)
+        inbox_signals(actor)
         .select_related("pupil", "author")
-        .order_by("observed_at", "pk")
+        .annotate(pupil_group=current_group_name("pupil_id"), open_case_id=Subquery(open_case))
     )
 
 
@@ -153,8 +159,57 @@ def get_look_along_request(actor: Actor, pk: int) -> LookAlongRequest:
     return request
 
 
+def open_cases_of_pupil(actor: Actor, pupil_id: Any) -> QuerySet[Case]:
+    return visible_cases(actor).filter(pupil_id=pupil_id, status=Case.Status.OPEN).order_by("-opened_at", "-pk")
+
+
 def open_case_for_pupil(actor: Actor, pupil_id: int) -> Case | None:
-    return visible_cases(actor).filter(pupil_id=pupil_id, status=Case.Status.OPEN).first()
+    return open_cases_of_pupil(actor, pupil_id).first()
+
+
+HISTORY_SIGNALS = 20
+
+
+@dataclass
+class HistoryCase:
+    case: Case
+    may_open: bool  # the policy's answer: the link shows only then
+
+
+@dataclass
+class PupilHistory:
+    """What the school knew of a pupil before this signal: for the person deciding what happens with it."""
+
+    signals: list[Signal]  # the latest HISTORY_SIGNALS others, newest first
+    more_signals: bool  # whether older ones are left out
+    cases: list[HistoryCase]  # open ones first, then closed, newest first
+
+
+def pupil_history(actor: Actor, signal: Signal) -> PupilHistory:
+    """The pupil's other signals and their dossiers, in three queries whatever the history's size;
+    showing them is an audited read of the pupil's data."""
+    others = visible_signals(actor).filter(pupil_id=signal.pupil_id).exclude(pk=signal.pk)
+    signals = list(others.select_related("author").order_by("-observed_at", "-pk")[: HISTORY_SIGNALS + 1])
+    # Every dossier of the pupil at the school, and whether the actor may open it: the same rule
+    # (haven.access.policy.can_view_case) as the dossier page, so no link leads to a refusal.
+    cases = list(
+        Case.objects.filter(school_id=signal.school_id, pupil_id=signal.pupil_id)
+        .select_related("lead")
+        .prefetch_related(Prefetch("memberships", queryset=CaseMember.objects.only("case_id", "user_id")))
+        .order_by("-status", "-opened_at", "-pk")  # "open" after "closed" in reverse
+    )
+    rows = [
+        HistoryCase(case, can_view_case(actor, case.school_id, [m.user_id for m in case.memberships.all()]))
+        for case in cases
+    ]
+    record_event(
+        actor,
+        "pupil.history",
+        kind=AuditEvent.Kind.READ,
+        pupil=signal.pupil_id,
+        detail={"signals": [s.pk for s in signals[:HISTORY_SIGNALS]], "cases": [c.pk for c in cases]},
+    )
+    return PupilHistory(signals=signals[:HISTORY_SIGNALS], more_signals=len(signals) > HISTORY_SIGNALS, cases=rows)
 
 
 def count_per_case(model: type[models.Model]) -> Coalesce:
@@ -392,17 +447,21 @@ def load_dossier(actor: Actor, pk: int) -> Dossier:
     )
 
 
-def school_pupils(actor: Actor) -> QuerySet[Pupil]:
+def school_pupils(actor: Actor) -> PupilQuerySet:
     if actor.school_id is None or actor.role is None:
         return Pupil.objects.none()
     return Pupil.objects.filter(school_id=actor.school_id)
 
 
 def search_pupils(actor: Actor, text: str, limit: int = 20) -> list[Pupil]:
-    pupils = school_pupils(actor)
+    """Pupils whose names hold every word typed, each with their current group (`group_name`):
+    the pupils of the actor's own groups first, then the others, each part in Dutch name order."""
+    if not text.strip():
+        return []
+    pupils = school_pupils(actor).with_group(teacher_id=actor.user_id)
     for word in text.split():
         pupils = pupils.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-    return list(pupils.order_by("last_name", "first_name")[:limit]) if text.strip() else []
+    return list(pupils.order_by("-in_own_group", *NAME_ORDER)[:limit])
 
 
 def school_staff(actor: Actor, roles: frozenset[Role] = STAFF_ROLES) -> QuerySet[User]:

@@ -71,7 +71,7 @@ STEP_LABELS = {
 
 
 def _pupils(request: HttpRequest) -> Any:
-    return queries.school_pupils(request.actor).order_by("last_name", "first_name")  # type: ignore[attr-defined]
+    return queries.school_pupils(request.actor).in_name_order()  # type: ignore[attr-defined]
 
 
 # The logbook ------------------------------------------------------------------------------------
@@ -124,13 +124,16 @@ def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "signal": signal,
         "amendments": amendments,
         "current": services.current_text(signal),
-        "requests": list(signal.look_along_requests.select_related("requested_by", "picked_up_by")),
+        "requests": (requests := list(signal.look_along_requests.select_related("requested_by", "picked_up_by"))),
+        "look_along_open": any(r.picked_up_at is None for r in requests),
         "may_amend": can_amend_signal(actor, signal.school_id, signal.author_id),
         "may_triage": has_permission(actor, "signal.triage") and signal.status == Signal.Status.NEW,
         "other_pupils": list(signal.other_pupils.all()),
     }
     if context["may_triage"]:
-        context["open_case"] = queries.open_case_for_pupil(actor, signal.pupil_id)
+        context["history"] = history = queries.pupil_history(actor, signal)
+        # The open dossier a signal would be added to: the one the history lists (the actor may open it).
+        context["open_case"] = next((r.case for r in history.cases if r.case.is_open and r.may_open), None)
         context["open_form"] = forms.OpenCaseForm(leads=queries.possible_leads(actor), initial={"lead": actor.user_id})
         context["note_form"] = forms.NoteSignalForm()
     return render(request, "meldcode/signal_detail.html", context)
@@ -179,7 +182,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         request,
         "meldcode/inbox.html",
         {
-            "signals": queries.inbox_signals(actor),
+            "signals": queries.inbox_rows(actor),
             "look_along_requests": queries.open_look_along_requests(actor),
             # What is recorded without a dossier (it counts in the monitoring) starts from here too.
             "may_record_advice": has_permission(actor, "advice_request.record"),

@@ -123,3 +123,16 @@ def pupil_siblings(context: template.Context, pupil: Any) -> dict[str, Any]:
         "links": queries.sibling_links(actor, pupil),
         "form": forms.SiblingForm(pupils=queries.sibling_candidates(actor, pupil), auto_id="id_sibling_%s"),
     }
+
+
+@register.inclusion_tag("signalling/_repeat_flag.html", takes_context=True)
+def repeat_flag(context: template.Context, pupil_id: int) -> dict[str, Any]:
+    """Repeated care for one pupil, spelled out (the triage page): the same rule and finding as
+    the dossier page's section and the inbox's badge."""
+    actor = _actor(context)
+    finding = None
+    if actor is not None:
+        finding = queries.repeat_findings(actor, {pupil_id}, timezone.localdate()).get(pupil_id)
+    if finding is None or not finding.is_repeat:
+        return {"finding": None}
+    return {"finding": finding, "heading": repeat_heading(finding)}
