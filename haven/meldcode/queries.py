@@ -24,6 +24,7 @@ from haven.accounts.models import User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.core.prepared import ActorQuery, PreparedQuery, fetch_together, group_by
+from haven.followup.models import EvaluationMoment, HelpPlan
 from haven.meldcode.models import (
     AdviceRequest,
     Case,
@@ -95,18 +96,43 @@ def get_signal(actor: Actor, pk: int, *, audit: bool = True) -> Signal:
 
 
 # The scoped case lookup of every dossier page, prepared (haven/core/prepared.py) once per set of
-# related records a page has it bring along.
-_case_lookups: dict[tuple[str, ...], ActorQuery[Case]] = {}
+# related records a page has it bring along (and whether it brings the help plan's state).
+_case_lookups: dict[tuple[tuple[str, ...], bool], ActorQuery[Case]] = {}
 
 
-def get_case(actor: Actor, pk: int, *, audit: bool = True, related: tuple[str, ...] = ("pupil", "lead")) -> Case:
+def _with_help_plan(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Each case with the decision its latest help plan belongs to (`help_plan_decision_id`) and
+    that plan's first unanswered evaluation moment (`next_evaluation_id`), for the next step's link.
+    The help plan is haven.followup's record; the route only asks whether the current decision has one."""
+    plans = HelpPlan.objects.filter(case_id=OuterRef("pk")).order_by("-recorded_at", "-pk")
+    latest_plan = plans.values("pk")[:1]
+    moments = EvaluationMoment.objects.filter(plan_id=Subquery(latest_plan), answered_on__isnull=True)
+    return cases.annotate(
+        help_plan_decision_id=Subquery(plans.values("decision_id")[:1]),
+        next_evaluation_id=Subquery(moments.order_by("due_on", "pk").values("pk")[:1]),
+    )
+
+
+def get_case(
+    actor: Actor,
+    pk: int,
+    *,
+    audit: bool = True,
+    related: tuple[str, ...] = ("pupil", "lead"),
+    help_plan: bool = False,
+) -> Case:
     """The case if the actor may see it (its view audited), else 404 with the denied attempt audited.
-    `related` lets a page load the related records it shows in the same lookup."""
-    if related not in _case_lookups:
-        _case_lookups[related] = ActorQuery(
-            lambda actor, pk: visible_cases(actor).select_related(*related).filter(pk=pk), int
-        )
-    found = _case_lookups[related](actor, pk)
+    `related` lets a page load the related records it shows in the same lookup; `help_plan`
+    brings the state of its help plan (see `_with_help_plan`)."""
+    key = (related, help_plan)
+    if key not in _case_lookups:
+
+        def build(actor: Actor, pk: int) -> QuerySet[Case]:
+            cases = visible_cases(actor).select_related(*related).filter(pk=pk)
+            return _with_help_plan(cases) if help_plan else cases
+
+        _case_lookups[key] = ActorQuery(build, int)
+    found = _case_lookups[key](actor, pk)
     case = _found_or_deny(actor, found[0] if found else None, Case, pk, "case.view")
     if audit:
         record_event(actor, "case.view", kind=AuditEvent.Kind.READ, obj=case, case=case)
@@ -315,6 +341,8 @@ class Dossier:
     timeline: list[AuditEvent]
     look_along_open: int
     people: dict[int, User]  # everyone the dossier names, with the columns their names need
+    help_plan: bool = False  # the current decision (to help) has its help plan
+    next_evaluation_id: int | None = None  # that plan's first evaluation moment not yet answered
 
     def attach_people(self, records: list[tuple[Any, str]]) -> None:
         """For the sections other apps add to the dossier page: most people are read already."""
@@ -373,7 +401,7 @@ def attach_people(records: list[tuple[Any, str]], people: dict[int, User]) -> No
 
 def load_dossier(actor: Actor, pk: int) -> Dossier:
     """Everything the dossier page shows, in a fixed number of queries whatever the case's size."""
-    case = get_case(actor, pk, related=("pupil", "school"))
+    case = get_case(actor, pk, related=("pupil", "school"), help_plan=True)
     (
         signals,
         amended,
@@ -444,6 +472,8 @@ def load_dossier(actor: Actor, pk: int) -> Dossier:
         timeline=timeline,
         look_along_open=sum(1 for request in look_alongs if request.picked_up_at is None),
         people=people,
+        help_plan=(help_plan := decision is not None and case.help_plan_decision_id == decision.pk),
+        next_evaluation_id=case.next_evaluation_id if help_plan else None,
     )
 
 

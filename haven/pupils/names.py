@@ -87,4 +87,3 @@ def surname_sort_expression(field: str = "last_name") -> Combinable:
             default=F(field),
         )
     )
-
