@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -86,12 +86,10 @@ def _found_or_deny(actor: Actor, obj: Any, model: type, pk: int, action: str) ->
 
 
 def get_signal(actor: Actor, pk: int, *, audit: bool = True) -> Signal:
-    signals = visible_signals(actor).select_related("pupil", "author", "case", "triaged_by")
+    signals = visible_signals(actor).select_related("pupil", "author", "case", "triaged_by", "school")
     signal = _get_or_deny(actor, signals, Signal, pk, "signal.view")
     if audit:
-        record_event(
-            actor, "signal.view", kind=AuditEvent.Kind.READ, obj=signal, case=signal.case, pupil=signal.pupil_id
-        )
+        audit_signal_view(actor, signal)
     return signal
 
 
@@ -212,30 +210,41 @@ class PupilHistory:
 
 
 def pupil_history(actor: Actor, signal: Signal) -> PupilHistory:
-    """The pupil's other signals and their dossiers, in three queries whatever the history's size;
-    showing them is an audited read of the pupil's data."""
+    """The pupil's other signals and their dossiers, in two queries whatever the history's size.
+    Showing them is part of reading the signal: `audit_signal_view` names them."""
     others = visible_signals(actor).filter(pupil_id=signal.pupil_id).exclude(pk=signal.pk)
     signals = list(others.select_related("author").order_by("-observed_at", "-pk")[: HISTORY_SIGNALS + 1])
     # Every dossier of the pupil at the school, and whether the actor may open it: the same rule
-    # (haven.access.policy.can_view_case) as the dossier page, so no link leads to a refusal.
+    # (haven.access.policy.can_view_case) as the dossier page, so no link leads to a refusal. The
+    # rule needs to know only whether the actor is among the members.
+    is_member = CaseMember.objects.filter(case_id=OuterRef("pk"), user_id=actor.user_id)
     cases = list(
         Case.objects.filter(school_id=signal.school_id, pupil_id=signal.pupil_id)
         .select_related("lead")
-        .prefetch_related(Prefetch("memberships", queryset=CaseMember.objects.only("case_id", "user_id")))
-        .order_by("-status", "-opened_at", "-pk")  # "open" after "closed" in reverse
+        .annotate(actor_is_member=Exists(is_member))
+        .order_by("-status", "-opened_at", "-pk")  # "open" before "closed"
     )
     rows = [
-        HistoryCase(case, can_view_case(actor, case.school_id, [m.user_id for m in case.memberships.all()]))
+        HistoryCase(case, can_view_case(actor, case.school_id, [actor.user_id] if case.actor_is_member else []))
         for case in cases
     ]
+    return PupilHistory(signals=signals[:HISTORY_SIGNALS], more_signals=len(signals) > HISTORY_SIGNALS, cases=rows)
+
+
+def audit_signal_view(actor: Actor, signal: Signal, history: PupilHistory | None = None) -> None:
+    """The read of a signal's page, with the pupil's history it showed (`get_signal(audit=False)` first)."""
+    detail = None
+    if history is not None:
+        detail = {"history": {"signals": [s.pk for s in history.signals], "cases": [r.case.pk for r in history.cases]}}
     record_event(
         actor,
-        "pupil.history",
+        "signal.view",
         kind=AuditEvent.Kind.READ,
+        obj=signal,
+        case=signal.case,
         pupil=signal.pupil_id,
-        detail={"signals": [s.pk for s in signals[:HISTORY_SIGNALS]], "cases": [c.pk for c in cases]},
+        detail=detail,
     )
-    return PupilHistory(signals=signals[:HISTORY_SIGNALS], more_signals=len(signals) > HISTORY_SIGNALS, cases=rows)
 
 
 def count_per_case(model: type[models.Model]) -> Coalesce:

@@ -142,7 +142,7 @@ def signal_list(request: HttpRequest) -> HttpResponse:
 @requires("signal.view")
 def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    signal = queries.get_signal(actor, pk)
+    signal = queries.get_signal(actor, pk, audit=False)
     amendments = list(signal.amendments.select_related("author"))
     context: dict[str, Any] = {
         "signal": signal,
@@ -154,12 +154,14 @@ def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_triage": has_permission(actor, "signal.triage") and signal.status == Signal.Status.NEW,
         "other_pupils": list(signal.other_pupils.all()),
     }
+    history = None
     if context["may_triage"]:
         context["history"] = history = queries.pupil_history(actor, signal)
         # The open dossier a signal would be added to: the one the history lists (the actor may open it).
         context["open_case"] = next((r.case for r in history.cases if r.case.is_open and r.may_open), None)
         context["open_form"] = forms.OpenCaseForm(leads=queries.possible_leads(actor), initial={"lead": actor.user_id})
         context["note_form"] = forms.NoteSignalForm()
+    queries.audit_signal_view(actor, signal, history)
     return render(request, "meldcode/signal_detail.html", context)
 
 
