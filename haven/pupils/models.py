@@ -5,27 +5,28 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from haven.core.encryption import EncryptedModel, EncryptedTextField
+from haven.organisations.models import Group
 from haven.pupils.names import surname_sort_expression
 
 # Dutch name order (haven/pupils/names.py): the one ordering of every list of pupils.
 NAME_ORDER = ("sort_surname", "first_name", "pk")
 
 
-def _latest_placement(pupil_ref: str) -> models.QuerySet["GroupPlacement"]:
+def _latest_placement(pupil: OuterRef) -> models.QuerySet["GroupPlacement"]:
     # The latest school year's placement is the pupil's current group (as the pupil form has it).
-    return GroupPlacement.objects.filter(pupil_id=OuterRef(pupil_ref)).order_by("-school_year")
+    return GroupPlacement.objects.filter(pupil_id=pupil).order_by("-school_year", "-pk")
 
 
 def current_group_name(pupil_ref: str = "pk") -> Subquery:
     """The name of the pupil's current group ("Groep 5"), as an annotation; `pupil_ref` names the
     pupil's id in the outer query ("pk" on pupils, "pupil_id" on signals)."""
-    return Subquery(_latest_placement(pupil_ref).values("group__name")[:1])
+    return Subquery(_latest_placement(OuterRef(pupil_ref)).values("group__name")[:1])
 
 
 def in_groups_of(user_id: int, pupil_ref: str = "pk") -> Exists:
     """Whether the pupil's current group is one that this teacher teaches, as an annotation."""
-    latest = _latest_placement(pupil_ref).values("pk")[:1]
-    return Exists(GroupPlacement.objects.filter(pk=Subquery(latest), group__teachers=user_id))
+    current = _latest_placement(OuterRef(OuterRef(pupil_ref))).values("group_id")[:1]
+    return Exists(Group.objects.filter(pk=Subquery(current), teachers=user_id))
 
 
 class PupilQuerySet(models.QuerySet["Pupil"]):
