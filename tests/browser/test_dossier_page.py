@@ -8,7 +8,9 @@ in view.
 
 from django.urls import reverse
 
+from haven.meldcode import services
 from tests.browser.conftest import login, screenshot
+from tests.browser.test_accessibility import AXE_JS, Findings, axe_core, check  # noqa: F401
 
 TOP = "(selector) => document.querySelector(selector).getBoundingClientRect().top"
 
@@ -50,3 +52,36 @@ def test_the_next_step_is_in_the_first_screen_on_a_phone(transactional_db, cast,
         page.locator("#other-actions > summary").click()
         assert page.locator(f"#other-actions a[href='{decide}']").is_visible()
         screenshot(page, f"dossier-step-2-{width}-unfolded")
+
+
+def test_the_changed_pages_pass_axe_in_their_full_state(
+    axe_core,  # noqa: F811
+    transactional_db,
+    cast,
+    live_server,
+    page,
+):
+    """The dossier page folded and unfolded, the triage page with a history, the inbox with an open
+    dossier and a request to look along, and the pupil search: axe at 1280 and 390 px, no findings."""
+    case = _dossier_at_step_two(cast)
+    sibling_case = cast.case("teacher2", pupil=cast.sibling)
+    services.close_case(cast.actor("af"), sibling_case, reason="too_vague", explanation="Vaag.")
+    new = cast.signal("teacher")
+    services.request_look_along(cast.actor("teacher"), new)
+    page.context.add_init_script(path=AXE_JS)
+    findings = Findings()
+    login(page, live_server, "af")
+    for label, url in (
+        ("dossier", reverse("meldcode:case_detail", args=[case.pk])),
+        ("triage", reverse("meldcode:signal_detail", args=[new.pk])),
+        ("inbox", reverse("meldcode:inbox")),
+        ("search", reverse("meldcode:signal_create") + "?q=vries"),
+    ):
+        page.goto(f"{live_server.url}{url}")
+        check(page, label, findings, counts=False)
+        screenshot(page, f"i12d-{label}-{page.viewport_size['width']}")
+    page.goto(f"{live_server.url}{reverse('meldcode:case_detail', args=[case.pk])}")
+    page.locator("#other-actions > summary").click()
+    page.locator("#step1").click()
+    check(page, "dossier unfolded", findings, counts=False)
+    assert findings.problems == [], "\n".join(findings.problems)
