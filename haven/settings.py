@@ -270,6 +270,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Demo accounts exist only for development; production refuses to start with them (see checks).
+# A typed date of something that happened longer ago than this is taken only when the user confirms
+# it (haven.pupils.dates): most such dates are typing errors.
+HAVEN_DATE_CONFIRM_AFTER_DAYS = envint("HAVEN_DATE_CONFIRM_AFTER_DAYS", "730")
+
 HAVEN_DEMO_PASSWORD = "haven-demo-2026"
 
 # Encryption at rest of narrative text (haven/core/encryption.py): comma-separated

@@ -12,12 +12,14 @@ class OwnPasswordForm(forms.Form):
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
+        max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 12 characters; not a common password and not only digits."),
     )
     password2 = forms.CharField(
         label=_("Repeat the password"),
         strip=False,
+        max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

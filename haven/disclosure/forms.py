@@ -19,7 +19,7 @@ def _reason_field(help_text: Any = "") -> forms.CharField:
 
 
 class DisclosureForm(forms.Form):
-    state = forms.CharField(widget=forms.HiddenInput)
+    state = forms.CharField(widget=forms.HiddenInput, max_length=200)
     withhold_reporter = forms.BooleanField(
         label=_("Withhold the identity of the person who raised the concern"),
         required=False,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from haven.followup.models import ReportFollowUp
-from haven.meldcode.forms import DECISION_QUESTIONS, YES_NO, DateInput, as_bool, text, today_field
+from haven.meldcode.forms import DECISION_QUESTIONS, YES_NO, ConfirmDateMixin, DateInput, as_bool, text, today_field
 
 
 def date_field(label: Any, help_text: Any = "", required: bool = True) -> forms.DateField:
@@ -105,7 +105,8 @@ class FeedbackForm(forms.Form):
     feedback_received_on = today_field(_("Feedback received on"))
 
 
-class HelpPlanForm(forms.Form):
+class HelpPlanForm(ConfirmDateMixin):
+    confirm_date_after = "starts_on"
     description = text(_("What help?"), _("What will be offered, and what it should achieve."), required=True)
     provided_by = forms.CharField(
         label=_("By whom?"),

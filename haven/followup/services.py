@@ -26,6 +26,7 @@ from haven.followup import rules
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
 from haven.meldcode.models import Case, Decision, Report
 from haven.meldcode.workflow import DecisionOutcome
+from haven.pupils.dates import check_date
 
 PERMISSION = "case.follow_up"
 HELP_OUTCOMES = (DecisionOutcome.HELP, DecisionOutcome.REPORT_AND_HELP)
@@ -219,6 +220,7 @@ def record_help_plan(
     starts_on: date,
     ends_on: date,
     evaluations: Iterable[date],
+    date_confirmed: bool = False,
 ) -> HelpPlan:
     """The help decided on: what, by whom, agreed with the parents or not, the term and its evaluation moments.
 
@@ -230,6 +232,8 @@ def record_help_plan(
     decision = latest_decision(case)
     if decision is None or decision.outcome not in HELP_OUTCOMES:
         raise ValidationError(_("First record a decision to organise help."))
+    # Help may start later; a start long ago is a typing error or needs the user's word.
+    check_date(starts_on, "starts_on", born_on=case.pupil.date_of_birth, confirmed=date_confirmed, future_allowed=True)
     errors: dict[str, list[str]] = {}
     if not description.strip():
         errors["description"] = [_("Describe the help: what will be offered.")]

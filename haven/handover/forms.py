@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from haven.handover.models import HandoverNotice, HandoverPackage
+from haven.meldcode.forms import text
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -37,12 +38,8 @@ class PackageForm(forms.Form):
     parents_informed = forms.ChoiceField(
         label=_("Do the parents know that this goes to the new school?"), choices=YES_NO, widget=forms.RadioSelect
     )
-    parents_informed_how = forms.CharField(
-        label=_("How were the parents informed?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    not_informed_reason = forms.CharField(
-        label=_("Why were the parents not informed?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    parents_informed_how = text(_("How were the parents informed?"), rows=2)
+    not_informed_reason = text(_("Why were the parents not informed?"), rows=2)
 
     def service_arguments(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

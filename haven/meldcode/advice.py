@@ -12,24 +12,13 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.access.policy import Actor, has_permission
 from haven.audit.services import record_event
 from haven.meldcode.models import AdviceRequest
+from haven.pupils.dates import check_date
 from haven.pupils.models import Pupil
-
-# Dates before this are typing errors (a year of two digits), not advice anyone asked.
-EARLIEST = date(1900, 1, 1)
-
-
-def validate_date(value: date, field: str) -> None:
-    """A date of something that happened: not in the future, not before 1900."""
-    if value > timezone.localdate():
-        raise ValidationError({field: _("The date cannot be in the future.")})
-    if value < EARLIEST:
-        raise ValidationError({field: _("The date cannot lie before 1900.")})
 
 
 @transaction.atomic
@@ -41,16 +30,17 @@ def record_advice_request(
     question: str,
     advice: str,
     pupil: Pupil | None = None,
+    date_confirmed: bool = False,
 ) -> AdviceRequest:
     if not has_permission(actor, "advice_request.record"):
         raise PermissionDenied(_("Your role does not allow this."))
-    validate_date(held_on, "held_on")
     if not question.strip():
         raise ValidationError({"question": _("Write down the question you asked Veilig Thuis.")})
     if not advice.strip():
         raise ValidationError({"advice": _("Write down the advice Veilig Thuis gave.")})
     if pupil is not None and pupil.school_id != actor.school_id:
         raise ValidationError({"pupil": _("This pupil is not a pupil of your school.")})
+    check_date(held_on, "held_on", born_on=pupil.date_of_birth if pupil else None, confirmed=date_confirmed)
     request = AdviceRequest.objects.create(
         school_id=actor.school_id,
         held_on=held_on,

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import User
 from haven.meldcode.models import Closure, Consultation, Conversation, Decision, Report, Signal, StepSkip
+from haven.pupils.dates import CONFIRM_FIELD, NEEDS_CONFIRMATION
 from haven.pupils.models import Pupil
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -24,10 +26,28 @@ def from_bool(value: bool | None) -> str:
     return {True: "yes", False: "no"}.get(value, "") if value is not None else ""
 
 
-def text(label: Any, help_text: Any = "", rows: int = 3, required: bool = False) -> forms.CharField:
+# A free text holds at most this many characters: a full page and more, enough for any entry, and a
+# limit that keeps a pasted document (or 100,000 characters of a hostile request) out of a dossier.
+LONG_TEXT = 5000
+
+
+def text(
+    label: Any, help_text: Any = "", rows: int = 3, required: bool = False, max_length: int = LONG_TEXT
+) -> forms.CharField:
     return forms.CharField(
-        label=label, help_text=help_text, required=required, widget=forms.Textarea(attrs={"rows": rows})
+        label=label,
+        help_text=help_text,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
     )
+
+
+def limited_text(db_field: Any, **kwargs: Any) -> Any:
+    """A model form's free text gets the same limit as the `text()` fields (the column has none)."""
+    if isinstance(db_field, models.TextField) and not db_field.choices:
+        kwargs.setdefault("max_length", LONG_TEXT)
+    return db_field.formfield(**kwargs)
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -42,6 +62,31 @@ class DateInput(forms.DateInput):
 
     def __init__(self) -> None:
         super().__init__(format="%Y-%m-%d")
+
+
+class ConfirmDateMixin(forms.Form):
+    """A form with the day something happened carries the "this date is right" box that
+    `dates.check_date` asks for when the day lies long ago. The box is a hidden input until the
+    service says the date needs it (or the user has ticked it): then it shows right after the date."""
+
+    confirm_date_after = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ticked = self.is_bound and self.data.get(self.add_prefix(CONFIRM_FIELD)) not in (None, "", "False", "false")
+        self.fields[CONFIRM_FIELD] = forms.BooleanField(
+            label=_("This date is right"),
+            required=False,
+            widget=forms.CheckboxInput() if ticked else forms.HiddenInput(),
+        )
+        order = [name for name in self.fields if name != CONFIRM_FIELD]
+        order.insert(order.index(self.confirm_date_after) + 1, CONFIRM_FIELD)
+        self.order_fields(order)
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        if self.has_error(self.confirm_date_after, code=NEEDS_CONFIRMATION):
+            self.fields[CONFIRM_FIELD].widget = forms.CheckboxInput()
 
 
 def today_field(label: Any) -> forms.DateField:
@@ -124,7 +169,8 @@ class OpenCaseForm(forms.Form):
         self.fields["lead"].queryset = leads  # type: ignore[attr-defined]
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(ConfirmDateMixin):
+    confirm_date_after = "held_on"
     held_on = today_field(_("Date"))
     consulted = forms.ChoiceField(label=_("With whom"), choices=Consultation.Consulted.choices)
     consulted_name = forms.CharField(label=_("Name or organisation"), required=False, max_length=200)
@@ -136,7 +182,8 @@ class ConsultationForm(forms.Form):
     agreed_actions = text(_("Agreed actions"), _("Who does what, and when."))
 
 
-class ConversationForm(forms.Form):
+class ConversationForm(ConfirmDateMixin):
+    confirm_date_after = "held_on"
     held_on = today_field(_("Date"))
     participants = forms.MultipleChoiceField(
         label=_("With whom"), choices=Conversation.Participant.choices, widget=forms.CheckboxSelectMultiple
@@ -211,7 +258,7 @@ class AcuteForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(ConfirmDateMixin):
     suspicion = forms.ChoiceField(label=DECISION_QUESTIONS["suspicion"], choices=YES_NO_OPEN, required=False)
     unsafety = forms.ChoiceField(label=DECISION_QUESTIONS["unsafety"], choices=YES_NO_OPEN, required=False)
     can_help = forms.ChoiceField(label=DECISION_QUESTIONS["can_help"], choices=YES_NO_OPEN, required=False)
@@ -234,6 +281,7 @@ class DecisionForm(forms.Form):
     )
 
     ANSWERS = ("suspicion", "unsafety", "can_help", "accepted", "effective")
+    confirm_date_after = "decided_at"
 
     def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("decided_at", timezone.localtime().replace(second=0, microsecond=0))
@@ -280,6 +328,7 @@ class ReportForm(forms.ModelForm):
             for name in fields
             if name not in ("parents_informed", "not_informed_reason")
         }
+        formfield_callback = limited_text
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -290,7 +339,8 @@ class ReportForm(forms.ModelForm):
         return as_bool(self.cleaned_data.get("parents_informed"))
 
 
-class ReportMadeForm(forms.Form):
+class ReportMadeForm(ConfirmDateMixin):
+    confirm_date_after = "made_on"
     made_on = today_field(_("Date of the report"))
     made_by = forms.ModelChoiceField(label=_("Made by"), queryset=User.objects.none())
     vt_reference = forms.CharField(label=_("Veilig Thuis reference"), required=False, max_length=100)
@@ -331,9 +381,10 @@ def pupil_field(label: Any, *, required: bool, empty_label: Any) -> PupilChoiceF
     )
 
 
-class AdviceRequestForm(forms.Form):
+class AdviceRequestForm(ConfirmDateMixin):
     """An advice request to Veilig Thuis without a dossier: a few fields, recorded in seconds."""
 
+    confirm_date_after = "held_on"
     held_on = today_field(_("Date"))
     anonymous = forms.ChoiceField(
         label=_("Was the advice anonymous?"),

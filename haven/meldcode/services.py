@@ -34,6 +34,7 @@ from haven.meldcode.models import (
     Weighing,
 )
 from haven.meldcode.workflow import DecisionOutcome, Step, route_state
+from haven.pupils.dates import check_date
 from haven.pupils.models import Pupil
 
 # Clocks of phones and laptops drift; an observation a few minutes "ahead" is not in the future.
@@ -84,6 +85,7 @@ def log_signal(
     contradicting_info: str = "",
     other_pupils: list[Pupil] | tuple[Pupil, ...] = (),
     case: Case | None = None,
+    date_confirmed: bool = False,
 ) -> Signal:
     _require(actor, "signal.create")
     _require_same_school(actor, pupil, *other_pupils)
@@ -91,6 +93,13 @@ def log_signal(
         raise ValidationError({"facts": _("Describe what you saw or heard: the facts are required.")})
     if observed_at > timezone.now() + CLOCK_SKEW:
         raise ValidationError({"observed_at": _("The moment of observation cannot be in the future.")})
+    check_date(
+        timezone.localtime(observed_at).date(),
+        "observed_at",
+        born_on=pupil.date_of_birth,
+        confirmed=date_confirmed,
+        future_allowed=True,  # checked above, with the clock skew
+    )
     if not categories:
         raise ValidationError({"categories": _("Choose at least one category, or 'gut feeling'.")})
     if case is not None:
@@ -223,16 +232,13 @@ def note_signal(actor: Actor, signal: Signal, *, reason: str) -> None:
 # Steps 2-3 --------------------------------------------------------------------------------------
 
 
-def _not_in_future(value: date, field: str) -> None:
-    if value > timezone.localdate():
-        raise ValidationError({field: _("The date cannot be in the future.")})
-
-
 @transaction.atomic
-def record_consultation(actor: Actor, case: Case, *, held_on: date, consulted: str, **fields: Any) -> Consultation:
+def record_consultation(
+    actor: Actor, case: Case, *, held_on: date, consulted: str, date_confirmed: bool = False, **fields: Any
+) -> Consultation:
     _require(actor, "case.record")
     _require_open(case)
-    _not_in_future(held_on, "held_on")
+    check_date(held_on, "held_on", born_on=case.pupil.date_of_birth, confirmed=date_confirmed)
     if consulted != Consultation.Consulted.VEILIG_THUIS:
         fields["anonymous"] = False
     consultation = Consultation.objects.create(
@@ -250,11 +256,17 @@ def record_consultation(actor: Actor, case: Case, *, held_on: date, consulted: s
 
 @transaction.atomic
 def record_conversation(
-    actor: Actor, case: Case, *, held_on: date, participants: list[str], **fields: Any
+    actor: Actor,
+    case: Case,
+    *,
+    held_on: date,
+    participants: list[str],
+    date_confirmed: bool = False,
+    **fields: Any,
 ) -> Conversation:
     _require(actor, "case.record")
     _require_open(case)
-    _not_in_future(held_on, "held_on")
+    check_date(held_on, "held_on", born_on=case.pupil.date_of_birth, confirmed=date_confirmed)
     if not participants:
         raise ValidationError({"participants": _("Say with whom the conversation was held.")})
     conversation = Conversation.objects.create(
@@ -361,6 +373,7 @@ def decide(
     decided_by: User,
     decided_at: datetime | None = None,
     deviation_justification: str = "",
+    date_confirmed: bool = False,
 ) -> Decision:
     _require(actor, "case.decide")
     _require_open(case)
@@ -379,6 +392,13 @@ def decide(
     decided_at = decided_at or timezone.now()
     if decided_at > timezone.now() + CLOCK_SKEW:
         raise ValidationError({"decided_at": _("The date cannot be in the future.")})
+    check_date(
+        timezone.localtime(decided_at).date(),
+        "decided_at",
+        born_on=case.pupil.date_of_birth,
+        confirmed=date_confirmed,
+        future_allowed=True,  # checked above, with the clock skew
+    )
     advice = decision_framework.evaluate(**answers)
     if not follows_advice(advice.outcome, outcome) and not deviation_justification.strip():
         raise ValidationError(
@@ -462,13 +482,21 @@ def save_report(actor: Actor, case: Case, *, seen_version: int | None = None, **
 
 
 @transaction.atomic
-def mark_report_made(actor: Actor, report: Report, *, made_on: date, made_by: User, vt_reference: str = "") -> Report:
+def mark_report_made(
+    actor: Actor,
+    report: Report,
+    *,
+    made_on: date,
+    made_by: User,
+    vt_reference: str = "",
+    date_confirmed: bool = False,
+) -> Report:
     _require(actor, "case.report")
     case = report.case
     _require_open(case)
     if report.is_made:
         raise ValidationError(_("This report has already been recorded as made."))
-    _not_in_future(made_on, "made_on")
+    check_date(made_on, "made_on", born_on=case.pupil.date_of_birth, confirmed=date_confirmed)
     role = _role_of(made_by, case.school_id)
     if role is None or role not in actor.report_roles:
         raise ValidationError(

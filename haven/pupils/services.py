@@ -14,6 +14,7 @@ from haven.audit.services import record_event
 from haven.core import concurrency
 from haven.organisations.models import Group
 from haven.organisations.services import require
+from haven.pupils.dates import EARLIEST_YEARS, birth_date_problem
 from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
 
 
@@ -30,8 +31,7 @@ def save_pupil(
     require(actor, "school.manage")
     if not first_name.strip() or not last_name.strip():
         raise ValidationError(_("First and last name are required."))
-    if date_of_birth >= timezone.localdate():
-        raise ValidationError({"date_of_birth": _("The date of birth must lie in the past.")})
+    _check_birth(date_of_birth, timezone.localdate())
     if pupil is None:
         pupil = Pupil(school_id=actor.school_id)
     elif pupil.school_id != actor.school_id:
@@ -42,6 +42,18 @@ def save_pupil(
     pupil.save()
     record_event(actor, "pupil.save", obj=pupil, pupil=pupil)
     return pupil
+
+
+def _check_birth(date_of_birth: dt.date, today: dt.date) -> None:
+    if birth_date_problem(date_of_birth, today=today):
+        raise ValidationError(
+            {
+                "date_of_birth": _(
+                    "The date of birth must lie in the past, and not more than %(years)s years ago. Check the year."
+                )
+                % {"years": EARLIEST_YEARS}
+            }
+        )
 
 
 @transaction.atomic
@@ -55,8 +67,7 @@ def add_pupils(actor: Actor, rows: Sequence[tuple[str, str, dt.date]]) -> list[P
     for first_name, last_name, date_of_birth in rows:
         if not first_name.strip() or not last_name.strip():
             raise ValidationError(_("First and last name are required."))
-        if date_of_birth >= today:
-            raise ValidationError({"date_of_birth": _("The date of birth must lie in the past.")})
+        _check_birth(date_of_birth, today)
         pupils.append(
             Pupil(
                 school_id=actor.school_id,

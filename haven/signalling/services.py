@@ -19,9 +19,9 @@ from haven.access.policy import Actor, can_view_case, has_permission
 from haven.audit.services import record_event
 from haven.meldcode import repeat
 from haven.meldcode import services as route
-from haven.meldcode.advice import validate_date
 from haven.meldcode.models import Case, Conversation, Signal
 from haven.organisations.models import School
+from haven.pupils.dates import check_date
 from haven.pupils.models import Pupil
 from haven.signalling import queries
 from haven.signalling.models import PlannedConversation, ReferralIndexEntry, Sibling, SupportTask
@@ -46,11 +46,6 @@ def _require_visible(actor: Actor, case: Case) -> None:
 def _require_open(case: Case) -> None:
     if not case.is_open:
         raise ValidationError(_("This dossier is closed. Reopen it first."))
-
-
-def _not_in_future(value: date, field: str) -> None:
-    if value > timezone.localdate():
-        raise ValidationError({field: _("The date cannot be in the future.")})
 
 
 # Siblings ------------------------------------------------------------------------------------------
@@ -126,13 +121,15 @@ class PoliceNotice:
 
 
 @transaction.atomic
-def record_police_notice(actor: Actor, *, pupil: Pupil, notice_date: date) -> PoliceNotice:
+def record_police_notice(
+    actor: Actor, *, pupil: Pupil, notice_date: date, date_confirmed: bool = False
+) -> PoliceNotice:
     """The police attended an incident at the pupil's home: a signal with no details, and a task for
     the pupil's current teachers to offer support today."""
     _require(actor, "police_notice.record")
     if pupil.school_id != actor.school_id:
         raise ValidationError(_("This pupil is not a pupil of your school."))
-    _not_in_future(notice_date, "notice_date")
+    check_date(notice_date, "notice_date", born_on=pupil.date_of_birth, confirmed=date_confirmed)
     today = timezone.localdate()
     # The day it is recorded is the moment the school learned of it; an earlier day has no known time.
     observed_at = (
@@ -145,6 +142,7 @@ def record_police_notice(actor: Actor, *, pupil: Pupil, notice_date: date) -> Po
         source=Signal.Source.POLICE_NOTICE,
         categories=[Signal.Category.GUT_FEELING],
         facts=_(POLICE_NOTICE_FACTS),
+        date_confirmed=date_confirmed,
     )
     # Support is offered on the day the school hears of it, which cannot lie in the past.
     tasks = [
@@ -178,13 +176,15 @@ def complete_support_task(actor: Actor, task: SupportTask) -> SupportTask:
 
 
 @transaction.atomic
-def record_referral_index(actor: Actor, case: Case, *, action: str, on: date) -> ReferralIndexEntry:
+def record_referral_index(
+    actor: Actor, case: Case, *, action: str, on: date, date_confirmed: bool = False
+) -> ReferralIndexEntry:
     """The school placed a signal about the pupil in the verwijsindex, or ended it."""
     _require(actor, "referral_index.record")
     _require_visible(actor, case)
     if action not in ReferralIndexEntry.Action.values:
         raise ValidationError({"action": _("Choose whether the signal was placed or ended.")})
-    _not_in_future(on, "on")
+    check_date(on, "on", born_on=case.pupil.date_of_birth, confirmed=date_confirmed)
     # Locked, so that two people recording at once cannot both place the signal.
     Case.objects.select_for_update().filter(pk=case.pk).first()
     # The verwijsindex holds one signal per school and pupil: one placed without a dossier (or from an
@@ -212,7 +212,7 @@ def record_referral_index(actor: Actor, case: Case, *, action: str, on: date) ->
 
 @transaction.atomic
 def record_referral_index_without_case(
-    actor: Actor, *, pupil: Pupil | None, action: str, on: date
+    actor: Actor, *, pupil: Pupil | None, action: str, on: date, date_confirmed: bool = False
 ) -> ReferralIndexEntry:
     """The school placed a signal about a pupil in the verwijsindex, or ended it, with no dossier
     in Haven (the school's own judgement in step 1). The monitoring counts it beside the signals
@@ -228,7 +228,7 @@ def record_referral_index_without_case(
         raise ValidationError({"pupil": _("This pupil is not a pupil of your school.")})
     if action not in ReferralIndexEntry.Action.values:
         raise ValidationError({"action": _("Choose whether the signal was placed or ended.")})
-    validate_date(on, "on")
+    check_date(on, "on", born_on=pupil.date_of_birth, confirmed=date_confirmed)
     # Locked, so that two people recording at once cannot both place the signal.
     Pupil.objects.select_for_update().filter(pk=pupil.pk).first()
     if Case.objects.filter(pupil=pupil, status=Case.Status.OPEN).exists():

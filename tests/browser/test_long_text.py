@@ -1,6 +1,9 @@
 """A word of hundreds of letters in what a teacher typed wraps: the page stays as wide as the phone."""
 
+import re
+
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.browser.conftest import login, screenshot
 
@@ -25,3 +28,29 @@ def test_a_long_unbroken_word_does_not_widen_the_page(transactional_db, cast, li
         page.goto(f"{live_server.url}{reverse('meldcode:signal_detail', args=[signal.pk])}")
         assert word[:50] in page.locator("main").inner_text().replace("\n", "")
         screenshot(page, f"long-word-{width}")
+
+
+def test_a_long_text_shows_how_much_is_left_near_its_limit(transactional_db, cast, live_server, new_page):
+    case = cast.case(author="teacher")
+    page = new_page()
+    login(page, live_server, "af")
+    page.goto(f"{live_server.url}{reverse('meldcode:consultation_create', args=[case.pk])}")
+    counter = page.locator("#id_question_counter")
+    assert counter.is_hidden()  # far from the limit: no counter
+    page.fill("#id_question", "a" * 3900)
+    page.locator("#id_question").press("a")
+    assert counter.is_hidden()  # 78%
+    page.fill("#id_question", "a" * 4100)
+    page.locator("#id_question").press("a")
+    assert counter.is_visible()
+    assert "899" in counter.inner_text() and "5000" in counter.inner_text()
+    # The browser stops at the limit: a paste of more is cut off there.
+    page.fill("#id_question", "b" * 6000)
+    assert len(page.input_value("#id_question")) == 5000
+    assert counter.inner_text().startswith("0")
+    # Screen readers hear it after a pause, from the polite live region beside it.
+    live = page.locator("#id_question_counter + .haven-counter-live")
+    assert live.get_attribute("aria-live") == "polite"
+    page.locator("#id_question").press("Backspace")
+    expect(live).to_have_text(re.compile(r"^1\D"))
+    screenshot(page, "text-counter")

@@ -17,6 +17,11 @@
  *   stop (tabindex="0") so the keyboard can scroll it. Where the table fits,
  *   that tab stop would lead nowhere: it is taken away, and given back when
  *   the window narrows. Without JavaScript every region stays a tab stop.
+ * - Character counters: a long text field ([data-haven-counter-for]) shows
+ *   how many characters are left once 80% of its maximum is used. The
+ *   visible count follows every key; screen readers hear it through a polite
+ *   live region only after a pause in typing, not at every key. The browser's
+ *   maxlength and the server keep the limit without JavaScript.
  */
 (function () {
   "use strict";
@@ -107,4 +112,45 @@
 
   window.addEventListener("resize", updateScrollRegions);
   updateScrollRegions();
+
+  var COUNTER_FROM = 0.8;
+  var announceTimers = {};
+
+  function updateCounter(counter, announce) {
+    var field = document.getElementById(counter.getAttribute("data-haven-counter-for"));
+    if (!field) {
+      return;
+    }
+    var max = parseInt(counter.getAttribute("data-haven-counter-max"), 10);
+    var left = max - field.value.length;
+    counter.hidden = field.value.length < max * COUNTER_FROM;
+    counter.textContent = counter.getAttribute("data-haven-counter-text")
+      .replace("{left}", String(Math.max(left, 0)))
+      .replace("{max}", String(max));
+    var live = counter.nextElementSibling;
+    if (!live || !live.classList.contains("haven-counter-live")) {
+      live = document.createElement("p");
+      live.className = "haven-counter-live haven-sr-only";
+      live.setAttribute("aria-live", "polite");
+      counter.after(live);
+    }
+    clearTimeout(announceTimers[counter.id]);
+    if (announce && !counter.hidden) {
+      announceTimers[counter.id] = setTimeout(function () {
+        live.textContent = counter.textContent;
+      }, 1000);
+    }
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target instanceof Element && event.target.id) {
+      var counter = document.getElementById(event.target.id + "_counter");
+      if (counter && counter.hasAttribute("data-haven-counter-for")) {
+        updateCounter(counter, true);
+      }
+    }
+  });
+  document.querySelectorAll("[data-haven-counter-for]").forEach(function (counter) {
+    updateCounter(counter, false);
+  });
 })();

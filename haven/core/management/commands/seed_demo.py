@@ -44,6 +44,7 @@ from haven.accounts.services import (
 from haven.core import demo_data as demo
 from haven.core import demo_history as history
 from haven.core.clock import SeedingClock, seeding_clock
+from haven.core.scale import refresh_planner_statistics
 from haven.followup.models import EvaluationMoment
 from haven.followup.services import (
     answer_evaluation,
@@ -106,6 +107,7 @@ class Command(BaseCommand):
             # DEBUG keeps every query in memory with its SQL; the seeder's tens of thousands need not be.
             with override_settings(DEBUG=False), transaction.atomic():
                 Seeder(random.Random(demo.RANDOM_SEED)).run()  # noqa: S311 (not security: a repeatable demo)
+                refresh_planner_statistics()
                 # The monitoring reads rollups: count them now, so its pages have figures at once.
                 call_command("refresh_insights", stdout=self.stdout)
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
