@@ -102,9 +102,14 @@ def _with_help_plan(cases: QuerySet[Case]) -> QuerySet[Case]:
     """Each case with the decision its latest help plan belongs to (`help_plan_decision_id`) and
     that plan's first unanswered evaluation moment (`next_evaluation_id`), for the next step's link.
     The help plan is haven.followup's record; the route only asks whether the current decision has one."""
-    plans = HelpPlan.objects.filter(case_id=OuterRef("pk")).order_by("-recorded_at", "-pk")
-    latest_plan = plans.values("pk")[:1]
-    moments = EvaluationMoment.objects.filter(plan_id=Subquery(latest_plan), answered_on__isnull=True)
+
+    def latest_plan(case: OuterRef) -> QuerySet[HelpPlan]:
+        return HelpPlan.objects.filter(case_id=case).order_by("-recorded_at", "-pk")
+
+    plans = latest_plan(OuterRef("pk"))
+    # One level deeper: the case is the outer query's outer query.
+    current = Subquery(latest_plan(OuterRef(OuterRef("pk"))).values("pk")[:1])
+    moments = EvaluationMoment.objects.filter(plan_id=current, answered_on__isnull=True)
     return cases.annotate(
         help_plan_decision_id=Subquery(plans.values("decision_id")[:1]),
         next_evaluation_id=Subquery(moments.order_by("due_on", "pk").values("pk")[:1]),

@@ -10,9 +10,10 @@ is left (SQLite lower-cases ASCII letters only, which matters only for names tha
 case of an accented first letter); tests/integration/test_pupil_names.py checks that the two agree.
 """
 
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, F, When
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Lower, Substr
+from django.db.models.lookups import StartsWith
 
 # The common Dutch (and Flemish) tussenvoegsels, lower case, each with what separates it from the
 # name. Longest first, so "van den Berg" loses "van den ", not only "van ".
@@ -77,11 +78,14 @@ def sort_key(first_name: str, last_name: str) -> tuple[str, str]:
 
 
 def surname_sort_expression(field: str = "last_name") -> Combinable:
-    """`surname_sort_key` as a database expression over `field` (for the generated column)."""
+    """`surname_sort_key` as a database expression over `field` (for the generated column).
+
+    LOWER(name) LIKE 'van der %', not Django's istartswith: that compares with UPPER('van der %'),
+    whose collation PostgreSQL cannot determine in a generated column."""
     return Lower(
         Case(
             *(
-                When(Q(**{f"{field}__istartswith": prefix}), then=Substr(F(field), len(prefix) + 1))
+                When(StartsWith(Lower(F(field)), prefix), then=Substr(F(field), len(prefix) + 1))
                 for prefix in TUSSENVOEGSELS
             ),
             default=F(field),

@@ -8,6 +8,7 @@ plan, not a blank decision form; with the plan recorded it opens the next evalua
 """
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from django.urls import resolve, reverse
@@ -58,6 +59,10 @@ def _acute_report(cast, case):
 
 
 def _plan(cast, case):
+    # Another dossier's plan first, so that no id of this one's records matches by chance.
+    other = new_case(cast)
+    _decided(cast, other, "help", HELP)
+    make_plan(cast, other, evaluations=[timezone.localdate() + timedelta(days=d) for d in (10, 20, 30)])
     _decided(cast, case, "help", HELP)
     return make_plan(cast, case)
 
