@@ -55,6 +55,10 @@ def demo_household_names() -> list[str]:
     )
 
 
+def demo_pupil_addresses() -> list[str]:
+    return sorted({demo_data.address_of(o) for o in _demo_objects() if isinstance(o, demo_data.Child)})
+
+
 def demo_totp_key_forms() -> list[str]:
     """The demo accounts' TOTP secret as a person types it (base32) and as django-otp keeps it (hex)."""
     secret = base64.b32decode(demo_data.DEMO_TOTP_SECRET)
@@ -67,6 +71,7 @@ def known() -> dict[str, list[str]]:
         "signal categories": category_codes(),
         "Veilig Thuis references": demo_vt_references(),
         "household members' names": demo_household_names(),
+        "pupils' addresses": demo_pupil_addresses(),
         "handover packages: parents informed": [HANDOVER_INFORMED_HOW, HANDOVER_NOT_INFORMED],
         "parents' access: what is withheld and why": [DISCLOSURE_REASON, DISCLOSURE_WITHHELD],
         "advice requests without a dossier": [ADVICE_QUESTION, ADVICE_GIVEN],

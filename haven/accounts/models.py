@@ -10,6 +10,8 @@ from haven.access.roles import ANALYST_ROLES, Role
 class User(AbstractUser):
     """A staff account. What it may do comes from its school memberships, not from Django flags."""
 
+    # Optional: a number at which Veilig Thuis can reach the reporter (prefilled into the report).
+    phone = models.CharField(_("phone number"), max_length=30, blank=True)
     # Part of the session hash: raising it ends every session of this user ("sign out everywhere").
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
     # Optimistic locking of the edit form (haven.core.concurrency); db_default keeps bulk inserts working.

@@ -76,6 +76,7 @@ def update_staff_account(
     email: str,
     role: str,
     is_active: bool,
+    phone: str | None = None,
     seen_version: int | None = None,
 ) -> User:
     """Save the account. Whatever could let it read case content only becomes a request for approval:
@@ -84,7 +85,8 @@ def update_staff_account(
     - switching back on an account with such a role;
     - a new e-mail address of a member of the school (not one's own): the password links go there,
       so a new address would hand the account, and the dossiers it may read, to whoever reads it.
-    A role that reads nothing is set at once, and withdraws a pending request.
+    A role that reads nothing is set at once, and withdraws a pending request. `phone` None keeps
+    the phone number as it is.
     """
     membership = school_staff_member(actor, user)
     school_id: int = actor.school_id  # type: ignore[assignment]
@@ -143,7 +145,9 @@ def update_staff_account(
         if not unchanged:
             role_requests.ask(actor, user, school_id, ask_role, reactivate=reactivate, email=ask_email)
     user.first_name, user.last_name, user.email, user.is_active = first_name, last_name, email, is_active
-    user.save(update_fields=["first_name", "last_name", "email", "is_active"])
+    if phone is not None:
+        user.phone = phone.strip()
+    user.save(update_fields=["first_name", "last_name", "email", "phone", "is_active"])
     record_event(
         actor,
         "staff.update",

@@ -54,6 +54,8 @@ class SchoolData:
     admin: Person
     staff: tuple[Person, ...]
     groups: tuple[str, ...] = ("Groep 3", "Groep 5", "Groep 7")
+    # The visiting address (street and number, postcode, town): a report to Veilig Thuis names it.
+    address: tuple[str, str, str] = ("", "", "")
 
 
 @dataclass(frozen=True)
@@ -238,6 +240,7 @@ class LooseSignal:
 
 REGENBOOG = SchoolData(
     brin="99RB",
+    address=("Regenbooglaan 12", "9901 RB", "Zonnedal"),
     name="OBS De Regenboog",
     admin=Person("beheerder", "Ruud", "Hendriks", "functional_admin"),
     staff=(
@@ -252,6 +255,7 @@ REGENBOOG = SchoolData(
 
 WEGWIJZER = SchoolData(
     brin="99WW",
+    address=("Wegwijzerstraat 3", "9902 WW", "Zonnedal"),
     name="CBS De Wegwijzer",
     admin=Person("beheerder2", "Wim", "Dekker", "functional_admin"),
     staff=(
@@ -264,6 +268,7 @@ WEGWIJZER = SchoolData(
 # (figures need at least three schools: see haven/insights/suppression.py).
 VLINDER = SchoolData(
     brin="99VL",
+    address=("Vlinderhof 8", "9903 VL", "Zonnedal"),
     name="KBS De Vlinder",
     admin=Person("beheerder3", "Hans", "Koster", "functional_admin"),
     staff=(Person("af3", "Miriam", "Vos", "safeguarding_lead"),),
@@ -2095,3 +2100,13 @@ FEEDBACK = (
         expectations="Blijf letten op blauwe plekken en meld nieuwe signalen direct aan Veilig Thuis.",
     ),
 )
+
+
+# Where the demo's children live (fictional streets in the fictional Zonnedal), for the report to
+# Veilig Thuis; the generated classmates have no address in Haven.
+_STREETS = ("Lindelaan", "Kastanjelaan", "Beukenstraat", "Wilgenhof", "Eikenlaan", "Berkenweg", "Populierenpad")
+
+
+def address_of(child: Child) -> str:
+    index = CHILDREN.index(child)
+    return f"{_STREETS[index % len(_STREETS)]} {3 + 2 * index}, 99{index % 10:02d} ZD Zonnedal"

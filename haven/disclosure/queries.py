@@ -355,9 +355,12 @@ class _Builder:
             )
         names = [
             "relation_to_family",
+            "pupil_address",
+            "household_contacts",
             "direct_cause",
             "facts",
             "interpretation",
+            "conversation",
             "risk_factors",
             "protective_factors",
             "household",
@@ -512,6 +515,7 @@ def build_record(
         pupil_fields=[
             (_("Name"), pupil.full_name),
             (_("Date of birth"), _day(pupil.date_of_birth)),
+            *([(_("Address"), pupil.address)] if pupil.address else []),
             (_("School"), str(pupil.school)),
         ],
         household=household,

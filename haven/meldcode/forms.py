@@ -1,10 +1,13 @@
 """Forms for the route. They parse and describe input; the rules live in services.py."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django import forms
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -112,10 +115,115 @@ class SignalTextForm(forms.Form):
     )
 
 
-class SignalForm(SignalTextForm):
-    observed_at = forms.DateTimeField(
-        label=_("When did you observe it?"), widget=LocalDateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
-    )
+class DateAndTimeWidget(forms.MultiWidget):
+    """The date ("7-12-2026") and the 24-hour time ("14:30") as two plain text fields, whatever the
+    browser's locale: two tab stops instead of datetime-local's seven (a type=date input alone is
+    three in Chromium, one per part). Each has its own label with a Dutch example; the fieldset's
+    legend names the whole. Posted as `<name>_0` (day-month-year; year-month-day works too) and
+    `<name>_1` (HH:MM); a single `<name>` "YYYY-MM-DDTHH:MM" (the former datetime-local) is still
+    understood."""
+
+    template_name = "meldcode/widgets/date_and_time.html"
+    use_fieldset = True
+
+    def __init__(self) -> None:
+        day = forms.DateInput(
+            format="%d-%m-%Y",
+            attrs={
+                "pattern": "[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}",
+                "maxlength": "10",
+                "autocomplete": "off",
+                "class": "haven-date",
+            },
+        )
+        time = forms.TextInput(
+            attrs={
+                "pattern": "[0-2]?[0-9][:.]?[0-5][0-9]",
+                "maxlength": "5",
+                "autocomplete": "off",
+                "class": "haven-time",
+            }
+        )
+        super().__init__(widgets=[day, time])
+
+    def decompress(self, value: Any) -> list[Any]:
+        if not value:
+            return [None, None]
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return [local.date(), local.strftime("%H:%M")]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        if f"{name}_0" not in data and f"{name}_1" not in data and data.get(name):
+            day, _sep, moment = str(data.get(name)).partition("T")
+            return [day, moment[:5]]
+        return super().value_from_datadict(data, files, name)
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+
+class DateAndTimeField(forms.MultiValueField):
+    """A local moment from a date and a 24-hour time ("14:30", also "14.30" or "1430")."""
+
+    widget = DateAndTimeWidget
+
+    def __init__(self, **kwargs: Any) -> None:
+        fields = (
+            forms.DateField(
+                input_formats=["%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y"],
+                error_messages={"invalid": _("Enter the date as day-month-year, for example 14-3-2026.")},
+            ),
+            forms.TimeField(
+                input_formats=["%H:%M", "%H.%M", "%H%M"],
+                error_messages={"invalid": _("Enter the time in hours and minutes, for example 14:30.")},
+            ),
+        )
+        messages = kwargs.setdefault("error_messages", {})
+        messages.setdefault("required", _("Fill in both the date and the time."))
+        messages.setdefault("incomplete", _("Fill in both the date and the time."))
+        super().__init__(fields=fields, require_all_fields=True, **kwargs)
+
+    def compress(self, data_list: list[Any]) -> datetime | None:
+        if not data_list:
+            return None
+        day, moment = data_list
+        return timezone.make_aware(datetime.combine(day, moment))
+
+
+class OtherPupilsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """The other pupils involved, posted as hidden `other_pupils` values by the search-and-add list
+    (SignalForm.pupil_picker); a pupil outside the queryset is refused like any invalid choice."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=Pupil.objects.none(), required=False, **kwargs)
+
+
+# The search-and-add list's buttons. They re-render the form with what was typed; none saves.
+SEARCH_PUPIL = "zoek_leerling"
+ADD_PUPIL = "voeg_leerling_toe"
+REMOVE_PUPIL = "verwijder_leerling"
+PUPIL_QUERY = "leerling_zoeken"
+PICKER_ACTIONS = (SEARCH_PUPIL, ADD_PUPIL, REMOVE_PUPIL)
+
+
+@dataclass
+class PupilPicker:
+    """What the search-and-add list of other pupils shows: the pupils added so far, the search
+    text, and the results (own group first), and where focus goes after the re-render."""
+
+    added: list[Pupil]
+    query: str
+    results: list[Pupil]
+    searched: bool
+    focus: str  # "search", "results" or "" (nothing to move to)
+    announcement: str
+
+
+class SignalForm(ConfirmDateMixin, SignalTextForm):
+    confirm_date_after = "observed_at"
+    observed_at = DateAndTimeField(label=_("When did you observe it?"))
     source = forms.ChoiceField(label=_("Source"), choices=Signal.Source.choices, initial=Signal.Source.OWN_OBSERVATION)
     categories = forms.MultipleChoiceField(
         label=_("What is it about?"),
@@ -123,13 +231,9 @@ class SignalForm(SignalTextForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose one or more. Not sure? Choose 'gut feeling': that is reason enough to log it."),
     )
-    other_pupils = forms.ModelMultipleChoiceField(
-        label=_("Other pupils involved"),
-        queryset=Pupil.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-        help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
-    )
+    other_pupils = OtherPupilsField(label=_("Other pupils involved"))
+    # Right before the submit button (the template renders it there): logging and asking is one submit.
+    look_along = forms.BooleanField(label=_("Also ask the IB/AF to look along"), required=False, initial=False)
 
     field_order = [
         "observed_at",
@@ -141,14 +245,92 @@ class SignalForm(SignalTextForm):
         "context",
         "contradicting_info",
         "other_pupils",
+        "look_along",
     ]
+    PICKER_LIMIT = 10
 
-    def __init__(self, *args: Any, pupils: QuerySet[Pupil], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        pupils: QuerySet[Pupil],
+        own_group: QuerySet[Pupil] | None = None,
+        may_ask_look_along: bool = False,
+        choose_pupil: bool = False,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("initial", {}).setdefault(
             "observed_at", timezone.localtime().replace(second=0, microsecond=0)
         )
         super().__init__(*args, **kwargs)
         self.fields["other_pupils"].queryset = pupils  # type: ignore[attr-defined]
+        if choose_pupil:
+            # The pupil of the address could not be used: the teacher chooses again, nothing typed is lost.
+            self.fields["pupil"] = pupil_field(_("Pupil"), required=True, empty_label=_("Choose a pupil"))
+            self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
+            self.order_fields(["pupil", *[name for name in self.fields if name != "pupil"]])
+        if not may_ask_look_along:
+            del self.fields["look_along"]
+        self._own_group = own_group if own_group is not None else pupils.none()
+        self.picker_action = next((name for name in PICKER_ACTIONS if self.is_bound and name in self.data), None)
+        if self.picker_action:
+            self._apply_picker_action()
+
+    @property
+    def text_fields(self) -> list[forms.BoundField]:
+        """The fields the template renders in one go: all but the picker and the checkbox."""
+        return [self[name] for name in self.fields if name not in ("other_pupils", "look_along")]
+
+    def _posted_pupil(self, name: str) -> int | None:
+        value = str(self.data.get(name, ""))
+        return int(value) if value.isdigit() else None
+
+    def _apply_picker_action(self) -> None:
+        data = self.data.copy()
+        chosen = [v for v in data.getlist("other_pupils") if v.isdigit()]
+        if self.picker_action == ADD_PUPIL and (pk := self._posted_pupil(ADD_PUPIL)) is not None:
+            if str(pk) not in chosen:
+                chosen.append(str(pk))
+        elif self.picker_action == REMOVE_PUPIL and (pk := self._posted_pupil(REMOVE_PUPIL)) is not None:
+            chosen = [v for v in chosen if v != str(pk)]
+        data.setlist("other_pupils", chosen)
+        self.data = data
+        # A re-render keeps everything typed, without telling the teacher off for what is not done yet.
+        self._errors = ErrorDict()
+
+    def pupil_picker(self) -> PupilPicker:
+        queryset = self.fields["other_pupils"].queryset  # type: ignore[attr-defined]
+        if self.is_bound:
+            ids = [int(v) for v in self.data.getlist("other_pupils") if str(v).isdigit()]
+        else:
+            ids = [p.pk for p in self.initial.get("other_pupils", [])]
+        by_id = {p.pk: p for p in queryset.filter(pk__in=ids)}
+        added = [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+        searched = self.picker_action == SEARCH_PUPIL
+        # After adding or removing, the search box is empty again, ready for the next name.
+        query = str(self.data.get(PUPIL_QUERY, "")).strip() if searched else ""
+        results: list[Pupil] = []
+        if searched:
+            found = queryset.exclude(pk__in=ids)
+            for word in query.split():
+                found = found.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+            own = set(self._own_group.values_list("pk", flat=True))
+            if not query:
+                found = found.filter(pk__in=own)
+            ordered = sorted(found.order_by("last_name", "first_name")[:200], key=lambda p: p.pk not in own)
+            results = ordered[: self.PICKER_LIMIT]
+        announcement = ""
+        focus = ""
+        if self.picker_action == ADD_PUPIL and (pk := self._posted_pupil(ADD_PUPIL)) in by_id:
+            announcement = _("%(name)s has been added.") % {"name": by_id[pk].full_name}
+            focus = "search"
+        elif self.picker_action == REMOVE_PUPIL:
+            removed = queryset.filter(pk=self._posted_pupil(REMOVE_PUPIL)).first()
+            if removed is not None:
+                announcement = _("%(name)s has been removed.") % {"name": removed.full_name}
+            focus = "search"
+        elif searched:
+            focus = "results" if results else "search"
+        return PupilPicker(added, query, results, searched, focus, announcement)
 
 
 class AmendSignalForm(SignalTextForm):
@@ -294,6 +476,18 @@ class DecisionForm(ConfirmDateMixin):
 
 
 class ReportForm(forms.ModelForm):
+    """The report, in the order Veilig Thuis asks for it. The labels ask the reporter in their own
+    words; the documents show the model's verbose names as headings instead (_report_body.html)."""
+
+    reporter_email = forms.EmailField(
+        label=_("Your e-mail address"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    household_contacts_unknown = forms.BooleanField(
+        label=_("The contact details of the parents or carers are not known"), required=False
+    )
     parents_informed = forms.ChoiceField(
         label=_("Have the parents been told about the report?"),
         choices=[("yes", _("Yes")), ("no", _("No, not yet or not at all"))],
@@ -304,16 +498,38 @@ class ReportForm(forms.ModelForm):
         ),
     )
 
+    # The parts of the form, each a fieldset with its legend (the documents have the same parts).
+    SECTIONS = [
+        (_("Reporter"), ["reporter_name", "reporter_function", "reporter_phone", "reporter_email"]),
+        (_("School"), ["school_name", "school_address", "relation_to_family"]),
+        (_("Pupil and household"), ["pupil_address", "household", "household_contacts", "household_contacts_unknown"]),
+        (
+            _("The concern"),
+            ["direct_cause", "facts", "interpretation", "conversation", "risk_factors", "protective_factors"],
+        ),
+        (_("Help and risks"), ["help_contacts", "police_contacts", "intervention_risks", "expectations"]),
+    ]
+
     class Meta:
         model = Report
         fields = [
+            "reporter_name",
+            "reporter_function",
+            "reporter_phone",
+            "reporter_email",
+            "school_name",
+            "school_address",
             "relation_to_family",
+            "pupil_address",
+            "household",
+            "household_contacts",
+            "household_contacts_unknown",
             "direct_cause",
             "facts",
             "interpretation",
+            "conversation",
             "risk_factors",
             "protective_factors",
-            "household",
             "help_contacts",
             "police_contacts",
             "intervention_risks",
@@ -323,10 +539,52 @@ class ReportForm(forms.ModelForm):
             "not_informed_reason",
             "not_informed_explanation",
         ]
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 3})
-            for name in fields
-            if name not in ("parents_informed", "not_informed_reason")
+        TEXTAREAS = [
+            "relation_to_family",
+            "household",
+            "household_contacts",
+            "direct_cause",
+            "facts",
+            "interpretation",
+            "conversation",
+            "risk_factors",
+            "protective_factors",
+            "help_contacts",
+            "police_contacts",
+            "intervention_risks",
+            "expectations",
+            "parents_informed_how",
+            "not_informed_explanation",
+        ]
+        # Django copies a widget instance for every form, so one instance may serve many fields.
+        widgets = dict.fromkeys(TEXTAREAS, forms.Textarea(attrs={"rows": 3})) | {
+            "reporter_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "reporter_function": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+            "reporter_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "school_name": forms.TextInput(),
+            "school_address": forms.Textarea(attrs={"rows": 2}),
+            "pupil_address": forms.Textarea(attrs={"rows": 2}),
+        }
+        # The form asks; the report's headings are the model's verbose names.
+        labels = {
+            "reporter_name": _("Your name"),
+            "reporter_function": _("Your function"),
+            "reporter_phone": _("Your phone number"),
+            "school_name": _("Name of the school"),
+            "school_address": _("Address of the school"),
+            "relation_to_family": _("Your relation to the family"),
+            "pupil_address": _("Address of the pupil"),
+            "household": _("Household composition and ages of the children"),
+            "household_contacts": _("Contact details of the parents or carers"),
+            "interpretation": _("Your interpretation (kept apart from the facts)"),
+            "conversation": _("The conversation with the parents (step 3)"),
+            "expectations": _("What do you expect from Veilig Thuis?"),
+        }
+        help_texts = {
+            "reporter_phone": _("A number at which Veilig Thuis can reach you during the day."),
+            "pupil_address": _("Street and number, postcode and town. Leave it empty when you do not know it."),
+            "household_contacts": _("For each parent or carer: name, phone number and address."),
+            "conversation": _("When and with whom you spoke, what you shared and how they reacted; or why not."),
         }
         formfield_callback = limited_text
 
@@ -334,9 +592,31 @@ class ReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.parents_informed is not None:
             self.initial["parents_informed"] = from_bool(self.instance.parents_informed)
+        self.initial.setdefault("household_contacts_unknown", bool(self.instance.household_contacts_unknown))
+
+    def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        return [(legend, [self[name] for name in names]) for legend, names in self.SECTIONS]
 
     def clean_parents_informed(self) -> bool | None:
         return as_bool(self.cleaned_data.get("parents_informed"))
+
+    def clean(self) -> dict[str, Any]:
+        # What Veilig Thuis asks first: how to reach the reporter, and the parents (or that nobody
+        # knows). Checked here, not in services.save_report: earlier drafts and the seeders' reports
+        # predate these parts, and the form is where a person completes them.
+        data = super().clean()
+        reachable = data.get("reporter_phone", "").strip() or data.get("reporter_email", "").strip()
+        if not reachable and "reporter_email" not in self.errors:
+            self.add_error(
+                "reporter_phone", _("Give a phone number or an e-mail address at which Veilig Thuis can reach you.")
+            )
+        contacts = data.get("household_contacts", "").strip()
+        if not data.get("household_contacts_unknown") and not contacts and "household_contacts" not in self.errors:
+            self.add_error(
+                "household_contacts",
+                _("Give the contact details of the parents or carers, or tick that they are not known."),
+            )
+        return data
 
 
 class ReportMadeForm(ConfirmDateMixin):

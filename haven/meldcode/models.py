@@ -322,17 +322,32 @@ class Report(StepRecord):
         REPORTER_SAFETY = "reporter_safety", _("The safety of the reporter")
         RELATIONSHIP = "relationship", _("The relationship of trust")
 
-    relation_to_family = EncryptedTextField(_("your relation to the family"))
+    # The verbose names are the report's headings (the documents show them); the form asks in its own words.
+    # Who reports, and how Veilig Thuis reaches them (prefilled from the account).
+    reporter_name = EncryptedTextField(_("name"), max_length=200, default="")
+    reporter_function = EncryptedTextField(_("function"), max_length=200, default="")
+    reporter_phone = EncryptedTextField(_("phone number"), max_length=30, blank=True)
+    reporter_email = EncryptedTextField(_("e-mail address"), max_length=254, blank=True)
+    # The school (prefilled from the school).
+    school_name = EncryptedTextField(_("school"), max_length=200, default="")
+    school_address = EncryptedTextField(_("address of the school"), max_length=300, blank=True)
+    relation_to_family = EncryptedTextField(_("relation to the family"))
+    # The pupil and the household (the pupil's address prefilled from the pupil).
+    pupil_address = EncryptedTextField(_("address of the pupil"), max_length=300, blank=True)
+    household = EncryptedTextField(_("household composition and ages of the children"))
+    household_contacts = EncryptedTextField(_("contact details of the parents or carers"), blank=True)
+    # True: the reporter says explicitly that the parents' contact details are not known.
+    household_contacts_unknown = EncryptedBooleanField(_("contact details not known"), null=True)
     direct_cause = EncryptedTextField(_("direct cause of the report"))
     facts = EncryptedTextField(_("the violence or abuse: nature, frequency, severity (facts)"))
-    interpretation = EncryptedTextField(_("your interpretation (kept apart from the facts)"), blank=True)
+    interpretation = EncryptedTextField(_("the reporter's interpretation (apart from the facts)"), blank=True)
+    conversation = EncryptedTextField(_("conversation with the parents (step 3)"), blank=True)
     risk_factors = EncryptedTextField(_("risk factors"), blank=True)
     protective_factors = EncryptedTextField(_("protective factors"), blank=True)
-    household = EncryptedTextField(_("household composition, names, addresses and ages of the children"))
     help_contacts = EncryptedTextField(_("existing and recent help contacts"), blank=True)
     police_contacts = EncryptedTextField(_("police contacts"), blank=True)
     intervention_risks = EncryptedTextField(_("risks of intervening"), blank=True)
-    expectations = EncryptedTextField(_("what you expect from Veilig Thuis"))
+    expectations = EncryptedTextField(_("what the reporter expects from Veilig Thuis"))
     parents_informed = models.BooleanField(_("parents informed about the report"), null=True)
     parents_informed_how = EncryptedTextField(_("how the parents were informed"), blank=True)
     not_informed_reason = EncryptedTextField(

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from haven.access.policy import Actor, can_view_case
 from haven.access.roles import SCHOOL_WIDE_ROLES, STAFF_ROLES, Role
-from haven.accounts.models import User
+from haven.accounts.models import ROLE_LABELS, User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.core.prepared import ActorQuery, PreparedQuery, fetch_together, group_by
@@ -497,6 +497,14 @@ def school_pupils(actor: Actor) -> PupilQuerySet:
     return Pupil.objects.filter(school_id=actor.school_id)
 
 
+def own_group_pupils(actor: Actor, pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
+    """Of `pupils` (already scoped), those in a group the actor teaches this school year."""
+    start = timezone.localdate().year if timezone.localdate().month >= 8 else timezone.localdate().year - 1
+    return pupils.filter(
+        placements__group__teachers=actor.user_id, placements__school_year=f"{start}-{start + 1}"
+    ).distinct()
+
+
 def search_pupils(actor: Actor, text: str, limit: int = 20) -> list[Pupil]:
     """Pupils whose names hold every word typed, each with their current group (`group_name`):
     the pupils of the actor's own groups first, then the others, each part in Dutch name order."""
@@ -545,27 +553,79 @@ def age(pupil: Pupil, on: date | None = None) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def report_initial(dossier: Dossier) -> dict[str, str]:
-    """A first draft of the report from what the dossier already holds; the reporter completes it."""
+# The household members whose contact details Veilig Thuis asks for: the parents and carers.
+PARENT_RELATIONS = ("mother", "father", "carer", "step_parent")
+
+
+def _conversation_text(dossier: Dossier) -> str:
+    """Step 3 as the report tells it: each conversation with the parents, or why there was none."""
+    parts = []
+    for conversation in dossier.conversations:
+        head = ", ".join(
+            filter(
+                None,
+                [
+                    date_format(conversation.held_on),
+                    _("with %(whom)s") % {"whom": ", ".join(conversation.participant_labels()).lower()}
+                    + (f" ({conversation.participants_detail})" if conversation.participants_detail else ""),
+                    _("face to face") if conversation.face_to_face else _("not face to face"),
+                    conversation.location,
+                ],
+            )
+        )
+        lines = [
+            head,
+            _("What was shared: %(text)s") % {"text": conversation.shared},
+            _("Their reaction: %(text)s") % {"text": conversation.reaction},
+        ]
+        if conversation.agreements:
+            lines.append(_("Agreements: %(text)s") % {"text": conversation.agreements})
+        parts.append("\n".join(lines))
+    skip = dossier.skips.get(3)
+    if skip is not None:
+        parts.append(
+            _("There was no conversation with the parents. Reason: %(reason)s.") % {"reason": skip.get_reason_display()}
+            + (f" {skip.explanation}" if skip.explanation else "")
+        )
+    return "\n\n".join(parts)
+
+
+def report_initial(dossier: Dossier, reporter: User, role: Role | None) -> dict[str, Any]:
+    """A first draft of the report from what the dossier, the reporter's account and the school
+    already hold; the reporter checks and completes it."""
     texts = [dossier.signal_text(s) for s in dossier.signals]
-    pupil = dossier.case.pupil
+    case = dossier.case
+    pupil, school = case.pupil, case.school
     household = [
         _("%(name)s, born %(date)s (%(age)s years)")
         % {"name": pupil.full_name, "date": date_format(pupil.date_of_birth), "age": age(pupil)}
     ]
+    contacts = []
     for member in pupil.household.all():
         values = {"name": member.name, "relation": member.get_relation_display()}
         if member.lives_with_pupil:
             household.append(_("%(name)s (%(relation)s)") % values)
         else:
             household.append(_("%(name)s (%(relation)s, does not live with the pupil)") % values)
+        if member.relation in PARENT_RELATIONS:
+            where = pupil.address if member.lives_with_pupil and pupil.address else _("address not known")
+            contacts.append(f"{member.name} ({member.get_relation_display()}): {where}")
     weighing = dossier.weighing
     consultations = [
         f"{date_format(c.held_on)}: {c.get_consulted_display()} {c.consulted_name}".strip()
         for c in dossier.consultations
     ]
     return {
-        "relation_to_family": _("School of the pupil (%(school)s).") % {"school": dossier.case.school},
+        "reporter_name": reporter.get_full_name() or reporter.get_username(),
+        "reporter_function": str(ROLE_LABELS.get(role.value, "")) if role is not None else "",
+        "reporter_phone": reporter.phone,
+        "reporter_email": reporter.email,
+        "school_name": school.name,
+        "school_address": school.address,
+        "relation_to_family": _("School of the pupil (%(school)s).") % {"school": school},
+        "pupil_address": pupil.address,
+        "household": "\n".join(household),
+        "household_contacts": "\n".join(contacts),
         "direct_cause": texts[-1]["facts"] if texts else "",
         "facts": "\n\n".join(
             f"{date_format(timezone.localtime(s.observed_at).date())}: {t['facts']}"
@@ -573,9 +633,9 @@ def report_initial(dossier: Dossier) -> dict[str, str]:
             for s, t in zip(dossier.signals, texts, strict=True)
         ),
         "interpretation": "\n".join(t["interpretation"] for t in texts if t["interpretation"]),
+        "conversation": _conversation_text(dossier),
         "risk_factors": weighing.risk_factors if weighing else "",
         "protective_factors": weighing.protective_factors if weighing else "",
-        "household": "\n".join(household),
         "help_contacts": "\n".join(consultations),
     }
 

@@ -86,7 +86,10 @@ def log_signal(
     other_pupils: list[Pupil] | tuple[Pupil, ...] = (),
     case: Case | None = None,
     date_confirmed: bool = False,
+    look_along: bool = False,
 ) -> Signal:
+    """Log a signal; with `look_along`, ask the IB/AF to look along in the same transaction
+    (request_look_along, with its own audit event), so logging and asking is one submit."""
     _require(actor, "signal.create")
     _require_same_school(actor, pupil, *other_pupils)
     if not facts.strip():
@@ -125,6 +128,8 @@ def log_signal(
     record_event(
         actor, "signal.log", obj=signal, case=case, pupil=pupil, detail={"source": source, "categories": categories}
     )
+    if look_along:
+        request_look_along(actor, signal)
     return signal
 
 

@@ -101,6 +101,12 @@ def _pupils(request: HttpRequest) -> Any:
 # The logbook ------------------------------------------------------------------------------------
 
 
+UNUSABLE_PUPIL = _(
+    "The pupil this signal was about cannot be chosen: not (or no longer) a pupil of your school. "
+    "Choose the pupil below; what you typed is kept."
+)
+
+
 @requires("signal.create")
 def signal_create(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
@@ -111,26 +117,46 @@ def signal_create(request: HttpRequest) -> HttpResponse:
     pupil = queries.school_pupils(actor).filter(pk=pupil_id).first() if pupil_id and pupil_id.isdigit() else None
     if case is not None:
         pupil = case.pupil
-    if pupil is None:
+    # The pupil in the address cannot be used (another school's, or no longer at this school).
+    unusable = pupil is None and bool(pupil_id)
+    if pupil is None and not (unusable and request.method == "POST"):
         query = request.GET.get("q", "")
         results = queries.search_pupils(actor, query)
         template = (
             "meldcode/_pupil_results.html" if request.headers.get("HX-Request") else "meldcode/signal_pick_pupil.html"
         )
-        return render(request, template, {"query": query, "results": results})
+        return render(request, template, {"query": query, "results": results, "unusable": unusable})
 
-    form = forms.SignalForm(request.POST or None, pupils=_pupils(request).exclude(pk=pupil.pk))
-    if request.method == "POST" and form.is_valid():
+    # A posted signal about an unusable pupil comes back with everything typed and a choice of pupil.
+    others = _pupils(request) if pupil is None else _pupils(request).exclude(pk=pupil.pk)
+    form = forms.SignalForm(
+        request.POST or None,
+        pupils=others,
+        own_group=queries.own_group_pupils(actor, others),
+        may_ask_look_along=case is None and has_permission(actor, "signal.request_look_along"),
+        choose_pupil=pupil is None,
+    )
+    if unusable and "pupil" not in request.POST:
+        form.add_error(None, UNUSABLE_PUPIL)
+    if request.method == "POST" and not form.picker_action and form.is_valid():
+        chosen = form.cleaned_data.pop("pupil", None) or pupil
         try:
-            signal = services.log_signal(actor, pupil=pupil, case=case, **form.cleaned_data)
+            signal = services.log_signal(actor, pupil=chosen, case=case, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("The signal has been saved in the logbook."))
+            if form.cleaned_data.get("look_along"):
+                messages.success(
+                    request,
+                    _("The signal has been saved in the logbook and the IB and the AF have been asked to look along."),
+                )
+            else:
+                messages.success(request, _("The signal has been saved in the logbook."))
             if case is not None:
                 return redirect("meldcode:case_detail", pk=case.pk)
             return redirect("meldcode:signal_detail", pk=signal.pk)
-    return render(request, "meldcode/signal_form.html", {"form": form, "pupil": pupil, "case": case})
+    context = {"form": form, "pupil": pupil, "case": case, "picker": form.pupil_picker()}
+    return render(request, "meldcode/signal_form.html", context)
 
 
 @requires("signal.list_own")
@@ -567,11 +593,13 @@ def decision_advice(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meldcode/_advice.html", {"advice": evaluate(**answers)})
 
 
-def _report_form(data: Any, dossier: queries.Dossier) -> forms.ReportForm:
-    """The report form: the draft as it is now, or prefilled from the dossier (version 0: no draft)."""
+def _report_form(data: Any, dossier: queries.Dossier, request: HttpRequest) -> forms.ReportForm:
+    """The report form: the draft as it is now, or prefilled from the dossier and the reporter's
+    account (version 0: no draft)."""
     report = dossier.report
     if report is None:
-        form = forms.ReportForm(data, initial=queries.report_initial(dossier))
+        actor = request.actor  # type: ignore[attr-defined]
+        form = forms.ReportForm(data, initial=queries.report_initial(dossier, request.user, actor.role))  # type: ignore[arg-type]
     else:
         form = forms.ReportForm(data, instance=report)
     concurrency.track(form, report.version if report is not None else 0)
@@ -583,12 +611,12 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     dossier = queries.load_dossier(actor, pk)
     case, report = dossier.case, dossier.report
-    form = _report_form(request.POST or None, dossier)
+    form = _report_form(request.POST or None, dossier, request)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_report(actor, case, **concurrency.submitted(form))
         except concurrency.EditConflict as conflict:
-            concurrency.explain(form, _report_form(None, queries.load_dossier(actor, pk)), conflict)
+            concurrency.explain(form, _report_form(None, queries.load_dossier(actor, pk), request), conflict)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -597,14 +625,17 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     made_form = None
     if report is not None and not report.is_made:
         made_form = forms.ReportMadeForm(staff=queries.school_staff(actor), initial={"made_by": actor.user_id})
+    return _report_page(request, dossier, form, made_form)
+
+
+def _report_page(request: HttpRequest, dossier: Any, form: Any, made_form: Any) -> HttpResponse:
     context = {
         "form": form,
-        "case": case,
+        "case": dossier.case,
         "d": dossier,
-        "report": report,
+        "report": dossier.report,
         "made_form": made_form,
-        "pupil_age": queries.age(case.pupil),
-        "conditional_fields": ("parents_informed_how", "not_informed_reason", "not_informed_explanation"),
+        "pupil_age": queries.age(dossier.case.pupil),
     }
     return render(request, "meldcode/report_form.html", context)
 
@@ -614,23 +645,21 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def report_made(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     dossier = queries.load_dossier(actor, pk)
-    form = forms.ReportMadeForm(request.POST, staff=queries.school_staff(actor))
     if dossier.report is None:
         messages.error(request, _("First save the report."))
-    elif form.is_valid():
+        return redirect("meldcode:report_edit", pk=pk)
+    form = forms.ReportMadeForm(request.POST, staff=queries.school_staff(actor))
+    if form.is_valid():
         try:
             services.mark_report_made(actor, dossier.report, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The report to Veilig Thuis has been recorded as made."))
             return redirect("meldcode:case_detail", pk=pk)
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect("meldcode:report_edit", pk=pk)
+    # Back to the report page with what was typed and the errors beside the fields (and, for a
+    # date long ago, the box that confirms it).
+    return _report_page(request, dossier, _report_form(None, dossier, request), form)
 
 
 @requires("case.report")

@@ -45,6 +45,9 @@ def bootstrap_school(
     admin_last_name: str,
     admin_email: str = "",
     admin_password: str | None = None,
+    street_address: str = "",
+    postal_code: str = "",
+    city: str = "",
 ) -> School:
     """Get or create the board, municipality and school, and the school's first functional administrator.
 
@@ -79,7 +82,15 @@ def bootstrap_school(
     municipality, municipality_created = Municipality.objects.get_or_create(name=values["municipality_name"])
     school, school_created = School.objects.get_or_create(
         brin_code=brin,
-        defaults={"name": values["school_name"], "board": board, "municipality": municipality},
+        defaults={
+            "name": values["school_name"],
+            "board": board,
+            "municipality": municipality,
+            # The address the report to Veilig Thuis names (optional: the school can add it later).
+            "street_address": street_address.strip(),
+            "postal_code": postal_code.strip().upper(),
+            "city": city.strip(),
+        },
     )
     if not school_created and school.board_id != board.pk:
         raise ValidationError({"brin_code": _("This BRIN code already belongs to a school of another board.")})

@@ -41,6 +41,13 @@ class PupilForm(forms.Form):
         label=_("Last name"), max_length=100, help_text=_('Including a prefix such as "de" or "van".')
     )
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    address = forms.CharField(
+        label=_("Address"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
+        help_text=_("Street and number, postcode and town. Stored encrypted; used in a report to Veilig Thuis."),
+    )
     group = forms.ModelChoiceField(
         label=_("Group"),
         queryset=Group.objects.none(),
@@ -124,6 +131,13 @@ class StaffUpdateForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("Email address"), required=False)
+    phone = forms.CharField(
+        label=_("Phone number"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        help_text=_("Optional. Filled in as the reporter's number in a report to Veilig Thuis."),
+    )
     role = forms.ChoiceField(label=_("Role"), choices=SCHOOL_ROLE_CHOICES)
     is_active = forms.BooleanField(
         label=_("Active"),
@@ -169,6 +183,10 @@ class ProtocolForm(forms.Form):
             "and of the safeguarding lead (AF), who also get a reminder by e-mail."
         ),
     )
+    # The school's address (a report to Veilig Thuis names it); a form without them keeps it.
+    street_address = forms.CharField(label=_("Street and number"), required=False, max_length=200)
+    postal_code = forms.CharField(label=_("Postcode"), required=False, max_length=10)
+    city = forms.CharField(label=_("Town or city"), required=False, max_length=100)
     # Repeated care (haven.meldcode.repeat); not required, so a form without them keeps the rule.
     repeat_threshold = forms.IntegerField(
         label=_("Repeated care: number of dossiers"),

@@ -43,6 +43,10 @@ class School(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="schools", verbose_name=_("municipality")
     )
+    # The visiting address, as the report to Veilig Thuis names the school (haven.meldcode.queries.report_initial).
+    street_address = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("town or city"), max_length=100, blank=True)
     # The school's protocol: which roles decide about a report, and which make it.
     decision_roles = models.JSONField(_("roles that decide about a report"), default=default_protocol_roles)
     report_roles = models.JSONField(_("roles that make a report"), default=default_protocol_roles)
@@ -82,6 +86,12 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def address(self) -> str:
+        """The address on one line ("Schoolstraat 1, 1234 AB Zonnedal"); empty when none is known."""
+        town = " ".join(part for part in (self.postal_code, self.city) if part)
+        return ", ".join(part for part in (self.street_address, town) if part)
 
     @property
     def decision_role_set(self) -> frozenset[Role]:

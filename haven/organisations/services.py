@@ -1,5 +1,6 @@
 """Writes of organisation data (groups, protocol settings), each with its audit event."""
 
+import re
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -120,4 +121,26 @@ def set_protocol(
             "inactivity_weeks": school.inactivity_weeks,
         },
     )
+    return school
+
+
+POSTAL_CODE = re.compile(r"^[1-9][0-9]{3} ?[A-Z]{2}$")
+
+
+@transaction.atomic
+def set_school_address(actor: Actor, school: School, *, street_address: str, postal_code: str, city: str) -> School:
+    """The school's visiting address, which a report to Veilig Thuis names; empty parts are allowed."""
+    require(actor, "protocol.manage")
+    if school.pk != actor.school_id:
+        raise PermissionDenied
+    postal_code = postal_code.strip().upper()
+    if postal_code and not POSTAL_CODE.match(postal_code):
+        raise ValidationError(
+            {"postal_code": _("Write the postcode as four digits and two letters, for example 1234 AB.")}
+        )
+    if len(postal_code) == 6:
+        postal_code = f"{postal_code[:4]} {postal_code[4:]}"
+    school.street_address, school.postal_code, school.city = street_address.strip(), postal_code, city.strip()
+    school.save(update_fields=["street_address", "postal_code", "city"])
+    record_event(actor, "school.address", obj=school)
     return school

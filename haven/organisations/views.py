@@ -95,6 +95,7 @@ def _pupil_form(pupil: Pupil) -> PupilForm:
         "first_name": pupil.first_name,
         "last_name": pupil.last_name,
         "date_of_birth": pupil.date_of_birth,
+        "address": pupil.address,
         "group": group.pk if group else None,
     }
     form = PupilForm(initial=initial, school_id=pupil.school_id)
@@ -312,6 +313,7 @@ def _staff_form(user: User, membership: Membership | None, waiting: RoleRequest 
         "first_name": user.first_name,
         "last_name": user.last_name,
         "email": user.email,
+        "phone": user.phone,
         "role": membership.role if membership else (waiting.role if waiting else None),
         "is_active": user.is_active,
     }
@@ -385,6 +387,9 @@ def _protocol_form(data: Any, school: School) -> ProtocolForm:
         "repeat_threshold": school.repeat_threshold,
         "repeat_years": school.repeat_years,
         "inactivity_weeks": school.inactivity_weeks,
+        "street_address": school.street_address,
+        "postal_code": school.postal_code,
+        "city": school.city,
     }
     form = ProtocolForm(data, initial=initial)
     concurrency.track(form, school.version)
@@ -398,10 +403,13 @@ def protocol(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = concurrency.submitted(form)
         repeat_rule = {name: data.pop(name) for name in ("repeat_threshold", "repeat_years")}
+        address = {name: data.pop(name) for name in ("street_address", "postal_code", "city")}
         try:
             with transaction.atomic():
                 organisation_services.set_protocol(request.actor, school, **data)  # type: ignore[attr-defined]
                 signalling_services.set_repeat_rule(request.actor, school, **repeat_rule)  # type: ignore[attr-defined]
+                if "street_address" in request.POST:  # a form without the address keeps it
+                    organisation_services.set_school_address(request.actor, school, **address)  # type: ignore[attr-defined]
         except concurrency.EditConflict as conflict:
             school.refresh_from_db()
             concurrency.explain(form, _protocol_form(None, school), conflict)

@@ -41,7 +41,7 @@ class PupilQuerySet(models.QuerySet["Pupil"]):
         return self.annotate(**annotations)
 
 
-class Pupil(models.Model):
+class Pupil(EncryptedModel):
     school = models.ForeignKey(
         "organisations.School", on_delete=models.PROTECT, related_name="pupils", verbose_name=_("school")
     )
@@ -55,6 +55,8 @@ class Pupil(models.Model):
         editable=False,
     )
     date_of_birth = models.DateField(_("date of birth"))
+    # Where the pupil lives: what the report to Veilig Thuis asks first. Encrypted like the household.
+    address = EncryptedTextField(_("address"), max_length=300, blank=True)
     groups = models.ManyToManyField(
         "organisations.Group", through="GroupPlacement", related_name="pupils", verbose_name=_("groups")
     )

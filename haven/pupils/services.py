@@ -25,9 +25,11 @@ def save_pupil(
     first_name: str,
     last_name: str,
     date_of_birth: dt.date,
+    address: str | None = None,
     pupil: Pupil | None = None,
     seen_version: int | None = None,
 ) -> Pupil:
+    """Add or change a pupil. `address` None keeps the address as it is (encrypted at rest)."""
     require(actor, "school.manage")
     if not first_name.strip() or not last_name.strip():
         raise ValidationError(_("First and last name are required."))
@@ -39,6 +41,8 @@ def save_pupil(
     else:
         pupil.version = concurrency.claim(Pupil, pupil.pk, seen_version)
     pupil.first_name, pupil.last_name, pupil.date_of_birth = first_name.strip(), last_name.strip(), date_of_birth
+    if address is not None:
+        pupil.address = address.strip()
     pupil.save()
     record_event(actor, "pupil.save", obj=pupil, pupil=pupil)
     return pupil
@@ -157,6 +161,7 @@ def save_pupil_with_group(
     last_name: str,
     date_of_birth: dt.date,
     group: Group | None,
+    address: str | None = None,
     pupil: Pupil | None = None,
     seen_version: int | None = None,
 ) -> Pupil:
@@ -170,6 +175,7 @@ def save_pupil_with_group(
         first_name=first_name,
         last_name=last_name,
         date_of_birth=date_of_birth,
+        address=address,
         pupil=pupil,
         seen_version=seen_version,
     )

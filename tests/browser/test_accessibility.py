@@ -312,8 +312,10 @@ def submit_empty(page, selector: str) -> None:
           }
         }"""
     )
+    # The save button: the primary one where a form has more (the signal form's pupil search).
+    primary = form.locator("button[type=submit].utrecht-button--primary-action")
     with page.expect_navigation():
-        form.locator("button[type=submit]").first.click()
+        (primary if primary.count() else form.locator("button[type=submit]")).first.click()
 
 
 # --- The test ------------------------------------------------------------------------------------

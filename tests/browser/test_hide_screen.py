@@ -69,24 +69,36 @@ def test_escape_and_the_hide_button_cover_the_screen(transactional_db, cast, liv
     page.locator("#id_facts").fill(typed)
     assert_shown(page)
 
-    # Escape while typing in a field hides at once.
+    # Escape while typing in a field belongs to the field: the screen stays, and so does the text.
     page.locator("#id_facts").press("Escape")
+    assert_shown(page)
+    expect(page.locator("#id_facts")).to_be_focused()
+    expect(page.locator("#id_facts")).to_have_value(typed)
+
+    # Outside a field (here on the save button) Escape hides at once.
+    save = page.locator("main button[data-haven-save]")
+    save.focus()
+    page.keyboard.press("Escape")
     assert_hidden(page)
     screenshot(page, "hide-screen-overlay", full_page=False)
 
     page.locator(".haven-hide-overlay [data-haven-unhide]").click()
     assert_shown(page)
-    # Nothing was lost: what was being typed is still there.
+    # Nothing was lost: what was being typed is still there, and focus is back where it was.
     expect(page.locator("#id_facts")).to_have_value(typed)
+    expect(save).to_be_focused()
 
     # Scrolled to the bottom of a long page, the overlay still covers the whole screen.
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     assert page.evaluate("window.scrollY") > 0
+    page.locator("header [data-haven-hide]").focus()
     page.keyboard.press("Escape")
     assert_hidden(page)
-    # Back with the keyboard: focus is on the overlay's button, so Enter brings the page back.
+    # Back with the keyboard: focus is on the overlay's button, so Enter brings the page back,
+    # and focus returns to the element that had it.
     page.keyboard.press("Enter")
     assert_shown(page)
+    expect(page.locator("header [data-haven-hide]")).to_be_focused()
 
     # The button in the header hides too.
     page.locator("header [data-haven-hide]").click()
@@ -98,7 +110,34 @@ def test_escape_and_the_hide_button_cover_the_screen(transactional_db, cast, liv
 
 def test_escape_hides_the_sign_in_page_too(transactional_db, live_server, page):
     page.goto(f"{live_server.url}/inloggen/")
+    # Focus starts in the username field, where Escape is the field's; outside it Escape hides.
+    expect(page.locator("input[name='auth-username']")).to_be_focused()
+    page.keyboard.press("Escape")
+    assert_shown(page)
+    page.keyboard.press("Shift+Tab")
     page.keyboard.press("Escape")
     assert_hidden(page)
     page.locator(".haven-hide-overlay [data-haven-unhide]").click()
     assert_shown(page)
+
+
+def test_escape_in_the_pupil_search_keeps_the_screen_and_the_text(transactional_db, cast, live_server, page):
+    login(page, live_server, "teacher")
+    page.goto(f"{live_server.url}/signalen/nieuw/")
+    search = page.locator("#pupil-search")
+    expect(search).to_be_focused()
+    search.press_sequentially("Sanne", delay=10)
+    expect(page.locator(f"#pupil-results a[href$='?leerling={cast.pupil.pk}']")).to_be_visible()
+    page.keyboard.press("Escape")
+    assert_shown(page)
+    expect(search).to_be_focused()
+    expect(search).to_have_value("Sanne")
+    # The result list is a link, not a field: there Escape hides, and "Back" returns to it.
+    result = page.locator(f"#pupil-results a[href$='?leerling={cast.pupil.pk}']")
+    result.focus()
+    page.keyboard.press("Escape")
+    assert_hidden(page)
+    page.keyboard.press("Enter")
+    assert_shown(page)
+    expect(result).to_be_focused()
+    expect(search).to_have_value("Sanne")

@@ -38,7 +38,9 @@ def nl(message: str) -> str:
 
 
 def submit(form) -> None:
-    form.locator("button[type=submit]").first.click()
+    # The form's save button: the primary one where a form has more (the signal form's pupil search).
+    primary = form.locator("button[type=submit].utrecht-button--primary-action")
+    (primary if primary.count() else form.locator("button[type=submit]")).first.click()
 
 
 def expect_no_form_errors(page) -> None:
@@ -66,7 +68,9 @@ def teacher_logs_a_signal(page, live_server, cast) -> Signal:
     main = page.locator("main")
     expect(main.locator(".haven-content .haven-meta").first).to_contain_text("Sanne de Vries")
     # When: prefilled with "now"; source: own observation by default.
-    expect(page.locator("#id_observed_at")).to_have_value(re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d$"))
+    # The date and a 24-hour time as text: two tab stops, "14:30" whatever the browser's locale.
+    expect(page.locator("#id_observed_at_0")).to_have_value(re.compile(r"^\d\d-\d\d-\d{4}$"))
+    expect(page.locator("#id_observed_at_1")).to_have_value(re.compile(r"^([01]\d|2[0-3]):[0-5]\d$"))
     expect(page.locator("#id_source")).to_have_value(Signal.Source.OWN_OBSERVATION)
     page.locator("#id_source").select_option(Signal.Source.CHILD_TOLD)
     # The category with the keyboard: focus the checkbox, Space ticks it.
@@ -267,6 +271,11 @@ def test_from_signal_to_report_made(transactional_db, cast, live_server, new_pag
     expect(page.locator("#id_household")).to_have_value(re.compile("Sanne de Vries"))
     expect(page.locator("#id_risk_factors")).to_have_value("Moeder werkt vroeg, geen andere volwassene thuis.")
     expect(page.locator("#id_help_contacts")).to_have_value(re.compile("Veilig Thuis Zonnedal"))
+    # Who reports, for which school: from the account and the school; the AF adds how to reach them.
+    expect(page.locator("#id_reporter_name")).to_have_value(cast.af.get_full_name())
+    expect(page.locator("#id_school_name")).to_have_value("OBS De Regenboog")
+    page.locator("#id_reporter_phone").fill("030 123 45 67")
+    page.locator("#id_household_contacts_unknown").check()
     page.locator("#id_expectations").fill("Onderzoek naar de thuissituatie en passende hulp.")
     page.locator("input[name=parents_informed][value=yes]").check()
     page.locator("#id_parents_informed_how").fill("In een gesprek met moeder op school.")

@@ -4,8 +4,9 @@ Reads as the specification. After the demo data (`seed_demo`) and a few rows it 
 packages, a parents' access export, an advice request without a dossier), the bytes of the SQLite
 file (with its journal or WAL, if any) and a PostgreSQL `pg_dump` hold none of the values in
 tests/plaintexts.py: the categories of a signal, the Veilig Thuis references, the names of
-household members, what a handover says about informing the parents, what an access export
-withholds and why, what an advice request without a dossier asked and was told.
+household members, the pupils' addresses (also as the reports to Veilig Thuis repeat them), what
+a handover says about informing the parents, what an access export withholds and why, what an
+advice request without a dossier asked and was told.
 
 Every table is scanned, the audit log (its detail is sealed) and the two-factor keys included,
 except the rows of the monitoring's rollups (`insights.RollupCount`, filled by `refresh_insights`
@@ -26,6 +27,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from haven.core import demo_data
 from haven.core.backup import pg_environment, pg_tool
 from tests import plaintexts
 
@@ -70,6 +72,7 @@ def test_the_known_plaintexts_are_in_the_plaintext_list():
     assert "sexual_abuse" in known["signal categories"] and "physical_neglect" in known["signal categories"]
     assert "VT-2026-0412" in known["Veilig Thuis references"]
     assert "Linda de Groot" in known["household members' names"]
+    assert len(known["pupils' addresses"]) == len(demo_data.CHILDREN)
     # found_in can find each of them: the scan below would see one that is stored in plain text.
     everything = "|".join(v for values in known.values() for v in values).encode()
     assert len(plaintexts.found_in(everything)) == sum(len(v) for v in known.values())
@@ -90,6 +93,8 @@ def test_the_sqlite_file_holds_none_of_the_known_plaintexts(seeded_sqlite_file, 
         ):
             assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] > 0, table  # noqa: S608
         assert db.execute("SELECT COUNT(*) FROM meldcode_report WHERE vt_reference LIKE 'enc2:%'").fetchone()[0] >= 2
+        assert db.execute("SELECT COUNT(*) FROM pupils_pupil WHERE address LIKE 'enc2:%'").fetchone()[0] >= 2
+        assert db.execute("SELECT COUNT(*) FROM meldcode_report WHERE pupil_address LIKE 'enc2:%'").fetchone()[0] >= 2
         assert db.execute("SELECT COUNT(*) FROM accounts_totpkey").fetchone()[0] > 0
         assert db.execute("SELECT COUNT(*) FROM audit_auditevent WHERE detail LIKE '\"enc1:%'").fetchone()[0] > 0
     assert plaintexts.found_in(_file_bytes(_without_rollups(copy))) == []

@@ -5,6 +5,7 @@ corrections, consultations, conversations, skipped steps, weighing, decisions, t
 closing and reopening) or about an advice request without a dossier, and every code or answer
 that says what happened (the signal's categories, the answers to the framework's questions, the
 decision, the step at closing, the Veilig Thuis reference and outcome, household members' names,
+the pupil's address, the report's contact details (reporter, school, pupil, parents),
 what a handover or an access export says about the parents) is stored as `enc2:<keyid>:...`,
 bound to its column and its row: a raw SELECT of those columns, which is what a database dump
 holds, shows none of it, while the application shows the plain values. A value moved to another
@@ -49,7 +50,7 @@ from haven.meldcode.models import (
     Weighing,
 )
 from haven.pupils import services as pupil_services
-from haven.pupils.models import HouseholdMember
+from haven.pupils.models import HouseholdMember, Pupil
 from tests.factories import PupilFactory
 from tests.integration.test_followup import fill_followup
 from tests.integration.test_handover import fill_handover
@@ -95,6 +96,16 @@ ENCRYPTED = {
         "deviation_justification",
     },
     "meldcode.report": {
+        "reporter_name",
+        "reporter_function",
+        "reporter_phone",
+        "reporter_email",
+        "school_name",
+        "school_address",
+        "pupil_address",
+        "household_contacts",
+        "household_contacts_unknown",
+        "conversation",
         "relation_to_family",
         "direct_cause",
         "facts",
@@ -124,6 +135,7 @@ ENCRYPTED = {
     },
     "followup.helpplan": {"description", "provided_by", "parents_agreement"},
     "followup.evaluationmoment": {"effective", "explanation"},
+    "pupils.pupil": {"address"},
     "pupils.householdmember": {"name"},
     "handover.handoverpackage": {"parents_informed_how", "not_informed_reason"},
     "handover.handoverimport": {"parents_informed_how", "not_informed_reason"},
@@ -131,7 +143,7 @@ ENCRYPTED = {
     "disclosure.disclosure": {"withheld", "reporter_reason"},
 }
 # The report's narrative fields (the route fills each with its own text).
-REPORT_TEXTS = ENCRYPTED["meldcode.report"] - {"not_informed_reason", "vt_reference"}
+REPORT_TEXTS = ENCRYPTED["meldcode.report"] - {"not_informed_reason", "vt_reference", "household_contacts_unknown"}
 # Blank in this route by its nature: the parents were informed about the report.
 LEFT_BLANK = {"meldcode.report.not_informed_reason"}
 
@@ -206,6 +218,7 @@ def _the_whole_route(cast):
         af,
         case,
         **{name: t(name) for name in REPORT_TEXTS},
+        household_contacts_unknown=False,
         parents_informed=True,
     )
     services.mark_report_made(af, report, made_on=today, made_by=cast.af, vt_reference=VT_REFERENCE)
@@ -216,6 +229,15 @@ def _the_whole_route(cast):
     )
     pupil_services.add_household_member(
         cast.actor("admin"), cast.pupil, name=t("household member"), relation="mother", lives_with_pupil=True
+    )
+    pupil = cast.pupil
+    pupil_services.save_pupil(
+        cast.actor("admin"),
+        pupil=pupil,
+        first_name=pupil.first_name,
+        last_name=pupil.last_name,
+        date_of_birth=pupil.date_of_birth,
+        address=t("address"),
     )
     to = {"parts": ["signals"], "receiving_school_brin": "34CD"}
     handover_services.make_package(af, case, **to, parents_informed=True, parents_informed_how=t("handover informed"))
@@ -265,7 +287,7 @@ def _raw_values():
 def test_the_fields_that_say_what_happened_are_the_encrypted_ones():
     found = {model._meta.label_lower: {f.name for f in fields} for model, fields in encrypted_fields().items()}
     assert found == ENCRYPTED
-    assert sum(len(names) for names in found.values()) == 83
+    assert sum(len(names) for names in found.values()) == 94
 
 
 def test_a_database_dump_holds_nothing_of_it(cast):
@@ -315,6 +337,8 @@ def test_the_application_reads_the_plain_values(cast):
     assert (decision.outcome, decision.get_outcome_display()) == ("report", "Melden bij Veilig Thuis")
     assert StepSkip.objects.get(case=case).get_reason_display() == "De veiligheid van het kind"
     assert HouseholdMember.objects.get(pupil=cast.pupil).name == t("household member")
+    assert Pupil.objects.get(pk=cast.pupil.pk).address == t("address")
+    assert (report.pupil_address, report.household_contacts_unknown) == (t("pupil_address"), False)
     assert Disclosure.objects.get().withheld == {"signal-1": t("withheld")}
     assert Closure.objects.get(case=case).step_at_closing == 5
     assert (AdviceRequest.objects.get().question, AdviceRequest.objects.get().advice) == (

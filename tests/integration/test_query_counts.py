@@ -27,7 +27,8 @@ the school: 8 -> 80 pupils, 13 -> 85 staff, 8 -> 80 groups; the board: 4 -> 16 s
   conversation, help plan, handover package 11 (the teacher's conversation form 10); decision 26;
   decision advice (htmx) 8; report 25; report print 25; access log 13 (page 1 and 2)
 - signals: signal (AF) 15, (teacher) 14; new signal with the triage forms and the pupil's history (IB) 20; amend 11;
-  pick a pupil 6; pupil search (htmx) 7; signal form 8; signal form in a dossier 12
+  pick a pupil 6; pupil search (htmx) 7; signal form 7; signal form in a dossier 11 (the other pupils
+  are a search-and-add list: no list of all pupils to read)
 - follow-up: feedback agreement, lead, feedback, evaluation 13
 - PDFs and downloads: chronology 22; report 14; conversation report 11; handover package PDF 22, JSON 22
 - handover: notice (new teacher) 10; notice decision 8; package 8; import 7
@@ -651,8 +652,8 @@ EXPECTED = {
         "amend": 11,
         "pick a pupil": 6,
         "pupil search": 7,
-        "signal form": 8,
-        "signal form in dossier": 12,
+        "signal form": 7,
+        "signal form in dossier": 11,
     },
     "follow-up": {"feedback agreement": 13, "lead": 13, "feedback": 13, "evaluation": 13},
     "documents": {

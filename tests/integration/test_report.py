@@ -84,6 +84,15 @@ def _dossier(cast, outcome="report"):
 
 def report_data(**overrides):
     data = {
+        "reporter_name": "Anja Meijer",
+        "reporter_function": "Aandachtsfunctionaris",
+        "reporter_phone": "030 123 45 67",
+        "reporter_email": "a.meijer@example.org",
+        "school_name": "OBS De Regenboog",
+        "school_address": "Regenbooglaan 12, 9901 RB Zonnedal",
+        "pupil_address": "Lindelaan 3, 9901 ZD Zonnedal",
+        "household_contacts": "Els de Vries (moeder): 06 1234 5678, Lindelaan 3, 9901 ZD Zonnedal",
+        "conversation": "Gesprek met moeder op 1 december.",
         "relation_to_family": "School van Sanne; groepsleerkracht groep 5.",
         "direct_cause": FACTS_2,
         "facts": f"{FACTS_1}\n{FACTS_2}",
@@ -321,13 +330,13 @@ def test_a_teacher_cannot_be_recorded_as_the_reporter(cast):
     case = _dossier(cast)
     client = cast.client("af")
     client.post(_url(case), report_data())
-    response = client.post(_url(case, "report_made"), _made(cast, made_by=cast.teacher.pk))
-    assert response.status_code == 302
-    assert response.url == _url(case)
+    response = client.post(_url(case, "report_made"), _made(cast, made_by=cast.teacher.pk, vt_reference="VT-77"))
+    # The report page again, with the error beside the field and what was typed kept.
+    assert response.status_code == 200
+    assert any(str(cast.teacher) in m for m in response.context["made_form"].errors["made_by"])
+    assert 'value="VT-77"' in response.content.decode()
     assert not Report.objects.get().is_made
     assert not AuditEvent.objects.filter(action="case.report_made").exists()
-    messages = _messages(client, _url(case))
-    assert any(str(cast.teacher) in m for m in messages)
 
 
 def test_a_report_made_in_the_future_is_refused(cast):
@@ -336,9 +345,23 @@ def test_a_report_made_in_the_future_is_refused(cast):
     client.post(_url(case), report_data())
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     response = client.post(_url(case, "report_made"), _made(cast, made_on=tomorrow))
-    assert response.url == _url(case)
+    assert response.status_code == 200
+    assert response.context["made_form"].errors["made_on"]
     assert not Report.objects.get().is_made
-    assert _messages(client, _url(case))
+
+
+def test_a_report_made_long_ago_is_recorded_once_the_date_is_confirmed(cast):
+    case = _dossier(cast)
+    client = cast.client("af")
+    client.post(_url(case), report_data())
+    long_ago = (timezone.localdate() - timedelta(days=800)).isoformat()
+    response = client.post(_url(case, "report_made"), _made(cast, made_on=long_ago))
+    assert response.status_code == 200
+    assert 'type="checkbox" name="date_confirmed"' in response.content.decode()
+    assert not Report.objects.get().is_made
+    response = client.post(_url(case, "report_made"), _made(cast, made_on=long_ago, date_confirmed="on"))
+    assert response.status_code == 302
+    assert Report.objects.get().made_on.isoformat() == long_ago
 
 
 def test_recording_as_made_before_a_draft_exists_is_refused(cast):

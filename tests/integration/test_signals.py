@@ -25,9 +25,14 @@ def _local(moment, fmt="%Y-%m-%dT%H:%M"):
     return timezone.localtime(moment).strftime(fmt)
 
 
+def observed(moment):
+    """The form's two fields of the observation moment: a date and a 24-hour time."""
+    return {"observed_at_0": _local(moment, "%Y-%m-%d"), "observed_at_1": _local(moment, "%H:%M")}
+
+
 def signal_data(**overrides):
     data = {
-        "observed_at": _local(timezone.now() - timedelta(hours=1)),
+        **observed(timezone.now() - timedelta(hours=1)),
         "source": "own_observation",
         "categories": ["physical_abuse", "gut_feeling"],
         "facts": FACTS,
@@ -62,10 +67,10 @@ def test_the_form_for_a_pupil_of_the_school_is_shown(cast):
 
 
 def test_logging_a_signal_saves_it_with_an_audit_event(cast):
-    observed = timezone.localtime(timezone.now() - timedelta(hours=3)).replace(second=0, microsecond=0)
+    moment = timezone.localtime(timezone.now() - timedelta(hours=3)).replace(second=0, microsecond=0)
     response = cast.client("teacher").post(
         f"{CREATE}?leerling={cast.pupil.pk}",
-        signal_data(observed_at=_local(observed), other_pupils=[cast.sibling.pk]),
+        signal_data(**observed(moment), other_pupils=[cast.sibling.pk]),
     )
     signal = Signal.objects.get()
     assert response.status_code == 302
@@ -73,7 +78,7 @@ def test_logging_a_signal_saves_it_with_an_audit_event(cast):
     assert signal.pupil == cast.pupil
     assert signal.school == cast.school_a
     assert signal.author == cast.teacher
-    assert signal.observed_at == observed
+    assert signal.observed_at == moment
     assert signal.source == "own_observation"
     assert signal.categories == ["physical_abuse", "gut_feeling"]
     assert signal.facts == FACTS
@@ -117,8 +122,8 @@ def test_empty_facts_are_refused(cast):
 
 
 def test_an_observation_in_the_future_is_refused(cast):
-    tomorrow = _local(timezone.now() + timedelta(days=1))
-    response = cast.client("teacher").post(f"{CREATE}?leerling={cast.pupil.pk}", signal_data(observed_at=tomorrow))
+    tomorrow = observed(timezone.now() + timedelta(days=1))
+    response = cast.client("teacher").post(f"{CREATE}?leerling={cast.pupil.pk}", signal_data(**tomorrow))
     _assert_refused(response, "observed_at")
 
 

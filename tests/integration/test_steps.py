@@ -348,7 +348,8 @@ def test_a_closed_dossier_refuses_a_new_signal(cast):
     response = cast.client("teacher").post(
         f"{reverse('meldcode:signal_create')}?dossier={case.pk}",
         {
-            "observed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "observed_at_0": timezone.localtime().strftime("%Y-%m-%d"),
+            "observed_at_1": timezone.localtime().strftime("%H:%M"),
             "source": "own_observation",
             "categories": ["gut_feeling"],
             "facts": "Nieuw signaal.",
@@ -378,7 +379,8 @@ def test_a_member_adds_a_signal_straight_into_the_dossier(cast):
     response = client.post(
         response.url,
         {
-            "observed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "observed_at_0": timezone.localtime().strftime("%Y-%m-%d"),
+            "observed_at_1": timezone.localtime().strftime("%H:%M"),
             "source": "child_told",
             "categories": ["physical_abuse"],
             "facts": "Sanne vertelde dat papa haar had geslagen.",

@@ -260,9 +260,10 @@ class Person:
         _, _, page = self.request("signal_form", "GET", path)
         self.pause()
         marker = f"lasttest-{uuid.uuid4().hex[:12]}"
-        observed = (datetime.now(HAVEN_TIME_ZONE) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+        observed = datetime.now(HAVEN_TIME_ZONE) - timedelta(hours=1)
         form = hidden_fields(page) + [
-            ("observed_at", observed),
+            ("observed_at_0", observed.strftime("%Y-%m-%d")),
+            ("observed_at_1", observed.strftime("%H:%M")),
             ("source", self.rng.choice(["own_observation", "child_told", "colleague"])),
             ("categories", self.rng.choice(["physical_neglect", "emotional_neglect", "other"])),
             ("facts", f"Kwam zonder jas en zonder ontbijt naar school ({marker})."),

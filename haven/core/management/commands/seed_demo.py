@@ -27,13 +27,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from haven.access.middleware import actor_for
 from haven.access.policy import Actor
 from haven.access.roles import Role
 from haven.accounts import role_requests
-from haven.accounts.models import AccountLink, Membership, RoleRequest, User
+from haven.accounts.models import ROLE_LABELS, AccountLink, Membership, RoleRequest, User
 from haven.accounts.services import (
     create_analyst_account,
     create_staff_account,
@@ -58,6 +58,7 @@ from haven.insights.public_figures import import_public_figures
 from haven.meldcode import services as route
 from haven.meldcode.advice import record_advice_request
 from haven.meldcode.models import Case, Report, Signal
+from haven.meldcode.queries import PARENT_RELATIONS
 from haven.organisations.bootstrap import bootstrap_school
 from haven.organisations.models import Group, School
 from haven.organisations.services import save_group
@@ -246,6 +247,9 @@ class Seeder:
             admin_last_name=admin.last_name,
             admin_password=settings.HAVEN_DEMO_PASSWORD,
             admin_email=admin.email,
+            street_address=data.address[0],
+            postal_code=data.address[1],
+            city=data.address[2],
         )
         self.users[admin.username] = User.objects.get(username=admin.username)
         manager = self.actor(admin.username)
@@ -326,7 +330,9 @@ class Seeder:
             group = save_group(manager, name=name, school_year=demo.SCHOOL_YEAR, teachers=teachers)
             children = [c for c in demo.CHILDREN if c.school == school.brin_code and c.group == name]
             for child in children:
-                pupil = self.pupil(manager, group, child.first_name, child.last_name, child.born)
+                pupil = self.pupil(
+                    manager, group, child.first_name, child.last_name, child.born, address=demo.address_of(child)
+                )
                 full_names.add((child.first_name, child.last_name))
                 self.pupils[child.key] = pupil
                 for member_name, relation, lives_with in child.household:
@@ -361,8 +367,32 @@ class Seeder:
         if not result.ok:
             raise CommandError("Demo data bug: the public figures do not import: " + " ".join(result.errors))
 
-    def pupil(self, manager: Actor, group: Group, first_name: str, last_name: str, born: dt.date) -> Pupil:
-        pupil = save_pupil(manager, first_name=first_name, last_name=last_name, date_of_birth=born)
+    def report_contacts(self, username: str, case: Case) -> dict[str, Any]:
+        """What the report form prefills from the reporter's account, the school and the pupil."""
+        user, role = self.users[username], self.actor(username).role
+        pupil, school = case.pupil, case.school
+        parents = [m for m in pupil.household.all() if m.relation in PARENT_RELATIONS]
+        with translation.override("nl"):
+            contacts = "\n".join(
+                f"{m.name} ({m.get_relation_display()}): {pupil.address if m.lives_with_pupil else 'adres niet bekend'}"
+                for m in parents
+            )
+            function = str(ROLE_LABELS[role.value]) if role is not None else ""
+        return {
+            "reporter_name": user.get_full_name(),
+            "reporter_function": function,
+            "reporter_email": user.email,
+            "school_name": school.name,
+            "school_address": school.address,
+            "pupil_address": pupil.address,
+            "household_contacts": contacts,
+            "household_contacts_unknown": not parents,
+        }
+
+    def pupil(
+        self, manager: Actor, group: Group, first_name: str, last_name: str, born: dt.date, address: str = ""
+    ) -> Pupil:
+        pupil = save_pupil(manager, first_name=first_name, last_name=last_name, date_of_birth=born, address=address)
         place_pupil(manager, pupil, group)
         return pupil
 
@@ -523,7 +553,7 @@ class Seeder:
                 )
             elif isinstance(event, demo.ReportDraft):
                 fields = {f.name: getattr(event, f.name) for f in dataclasses.fields(event) if f.name != "by"}
-                report = route.save_report(actor, case, **fields)
+                report = route.save_report(actor, case, **self.report_contacts(event.by, case), **fields)
             elif isinstance(event, demo.ReportMade):
                 if report is None:
                     raise CommandError(f"Demo data bug: the report of {spec.child} is made before it is drafted.")
