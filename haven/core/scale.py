@@ -273,7 +273,8 @@ class Table:
         self.model = model
         self.label = meta.label
         self.db_table = meta.db_table
-        fields = {f.attname: f for f in meta.concrete_fields}
+        # A generated column (Pupil.sort_surname) is the database's to fill: never written here.
+        fields = {f.attname: f for f in meta.concrete_fields if not f.generated}
         pk = meta.pk.attname  # type: ignore[union-attr]
         self.given = (pk, *given)
         unknown = [name for name in self.given if name not in fields]

@@ -392,15 +392,27 @@ class SkipConversationForm(forms.Form):
     explanation = text(_("Explanation"), required=True)
 
 
+# The afwegingskader's five questions in its own words, the same as the guidance beside the forms
+# (haven/guidance/content/weighing.md and decision.md; tests/integration/test_decision_wording.py).
+DECISION_QUESTIONS = {
+    "suspicion": _("1. Do you suspect domestic violence or child abuse?"),
+    "unsafety": _("2. Is there (a suspicion of) acute or structural unsafety?"),
+    "can_help": _("3. Can the school, with others if need be, offer or organise adequate help to take the risk away?"),
+    "accepted": _("4. Do the parents and the pupil accept that help and commit to it?"),
+    "effective": _("5. Does the help lead, within the agreed term, to the safety and wellbeing the pupil needs?"),
+}
+
+
 class WeighingForm(forms.Form):
     suspicion = forms.ChoiceField(
-        label=_("1. Based on steps 1 to 3, do you suspect domestic violence or child abuse?"),
+        label=DECISION_QUESTIONS["suspicion"],
         choices=YES_NO,
         widget=forms.RadioSelect,
+        help_text=_("Base your answer on steps 1 to 3."),
     )
     suspicion_explanation = text(_("Explanation of question 1"), required=True)
     unsafety = forms.ChoiceField(
-        label=_("2. Is there (a suspicion of) acute or structural unsafety?"),
+        label=DECISION_QUESTIONS["unsafety"],
         choices=YES_NO,
         widget=forms.RadioSelect,
         required=False,
@@ -426,15 +438,6 @@ class AcuteForm(forms.Form):
         _("The steps not yet taken are recorded as skipped, with this explanation."),
         required=True,
     )
-
-
-DECISION_QUESTIONS = {
-    "suspicion": _("1. Do you suspect domestic violence or child abuse?"),
-    "unsafety": _("2. Is there (a suspicion of) acute or structural unsafety?"),
-    "can_help": _("3. Can you (with others) offer or organise adequate help to take the risk away?"),
-    "accepted": _("4. Do those involved accept that help and commit to it?"),
-    "effective": _("5. Does the help lead, within the agreed term, to the safety and wellbeing needed?"),
-}
 
 
 class DecisionForm(ConfirmDateMixin):

@@ -11,19 +11,20 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from haven.access.policy import Actor
+from haven.access.policy import Actor, can_view_case
 from haven.access.roles import SCHOOL_WIDE_ROLES, STAFF_ROLES, Role
 from haven.accounts.models import ROLE_LABELS, User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.core.prepared import ActorQuery, PreparedQuery, fetch_together, group_by
+from haven.followup.models import EvaluationMoment, HelpPlan
 from haven.meldcode.models import (
     AdviceRequest,
     Case,
@@ -40,7 +41,7 @@ from haven.meldcode.models import (
     Weighing,
 )
 from haven.meldcode.workflow import CaseFacts, DecisionOutcome, RouteState, route_state
-from haven.pupils.models import Pupil
+from haven.pupils.models import NAME_ORDER, Pupil, PupilQuerySet, current_group_name
 
 
 def visible_cases(actor: Actor) -> QuerySet[Case]:
@@ -85,28 +86,56 @@ def _found_or_deny(actor: Actor, obj: Any, model: type, pk: int, action: str) ->
 
 
 def get_signal(actor: Actor, pk: int, *, audit: bool = True) -> Signal:
-    signals = visible_signals(actor).select_related("pupil", "author", "case", "triaged_by")
+    signals = visible_signals(actor).select_related("pupil", "author", "case", "triaged_by", "school")
     signal = _get_or_deny(actor, signals, Signal, pk, "signal.view")
     if audit:
-        record_event(
-            actor, "signal.view", kind=AuditEvent.Kind.READ, obj=signal, case=signal.case, pupil=signal.pupil_id
-        )
+        audit_signal_view(actor, signal)
     return signal
 
 
 # The scoped case lookup of every dossier page, prepared (haven/core/prepared.py) once per set of
-# related records a page has it bring along.
-_case_lookups: dict[tuple[str, ...], ActorQuery[Case]] = {}
+# related records a page has it bring along (and whether it brings the help plan's state).
+_case_lookups: dict[tuple[tuple[str, ...], bool], ActorQuery[Case]] = {}
 
 
-def get_case(actor: Actor, pk: int, *, audit: bool = True, related: tuple[str, ...] = ("pupil", "lead")) -> Case:
+def _with_help_plan(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Each case with the decision its latest help plan belongs to (`help_plan_decision_id`) and
+    that plan's first unanswered evaluation moment (`next_evaluation_id`), for the next step's link.
+    The help plan is haven.followup's record; the route only asks whether the current decision has one."""
+
+    def latest_plan(case: OuterRef) -> QuerySet[HelpPlan]:
+        return HelpPlan.objects.filter(case_id=case).order_by("-recorded_at", "-pk")
+
+    plans = latest_plan(OuterRef("pk"))
+    # One level deeper: the case is the outer query's outer query.
+    current = Subquery(latest_plan(OuterRef(OuterRef("pk"))).values("pk")[:1])
+    moments = EvaluationMoment.objects.filter(plan_id=current, answered_on__isnull=True)
+    return cases.annotate(
+        help_plan_decision_id=Subquery(plans.values("decision_id")[:1]),
+        next_evaluation_id=Subquery(moments.order_by("due_on", "pk").values("pk")[:1]),
+    )
+
+
+def get_case(
+    actor: Actor,
+    pk: int,
+    *,
+    audit: bool = True,
+    related: tuple[str, ...] = ("pupil", "lead"),
+    help_plan: bool = False,
+) -> Case:
     """The case if the actor may see it (its view audited), else 404 with the denied attempt audited.
-    `related` lets a page load the related records it shows in the same lookup."""
-    if related not in _case_lookups:
-        _case_lookups[related] = ActorQuery(
-            lambda actor, pk: visible_cases(actor).select_related(*related).filter(pk=pk), int
-        )
-    found = _case_lookups[related](actor, pk)
+    `related` lets a page load the related records it shows in the same lookup; `help_plan`
+    brings the state of its help plan (see `_with_help_plan`)."""
+    key = (related, help_plan)
+    if key not in _case_lookups:
+
+        def build(actor: Actor, pk: int) -> QuerySet[Case]:
+            cases = visible_cases(actor).select_related(*related).filter(pk=pk)
+            return _with_help_plan(cases) if help_plan else cases
+
+        _case_lookups[key] = ActorQuery(build, int)
+    found = _case_lookups[key](actor, pk)
     case = _found_or_deny(actor, found[0] if found else None, Case, pk, "case.view")
     if audit:
         record_event(actor, "case.view", kind=AuditEvent.Kind.READ, obj=case, case=case)
@@ -128,11 +157,17 @@ def own_signals(actor: Actor) -> QuerySet[Signal]:
 
 
 def inbox_signals(actor: Actor) -> QuerySet[Signal]:
+    return visible_signals(actor).filter(status=Signal.Status.NEW).order_by("observed_at", "pk")
+
+
+def inbox_rows(actor: Actor) -> QuerySet[Signal]:
+    """The inbox's new signals, each with what tells its pupil apart (`pupil_group`) and the id of
+    the pupil's open dossier that the actor may open (`open_case_id`), in the same one query."""
+    open_case = open_cases_of_pupil(actor, OuterRef("pupil_id")).values("pk")[:1]
     return (
-        visible_signals(actor)
-        .filter(status=Signal.Status.NEW)
+        inbox_signals(actor)
         .select_related("pupil", "author")
-        .order_by("observed_at", "pk")
+        .annotate(pupil_group=current_group_name("pupil_id"), open_case_id=Subquery(open_case))
     )
 
 
@@ -153,8 +188,68 @@ def get_look_along_request(actor: Actor, pk: int) -> LookAlongRequest:
     return request
 
 
+def open_cases_of_pupil(actor: Actor, pupil_id: Any) -> QuerySet[Case]:
+    return visible_cases(actor).filter(pupil_id=pupil_id, status=Case.Status.OPEN).order_by("-opened_at", "-pk")
+
+
 def open_case_for_pupil(actor: Actor, pupil_id: int) -> Case | None:
-    return visible_cases(actor).filter(pupil_id=pupil_id, status=Case.Status.OPEN).first()
+    return open_cases_of_pupil(actor, pupil_id).first()
+
+
+HISTORY_SIGNALS = 20
+
+
+@dataclass
+class HistoryCase:
+    case: Case
+    may_open: bool  # the policy's answer: the link shows only then
+
+
+@dataclass
+class PupilHistory:
+    """What the school knew of a pupil before this signal: for the person deciding what happens with it."""
+
+    signals: list[Signal]  # the latest HISTORY_SIGNALS others, newest first
+    more_signals: bool  # whether older ones are left out
+    cases: list[HistoryCase]  # open ones first, then closed, newest first
+
+
+def pupil_history(actor: Actor, signal: Signal) -> PupilHistory:
+    """The pupil's other signals and their dossiers, in two queries whatever the history's size.
+    Showing them is part of reading the signal: `audit_signal_view` names them."""
+    others = visible_signals(actor).filter(pupil_id=signal.pupil_id).exclude(pk=signal.pk)
+    signals = list(others.select_related("author").order_by("-observed_at", "-pk")[: HISTORY_SIGNALS + 1])
+    # Every dossier of the pupil at the school, and whether the actor may open it: the same rule
+    # (haven.access.policy.can_view_case) as the dossier page, so no link leads to a refusal. The
+    # rule needs to know only whether the actor is among the members.
+    is_member = CaseMember.objects.filter(case_id=OuterRef("pk"), user_id=actor.user_id)
+    cases = list(
+        Case.objects.filter(school_id=signal.school_id, pupil_id=signal.pupil_id)
+        .select_related("lead")
+        .annotate(actor_is_member=Exists(is_member))
+        .order_by("-status", "-opened_at", "-pk")  # "open" before "closed"
+    )
+    rows = [
+        HistoryCase(case, can_view_case(actor, case.school_id, [actor.user_id] if case.actor_is_member else []))
+        for case in cases
+    ]
+    return PupilHistory(signals=signals[:HISTORY_SIGNALS], more_signals=len(signals) > HISTORY_SIGNALS, cases=rows)
+
+
+def audit_signal_view(actor: Actor, signal: Signal, history: PupilHistory | None = None) -> None:
+    """The read of a signal's page, with the pupil's history it showed (`get_signal(audit=False)` first)."""
+    detail = None
+    if history is not None:
+        detail = {"history": {"signals": [s.pk for s in history.signals], "cases": [r.case.pk for r in history.cases]}}
+    record_event(
+        actor,
+        "signal.view",
+        kind=AuditEvent.Kind.READ,
+        obj=signal,
+        case=signal.case,
+        pupil=signal.pupil_id,
+        detail=detail,
+    )
 
 
 def count_per_case(model: type[models.Model]) -> Coalesce:
@@ -260,6 +355,8 @@ class Dossier:
     timeline: list[AuditEvent]
     look_along_open: int
     people: dict[int, User]  # everyone the dossier names, with the columns their names need
+    help_plan: bool = False  # the current decision (to help) has its help plan
+    next_evaluation_id: int | None = None  # that plan's first evaluation moment not yet answered
 
     def attach_people(self, records: list[tuple[Any, str]]) -> None:
         """For the sections other apps add to the dossier page: most people are read already."""
@@ -318,7 +415,7 @@ def attach_people(records: list[tuple[Any, str]], people: dict[int, User]) -> No
 
 def load_dossier(actor: Actor, pk: int) -> Dossier:
     """Everything the dossier page shows, in a fixed number of queries whatever the case's size."""
-    case = get_case(actor, pk, related=("pupil", "school"))
+    case = get_case(actor, pk, related=("pupil", "school"), help_plan=True)
     (
         signals,
         amended,
@@ -389,10 +486,12 @@ def load_dossier(actor: Actor, pk: int) -> Dossier:
         timeline=timeline,
         look_along_open=sum(1 for request in look_alongs if request.picked_up_at is None),
         people=people,
+        help_plan=(help_plan := decision is not None and case.help_plan_decision_id == decision.pk),
+        next_evaluation_id=case.next_evaluation_id if help_plan else None,
     )
 
 
-def school_pupils(actor: Actor) -> QuerySet[Pupil]:
+def school_pupils(actor: Actor) -> PupilQuerySet:
     if actor.school_id is None or actor.role is None:
         return Pupil.objects.none()
     return Pupil.objects.filter(school_id=actor.school_id)
@@ -407,10 +506,14 @@ def own_group_pupils(actor: Actor, pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
 
 
 def search_pupils(actor: Actor, text: str, limit: int = 20) -> list[Pupil]:
-    pupils = school_pupils(actor)
+    """Pupils whose names hold every word typed, each with their current group (`group_name`):
+    the pupils of the actor's own groups first, then the others, each part in Dutch name order."""
+    if not text.strip():
+        return []
+    pupils = school_pupils(actor).with_group(teacher_id=actor.user_id)
     for word in text.split():
         pupils = pupils.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-    return list(pupils.order_by("last_name", "first_name")[:limit]) if text.strip() else []
+    return list(pupils.order_by("-in_own_group", *NAME_ORDER)[:limit])
 
 
 def school_staff(actor: Actor, roles: frozenset[Role] = STAFF_ROLES) -> QuerySet[User]:

@@ -1,6 +1,7 @@
 """Views of the route: parse input, call one query or service, render. No rules here."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -19,8 +20,11 @@ from haven.core.forms import apply_errors
 from haven.meldcode import advice, forms, queries, services
 from haven.meldcode.decision_framework import evaluate
 from haven.meldcode.models import Case, Signal
-from haven.meldcode.workflow import NextAction, Step
+from haven.meldcode.workflow import NextAction, Step, StepStatus
 
+# The next action of the route (haven/meldcode/workflow.py) -> what to do and the page that does it:
+# the one mapping behind the dossier page's "Go" (tests/integration/test_next_step.py covers every
+# action). Each page takes the dossier's id, except where `next_step` says otherwise.
 NEXT_ACTIONS: dict[NextAction, tuple[Any, str | None]] = {
     NextAction.ADD_SIGNAL: (gettext_lazy("Log the signals you have seen (step 1)."), "meldcode:case_add_signal"),
     NextAction.RECORD_CONSULTATION: (
@@ -47,13 +51,33 @@ NEXT_ACTIONS: dict[NextAction, tuple[Any, str | None]] = {
         gettext_lazy("Prepare the report to Veilig Thuis and record it as made."),
         "meldcode:report_edit",
     ),
+    # Before the help plan is recorded; `next_step` sends to its evaluation moments once it is.
     NextAction.FOLLOW_HELP: (
-        gettext_lazy("Organise the agreed help. At the agreed moments, answer question 5: does the help work?"),
-        "meldcode:decision_create",
+        gettext_lazy("Record the help plan: what help, by whom, the term and the evaluation moments."),
+        "followup:plan_create",
     ),
     NextAction.CLOSE_CASE: (gettext_lazy("Close the dossier with a reason, and keep watching."), "meldcode:case_close"),
     NextAction.REOPEN_IF_NEEDED: (gettext_lazy("This dossier is closed. Reopen it when new signals come in."), None),
 }
+FOLLOW_HELP_PLANNED = gettext_lazy(
+    "Follow the agreed help. At the next evaluation moment, answer question 5: does the help work?"
+)
+FOLLOW_HELP_EVALUATED = gettext_lazy(
+    "Every evaluation moment is answered. Answer question 5 again in a new decision, or agree new moments."
+)
+
+
+def next_step(dossier: queries.Dossier) -> tuple[Any, str | None]:
+    """The text and the page of the dossier's next action."""
+    action, pk = dossier.route.next_action, dossier.case.pk
+    if action == NextAction.FOLLOW_HELP and dossier.help_plan:
+        if dossier.next_evaluation_id is not None:
+            return FOLLOW_HELP_PLANNED, reverse("followup:evaluation", args=[dossier.next_evaluation_id])
+        return FOLLOW_HELP_EVALUATED, reverse("meldcode:decision_create", args=[pk])
+    text, url_name = NEXT_ACTIONS[action]
+    return text, reverse(url_name, args=[pk]) if url_name else None
+
+
 GUIDANCE_BY_STEP = {
     Step.SIGNALS: "signals",
     Step.CONSULTATION: "consultation",
@@ -71,7 +95,7 @@ STEP_LABELS = {
 
 
 def _pupils(request: HttpRequest) -> Any:
-    return queries.school_pupils(request.actor).order_by("last_name", "first_name")  # type: ignore[attr-defined]
+    return queries.school_pupils(request.actor).in_name_order()  # type: ignore[attr-defined]
 
 
 # The logbook ------------------------------------------------------------------------------------
@@ -144,21 +168,26 @@ def signal_list(request: HttpRequest) -> HttpResponse:
 @requires("signal.view")
 def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    signal = queries.get_signal(actor, pk)
+    signal = queries.get_signal(actor, pk, audit=False)
     amendments = list(signal.amendments.select_related("author"))
     context: dict[str, Any] = {
         "signal": signal,
         "amendments": amendments,
         "current": services.current_text(signal),
-        "requests": list(signal.look_along_requests.select_related("requested_by", "picked_up_by")),
+        "requests": (requests := list(signal.look_along_requests.select_related("requested_by", "picked_up_by"))),
+        "look_along_open": any(r.picked_up_at is None for r in requests),
         "may_amend": can_amend_signal(actor, signal.school_id, signal.author_id),
         "may_triage": has_permission(actor, "signal.triage") and signal.status == Signal.Status.NEW,
         "other_pupils": list(signal.other_pupils.all()),
     }
+    history = None
     if context["may_triage"]:
-        context["open_case"] = queries.open_case_for_pupil(actor, signal.pupil_id)
+        context["history"] = history = queries.pupil_history(actor, signal)
+        # The open dossier a signal would be added to: the one the history lists (the actor may open it).
+        context["open_case"] = next((r.case for r in history.cases if r.case.is_open and r.may_open), None)
         context["open_form"] = forms.OpenCaseForm(leads=queries.possible_leads(actor), initial={"lead": actor.user_id})
         context["note_form"] = forms.NoteSignalForm()
+    queries.audit_signal_view(actor, signal, history)
     return render(request, "meldcode/signal_detail.html", context)
 
 
@@ -205,7 +234,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         request,
         "meldcode/inbox.html",
         {
-            "signals": queries.inbox_signals(actor),
+            "signals": queries.inbox_rows(actor),
             "look_along_requests": queries.open_look_along_requests(actor),
             # What is recorded without a dossier (it counts in the monitoring) starts from here too.
             "may_record_advice": has_permission(actor, "advice_request.record"),
@@ -317,14 +346,27 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     dossier = queries.load_dossier(actor, pk)
-    text, url_name = NEXT_ACTIONS[dossier.route.next_action]
-    next_url = reverse(url_name, args=[pk]) if url_name else None
-    steps = [(step, STEP_LABELS[step], status) for step, status in dossier.route.steps.items()]
+    text, next_url = next_step(dossier)
+    route, case = dossier.route, dossier.case
+    steps = [(step, STEP_LABELS[step], status) for step, status in route.steps.items()]
     may = {
         perm.replace(".", "_"): has_permission(actor, perm)
         for perm in ("case.record", "case.weigh", "case.decide", "case.report", "case.close", "case.manage_members")
     }
+    actions = _dossier_actions(dossier, may, next_url)
     context = {
+        # The current step's actions beside the next step; the others folded under "Other actions".
+        "current_actions": [a for a in actions if a.step == route.current_step],
+        "other_actions": [a for a in actions if a.step != route.current_step],
+        # The acute path stays in view until there is a decision: phone Veilig Thuis, then decide.
+        "acute_url": reverse("meldcode:acute", args=[pk])
+        if case.is_open and may["case_decide"] and dossier.decision is None
+        else None,
+        # Completed steps are folded; the current one, those still to do, and a closed dossier's are open.
+        "step_open": {
+            step: step == route.current_step or not case.is_open or status in (StepStatus.TODO, StepStatus.CURRENT)
+            for step, status in route.steps.items()
+        },
         # The button shows only when its page would let this person in (the view declares the permission).
         "next_allowed": next_url is not None and has_permission(actor, resolve(next_url).func.required_permission),
         "guidance_topic": GUIDANCE_BY_STEP[dossier.route.current_step],
@@ -341,6 +383,50 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reopen_form": forms.ReopenForm() if may["case_close"] and not dossier.case.is_open else None,
     }
     return render(request, "meldcode/case_detail.html", context)
+
+
+@dataclass(frozen=True)
+class DossierAction:
+    label: Any
+    url: str
+    step: Step | None  # the step it records, or None (closing the dossier)
+    subtle: bool = False
+
+
+def _dossier_actions(dossier: queries.Dossier, may: dict[str, bool], next_url: str | None) -> list[DossierAction]:
+    """What this person may record in the open dossier, besides the next action's own "Go"."""
+    case = dossier.case
+    if not case.is_open:
+        return []
+    pk = [case.pk]
+    actions = []
+    if may["case_record"]:
+        actions += [
+            DossierAction(gettext_lazy("Add a signal"), reverse("meldcode:case_add_signal", args=pk), Step.SIGNALS),
+            DossierAction(
+                gettext_lazy("Consultation"), reverse("meldcode:consultation_create", args=pk), Step.CONSULTATION
+            ),
+            DossierAction(
+                gettext_lazy("Conversation"), reverse("meldcode:conversation_create", args=pk), Step.CONVERSATION
+            ),
+        ]
+        if Step.CONVERSATION not in dossier.skips and not dossier.conversations:
+            url = reverse("meldcode:conversation_skip", args=pk)
+            actions.append(DossierAction(gettext_lazy("Skip the conversation"), url, Step.CONVERSATION, subtle=True))
+    if may["case_weigh"]:
+        url = reverse("meldcode:weighing_create", args=pk)
+        actions.append(DossierAction(gettext_lazy("Weigh"), url, Step.WEIGHING))
+    if may["case_decide"]:
+        url = reverse("meldcode:decision_create", args=pk)
+        actions.append(DossierAction(gettext_lazy("Decide"), url, Step.DECISION))
+    if may["case_report"] and dossier.decision is not None and dossier.decision.reports:
+        url = reverse("meldcode:report_edit", args=pk)
+        actions.append(DossierAction(gettext_lazy("Report to Veilig Thuis"), url, Step.DECISION))
+    if may["case_close"]:
+        url = reverse("meldcode:case_close", args=pk)
+        actions.append(DossierAction(gettext_lazy("Close dossier"), url, None, subtle=True))
+    # The next action has its own button: not twice.
+    return [action for action in actions if action.url != next_url]
 
 
 @requires("case.record")

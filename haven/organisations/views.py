@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -66,7 +65,7 @@ def _current_group(pupil: Pupil) -> Group | None:
 @requires("school.manage")
 def pupil_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    pupils = _school_pupils(request).order_by(Lower("last_name"), Lower("first_name"), "pk")
+    pupils = _school_pupils(request).in_name_order()
     for word in query.split():
         pupils = pupils.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     page = Paginator(pupils, PUPILS_PER_PAGE).get_page(request.GET.get("page"))

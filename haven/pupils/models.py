@@ -1,7 +1,44 @@
+from typing import Any
+
 from django.db import models
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from haven.core.encryption import EncryptedModel, EncryptedTextField
+from haven.organisations.models import Group
+from haven.pupils.names import surname_sort_expression
+
+# Dutch name order (haven/pupils/names.py): the one ordering of every list of pupils.
+NAME_ORDER = ("sort_surname", "first_name", "pk")
+
+
+def _latest_placement(pupil: OuterRef) -> models.QuerySet["GroupPlacement"]:
+    # The latest school year's placement is the pupil's current group (as the pupil form has it).
+    return GroupPlacement.objects.filter(pupil_id=pupil).order_by("-school_year", "-pk")
+
+
+def current_group_name(pupil_ref: str = "pk") -> Subquery:
+    """The name of the pupil's current group ("Groep 5"), as an annotation; `pupil_ref` names the
+    pupil's id in the outer query ("pk" on pupils, "pupil_id" on signals)."""
+    return Subquery(_latest_placement(OuterRef(pupil_ref)).values("group__name")[:1])
+
+
+def in_groups_of(user_id: int, pupil_ref: str = "pk") -> Exists:
+    """Whether the pupil's current group is one that this teacher teaches, as an annotation."""
+    current = _latest_placement(OuterRef(OuterRef(pupil_ref))).values("group_id")[:1]
+    return Exists(Group.objects.filter(pk=Subquery(current), teachers=user_id))
+
+
+class PupilQuerySet(models.QuerySet["Pupil"]):
+    def in_name_order(self) -> "PupilQuerySet":
+        return self.order_by(*NAME_ORDER)
+
+    def with_group(self, teacher_id: int | None = None) -> "PupilQuerySet":
+        """Each pupil with `group_name` (the current group) and, for a teacher, `in_own_group`."""
+        annotations: dict[str, Any] = {"group_name": current_group_name()}
+        if teacher_id is not None:
+            annotations["in_own_group"] = in_groups_of(teacher_id)
+        return self.annotate(**annotations)
 
 
 class Pupil(EncryptedModel):
@@ -10,6 +47,13 @@ class Pupil(EncryptedModel):
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
+    # The surname as it sorts: without its tussenvoegsel, lower case. Filled by the database.
+    sort_surname = models.GeneratedField(
+        expression=surname_sort_expression("last_name"),
+        output_field=models.CharField(max_length=100),
+        db_persist=True,
+        editable=False,
+    )
     date_of_birth = models.DateField(_("date of birth"))
     # Where the pupil lives: what the report to Veilig Thuis asks first. Encrypted like the household.
     address = EncryptedTextField(_("address"), max_length=300, blank=True)
@@ -19,11 +63,13 @@ class Pupil(EncryptedModel):
     # Optimistic locking of the edit form (haven.core.concurrency); db_default keeps bulk inserts working.
     version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
+    objects = PupilQuerySet.as_manager()
+
     class Meta:
-        ordering = ["last_name", "first_name"]
+        ordering = list(NAME_ORDER)
         verbose_name = _("pupil")
         verbose_name_plural = _("pupils")
-        indexes = [models.Index(fields=["school", "last_name", "first_name"])]
+        indexes = [models.Index(fields=["school", "sort_surname", "first_name"], name="pupil_name_order")]
 
     def __str__(self) -> str:
         return self.full_name

@@ -38,7 +38,7 @@ class ReferralIndexForm(forms.Form):
     action = forms.ChoiceField(
         label=_("What did the school do?"), choices=ReferralIndexEntry.Action.choices, widget=forms.RadioSelect
     )
-    on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    on = forms.DateField(label=_("Date"), widget=DateInput())
 
 
 class ReferralIndexWithoutCaseForm(forms.Form):

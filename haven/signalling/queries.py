@@ -24,6 +24,7 @@ from haven.meldcode.models import Case, Conversation, Signal
 from haven.meldcode.queries import Dossier, school_pupils, visible_cases, visible_signals
 from haven.organisations.models import School
 from haven.pupils.models import Pupil
+from haven.pupils.names import sort_key
 from haven.signalling.models import PlannedConversation, ReferralIndexEntry, Sibling, SupportTask
 
 # Repeated care -----------------------------------------------------------------------------------
@@ -129,7 +130,7 @@ def sibling_links(actor: Actor, pupil: Pupil) -> list[tuple[Sibling, Pupil]]:
         .select_related("pupil_a", "pupil_b")
     )
     pairs = [(link, link.pupil_b if link.pupil_a_id == pupil.pk else link.pupil_a) for link in links]
-    return sorted(pairs, key=lambda pair: (pair[1].last_name, pair[1].first_name, pair[1].pk))
+    return sorted(pairs, key=lambda pair: (*sort_key(pair[1].first_name, pair[1].last_name), pair[1].pk))
 
 
 def sibling_candidates(actor: Actor, pupil: Pupil) -> QuerySet[Pupil]:
@@ -139,7 +140,7 @@ def sibling_candidates(actor: Actor, pupil: Pupil) -> QuerySet[Pupil]:
         .exclude(pk=pupil.pk)
         .exclude(pk__in=linked.values("pupil_a_id"))
         .exclude(pk__in=linked.values("pupil_b_id"))
-        .order_by("last_name", "first_name", "pk")
+        .in_name_order()
     )
 
 

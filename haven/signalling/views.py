@@ -143,7 +143,7 @@ def referral_index_list(request: HttpRequest) -> HttpResponse:
 @requires("referral_index.record")
 def referral_index_create(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    pupils = route_queries.school_pupils(actor).order_by("last_name", "first_name")
+    pupils = route_queries.school_pupils(actor).in_name_order()
     form = forms.ReferralIndexWithoutCaseForm(request.POST or None, pupils=pupils)
     if request.method == "POST" and form.is_valid():
         try:

@@ -174,7 +174,7 @@ def test_from_signal_to_report_made(transactional_db, cast, live_server, new_pag
     screenshot(page, "05-dossier-step-2")
 
     # c. Step 2: consultation with Veilig Thuis, anonymous advice ----------------------------------
-    next_step.locator("a").click()
+    next_step.locator("#next-action").click()
     page.wait_for_url(f"**/dossiers/{case.pk}/consultatie/")
     expect(page.locator("#id_held_on")).to_have_value(timezone.localdate().isoformat())
     page.locator("#id_consulted").select_option("veilig_thuis")
@@ -187,6 +187,9 @@ def test_from_signal_to_report_made(transactional_db, cast, live_server, new_pag
     expect_no_form_errors(page)
     consultation = main.locator("section[aria-labelledby=step2] article")
     expect(consultation).to_contain_text("Veilig Thuis Zonnedal")
+    # Step 2 is done, so it is folded; its heading opens it.
+    expect(consultation).to_be_hidden()
+    main.locator("#step2").click()
     expect(consultation.locator(".haven-badge--info")).to_be_visible()  # anonymous advice
     expect(steps.nth(2)).to_have_attribute("aria-current", "step")
 

@@ -10,7 +10,10 @@ so a page that gains a query shows here too; the counts include the session's sa
 - dossier page (teacher):   31 -> 31   weighing, decision, report draft, look-along requests, 5 members)
 - case list (AF):           11 -> 11  (2 -> 20 dossiers; open and ?status=all alike)
 - case list (teacher):      10 -> 10
-- inbox (AF):               12 -> 12  (4 -> 60 new signals, with requests to look along)
+- inbox (AF):               12 -> 12  (4 -> 60 new signals, with requests to look along; each pupil's
+                                       group and open dossier come in the signals' query)
+- triage page (AF):         19 -> 19  (the pupil's history: 1 -> 25 other signals, 1 -> 6 dossiers open
+                                       and closed, repeated care)
 - my signals (teacher):     8 -> 8    (2 -> 30 own signals)
 - home page (AF):           17 -> 17  (2 -> 20 dossiers and 4 -> 60 signals)
 - home page (teacher):      14 -> 14
@@ -23,7 +26,7 @@ the school: 8 -> 80 pupils, 13 -> 85 staff, 8 -> 80 groups; the board: 4 -> 16 s
 - dossier forms: consultation, conversation, conversation skip, weighing, acute, close, plan a
   conversation, help plan, handover package 11 (the teacher's conversation form 10); decision 26;
   decision advice (htmx) 8; report 25; report print 25; access log 13 (page 1 and 2)
-- signals: signal (AF) 15, (teacher) 14; new signal with the triage forms (IB) 17; amend 11;
+- signals: signal (AF) 15, (teacher) 14; new signal with the triage forms and the pupil's history (IB) 20; amend 11;
   pick a pupil 6; pupil search (htmx) 7; signal form 7; signal form in a dossier 11 (the other pupils
   are a search-and-add list: no list of all pupils to read)
 - follow-up: feedback agreement, lead, feedback, evaluation 13
@@ -241,10 +244,40 @@ def test_the_inbox_query_count_does_not_grow_with_the_number_of_signals(cast):
     n_small = count_queries(client, url)
     _new_signals(cast, 30)
     n_large = count_queries(client, url)
+    # Some pupils with an open dossier: the inbox says so, in the same query.
+    services.open_case(cast.actor("af"), _signal(cast, "teacher", cast.pupil, 99), lead=cast.af)
+    assert count_queries(client, url) == n_large
     response = client.get(url)
     assert len(response.context["signals"]) == 60
+    assert {signal.open_case_id is not None for signal in response.context["signals"]} == {True, False}
     assert len(response.context["look_along_requests"]) > 1
     assert (n_small, n_large) == (12, 12)
+
+
+def _history(cast, pupil, dossiers, signals):
+    """Earlier signals and dossiers (one open, the others closed) of `pupil`, until there are as many."""
+    af = cast.actor("af")
+    while Case.objects.filter(pupil=pupil).count() < dossiers:
+        open_case = Case.objects.filter(pupil=pupil, status=Case.Status.OPEN).first()
+        if open_case is not None:
+            services.close_case(af, open_case, reason="too_vague", explanation="Vaag.")
+        case = services.open_case(af, _signal(cast, "teacher", pupil, 0), lead=cast.af)
+        services.add_case_member(af, case, cast.teacher2)
+    while Signal.objects.filter(pupil=pupil).count() < signals:
+        _signal(cast, "teacher2", pupil, 3)
+
+
+def test_the_triage_page_query_count_does_not_grow_with_the_pupil_s_history(cast):
+    client = cast.client("af")
+    new = _signal(cast, "teacher", cast.pupil, 1)
+    url = reverse("meldcode:signal_detail", args=[new.pk])
+    _history(cast, cast.pupil, dossiers=1, signals=2)
+    n_small = count_queries(client, url)
+    _history(cast, cast.pupil, dossiers=6, signals=26)
+    n_large = count_queries(client, url)
+    history = client.get(url).context["history"]
+    assert len(history.cases) == 6 and len(history.signals) == 20 and history.more_signals
+    assert (n_small, n_large) == (19, 19)
 
 
 def test_my_signals_query_count_does_not_grow_with_the_number_of_signals(cast):
@@ -615,7 +648,7 @@ EXPECTED = {
     "signals": {
         "signal (af)": 15,
         "signal (teacher)": 14,
-        "new signal (ib)": 17,
+        "new signal (ib)": 20,
         "amend": 11,
         "pick a pupil": 6,
         "pupil search": 7,

@@ -184,7 +184,9 @@ def test_pupil_search_with_htmx_returns_only_the_results_fragment(cast):
     response = cast.client("teacher").get(CREATE, {"q": "de vries"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     templates = [t.name for t in response.templates]
-    assert templates == ["meldcode/_pupil_results.html"]
+    # The fragment, and the include that tells each pupil apart: no page around it.
+    assert templates[0] == "meldcode/_pupil_results.html"
+    assert set(templates[1:]) == {"meldcode/_pupil_identity.html"}
     content = response.content.decode()
     assert "<html" not in content
     assert "<form" not in content

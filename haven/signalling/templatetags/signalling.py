@@ -52,10 +52,9 @@ class CaseSignalling:
     referral_entries: list[ReferralIndexEntry] = field(default_factory=list)
     referral_current: ReferralIndexEntry | None = None
     # The fields of the verwijsindex form when the person may record (the template writes them
-    # out), the action to preselect and today's date, the form's initial values.
+    # out). The form starts empty: what the school did and when is chosen, never preset, so that
+    # one click cannot record a placement that did not happen.
     referral_form: dict[str, Any] | None = None
-    referral_next: str = ""
-    today: Any = None
     planned: list[PlannedConversation] = field(default_factory=list)
     may_plan: bool = False
 
@@ -78,12 +77,7 @@ def case_signalling(context: template.Context, case: Any) -> CaseSignalling:
         may_plan=has_permission(actor, "conversation.plan"),
     )
     if has_permission(actor, "referral_index.record"):
-        # The step that makes sense next: end what is placed, place what is not.
-        current = result.referral_current
-        placed = current is not None and current.action == ReferralIndexEntry.Action.PLACED
-        result.referral_next = ReferralIndexEntry.Action.ENDED if placed else ReferralIndexEntry.Action.PLACED
         result.referral_form = forms.ReferralIndexForm.base_fields
-        result.today = today
     if finding is not None and finding.is_repeat:
         result.finding = finding
         result.repeat_heading = repeat_heading(finding)
@@ -123,3 +117,17 @@ def pupil_siblings(context: template.Context, pupil: Any) -> dict[str, Any]:
         "links": queries.sibling_links(actor, pupil),
         "form": forms.SiblingForm(pupils=queries.sibling_candidates(actor, pupil), auto_id="id_sibling_%s"),
     }
+
+
+@register.inclusion_tag("signalling/_repeat_flag.html", takes_context=True)
+def repeat_flag(context: template.Context, pupil_id: int, school: Any = None) -> dict[str, Any]:
+    """Repeated care for one pupil, spelled out (the triage page): the same rule and finding as
+    the dossier page's section and the inbox's badge. `school`: the pupil's, when the page has it."""
+    actor = _actor(context)
+    finding = None
+    if actor is not None:
+        findings = queries.repeat_findings(actor, {pupil_id}, timezone.localdate(), school=school)
+        finding = findings.get(pupil_id)
+    if finding is None or not finding.is_repeat:
+        return {"finding": None}
+    return {"finding": finding, "heading": repeat_heading(finding)}
