@@ -7,13 +7,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.meldcode.forms import DateInput, LocalDateTimeInput, pupil_field
+from haven.meldcode.forms import ConfirmDateMixin, DateInput, LocalDateTimeInput, pupil_field
 from haven.meldcode.models import Conversation
 from haven.pupils.models import Pupil
 from haven.signalling.models import ReferralIndexEntry
 
 
-class PoliceNoticeForm(forms.Form):
+class PoliceNoticeForm(ConfirmDateMixin):
+    confirm_date_after = "notice_date"
     pupil = forms.ModelChoiceField(
         queryset=Pupil.objects.none(),
         widget=forms.HiddenInput,
@@ -34,15 +35,18 @@ class PoliceNoticeForm(forms.Form):
         self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
 
 
-class ReferralIndexForm(forms.Form):
+class ReferralIndexForm(ConfirmDateMixin):
+    confirm_date_after = "on"
     action = forms.ChoiceField(
         label=_("What did the school do?"), choices=ReferralIndexEntry.Action.choices, widget=forms.RadioSelect
     )
     on = forms.DateField(label=_("Date"), widget=DateInput())
 
 
-class ReferralIndexWithoutCaseForm(forms.Form):
+class ReferralIndexWithoutCaseForm(ConfirmDateMixin):
     """A verwijsindex signal without a dossier: which pupil, placed or ended, when."""
+
+    confirm_date_after = "on"
 
     pupil = pupil_field(_("Pupil"), required=True, empty_label=_("Choose a pupil"))
     action = forms.ChoiceField(

@@ -15,6 +15,7 @@ from haven.access.decorators import requires
 from haven.access.policy import has_permission
 from haven.core.forms import apply_errors
 from haven.meldcode import queries as route_queries
+from haven.pupils.dates import NEEDS_CONFIRMATION
 from haven.signalling import forms, queries, services
 
 
@@ -119,6 +120,12 @@ def referral_index(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.record_referral_index(actor, case, **form.cleaned_data)
         except ValidationError as error:
+            if hasattr(error, "error_dict") and any(
+                e.code == NEEDS_CONFIRMATION for errors in error.error_dict.values() for e in errors
+            ):
+                # The dossier page cannot hold a bound side form: ask for the confirmation on a page of its own.
+                apply_errors(form, error)
+                return render(request, "signalling/referral_index_confirm.html", {"form": form, "case": case})
             _error_messages(request, error)
         else:
             messages.success(request, _("The verwijsindex entry has been recorded."))

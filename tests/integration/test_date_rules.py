@@ -218,3 +218,31 @@ def test_a_date_of_birth_of_1900_is_refused(cast):
     with pytest.raises(ValidationError) as raised:
         save_pupil(cast.actor("admin"), first_name="Noor", last_name="Bakker", date_of_birth=date(1900, 1, 1))
     assert "date_of_birth" in raised.value.message_dict
+
+
+def test_the_verwijsindex_side_form_asks_on_a_page_of_its_own(cast):
+    case = cast.case()
+    url = reverse("signalling:referral_index", args=[case.pk])
+    client = cast.client("af")
+    data = {"action": "placed", "on": three_years_ago().isoformat()}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'type="checkbox" name="date_confirmed"' in html
+    assert f'value="{three_years_ago().isoformat()}"' in html
+    assert not ReferralIndexEntry.objects.exists()
+    response = client.post(url, {**data, "date_confirmed": "on"})
+    assert response.status_code == 302
+    assert ReferralIndexEntry.objects.get().on == three_years_ago()
+
+
+def test_a_police_notice_long_ago_is_taken_once_confirmed(cast):
+    url = reverse("signalling:police_notice")
+    client = cast.client("af")
+    data = {"pupil": cast.pupil.pk, "notice_date": three_years_ago().isoformat()}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert 'type="checkbox" name="date_confirmed"' in response.content.decode()
+    assert not Signal.objects.exists()
+    assert client.post(url, {**data, "date_confirmed": "on"}).status_code in (200, 302)
+    assert timezone.localtime(Signal.objects.get().observed_at).date() == three_years_ago()

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BooleanField
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -83,7 +84,9 @@ def test_the_af_finds_the_pupil_and_records_the_notice_with_today_as_the_date(ca
 
 def test_the_page_has_no_field_for_details(cast):
     form = cast.client("af").get(URL, {"leerling": cast.pupil.pk}).context["form"]
-    assert set(form.fields) == {"pupil", "notice_date"}
+    # The "this date is right" box is a hidden yes/no, shown only for a date long ago: no place for details.
+    assert set(form.fields) == {"pupil", "notice_date", "date_confirmed"}
+    assert isinstance(form.fields["date_confirmed"], BooleanField)
     # Details sent anyway are ignored: the signal holds the fixed text only.
     cast.client("af").post(
         URL, {"pupil": cast.pupil.pk, "notice_date": timezone.localdate().isoformat(), "facts": "Vader sloeg moeder."}

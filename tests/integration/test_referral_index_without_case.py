@@ -57,7 +57,8 @@ def test_the_form_starts_at_placing_today_and_offers_the_school_s_pupils(cast):
     response = cast.client("af").get(CREATE)
     assert response.status_code == 200
     form = response.context["form"]
-    assert list(form.fields) == ["pupil", "action", "on"]
+    assert list(form.fields) == ["pupil", "action", "on", "date_confirmed"]
+    assert form["date_confirmed"].is_hidden  # until the date lies long ago
     assert (form["action"].value(), form["on"].value()) == ("placed", TODAY())
     html = response.content.decode()
     assert "Sanne" in html and "Daan" in html and "Noah" not in html
