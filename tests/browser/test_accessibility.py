@@ -31,13 +31,14 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.template import loader
 from django.urls import Resolver404, get_resolver, resolve, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Error as PlaywrightError
 
@@ -449,6 +450,30 @@ def _flows(browsers: Browsers, objs, cast, findings: Findings) -> None:
     with af.expect_navigation():
         af.locator(f"{MAIN_FORM} button[type=submit]").first.click()
     check(af, "new recovery codes, as af", findings)
+
+    # A date long ago: the step form with its "this date is right" box, and the dossier's verwijsindex
+    # side form asking for it on a page of its own (issue 12, §4).
+    case = objs["case"]
+    long_ago = (timezone.localdate() - timedelta(days=1000)).isoformat()
+    browsers.open(af, reverse("meldcode:consultation_create", args=[case.pk]))
+    af.locator("#id_held_on").fill(long_ago)
+    af.locator("#id_question").fill("Wat is wijs?")
+    af.locator("#id_advice").fill("Bespreek het met de IB.")
+    with af.expect_navigation():
+        af.locator(f"{MAIN_FORM} button.utrecht-button--primary-action").click()
+    af.locator("input[type=checkbox][name=date_confirmed]").wait_for()
+    check(af, "a consultation dated long ago, asking to confirm the date", findings)
+    browsers.open(af, reverse("meldcode:case_detail", args=[case.pk]))
+    side = af.locator(f"form[action='{reverse('signalling:referral_index', args=[case.pk])}']")
+    side.locator("input[name=action]").first.check()
+    side.locator("input[name=on]").fill(long_ago)
+    with af.expect_navigation():
+        side.locator("button[type=submit]").first.click()
+    af.locator("input[type=checkbox][name=date_confirmed]").wait_for()
+    check(af, "the verwijsindex dated long ago, asking to confirm the date", findings)
+    # The signal form opened for a pupil of another school: the pupil search says so.
+    browsers.open(teacher, reverse("meldcode:signal_create") + f"?leerling={cast.pupil_b.pk}")
+    check(teacher, "the signal form for a pupil that cannot be chosen", findings)
 
     # Error pages: not found, refused, and the two rendered without a request (500 and 503), served
     # from the live server's address so that their styles load as they would.

@@ -338,12 +338,20 @@ ADVICE = "Leg de signalen vast en ga met moeder in gesprek."
 
 def advice_request(cast, held_on, *, pupil=None, who="af"):
     return advice.record_advice_request(
-        cast.actor(who), held_on=held_on, anonymous=pupil is None, question=QUESTION, advice=ADVICE, pupil=pupil
+        cast.actor(who),
+        held_on=held_on,
+        anonymous=pupil is None,
+        question=QUESTION,
+        advice=ADVICE,
+        pupil=pupil,
+        date_confirmed=True,  # history: years back on purpose
     )
 
 
 def loose_entry(cast, pupil, on, *, action="placed", who="af"):
-    return signalling.record_referral_index_without_case(cast.actor(who), pupil=pupil, action=action, on=on)
+    return signalling.record_referral_index_without_case(
+        cast.actor(who), pupil=pupil, action=action, on=on, date_confirmed=True
+    )
 
 
 def closed_case_for(cast, pupil, closed_on) -> Case:
@@ -364,7 +372,11 @@ def loose(cast):
     cast.school_b.retention_years = 1
     cast.school_b.save()
     a = cast.school_a
-    alone, with_open, with_recent, with_old, with_reopened = (PupilFactory(school=a) for _ in range(5))
+    # Born before the oldest record about them (twelve years back): a record before birth is refused.
+    born = add_years(TODAY, -14)
+    alone, with_open, with_recent, with_old, with_reopened = (
+        PupilFactory(school=a, date_of_birth=born) for _ in range(5)
+    )
     records = {
         # No pupil, no dossier: the own term only, to the day.
         "gone: anonymous, one day past": advice_request(cast, years_ago(5, days=1)),
@@ -462,7 +474,7 @@ def test_a_dry_run_counts_records_without_a_dossier_and_changes_nothing(cast, lo
 
 
 def test_records_go_with_the_pupils_dossier_when_its_term_ends(cast):
-    pupil = PupilFactory(school=cast.school_a)
+    pupil = PupilFactory(school=cast.school_a, date_of_birth=add_years(TODAY, -14))
     request = advice_request(cast, years_ago(9), pupil=pupil)
     entry = loose_entry(cast, pupil, years_ago(9))
     case = closed_case_for(cast, pupil, years_ago(5))  # the dossier's last day
@@ -504,7 +516,9 @@ def test_a_record_already_destroyed_by_another_run_is_not_counted_twice(cast):
 
 def test_an_entry_of_a_dossier_is_left_to_its_dossier(cast):
     case = cast.case(author="teacher")
-    entry = signalling.record_referral_index(cast.actor("af"), case, action="placed", on=years_ago(9))
+    entry = signalling.record_referral_index(
+        cast.actor("af"), case, action="placed", on=years_ago(9), date_confirmed=True
+    )
     assert loose_retention.records_past_retention(school_id=cast.school_a.pk, years=5, today=TODAY) == []
     with pytest.raises(ValidationError):
         loose_retention.destroy_record(entry, reason="retention", years=5, today=TODAY)
@@ -574,7 +588,7 @@ def test_a_record_destroyed_after_a_parents_access_is_gone_from_its_export(cast)
     af = cast.actor("af")
     for held_on, question in ((years_ago(6), "OUDE-VRAAG"), (years_ago(1), "RECENTE-VRAAG")):
         advice.record_advice_request(
-            af, held_on=held_on, anonymous=True, question=question, advice="A", pupil=cast.pupil
+            af, held_on=held_on, anonymous=True, question=question, advice="A", pupil=cast.pupil, date_confirmed=True
         )
     disclosure = record_disclosure(
         af, cast.pupil, state=build_record(cast.pupil).state, withheld={}, reporter_identity_withheld=False
