@@ -47,10 +47,10 @@ def test_a_long_text_shows_how_much_is_left_near_its_limit(transactional_db, cas
     # The browser stops at the limit: a paste of more is cut off there.
     page.fill("#id_question", "b" * 6000)
     assert len(page.input_value("#id_question")) == 5000
-    assert counter.inner_text().startswith("0")
+    assert re.search(r"(^|\D)0 ", counter.inner_text())  # "0 of 5000" / "Nog 0 van 5000"
     # Screen readers hear it after a pause, from the polite live region beside it.
     live = page.locator("#id_question_counter + .haven-counter-live")
     assert live.get_attribute("aria-live") == "polite"
     page.locator("#id_question").press("Backspace")
-    expect(live).to_have_text(re.compile(r"^1\D"))
+    expect(live).to_have_text(re.compile(r"(^|\D)1 "))
     screenshot(page, "text-counter")
