@@ -12,3 +12,8 @@ class SignallingConfig(AppConfig):
 
         register(providers.support_tasks)
         register(providers.planned_conversations)
+        # The dossier page's section (haven/meldcode/sections.py).
+        from haven.meldcode import sections
+        from haven.signalling import dossier_sections
+
+        sections.register(dossier_sections.SECTION)

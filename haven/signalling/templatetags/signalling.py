@@ -1,13 +1,12 @@
 """Template tags through which other apps' pages show this app's parts, each with one line:
-the dossier page (repeated care, planned conversations, the verwijsindex), the inbox (a badge
-for repeated care, the link to Handle with Care) and the pupil page (brothers and sisters).
+the inbox (a badge for repeated care, the link to Handle with Care), the triage page (repeated
+care) and the pupil page (brothers and sisters). The dossier page's part is a dossier section
+(haven/signalling/dossier_sections.py), loaded by the page's view.
 
 The tags only call `haven.signalling.queries` (policy-scoped) with the acting person, in a fixed
-number of queries; the page's view has already decided that the person may see the page (and the
-dossier page's view loaded the dossier through the policy).
+number of queries; the page's view has already decided that the person may see the page.
 """
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django import template
@@ -17,7 +16,6 @@ from django.utils.translation import ngettext
 from haven.access.policy import has_permission
 from haven.meldcode import repeat
 from haven.signalling import forms, queries
-from haven.signalling.models import PlannedConversation, ReferralIndexEntry
 
 register = template.Library()
 
@@ -33,58 +31,6 @@ def repeat_heading(finding: repeat.RepeatFinding) -> str:
         "Repeated care: %(count)s dossiers in %(years)s years",
         finding.years,
     ) % {"count": finding.count, "years": finding.years}
-
-
-@dataclass
-class RepeatRow:
-    case_id: int
-    opened_on: Any
-    reported: bool
-    sibling: str | None
-    current: bool
-
-
-@dataclass
-class CaseSignalling:
-    finding: repeat.RepeatFinding | None = None
-    repeat_heading: str = ""
-    repeat_rows: list[RepeatRow] = field(default_factory=list)
-    referral_entries: list[ReferralIndexEntry] = field(default_factory=list)
-    referral_current: ReferralIndexEntry | None = None
-    # The fields of the verwijsindex form when the person may record (the template writes them
-    # out). The form starts empty: what the school did and when is chosen, never preset, so that
-    # one click cannot record a placement that did not happen.
-    referral_form: dict[str, Any] | None = None
-    planned: list[PlannedConversation] = field(default_factory=list)
-    may_plan: bool = False
-
-
-@register.simple_tag(takes_context=True)
-def case_signalling(context: template.Context, case: Any) -> CaseSignalling:
-    """The dossier page's part (`d` is the dossier `load_dossier` read, access checked)."""
-    actor = _actor(context)
-    if actor is None:
-        return CaseSignalling()
-    dossier = context["d"]
-    today = timezone.localdate()
-    # The dossier came with its school: its protocol's rule for repeated care is known already.
-    finding = queries.repeat_findings(actor, {case.pupil_id}, today, school=case.school).get(case.pupil_id)
-    records = queries.dossier_signalling(dossier)
-    result = CaseSignalling(
-        referral_entries=records.referral_entries,
-        referral_current=queries.referral_index_state(records.referral_entries),
-        planned=records.planned,
-        may_plan=has_permission(actor, "conversation.plan"),
-    )
-    if has_permission(actor, "referral_index.record"):
-        result.referral_form = forms.ReferralIndexForm.base_fields
-    if finding is not None and finding.is_repeat:
-        result.finding = finding
-        result.repeat_heading = repeat_heading(finding)
-        result.repeat_rows = [
-            RepeatRow(d.key, d.opened_on, d.reported, d.sibling, d.key == case.pk) for d in reversed(finding.counted)
-        ]
-    return result
 
 
 @register.simple_tag(takes_context=True)
