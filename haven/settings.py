@@ -30,7 +30,7 @@ SECRET_KEY = os.environ.get("HAVEN_SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = envbool("HAVEN_DEBUG", "true" if HAVEN_ENV == "development" else "false")
 ALLOWED_HOSTS = [h for h in os.environ.get("HAVEN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 # Behind a reverse proxy (docs/operations.md): its addresses or networks, comma-separated, so that
-# the client's address is read from X-Forwarded-For (haven/core/proxy.py). Empty: REMOTE_ADDR as is.
+# the client's address is read from X-Forwarded-For (haven/infrastructure/proxy.py). Empty: REMOTE_ADDR as is.
 HAVEN_TRUSTED_PROXIES = [p for p in os.environ.get("HAVEN_TRUSTED_PROXIES", "").split(",") if p.strip()]
 # Only when the proxy does not pass the Host header on: the public origin(s), e.g. https://haven.example.nl
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("HAVEN_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
@@ -56,7 +56,9 @@ INSTALLED_APPS = [
     "two_factor",
     "axes",
     "csp",
-    "haven.core",
+    "haven.infrastructure",
+    "haven.home",
+    "haven.tools",
     "haven.accounts",
     "haven.organisations",
     "haven.pupils",
@@ -74,7 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: everything after it (the audit log, the sign-in lock-out) sees the client's address.
-    "haven.core.proxy.TrustedProxyMiddleware",
+    "haven.infrastructure.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight after the HTTPS redirect: no session, no database (docs/operations.md).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -89,7 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "haven.access.middleware.ActorMiddleware",
     "haven.accounts.middleware.TwoFactorRequiredMiddleware",
-    "haven.core.middleware.SecurityHeadersMiddleware",
+    "haven.infrastructure.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so it sees every failed sign-in and answers lock-outs itself.
     "axes.middleware.AxesMiddleware",
@@ -276,7 +278,7 @@ HAVEN_DATE_CONFIRM_AFTER_DAYS = envint("HAVEN_DATE_CONFIRM_AFTER_DAYS", "730")
 
 HAVEN_DEMO_PASSWORD = "haven-demo-2026"
 
-# Encryption at rest of narrative text (haven/core/encryption.py): comma-separated
+# Encryption at rest of narrative text (haven/infrastructure/encryption.py): comma-separated
 # "keyid:base64url(32 random bytes)"; the first key encrypts, the others only decrypt (rotating:
 # `manage.py rotate_encryption_key --help`). The "dev" key is published: development only.
 DEV_ENCRYPTION_KEY = "aGF2ZW4tZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ"

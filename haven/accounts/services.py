@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from haven.access.labels import SCHOOL_ROLE_CHOICES
 from haven.access.policy import Actor
 from haven.access.roles import ROLE_APPROVER_ROLES, Role
 from haven.accounts import invitations, lockout, role_requests
-from haven.accounts.models import SCHOOL_ROLE_CHOICES, AccountLink, AnalystMembership, Membership, User
+from haven.accounts.models import AccountLink, AnalystMembership, Membership, User
 from haven.accounts.totp import hash_code
 from haven.audit.services import record_event
-from haven.core import concurrency
+from haven.infrastructure import concurrency
 from haven.organisations.services import require
 
 

@@ -5,7 +5,7 @@ recovery codes in `otp_static_statictoken.token`, both as plain text. Haven chan
 without changing django-otp's tables or the code of django-two-factor-auth:
 
 - The secret of a TOTP device is kept in `accounts.TOTPKey`, encrypted with the key ring of
-  haven/core/encryption.py and bound to the device's id (`identity`): a ciphertext copied to another
+  haven/infrastructure/encryption.py and bound to the device's id (`identity`): a ciphertext copied to another
   device does not decrypt, so that device's codes fail. The device's own column holds `SEALED`,
   which is not hex: anything that reads the column directly fails instead of using a known key.
   Saving a device with a plain key (the set-up wizard, `enrol_totp_device`) moves the key out
@@ -26,7 +26,7 @@ from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from haven.core.encryption import DecryptionError, current_keyring, decrypt, encrypt, key_id_of
+from haven.infrastructure.encryption import DecryptionError, current_keyring, decrypt, encrypt, key_id_of
 
 logger = logging.getLogger(__name__)
 

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 from two_factor import views as two_factor_views
 
 from haven.access.decorators import PUBLIC, requires
+from haven.access.labels import ROLE_LABELS
 from haven.accounts import invitations, role_requests, services
 from haven.accounts.forms import OwnPasswordForm, ResetRequestForm
-from haven.accounts.models import ROLE_LABELS
-from haven.core.forms import apply_errors
+from haven.infrastructure.forms import apply_errors
 
 logger = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from haven.access.decorators import requires
-from haven.core.forms import apply_errors
 from haven.disclosure import queries, services
 from haven.disclosure.forms import DisclosureForm
+from haven.infrastructure.forms import apply_errors
 
 
 @requires("pupil.disclose")

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from haven.access.policy import Actor
-from haven.core.prepared import ActorQuery
 from haven.followup import queries, rules
+from haven.infrastructure.prepared import ActorQuery
 from haven.tasks.registry import Task
 
-# Prepared (haven/core/prepared.py): these run on every home page and tasks page.
+# Prepared (haven/infrastructure/prepared.py): these run on every home page and tasks page.
 _reports_awaiting_feedback = ActorQuery(
     lambda actor, made_until, agreed_until: queries.reports_awaiting_feedback_by(actor, made_until, agreed_until).only(
         "made_on", "case", "case__pupil__first_name", "case__pupil__last_name", "follow_up__feedback_agreed_on"

@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy
 
 from haven.access.policy import Actor, has_permission
 from haven.audit.services import record_event
-from haven.core import concurrency
 from haven.followup import rules
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
+from haven.infrastructure import concurrency
 from haven.meldcode.models import Case, Decision, Report
 from haven.meldcode.workflow import DecisionOutcome
 from haven.pupils.dates import check_date
@@ -62,7 +62,7 @@ def _follow_up(actor: Actor, report: Report, seen_version: int | None = None) ->
     """The report's follow-up record, locked for this transaction; a new (unsaved) one when there is none.
 
     `seen_version`: the version the user's form showed (0: there was no record yet); a save over a
-    newer one is refused with `EditConflict` (haven.core.concurrency).
+    newer one is refused with `EditConflict` (haven.infrastructure.concurrency).
     """
     _require(actor)
     _require_school(actor, report.case)

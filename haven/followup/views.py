@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from haven.access.decorators import requires
 from haven.access.policy import has_permission
-from haven.core import concurrency
-from haven.core.forms import apply_errors
 from haven.followup import forms, queries, services
+from haven.infrastructure import concurrency
+from haven.infrastructure.forms import apply_errors
 from haven.meldcode import queries as route_queries
 from haven.meldcode.models import Case
 

@@ -9,8 +9,8 @@ from django.http import Http404
 from haven.access.policy import Actor, has_permission
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
-from haven.core.prepared import PreparedQuery, fetch_together
 from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage, PendingImport
+from haven.infrastructure.prepared import PreparedQuery, fetch_together
 from haven.meldcode.queries import Dossier
 
 
@@ -106,7 +106,7 @@ class CaseHandover:
 
 
 # Fixed-shape reads by case, prepared: the page does not pay Django's query compilation for each
-# (see haven/core/prepared.py).
+# (see haven/infrastructure/prepared.py).
 _import_of = PreparedQuery(lambda case_id: HandoverImport.objects.filter(case_id=case_id))
 _notices_of = PreparedQuery(lambda case_id: HandoverNotice.objects.filter(case_id=case_id).order_by("pk"))
 _packages_of = PreparedQuery(lambda case_id: HandoverPackage.objects.filter(case_id=case_id).order_by("-made_at"))

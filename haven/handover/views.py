@@ -15,13 +15,13 @@ from django.views.decorators.http import require_POST
 from haven.access.decorators import requires
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
-from haven.core.forms import apply_errors
 from haven.documents.pdf import render_pdf
 from haven.documents.views import pdf_response
 from haven.handover import queries, schema, services, signing
 from haven.handover.forms import ConfirmImportForm, ImportForm, NoticeDecisionForm, PackageForm
 from haven.handover.models import HandoverPackage, PendingImport
 from haven.handover.uploads import CappedUploadHandler
+from haven.infrastructure.forms import apply_errors
 from haven.meldcode import queries as route
 
 

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.core.encryption import (
+from haven.infrastructure.encryption import (
     EncryptedBooleanField,
     EncryptedIntegerField,
     EncryptedJSONField,
@@ -358,7 +358,7 @@ class Report(StepRecord):
     made_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     vt_reference = EncryptedTextField(_("Veilig Thuis reference"), max_length=100, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Optimistic locking of the edit form (haven.core.concurrency); db_default keeps bulk inserts working.
+    # Optimistic locking of the edit form (haven.infrastructure.concurrency); db_default keeps bulk inserts working.
     version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta(StepRecord.Meta):

@@ -18,13 +18,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from haven.access.labels import ROLE_LABELS
 from haven.access.policy import Actor, can_view_case
 from haven.access.roles import SCHOOL_WIDE_ROLES, STAFF_ROLES, Role
-from haven.accounts.models import ROLE_LABELS, User
+from haven.accounts.models import User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
-from haven.core.prepared import ActorQuery, PreparedQuery, fetch_together, group_by
 from haven.followup.models import EvaluationMoment, HelpPlan
+from haven.infrastructure.prepared import ActorQuery, PreparedQuery, fetch_together, group_by
 from haven.meldcode.models import (
     AdviceRequest,
     Case,
@@ -93,7 +94,7 @@ def get_signal(actor: Actor, pk: int, *, audit: bool = True) -> Signal:
     return signal
 
 
-# The scoped case lookup of every dossier page, prepared (haven/core/prepared.py) once per set of
+# The scoped case lookup of every dossier page, prepared (haven/infrastructure/prepared.py) once per set of
 # related records a page has it bring along (and whether it brings the help plan's state).
 _case_lookups: dict[tuple[tuple[str, ...], bool], ActorQuery[Case]] = {}
 
@@ -367,7 +368,7 @@ class Dossier:
 
 
 # The records of one dossier, each a fixed-shape read by case: prepared, so that the page does not
-# pay Django's query compilation a dozen times over (see haven/core/prepared.py).
+# pay Django's query compilation a dozen times over (see haven/infrastructure/prepared.py).
 _signals_of = PreparedQuery(lambda case_id: Signal.objects.filter(case_id=case_id).order_by("observed_at", "pk"))
 _amendments_of = PreparedQuery(
     lambda case_id: SignalAmendment.objects.filter(signal__case_id=case_id).order_by("created_at", "pk")

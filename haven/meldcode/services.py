@@ -17,7 +17,7 @@ from haven.access.policy import Actor, can_amend_signal, has_permission
 from haven.access.roles import Role
 from haven.accounts.models import Membership, User
 from haven.audit.services import record_event
-from haven.core import concurrency
+from haven.infrastructure import concurrency
 from haven.meldcode import decision_framework, queries
 from haven.meldcode.models import (
     Case,
@@ -454,7 +454,7 @@ def save_report(actor: Actor, case: Case, *, seen_version: int | None = None, **
     """Create or update the draft report; a report already made is not changed.
 
     `seen_version`: the draft's version the user's form showed (0: there was no draft yet); a save
-    over a newer draft is refused with `EditConflict` (haven.core.concurrency).
+    over a newer draft is refused with `EditConflict` (haven.infrastructure.concurrency).
     """
     _require(actor, "case.report")
     _require_open(case)

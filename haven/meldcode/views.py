@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from haven.access.decorators import requires
 from haven.access.policy import can_amend_signal, has_permission
-from haven.core import concurrency
-from haven.core.forms import apply_errors
+from haven.infrastructure import concurrency
+from haven.infrastructure.forms import apply_errors
 from haven.meldcode import advice, forms, queries, services
 from haven.meldcode.decision_framework import evaluate
 from haven.meldcode.models import Case, Signal

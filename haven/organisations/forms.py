@@ -14,8 +14,9 @@ from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from haven.access.labels import ROLE_LABELS, SCHOOL_ROLE_CHOICES
 from haven.access.roles import Role
-from haven.accounts.models import ROLE_LABELS, SCHOOL_ROLE_CHOICES, User
+from haven.accounts.models import User
 from haven.meldcode import repeat, retention
 from haven.organisations.models import Group, School
 from haven.pupils.models import HouseholdMember

@@ -11,7 +11,7 @@ from haven.access.policy import Actor, has_permission
 from haven.access.roles import STAFF_ROLES, Role
 from haven.accounts.models import User
 from haven.audit.services import record_event
-from haven.core import concurrency
+from haven.infrastructure import concurrency
 from haven.meldcode import retention
 from haven.organisations.models import Group, School
 

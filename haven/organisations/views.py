@@ -23,8 +23,8 @@ from haven.access.decorators import requires
 from haven.accounts import invitations, role_requests
 from haven.accounts import services as account_services
 from haven.accounts.models import AccountLink, Membership, RoleRequest, User
-from haven.core import concurrency
-from haven.core.forms import apply_errors
+from haven.infrastructure import concurrency
+from haven.infrastructure.forms import apply_errors
 from haven.organisations import services as organisation_services
 from haven.organisations.forms import (
     GroupForm,
@@ -70,7 +70,7 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
         pupils = pupils.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     page = Paginator(pupils, PUPILS_PER_PAGE).get_page(request.GET.get("page"))
     rows = [(pupil, _current_group(pupil)) for pupil in page.object_list]
-    return render(request, "school/pupil_list.html", {"page": page, "rows": rows, "query": query})
+    return render(request, "organisations/pupil_list.html", {"page": page, "rows": rows, "query": query})
 
 
 @requires("school.manage")
@@ -84,8 +84,8 @@ def pupil_create(request: HttpRequest) -> HttpResponse:
             apply_errors(form, e)
         else:
             messages.success(request, _("%(name)s has been added.") % {"name": pupil.full_name})
-            return redirect("school:pupil_edit", pk=pupil.pk)
-    return render(request, "school/pupil_form.html", {"form": form})
+            return redirect("organisations:pupil_edit", pk=pupil.pk)
+    return render(request, "organisations/pupil_form.html", {"form": form})
 
 
 def _pupil_form(pupil: Pupil) -> PupilForm:
@@ -114,7 +114,7 @@ def _pupil_page(
         "household": list(pupil.household.all()),
         "household_form": household_form or HouseholdMemberForm(),
     }
-    return render(request, "school/pupil_form.html", context)
+    return render(request, "organisations/pupil_form.html", context)
 
 
 @requires("school.manage")
@@ -133,7 +133,7 @@ def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
             apply_errors(form, e)
         else:
             messages.success(request, _("The details of %(name)s have been saved.") % {"name": pupil.full_name})
-            return redirect("school:pupil_edit", pk=pupil.pk)
+            return redirect("organisations:pupil_edit", pk=pupil.pk)
     pupil.refresh_from_db()
     return _pupil_page(request, pupil, form=form)
 
@@ -150,7 +150,7 @@ def household_add(request: HttpRequest, pk: int) -> HttpResponse:
             apply_errors(form, e)
         else:
             messages.success(request, _("The household member has been added."))
-            return redirect("school:pupil_edit", pk=pupil.pk)
+            return redirect("organisations:pupil_edit", pk=pupil.pk)
     return _pupil_page(request, pupil, household_form=form)
 
 
@@ -165,7 +165,7 @@ def household_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpRespo
     )
     pupil_services.remove_household_member(request.actor, member)  # type: ignore[attr-defined]
     messages.success(request, _("%(name)s has been removed from the household.") % {"name": member.name})
-    return redirect("school:pupil_edit", pk=pk)
+    return redirect("organisations:pupil_edit", pk=pk)
 
 
 # --- Groups -----------------------------------------------------------------
@@ -184,7 +184,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
         .order_by("-school_year", "name", "pk")
     )
     page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "school/group_list.html", {"page": page, "groups": page.object_list})
+    return render(request, "organisations/group_list.html", {"page": page, "groups": page.object_list})
 
 
 def _unbound_group_form(group: Group | None, school_id: int) -> GroupForm:
@@ -216,8 +216,8 @@ def _group_form(request: HttpRequest, group: Group | None) -> HttpResponse:
                 apply_errors(form, e)
             else:
                 messages.success(request, _("Group %(group)s has been saved.") % {"group": group})
-                return redirect("school:group_list")
-    return render(request, "school/group_form.html", {"form": form, "group": group})
+                return redirect("organisations:group_list")
+    return render(request, "organisations/group_form.html", {"form": form, "group": group})
 
 
 @requires("school.manage")
@@ -258,7 +258,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(memberships, STAFF_PER_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "memberships": page.object_list, "pending": list(_pending_requests(school_id))}
-    return render(request, "school/staff_list.html", context)
+    return render(request, "organisations/staff_list.html", context)
 
 
 def _saved_message(request: HttpRequest, user: User, waiting: bool) -> None:
@@ -303,8 +303,8 @@ def staff_create(request: HttpRequest) -> HttpResponse:
                     _("The account of %(name)s has been created. An invitation has been sent to %(email)s.")
                     % {"name": user, "email": user.email},
                 )
-            return redirect("school:staff_list")
-    return render(request, "school/staff_create.html", {"form": form})
+            return redirect("organisations:staff_list")
+    return render(request, "organisations/staff_create.html", {"form": form})
 
 
 def _staff_form(user: User, membership: Membership | None, waiting: RoleRequest | None) -> StaffUpdateForm:
@@ -329,7 +329,7 @@ def _staff_page(request: HttpRequest, user: User, form: StaffUpdateForm | None =
     if form is None:
         form = _staff_form(user, membership, waiting)
     context = {"staff_user": user, "membership": membership, "waiting": waiting, "form": form}
-    return render(request, "school/staff_edit.html", context)
+    return render(request, "organisations/staff_edit.html", context)
 
 
 @requires("school.manage")
@@ -351,7 +351,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             waiting = role_requests.pending(user, request.actor.school_id)  # type: ignore[attr-defined]
             _saved_message(request, user, waiting=waiting is not None)
-            return redirect("school:staff_edit", pk=user.pk)
+            return redirect("organisations:staff_edit", pk=user.pk)
     user.refresh_from_db()
     return _staff_page(request, user, form=form)
 
@@ -373,7 +373,7 @@ def staff_send_link(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             text = _("A link to set a new password has been sent to %(email)s.")
         messages.success(request, text % {"email": user.email})
-    return redirect("school:staff_edit", pk=user.pk)
+    return redirect("organisations:staff_edit", pk=user.pk)
 
 
 # --- Protocol ---------------------------------------------------------------
@@ -417,5 +417,5 @@ def protocol(request: HttpRequest) -> HttpResponse:
             apply_errors(form, e)
         else:
             messages.success(request, _("The protocol of %(school)s has been saved.") % {"school": school})
-            return redirect("school:protocol")
-    return render(request, "school/protocol.html", {"form": form, "school": school})
+            return redirect("organisations:protocol")
+    return render(request, "organisations/protocol.html", {"form": form, "school": school})

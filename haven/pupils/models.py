@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from haven.core.encryption import EncryptedModel, EncryptedTextField
+from haven.infrastructure.encryption import EncryptedModel, EncryptedTextField
 from haven.organisations.models import Group
 from haven.pupils.names import surname_sort_expression
 
@@ -60,7 +60,7 @@ class Pupil(EncryptedModel):
     groups = models.ManyToManyField(
         "organisations.Group", through="GroupPlacement", related_name="pupils", verbose_name=_("groups")
     )
-    # Optimistic locking of the edit form (haven.core.concurrency); db_default keeps bulk inserts working.
+    # Optimistic locking of the edit form (haven.infrastructure.concurrency); db_default keeps bulk inserts working.
     version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     objects = PupilQuerySet.as_manager()

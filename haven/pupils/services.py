@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from haven.access.policy import Actor
 from haven.audit.services import record_event
-from haven.core import concurrency
+from haven.infrastructure import concurrency
 from haven.organisations.models import Group
 from haven.organisations.services import require
 from haven.pupils.dates import EARLIEST_YEARS, birth_date_problem

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from haven.core.encryption import EncryptedModel, EncryptedTextField
+from haven.infrastructure.encryption import EncryptedModel, EncryptedTextField
 
 USER = settings.AUTH_USER_MODEL
 

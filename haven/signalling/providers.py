@@ -12,11 +12,11 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from haven.access.policy import Actor
-from haven.core.prepared import ActorQuery
+from haven.infrastructure.prepared import ActorQuery
 from haven.signalling import queries
 from haven.tasks.registry import Task
 
-# Prepared (haven/core/prepared.py): these run on every home page and tasks page.
+# Prepared (haven/infrastructure/prepared.py): these run on every home page and tasks page.
 _open_support_tasks = ActorQuery(
     lambda actor: queries.open_support_tasks(actor).only("due_on", "pupil__first_name", "pupil__last_name")
 )

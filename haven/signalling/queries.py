@@ -18,7 +18,7 @@ from haven.access.policy import Actor
 from haven.accounts.models import Membership, User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
-from haven.core.prepared import PreparedQuery, fetch_together
+from haven.infrastructure.prepared import PreparedQuery, fetch_together
 from haven.meldcode import repeat
 from haven.meldcode.models import Case, Conversation, Signal
 from haven.meldcode.queries import Dossier, school_pupils, visible_cases, visible_signals
@@ -201,7 +201,7 @@ def recent_police_notices(actor: Actor, limit: int = 10) -> list[Signal]:
 
 
 # Fixed-shape reads by case, prepared: the page does not pay Django's query compilation for each
-# (see haven/core/prepared.py). Both come in the models' order.
+# (see haven/infrastructure/prepared.py). Both come in the models' order.
 _referral_entries_of = PreparedQuery(lambda case_id: ReferralIndexEntry.objects.filter(case_id=case_id))
 _planned_of = PreparedQuery(lambda case_id: PlannedConversation.objects.filter(case_id=case_id))
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from haven.access.decorators import requires
 from haven.access.policy import has_permission
-from haven.core.forms import apply_errors
+from haven.infrastructure.forms import apply_errors
 from haven.meldcode import queries as route_queries
 from haven.pupils.dates import NEEDS_CONFIRMATION
 from haven.signalling import forms, queries, services
@@ -232,4 +232,4 @@ def siblings(request: HttpRequest, pk: int) -> HttpResponse:
                 )
     except ValidationError as error:
         _error_messages(request, error)
-    return redirect(reverse("school:pupil_edit", args=[pupil.pk]) + "#siblings")
+    return redirect(reverse("organisations:pupil_edit", args=[pupil.pk]) + "#siblings")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from haven.access.policy import Actor
 from haven.access.roles import Role
 from haven.audit.models import AuditEvent
-from haven.core.prepared import ActorQuery
+from haven.infrastructure.prepared import ActorQuery
 from haven.meldcode import queries
 from haven.meldcode.models import Case
 from haven.organisations.models import School
@@ -26,7 +26,7 @@ from haven.tasks.registry import Task
 LOOK_ALONG_REQUESTED = "look_along_requested"
 
 
-# Prepared (haven/core/prepared.py): the providers run on every home page and tasks page.
+# Prepared (haven/infrastructure/prepared.py): the providers run on every home page and tasks page.
 # Only the columns of the title and the link (the scoped query joins the requester too).
 _open_look_along_requests = ActorQuery(
     lambda actor: (

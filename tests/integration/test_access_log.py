@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from haven.access.labels import ROLE_LABELS
 from haven.access.policy import Actor, can_view_access_log
 from haven.access.roles import Role
-from haven.accounts.models import ROLE_LABELS
 from haven.audit import labels
 from haven.audit.models import AuditEvent
 from haven.audit.queries import case_access_log

@@ -189,18 +189,18 @@ MATRIX = [
     ("meldcode:case_close", "case", "get", CASE_WIDE),
     ("meldcode:case_reopen", "closed_case", "post", expect(WIDE_A, ok_code=302, other={"af_b"})),
     ("meldcode:case_members", "case", "post", expect(WIDE_A, ok_code=302, other={"af_b"})),
-    ("school:pupil_list", None, "get", expect({"admin"})),
-    ("school:pupil_create", None, "get", expect({"admin"})),
-    ("school:pupil_edit", "pupil", "get", expect({"admin"})),
-    ("school:household_add", "pupil", "post", expect({"admin"})),
-    ("school:household_remove", "household_member", "post", expect({"admin"}, ok_code=302)),
-    ("school:group_list", None, "get", expect({"admin"})),
-    ("school:group_create", None, "get", expect({"admin"})),
-    ("school:group_edit", "group", "get", expect({"admin"})),
-    ("school:staff_list", None, "get", expect({"admin"})),
-    ("school:staff_create", None, "get", expect({"admin"})),
-    ("school:staff_edit", "staff", "get", expect({"admin"})),
-    ("school:staff_send_link", "staff", "post", expect({"admin"}, ok_code=302)),
+    ("organisations:pupil_list", None, "get", expect({"admin"})),
+    ("organisations:pupil_create", None, "get", expect({"admin"})),
+    ("organisations:pupil_edit", "pupil", "get", expect({"admin"})),
+    ("organisations:household_add", "pupil", "post", expect({"admin"})),
+    ("organisations:household_remove", "household_member", "post", expect({"admin"}, ok_code=302)),
+    ("organisations:group_list", None, "get", expect({"admin"})),
+    ("organisations:group_create", None, "get", expect({"admin"})),
+    ("organisations:group_edit", "group", "get", expect({"admin"})),
+    ("organisations:staff_list", None, "get", expect({"admin"})),
+    ("organisations:staff_create", None, "get", expect({"admin"})),
+    ("organisations:staff_edit", "staff", "get", expect({"admin"})),
+    ("organisations:staff_send_link", "staff", "post", expect({"admin"}, ok_code=302)),
     # Setting one's own password with a one-time link: anonymous on purpose (PUBLIC), and what a
     # signed-in person gets is the same. Without a valid link in the session the page is a 404;
     # the link itself only moves its token into the session.
@@ -210,7 +210,7 @@ MATRIX = [
     # Four eyes on roles that read dossiers: the AF and the school leader of the school decide.
     ("accounts:role_requests", None, "get", expect({"af", "leader", "af_b"})),
     ("accounts:role_request_decide", "role_request", "post", expect({"af", "leader"}, ok_code=302, other={"af_b"})),
-    ("school:protocol", None, "get", expect({"admin", "leader"})),
+    ("organisations:protocol", None, "get", expect({"admin", "leader"})),
     # Sign-in locks: the functional administrator and the AF, for their own school's accounts only.
     ("lockouts:list", None, "get", expect({"admin", "af", "af_b"})),
     ("lockouts:lift", "staff", "post", expect({"admin", "af"}, ok_code=302, other={"af_b"})),
@@ -406,7 +406,7 @@ def test_access(cast, objects, name, obj, method, expected):
 
 def test_other_school_object_is_404_even_for_the_same_role(cast, objects):
     assert cast.client("af_b").get(reverse("meldcode:case_detail", args=[objects["case"].pk])).status_code == 404
-    assert cast.client("af").get(reverse("school:pupil_edit", args=[cast.pupil_b.pk])).status_code == 403
+    assert cast.client("af").get(reverse("organisations:pupil_edit", args=[cast.pupil_b.pk])).status_code == 403
 
 
 def test_a_signal_observed_now_is_fine_and_a_day_ahead_is_refused(cast):

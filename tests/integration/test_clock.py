@@ -1,4 +1,4 @@
-"""The seeding clock (haven/core/clock.py): history at its real moments, for seeding only.
+"""The seeding clock (haven/infrastructure/clock.py): history at its real moments, for seeding only.
 
 Reads as the specification: inside the block every time stamp (an audit event, a record's
 `auto_now_add`, a service's "today") is the seeding moment; the moment only moves forward and never
@@ -18,7 +18,7 @@ from django.utils import timezone
 from haven.access.middleware import ActorMiddleware
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
-from haven.core.clock import ClockRefused, seeding_clock
+from haven.infrastructure.clock import ClockRefused, seeding_clock
 from haven.meldcode import services
 
 REAL_NOW = timezone.now

@@ -30,13 +30,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from haven.audit.models import AuditEvent
-from haven.core.encryption import DecryptionError, EncryptedTextField, Sealed, check_encryption_keys, encrypt
-from haven.core.management.commands.rotate_encryption_key import encrypted_fields
-from haven.core.prepared import PreparedQuery
 from haven.disclosure.models import Disclosure
 from haven.followup.models import EvaluationMoment
 from haven.handover import services as handover_services
 from haven.handover.models import HandoverImport
+from haven.infrastructure.encryption import DecryptionError, EncryptedTextField, Sealed, check_encryption_keys, encrypt
+from haven.infrastructure.management.commands.rotate_encryption_key import encrypted_fields
+from haven.infrastructure.prepared import PreparedQuery
 from haven.meldcode import advice, services
 from haven.meldcode.models import (
     AdviceRequest,

@@ -1,4 +1,4 @@
-"""Prepared queries (haven/core/prepared.py) return what the queryset they were built from returns."""
+"""Prepared queries (haven/infrastructure/prepared.py) return what the queryset they were built from returns."""
 
 from datetime import date, datetime, timedelta
 
@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from haven.core.prepared import ActorQuery, PreparedQuery, fetch_together, group_by
+from haven.infrastructure.prepared import ActorQuery, PreparedQuery, fetch_together, group_by
 from haven.meldcode import services
 from haven.meldcode.models import CaseMember, Consultation, Signal, SignalAmendment
 from haven.meldcode.queries import visible_cases

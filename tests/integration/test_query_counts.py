@@ -607,21 +607,21 @@ def _pages(cast, world):
             "set-up": ("teacher", url("two_factor:setup")),
         },
         "school management": {
-            "pupils": ("admin", url("school:pupil_list")),
-            "pupils page 2": ("admin", url("school:pupil_list", query="?page=2")),
-            "pupils search": ("admin", url("school:pupil_list", query="?q=e")),
-            "new pupil": ("admin", url("school:pupil_create")),
-            "pupil": ("admin", url("school:pupil_edit", cast.pupil.pk)),
-            "groups": ("admin", url("school:group_list")),
-            "groups page 2": ("admin", url("school:group_list", query="?page=2")),
-            "new group": ("admin", url("school:group_create")),
-            "group": ("admin", url("school:group_edit", world["group"].pk)),
-            "staff": ("admin", url("school:staff_list")),
-            "staff page 2": ("admin", url("school:staff_list", query="?page=2")),
-            "new staff member": ("admin", url("school:staff_create")),
-            "staff member": ("admin", url("school:staff_edit", cast.teacher.pk)),
-            "protocol (admin)": ("admin", url("school:protocol")),
-            "protocol (leader)": ("leader", url("school:protocol")),
+            "pupils": ("admin", url("organisations:pupil_list")),
+            "pupils page 2": ("admin", url("organisations:pupil_list", query="?page=2")),
+            "pupils search": ("admin", url("organisations:pupil_list", query="?q=e")),
+            "new pupil": ("admin", url("organisations:pupil_create")),
+            "pupil": ("admin", url("organisations:pupil_edit", cast.pupil.pk)),
+            "groups": ("admin", url("organisations:group_list")),
+            "groups page 2": ("admin", url("organisations:group_list", query="?page=2")),
+            "new group": ("admin", url("organisations:group_create")),
+            "group": ("admin", url("organisations:group_edit", world["group"].pk)),
+            "staff": ("admin", url("organisations:staff_list")),
+            "staff page 2": ("admin", url("organisations:staff_list", query="?page=2")),
+            "new staff member": ("admin", url("organisations:staff_create")),
+            "staff member": ("admin", url("organisations:staff_edit", cast.teacher.pk)),
+            "protocol (admin)": ("admin", url("organisations:protocol")),
+            "protocol (leader)": ("leader", url("organisations:protocol")),
         },
     }
 
@@ -769,9 +769,14 @@ def test_the_administrators_lists_show_one_page_at_a_time(cast):
     _grow(cast, world, LARGE)
     client = cast.client("admin")
     for name, rows, per_page, total in (
-        ("school:pupil_list", "rows", PUPILS_PER_PAGE, cast.school_a.pupils.count()),
-        ("school:staff_list", "memberships", STAFF_PER_PAGE, Membership.objects.filter(school=cast.school_a).count()),
-        ("school:group_list", "groups", GROUPS_PER_PAGE, Group.objects.filter(school=cast.school_a).count()),
+        ("organisations:pupil_list", "rows", PUPILS_PER_PAGE, cast.school_a.pupils.count()),
+        (
+            "organisations:staff_list",
+            "memberships",
+            STAFF_PER_PAGE,
+            Membership.objects.filter(school=cast.school_a).count(),
+        ),
+        ("organisations:group_list", "groups", GROUPS_PER_PAGE, Group.objects.filter(school=cast.school_a).count()),
     ):
         first = client.get(reverse(name)).context
         pages = first["page"].paginator.num_pages

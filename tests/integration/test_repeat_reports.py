@@ -88,7 +88,7 @@ def heading(count, years):
 
 def test_the_admin_links_a_brother_on_the_pupil_page_and_it_is_symmetric(cast):
     client = cast.client("admin")
-    page = client.get(reverse("school:pupil_edit", args=[cast.pupil.pk]))
+    page = client.get(reverse("organisations:pupil_edit", args=[cast.pupil.pk]))
     html = page.content.decode()
     assert 'id="siblings"' in html
     choices = [value for value, _label in page.context["sib"]["form"].fields["sibling"].choices if value]
@@ -96,13 +96,13 @@ def test_the_admin_links_a_brother_on_the_pupil_page_and_it_is_symmetric(cast):
     url = reverse("signalling:siblings", args=[cast.pupil.pk])
     response = client.post(url, {"sibling": cast.sibling.pk})
     assert response.status_code == 302
-    assert response["Location"] == reverse("school:pupil_edit", args=[cast.pupil.pk]) + "#siblings"
+    assert response["Location"] == reverse("organisations:pupil_edit", args=[cast.pupil.pk]) + "#siblings"
     link_row = Sibling.objects.get()
     assert (link_row.pupil_a_id, link_row.pupil_b_id) == tuple(sorted((cast.pupil.pk, cast.sibling.pk)))
     event = AuditEvent.objects.get(action="pupil.link_sibling")
     assert (event.pupil_id, event.detail) == (cast.pupil.pk, {"sibling": cast.sibling.pk})
     # Daan's page shows Sanne.
-    other = client.get(reverse("school:pupil_edit", args=[cast.sibling.pk]))
+    other = client.get(reverse("organisations:pupil_edit", args=[cast.sibling.pk]))
     assert [p for _link, p in other.context["sib"]["links"]] == [cast.pupil]
 
 
@@ -303,10 +303,10 @@ PROTOCOL = {"decision_roles": ["safeguarding_lead", "school_leader"], "report_ro
 
 def test_the_school_leader_sets_the_rule_on_the_protocol_page(cast):
     client = cast.client("leader")
-    page = client.get(reverse("school:protocol"))
+    page = client.get(reverse("organisations:protocol"))
     assert page.context["form"].initial["repeat_threshold"] == 3
     assert page.context["form"].initial["repeat_years"] == 5
-    response = client.post(reverse("school:protocol"), {**PROTOCOL, "repeat_threshold": 4, "repeat_years": 6})
+    response = client.post(reverse("organisations:protocol"), {**PROTOCOL, "repeat_threshold": 4, "repeat_years": 6})
     assert response.status_code == 302
     school = School.objects.get(pk=cast.school_a.pk)
     assert (school.repeat_threshold, school.repeat_years) == (4, 6)
@@ -318,7 +318,7 @@ def test_the_school_leader_sets_the_rule_on_the_protocol_page(cast):
 
 def test_a_form_without_the_rule_keeps_it(cast):
     services.set_repeat_rule(cast.actor("leader"), cast.school_a, repeat_threshold=4, repeat_years=2)
-    response = cast.client("admin").post(reverse("school:protocol"), PROTOCOL)
+    response = cast.client("admin").post(reverse("organisations:protocol"), PROTOCOL)
     assert response.status_code == 302
     school = School.objects.get(pk=cast.school_a.pk)
     assert (school.repeat_threshold, school.repeat_years) == (4, 2)
@@ -329,7 +329,7 @@ def test_a_form_without_the_rule_keeps_it(cast):
     "data", [{"repeat_threshold": 1}, {"repeat_threshold": 11}, {"repeat_years": 0}, {"repeat_years": 21}]
 )
 def test_a_rule_out_of_range_is_refused_and_nothing_is_saved(cast, data):
-    response = cast.client("leader").post(reverse("school:protocol"), {**PROTOCOL, **data})
+    response = cast.client("leader").post(reverse("organisations:protocol"), {**PROTOCOL, **data})
     assert response.status_code == 200
     assert set(response.context["form"].errors) == set(data)
     school = School.objects.get(pk=cast.school_a.pk)

@@ -272,10 +272,10 @@ PROTOCOL = {"decision_roles": ["safeguarding_lead", "school_leader"], "report_ro
 
 def test_the_protocol_page_shows_and_saves_the_retention_term(cast):
     client = cast.client("leader")
-    response = client.get(reverse("school:protocol"))
+    response = client.get(reverse("organisations:protocol"))
     assert response.context["form"].initial["retention_years"] == 5
     assert 'name="retention_years"' in response.content.decode()
-    response = client.post(reverse("school:protocol"), {**PROTOCOL, "retention_years": "7"})
+    response = client.post(reverse("organisations:protocol"), {**PROTOCOL, "retention_years": "7"})
     assert response.status_code == 302
     cast.school_a.refresh_from_db()
     assert cast.school_a.retention_years == 7
@@ -288,7 +288,7 @@ def test_the_protocol_page_shows_and_saves_the_retention_term(cast):
 def test_a_protocol_form_without_the_term_keeps_it(cast):
     cast.school_a.retention_years = 8
     cast.school_a.save()
-    response = cast.client("admin").post(reverse("school:protocol"), PROTOCOL)
+    response = cast.client("admin").post(reverse("organisations:protocol"), PROTOCOL)
     assert response.status_code == 302
     cast.school_a.refresh_from_db()
     assert cast.school_a.retention_years == 8
@@ -296,7 +296,7 @@ def test_a_protocol_form_without_the_term_keeps_it(cast):
 
 @pytest.mark.parametrize("value", ["0", "21", "-1", "vijf", "2.5"])
 def test_the_retention_term_must_lie_between_one_and_twenty_years(cast, value):
-    response = cast.client("leader").post(reverse("school:protocol"), {**PROTOCOL, "retention_years": value})
+    response = cast.client("leader").post(reverse("organisations:protocol"), {**PROTOCOL, "retention_years": value})
     assert response.status_code == 200
     assert "retention_years" in response.context["form"].errors
     cast.school_a.refresh_from_db()

@@ -28,9 +28,8 @@ from haven.access.roles import Role
 from haven.accounts.models import AccountLink, AnalystMembership, Membership, User
 from haven.accounts.totp import plain_key
 from haven.audit.models import AuditEvent
-from haven.core import demo_data, demo_history
-from haven.core.queries import open_cases, route_of
 from haven.handover.models import HandoverNotice
+from haven.home.queries import open_cases, route_of
 from haven.insights.models import PublicFigure, Region
 from haven.meldcode import queries
 from haven.meldcode.models import (
@@ -48,6 +47,7 @@ from haven.organisations.bootstrap import bootstrap_school
 from haven.organisations.models import Board, School
 from haven.pupils.models import GroupPlacement, Pupil
 from haven.signalling.models import ReferralIndexEntry
+from haven.tools import demo_data, demo_history
 
 DEMO_ROLES = {
     ("leerkracht", "99RB"): "teacher",

@@ -1,7 +1,7 @@
 from django import template
 
+from haven.access.labels import ROLE_LABELS
 from haven.access.policy import Actor, can_view_access_log
-from haven.accounts.models import ROLE_LABELS
 from haven.audit import labels
 
 register = template.Library()
