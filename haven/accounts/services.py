@@ -211,7 +211,7 @@ def create_analyst_account(
     board=None,
     municipality=None,
     region=None,
-) -> User:  # type: ignore[no-untyped-def]
+) -> User:
     """A policy officer of a board, a municipality or a region (a system action: they see aggregates only)."""
     if [board, municipality, region].count(None) != 2:
         raise ValidationError(_("A policy officer belongs to one board, one municipality or one region."))

@@ -21,10 +21,10 @@ from haven.audit.sealing import unseal
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+    def update(self, **kwargs):
         raise PermissionError("Audit events are append-only.")
 
-    def delete(self):  # type: ignore[no-untyped-def]
+    def delete(self):
         raise PermissionError("Audit events are append-only.")
 
 
@@ -52,7 +52,7 @@ class _SealedDetail(DeferredAttribute):
         instance.__dict__[self.field.attname] = value
 
 
-class SealedDetailField(models.JSONField):  # type: ignore[type-arg]
+class SealedDetailField(models.JSONField):
     """The stored detail is a ciphertext (see `haven.audit.sealing`): SQL cannot look inside it.
 
     Only `isnull` is left; a key or containment lookup fails loudly instead of matching nothing.
@@ -68,7 +68,7 @@ class SealedDetailField(models.JSONField):  # type: ignore[type-arg]
         return None
 
 
-def _reference(to: str, related_name: str = "+") -> models.ForeignKey:  # type: ignore[type-arg]
+def _reference(to: str, related_name: str = "+") -> models.ForeignKey:
     """A reference that outlives its target: no database constraint, nothing happens on delete."""
     return models.ForeignKey(to, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name=related_name)
 
@@ -121,16 +121,16 @@ class AuditEvent(models.Model):
         ]
         constraints = [models.CheckConstraint(condition=Q(sequence__gte=1), name="audit_event_sequence_positive")]
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("Audit events are append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are append-only.")
 
     @classmethod
-    def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
+    def from_db(cls, db, field_names, values):
         event = super().from_db(db, field_names, values)
         if isinstance(stored := event.__dict__.get("detail"), str):
             event.__dict__["detail"] = _Stored(stored)

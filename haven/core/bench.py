@@ -495,7 +495,7 @@ class Target:
             port=d.get("PORT") or None,
             autocommit=True,
         ) as conn:
-            cursor = conn.execute(sql, params)  # type: ignore[arg-type]
+            cursor = conn.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
 
     def exists(self) -> bool:

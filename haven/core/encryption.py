@@ -401,7 +401,7 @@ class EncryptedField:
         return raw
 
 
-class EncryptedTextField(EncryptedField, models.TextField):  # type: ignore[type-arg]  # not subscriptable at runtime
+class EncryptedTextField(EncryptedField, models.TextField):
     """Text (with `choices` for a code), stored encrypted. Only `=""` and `isnull` lookups are allowed.
 
     `max_length` (for former CharFields) limits the plain text in forms; the column is `text`.
@@ -423,7 +423,7 @@ class EncryptedTextField(EncryptedField, models.TextField):  # type: ignore[type
         return "" if raw is None else str(raw)
 
 
-class EncryptedBooleanField(EncryptedField, models.BooleanField):  # type: ignore[type-arg]
+class EncryptedBooleanField(EncryptedField, models.BooleanField):
     """A yes/no answer (None for "not answered" where null=True), stored encrypted: also None is."""
 
     description = "Boolean, encrypted at rest (AES-256-GCM)"
@@ -445,7 +445,7 @@ class EncryptedBooleanField(EncryptedField, models.BooleanField):  # type: ignor
         raise ValueError(f"{self.identity}: {raw!r} is not a stored boolean.")
 
 
-class EncryptedIntegerField(EncryptedField, models.PositiveSmallIntegerField):  # type: ignore[type-arg]
+class EncryptedIntegerField(EncryptedField, models.PositiveSmallIntegerField):
     """A small number (a score), stored encrypted."""
 
     description = "Integer, encrypted at rest (AES-256-GCM)"
@@ -465,7 +465,7 @@ class EncryptedIntegerField(EncryptedField, models.PositiveSmallIntegerField):  
         return None if raw is None else int(raw)
 
 
-class EncryptedJSONField(EncryptedField, models.Field):  # type: ignore[type-arg]
+class EncryptedJSONField(EncryptedField, models.Field):
     """A JSON value (a list of codes, a mapping), stored encrypted as a whole."""
 
     description = "JSON, encrypted at rest (AES-256-GCM)"
@@ -476,7 +476,7 @@ class EncryptedJSONField(EncryptedField, models.Field):  # type: ignore[type-arg
     def formfield(self, **kwargs: Any) -> Any:
         from django import forms
 
-        return super().formfield(**{"form_class": forms.JSONField, **kwargs})  # type: ignore[misc]
+        return super().formfield(**{"form_class": forms.JSONField, **kwargs})
 
 
 def encrypted_fields_of(model: type[models.Model]) -> list[EncryptedField]:

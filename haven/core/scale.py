@@ -256,7 +256,7 @@ ADVICE_ANSWERS = (
 # Writing rows --------------------------------------------------------------------------------------
 
 
-def _plain(field_: models.Field, value: Any) -> Any:  # type: ignore[type-arg]
+def _plain(field_: models.Field, value: Any) -> Any:
     """A default as the column stores it."""
     if isinstance(field_, models.JSONField):
         return None if value is None else json.dumps(value)
@@ -275,7 +275,7 @@ class Table:
         self.db_table = meta.db_table
         # A generated column (Pupil.sort_surname) is the database's to fill: never written here.
         fields = {f.attname: f for f in meta.concrete_fields if not f.generated}
-        pk = meta.pk.attname  # type: ignore[union-attr]
+        pk = meta.pk.attname
         self.given = (pk, *given)
         unknown = [name for name in self.given if name not in fields]
         if unknown:

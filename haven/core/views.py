@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from haven.access.decorators import PUBLIC, requires
+from haven.access.http import ActorRequest
 from haven.access.policy import has_permission
 from haven.access.roles import ANALYST_ROLES
 from haven.core import queries as home_queries
@@ -27,9 +28,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @requires("dashboard.view")
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: ActorRequest) -> HttpResponse:
     """What needs me now: my signals and dossiers; for the IB/AF/school leader, the school's inbox."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     # Policy officers have no work in a school: their home is the monitoring.
     if actor.role in ANALYST_ROLES:
         return redirect("insights:overview")

@@ -190,7 +190,7 @@ class DateAndTimeField(forms.MultiValueField):
         return timezone.make_aware(datetime.combine(day, moment))
 
 
-class OtherPupilsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class OtherPupilsField(forms.ModelMultipleChoiceField):
     """The other pupils involved, posted as hidden `other_pupils` values by the search-and-add list
     (SignalForm.pupil_picker); a pupil outside the queryset is refused like any invalid choice."""
 
@@ -640,7 +640,7 @@ class CloseForm(forms.Form):
     explanation = text(_("Explanation"), required=True)
 
 
-class PupilChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class PupilChoiceField(forms.ModelChoiceField):
     """A plain pick list of the school's pupils; the date of birth tells namesakes apart."""
 
     def label_from_instance(self, obj: Any) -> str:

@@ -70,7 +70,7 @@ class HouseholdMemberForm(forms.Form):
 
 
 class TeacherChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
 
 

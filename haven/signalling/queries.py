@@ -223,7 +223,7 @@ def dossier_signalling(dossier: Dossier) -> DossierSignalling:
     entries, plans = fetch_together((_referral_entries_of, [case.pk]), (_planned_of, [case.pk]))
     latest = max((c.recorded_at for c in dossier.conversations), default=None)
     for plan in plans:
-        plan.held = latest is not None and latest >= plan.created_at  # type: ignore[attr-defined]
+        plan.held = latest is not None and latest >= plan.created_at
     dossier.attach_people(
         [(entry, "recorded_by") for entry in entries]
         + [(plan, field) for plan in plans for field in ("planned_by", "cancelled_by")]

@@ -18,6 +18,6 @@ def role_label(role: str) -> str:
 
 
 @register.filter
-def may_view_access_log(actor: Actor | None, case) -> bool:  # type: ignore[no-untyped-def]
+def may_view_access_log(actor: Actor | None, case) -> bool:
     """Whether the dossier page links to its access log (the view decides again)."""
     return actor is not None and can_view_access_log(actor, case.school_id, case.lead_id)

@@ -21,17 +21,17 @@ def yes_no(value: bool | None) -> str:
 
 
 @register.filter
-def get_field(form, name: str):  # type: ignore[no-untyped-def]
+def get_field(form, name: str):
     return form[name]
 
 
 @register.filter
-def get_item(mapping, key):  # type: ignore[no-untyped-def]
+def get_item(mapping, key):
     return mapping.get(key)
 
 
 @register.filter
-def verbose(instance, field_name: str) -> str:  # type: ignore[no-untyped-def]
+def verbose(instance, field_name: str) -> str:
     return capfirst(instance._meta.get_field(field_name).verbose_name)
 
 
