@@ -16,7 +16,7 @@ from haven.accounts.models import User
 
 @requires("account.unlock")
 def lock_list(request: ActorRequest) -> HttpResponse:
-    locks = locks_for_school(request.actor.school_id)
+    locks = locks_for_school(request.actor.member_school_id)
     return render(request, "accounts/lock_list.html", {"locks": locks})
 
 

@@ -26,7 +26,7 @@ def school_staff_member(actor: Actor, user: User) -> Membership | None:
     An account with neither belongs to another school: PermissionDenied.
     """
     require(actor, "school.manage")
-    membership = Membership.objects.filter(user=user, school_id=actor.school_id).first()
+    membership = Membership.objects.filter(user=user, school_id=actor.member_school_id).first()
     if membership is None and role_requests.pending(user, actor.school_id) is None:  # type: ignore[arg-type]
         raise PermissionDenied
     return membership
@@ -57,7 +57,7 @@ def create_staff_account(
     if pending:
         role_requests.ask(actor, user, actor.school_id, role)  # type: ignore[arg-type]
     else:
-        Membership.objects.create(user=user, school_id=actor.school_id, role=role)
+        Membership.objects.create(user=user, school_id=actor.member_school_id, role=role)
     if invite and not pending:
         invitations.issue_link(user, AccountLink.Purpose.INVITATION)
     record_event(
@@ -232,7 +232,7 @@ def lift_lockout(actor: Actor, user: User) -> int:
     of addresses. Without a lock nothing changes and nothing is audited (ValidationError): lifting is no
     way to reset the failure count of an account again and again for more guesses."""
     require(actor, "account.unlock")
-    if not Membership.objects.filter(user=user, school_id=actor.school_id).exists():
+    if not Membership.objects.filter(user=user, school_id=actor.member_school_id).exists():
         raise PermissionDenied
     addresses = lockout.lift_locks(user.username)
     if not addresses:

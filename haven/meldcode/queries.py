@@ -175,14 +175,14 @@ def open_look_along_requests(actor: Actor) -> QuerySet[LookAlongRequest]:
     if not actor.sees_whole_school:
         return LookAlongRequest.objects.none()
     return (
-        LookAlongRequest.objects.filter(school_id=actor.school_id, picked_up_at__isnull=True)
+        LookAlongRequest.objects.filter(school_id=actor.member_school_id, picked_up_at__isnull=True)
         .select_related("signal__pupil", "requested_by")
         .order_by("requested_at")
     )
 
 
 def get_look_along_request(actor: Actor, pk: int) -> LookAlongRequest:
-    requests = LookAlongRequest.objects.filter(school_id=actor.school_id) if actor.sees_whole_school else None
+    requests = LookAlongRequest.objects.filter(school_id=actor.member_school_id) if actor.sees_whole_school else None
     if requests is None or not (request := requests.select_related("signal").filter(pk=pk).first()):
         raise Http404
     return request
@@ -521,7 +521,7 @@ def school_staff(actor: Actor, roles: frozenset[Role] = STAFF_ROLES) -> QuerySet
     # One filter() call: school and role must hold for the same membership, not for any two.
     return User.objects.filter(
         is_active=True,
-        memberships__school_id=actor.school_id,
+        memberships__school_id=actor.member_school_id,
         memberships__role__in=list(roles & STAFF_ROLES),
     ).order_by("last_name", "first_name")
 

@@ -53,7 +53,7 @@ STAFF_PER_PAGE = 50
 
 def _school_pupils(request: ActorRequest) -> QuerySet[Pupil]:
     latest_first = GroupPlacement.objects.select_related("group").order_by("-school_year")
-    return Pupil.objects.filter(school_id=request.actor.school_id).prefetch_related(
+    return Pupil.objects.filter(school_id=request.actor.member_school_id).prefetch_related(
         Prefetch("placements", queryset=latest_first, to_attr="placements_latest_first")
     )
 
@@ -76,7 +76,7 @@ def pupil_list(request: ActorRequest) -> HttpResponse:
 
 @requires("school.manage")
 def pupil_create(request: ActorRequest) -> HttpResponse:
-    school_id = request.actor.school_id
+    school_id = request.actor.member_school_id
     form = PupilForm(request.POST if request.method == "POST" else None, school_id=school_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -173,7 +173,7 @@ def household_remove(request: ActorRequest, pk: int, member_pk: int) -> HttpResp
 
 
 def _school_groups(request: ActorRequest) -> QuerySet[Group]:
-    return Group.objects.filter(school_id=request.actor.school_id)
+    return Group.objects.filter(school_id=request.actor.member_school_id)
 
 
 @requires("school.manage")
@@ -199,7 +199,7 @@ def _unbound_group_form(group: Group | None, school_id: int) -> GroupForm:
 
 
 def _group_form(request: ActorRequest, group: Group | None) -> HttpResponse:
-    school_id = request.actor.school_id
+    school_id = request.actor.member_school_id
     if request.method != "POST":
         form = _unbound_group_form(group, school_id)
     else:
@@ -236,7 +236,7 @@ def group_edit(request: ActorRequest, pk: int) -> HttpResponse:
 
 def _school_staff(request: ActorRequest) -> QuerySet[User]:
     """The school's accounts: members, and new accounts whose only tie is a role waiting for approval."""
-    school_id = request.actor.school_id
+    school_id = request.actor.member_school_id
     waiting = Q(role_requests__school_id=school_id, role_requests__status=RoleRequest.Status.PENDING)
     return User.objects.filter(Q(memberships__school_id=school_id) | waiting).distinct()
 
@@ -251,7 +251,7 @@ def _pending_requests(school_id: int) -> QuerySet[RoleRequest]:
 
 @requires("school.manage")
 def staff_list(request: ActorRequest) -> HttpResponse:
-    school_id = request.actor.school_id
+    school_id = request.actor.member_school_id
     memberships = (
         Membership.objects.filter(school_id=school_id)
         .select_related("user")
@@ -288,7 +288,7 @@ def staff_create(request: ActorRequest) -> HttpResponse:
         except MAIL_ERRORS:
             form.add_error(None, _("The invitation could not be sent. Nothing was saved; try again later."))
         else:
-            if role_requests.pending(user, request.actor.school_id):
+            if role_requests.pending(user, request.actor.member_school_id):
                 messages.info(
                     request,
                     _(
@@ -324,7 +324,7 @@ def _staff_form(user: User, membership: Membership | None, waiting: RoleRequest 
 
 
 def _staff_page(request: ActorRequest, user: User, form: StaffUpdateForm | None = None) -> HttpResponse:
-    school_id = request.actor.school_id
+    school_id = request.actor.member_school_id
     membership = user.memberships.filter(school_id=school_id).first()
     waiting = role_requests.pending(user, school_id)
     if form is None:
@@ -344,13 +344,13 @@ def staff_edit(request: ActorRequest, pk: int) -> HttpResponse:
             account_services.update_staff_account(request.actor, user, **concurrency.submitted(form))
         except concurrency.EditConflict as conflict:
             user.refresh_from_db()
-            school_id = request.actor.school_id
+            school_id = request.actor.member_school_id
             membership = user.memberships.filter(school_id=school_id).first()
             concurrency.explain(form, _staff_form(user, membership, role_requests.pending(user, school_id)), conflict)
         except ValidationError as e:
             apply_errors(form, e)
         else:
-            waiting = role_requests.pending(user, request.actor.school_id)
+            waiting = role_requests.pending(user, request.actor.member_school_id)
             _saved_message(request, user, waiting=waiting is not None)
             return redirect("school:staff_edit", pk=user.pk)
     user.refresh_from_db()

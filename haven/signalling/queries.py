@@ -125,7 +125,7 @@ def repeat_findings(
 def sibling_links(actor: Actor, pupil: Pupil) -> list[tuple[Sibling, Pupil]]:
     """The pupil's links to brothers and sisters, each with the other pupil."""
     links = (
-        Sibling.objects.filter(school_id=actor.school_id)
+        Sibling.objects.filter(school_id=actor.member_school_id)
         .filter(Q(pupil_a=pupil) | Q(pupil_b=pupil))
         .select_related("pupil_a", "pupil_b")
     )
@@ -145,7 +145,11 @@ def sibling_candidates(actor: Actor, pupil: Pupil) -> QuerySet[Pupil]:
 
 
 def get_sibling_link(actor: Actor, pupil: Pupil, pk: int) -> Sibling:
-    link = Sibling.objects.filter(school_id=actor.school_id).filter(Q(pupil_a=pupil) | Q(pupil_b=pupil), pk=pk).first()
+    link = (
+        Sibling.objects.filter(school_id=actor.member_school_id)
+        .filter(Q(pupil_a=pupil) | Q(pupil_b=pupil), pk=pk)
+        .first()
+    )
     if link is None:
         raise Http404
     return link
