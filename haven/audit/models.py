@@ -129,8 +129,9 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are append-only.")
 
+    # The override differs from django-stubs 6.1, which describes Django 6 (fetch_mode); Django 5.2 has none.
     @classmethod
-    def from_db(cls, db, field_names, values):
+    def from_db(cls, db, field_names, values):  # type: ignore[override]
         event = super().from_db(db, field_names, values)
         if isinstance(stored := event.__dict__.get("detail"), str):
             event.__dict__["detail"] = _Stored(stored)

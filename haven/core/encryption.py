@@ -37,7 +37,7 @@ import os
 import re
 from collections.abc import Sequence
 from functools import cache, cached_property, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -282,7 +282,15 @@ class EncryptedExact(Exact):
         return super().get_prep_lookup()
 
 
-class EncryptedField:
+# For the type checker the mixin is a model field (it always sits in front of one); at runtime a
+# plain class, so each concrete field below has exactly one models.Field base.
+if TYPE_CHECKING:
+    _FieldBase = models.Field[Any, Any]
+else:
+    _FieldBase = object
+
+
+class EncryptedField(_FieldBase):
     """What every encrypted field shares (a mixin in front of a Django field class; see the module).
 
     The column is `text` and holds `enc2:<keyid>:<…>`, bound to its column and its row's primary
@@ -296,6 +304,7 @@ class EncryptedField:
     model: Any
     name: str
     attname: str
+    _validators: list[Any]  # set by Field.__init__; django-stubs does not declare it
 
     @property
     def identity(self) -> str:
@@ -313,7 +322,7 @@ class EncryptedField:
         return None  # a range check (positive integers) cannot read a ciphertext
 
     def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
-        errors: list[checks.CheckMessage] = super().check(**kwargs)  # type: ignore[misc]
+        errors: list[checks.CheckMessage] = super().check(**kwargs)
         if not issubclass(self.model, EncryptedModel):
             errors.append(
                 checks.Error(
@@ -495,8 +504,9 @@ class EncryptedModel(models.Model):
     class Meta:
         abstract = True
 
+    # The override differs from django-stubs 6.1, which describes Django 6 (fetch_mode); Django 5.2 has none.
     @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:  # type: ignore[override]
         instance = super().from_db(db, field_names, values)
         state = instance.__dict__
         for field in _encrypted_fields_cached(cls):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.access.roles import Role
 from haven.accounts.models import ROLE_LABELS, SCHOOL_ROLE_CHOICES, User
+from haven.core.forms import model_choice_field
 from haven.meldcode import repeat, retention
 from haven.organisations.models import Group, School
 from haven.pupils.models import HouseholdMember
@@ -58,7 +59,9 @@ class PupilForm(forms.Form):
 
     def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = Group.objects.filter(school_id=school_id).order_by("-school_year", "name")
+        model_choice_field(self, "group").queryset = Group.objects.filter(school_id=school_id).order_by(
+            "-school_year", "name"
+        )
 
 
 class HouseholdMemberForm(forms.Form):
@@ -102,7 +105,7 @@ class GroupForm(forms.Form):
 
     def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["teachers"].queryset = teachers_of_school(school_id)
+        model_choice_field(self, "teachers").queryset = teachers_of_school(school_id)
 
     def clean_school_year(self) -> str:
         school_year: str = self.cleaned_data["school_year"]
