@@ -251,7 +251,8 @@ def open_planned_conversations(actor: Actor) -> QuerySet[PlannedConversation]:
     plans = PlannedConversation.objects.filter(
         case__in=visible_cases(actor).filter(status=Case.Status.OPEN), cancelled_at__isnull=True
     )
-    return with_state(plans).filter(held=False).select_related("case__pupil").order_by("planned_at", "pk")
+    # `held` is with_state's annotation; its QuerySet[PlannedConversation] type does not carry it.
+    return with_state(plans).filter(held=False).select_related("case__pupil").order_by("planned_at", "pk")  # type: ignore[misc]
 
 
 def get_planned_conversation(actor: Actor, pk: int) -> PlannedConversation:
