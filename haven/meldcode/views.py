@@ -141,6 +141,7 @@ def signal_create(request: ActorRequest) -> HttpResponse:
         form.add_error(None, UNUSABLE_PUPIL)
     if request.method == "POST" and not form.picker_action and form.is_valid():
         chosen = form.cleaned_data.pop("pupil", None) or pupil
+        assert chosen is not None  # without a pupil in the address, the form requires one
         try:
             signal = services.log_signal(actor, pupil=chosen, case=case, **form.cleaned_data)
         except ValidationError as error:

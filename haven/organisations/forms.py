@@ -6,7 +6,7 @@ ValidationErrors the views add to these forms.
 """
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -20,6 +20,9 @@ from haven.core.forms import model_choice_field
 from haven.meldcode import repeat, retention
 from haven.organisations.models import Group, School
 from haven.pupils.models import HouseholdMember
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Roles that can hold the meldcode responsibilities of the protocol, in the order staff know them.
 PROTOCOL_ROLES = [Role.CARE_COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER]
@@ -149,7 +152,7 @@ class StaffUpdateForm(forms.Form):
     )
 
 
-def _protocol_choices() -> list[tuple[str, str]]:
+def _protocol_choices() -> list[tuple[str, "StrOrPromise"]]:
     return [(role.value, ROLE_LABELS[role.value]) for role in PROTOCOL_ROLES]
 
 

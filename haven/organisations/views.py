@@ -37,7 +37,7 @@ from haven.organisations.forms import (
 )
 from haven.organisations.models import Group, School
 from haven.pupils import services as pupil_services
-from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
+from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil, PupilQuerySet
 from haven.signalling import services as signalling_services
 
 # A mail server that refuses or cannot be reached: the account change rolls back with the mail.
@@ -51,7 +51,7 @@ STAFF_PER_PAGE = 50
 # --- Pupils -----------------------------------------------------------------
 
 
-def _school_pupils(request: ActorRequest) -> QuerySet[Pupil]:
+def _school_pupils(request: ActorRequest) -> PupilQuerySet:
     latest_first = GroupPlacement.objects.select_related("group").order_by("-school_year")
     return Pupil.objects.filter(school_id=request.actor.member_school_id).prefetch_related(
         Prefetch("placements", queryset=latest_first, to_attr="placements_latest_first")
