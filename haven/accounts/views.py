@@ -2,6 +2,7 @@
 
 import logging
 import smtplib
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 from two_factor import views as two_factor_views
 
 from haven.access.decorators import PUBLIC, requires
-from haven.access.http import ActorRequest
+from haven.access.http import ActorRequest, HavenRequest
 from haven.accounts import invitations, role_requests, services
 from haven.accounts.forms import OwnPasswordForm, ResetRequestForm
 from haven.accounts.models import ROLE_LABELS
@@ -28,7 +29,7 @@ class LoginView(two_factor_views.LoginView):
 
 
 class ProfileView(two_factor_views.ProfileView):
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         actor = self.request.actor
         context["two_factor_required"] = actor is not None and actor.role in settings.HAVEN_TWO_FACTOR_ROLES
@@ -38,7 +39,7 @@ class ProfileView(two_factor_views.ProfileView):
 class BackupTokensView(two_factor_views.BackupTokensView):
     """New recovery codes are shown once, in the answer to the request that made them: Haven keeps only their HMAC."""
 
-    def form_valid(self, form):
+    def form_valid(self, form: Any) -> HttpResponse:
         codes = services.make_recovery_codes(self.request.user, self.number_of_tokens)
         return self.render_to_response(self.get_context_data(form=form, codes=codes))
 
@@ -46,7 +47,7 @@ class BackupTokensView(two_factor_views.BackupTokensView):
 class DisableView(two_factor_views.DisableView):
     """Roles that must use two-factor sign-in cannot turn it off."""
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HavenRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         actor = getattr(request, "actor", None)
         if actor is not None and actor.role in settings.HAVEN_TWO_FACTOR_ROLES:
             messages.error(request, _("Your role requires two-factor sign-in."))
@@ -56,8 +57,8 @@ class DisableView(two_factor_views.DisableView):
 
 @require_POST
 @requires("account.manage")
-def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
-    services.sign_out_everywhere(request.user)  # type: ignore[arg-type]
+def sign_out_everywhere(request: ActorRequest) -> HttpResponse:
+    services.sign_out_everywhere(request.user)
     logout(request)
     messages.success(request, _("You have been signed out on every device."))
     return redirect("login")

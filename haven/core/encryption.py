@@ -525,9 +525,11 @@ class EncryptedModel(models.Model):
         update_fields: Any = None,
     ) -> bool:
         pending: list[EncryptedField] = []
+        # A per-save note on the instance's ModelState, which declares no such attribute.
         self._state.sealing_after_insert = pending  # type: ignore[attr-defined]
         try:
             with transaction.atomic(using=using, savepoint=False):
+                # Model._save_table is private: django-stubs does not declare it.
                 updated: bool = super()._save_table(  # type: ignore[misc]
                     raw, cls, force_insert, force_update, using, update_fields
                 )

@@ -59,6 +59,7 @@ def _school_pupils(request: ActorRequest) -> PupilQuerySet:
 
 
 def _current_group(pupil: Pupil) -> Group | None:
+    # Set by _school_pupils' Prefetch(to_attr=...), which no type describes.
     placements = pupil.placements_latest_first  # type: ignore[attr-defined]
     return placements[0].group if placements else None
 
