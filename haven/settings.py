@@ -135,7 +135,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "haven.sqlite3",
+            "NAME": str(VAR_DIR / "haven.sqlite3"),
             # IMMEDIATE: a writing transaction takes the write lock at its start, so concurrent
             # writers queue instead of failing halfway (and the audit chain stays linear).
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": SQLITE_INIT},

@@ -25,6 +25,14 @@ class Actor:
     region_id: int | None = None
 
     @property
+    def member_school_id(self) -> int:
+        """The school of a school member, for code that runs only after a permission that requires
+        membership (every school permission does; analysts and people without a role have no school)."""
+        if self.school_id is None:
+            raise PermissionError("This actor is not a member of a school.")
+        return self.school_id
+
+    @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
 

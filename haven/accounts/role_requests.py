@@ -67,7 +67,7 @@ def requests_to_decide(actor: Actor) -> QuerySet[RoleRequest]:
     if not has_permission(actor, "staff.approve_role"):
         return RoleRequest.objects.none()
     return (
-        RoleRequest.objects.filter(school_id=actor.school_id, status=RoleRequest.Status.PENDING)
+        RoleRequest.objects.filter(school_id=actor.member_school_id, status=RoleRequest.Status.PENDING)
         .exclude(user_id=actor.user_id)
         .exclude(requested_by_id=actor.user_id)
         .select_related("user", "requested_by")

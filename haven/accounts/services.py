@@ -1,6 +1,7 @@
 """Staff accounts and memberships, managed by the functional administrator."""
 
 import base64
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -20,6 +21,10 @@ from haven.audit.services import record_event
 from haven.infrastructure import concurrency
 from haven.organisations.services import require
 
+if TYPE_CHECKING:
+    from haven.insights.models import Region
+    from haven.organisations.models import Board, Municipality
+
 
 def school_staff_member(actor: Actor, user: User) -> Membership | None:
     """The account's membership of the actor's school (None while its only tie is a pending role request).
@@ -27,8 +32,8 @@ def school_staff_member(actor: Actor, user: User) -> Membership | None:
     An account with neither belongs to another school: PermissionDenied.
     """
     require(actor, "school.manage")
-    membership = Membership.objects.filter(user=user, school_id=actor.school_id).first()
-    if membership is None and role_requests.pending(user, actor.school_id) is None:  # type: ignore[arg-type]
+    membership = Membership.objects.filter(user=user, school_id=actor.member_school_id).first()
+    if membership is None and role_requests.pending(user, actor.member_school_id) is None:
         raise PermissionDenied
     return membership
 
@@ -56,9 +61,9 @@ def create_staff_account(
     user.save()
     pending = role_requests.needs_approval(role)
     if pending:
-        role_requests.ask(actor, user, actor.school_id, role)  # type: ignore[arg-type]
+        role_requests.ask(actor, user, actor.member_school_id, role)
     else:
-        Membership.objects.create(user=user, school_id=actor.school_id, role=role)
+        Membership.objects.create(user=user, school_id=actor.member_school_id, role=role)
     if invite and not pending:
         invitations.issue_link(user, AccountLink.Purpose.INVITATION)
     record_event(
@@ -90,7 +95,7 @@ def update_staff_account(
     the phone number as it is.
     """
     membership = school_staff_member(actor, user)
-    school_id: int = actor.school_id  # type: ignore[assignment]
+    school_id = actor.member_school_id
     if role not in dict(SCHOOL_ROLE_CHOICES):
         raise ValidationError({"role": _("Choose a role.")})
     current_role = membership.role if membership else None
@@ -209,10 +214,10 @@ def create_analyst_account(
     last_name: str,
     email: str,
     password: str,
-    board=None,
-    municipality=None,
-    region=None,
-) -> User:  # type: ignore[no-untyped-def]
+    board: "Board | None" = None,
+    municipality: "Municipality | None" = None,
+    region: "Region | None" = None,
+) -> User:
     """A policy officer of a board, a municipality or a region (a system action: they see aggregates only)."""
     if [board, municipality, region].count(None) != 2:
         raise ValidationError(_("A policy officer belongs to one board, one municipality or one region."))
@@ -233,7 +238,7 @@ def lift_lockout(actor: Actor, user: User) -> int:
     of addresses. Without a lock nothing changes and nothing is audited (ValidationError): lifting is no
     way to reset the failure count of an account again and again for more guesses."""
     require(actor, "account.unlock")
-    if not Membership.objects.filter(user=user, school_id=actor.school_id).exists():
+    if not Membership.objects.filter(user=user, school_id=actor.member_school_id).exists():
         raise PermissionDenied
     addresses = lockout.lift_locks(user.username)
     if not addresses:

@@ -88,7 +88,7 @@ def _verify_totp(original: Any) -> Any:
 
 def hash_code(code: str) -> str:
     digest = salted_hmac("haven.accounts.recovery_code", code, algorithm="sha256").hexdigest()
-    return HASHED + digest[: StaticToken._meta.get_field("token").max_length - len(HASHED)]  # type: ignore[operator]
+    return HASHED + digest[: StaticToken._meta.get_field("token").max_length - len(HASHED)]
 
 
 def hash_token(sender: Any, instance: StaticToken, **kwargs: Any) -> None:
@@ -104,9 +104,9 @@ def _verify_static(original: Any) -> Any:
 
 
 def install() -> None:
-    TOTPDevice.bin_key = property(_bin_key)  # type: ignore[method-assign,assignment]
-    TOTPDevice.verify_token = _verify_totp(TOTPDevice.verify_token)  # type: ignore[method-assign]
-    StaticDevice.verify_token = _verify_static(StaticDevice.verify_token)  # type: ignore[method-assign]
+    TOTPDevice.bin_key = property(_bin_key)
+    TOTPDevice.verify_token = _verify_totp(TOTPDevice.verify_token)
+    StaticDevice.verify_token = _verify_static(StaticDevice.verify_token)
     pre_save.connect(seal, sender=TOTPDevice, dispatch_uid="haven.totp.seal")
     post_save.connect(store, sender=TOTPDevice, dispatch_uid="haven.totp.store")
     pre_save.connect(hash_token, sender=StaticToken, dispatch_uid="haven.totp.hash_token")

@@ -31,4 +31,4 @@ def unseal(stored: Any, sequence: int) -> dict[str, Any]:
     if isinstance(stored, str):
         value: dict[str, Any] = json.loads(decrypt(stored, identity(sequence)))
         return value
-    return stored  # type: ignore[no-any-return]  # `{}`: never sealed
+    return stored  # `{}`: never sealed

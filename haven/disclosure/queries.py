@@ -551,7 +551,7 @@ def audit_read(actor: Actor, action: str, record: PupilRecord, obj: Model | None
 
 def get_pupil(actor: Actor, pk: int) -> Pupil:
     """A pupil of the actor's own school; another school's pupil does not seem to exist."""
-    pupil = Pupil.objects.select_related("school").filter(pk=pk, school_id=actor.school_id).first()
+    pupil = Pupil.objects.select_related("school").filter(pk=pk, school_id=actor.member_school_id).first()
     if pupil is None:
         if Pupil.objects.filter(pk=pk).exists():
             record_event(
@@ -563,7 +563,9 @@ def get_pupil(actor: Actor, pk: int) -> Pupil:
 
 def get_disclosure(actor: Actor, pk: int) -> Disclosure:
     disclosure = (
-        Disclosure.objects.select_related("pupil__school", "made_by").filter(pk=pk, school_id=actor.school_id).first()
+        Disclosure.objects.select_related("pupil__school", "made_by")
+        .filter(pk=pk, school_id=actor.member_school_id)
+        .first()
     )
     if disclosure is None:
         existing = Disclosure.objects.filter(pk=pk).first()

@@ -2,19 +2,20 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from haven.access.decorators import requires
+from haven.access.http import ActorRequest
 from haven.disclosure import queries, services
 from haven.disclosure.forms import DisclosureForm
 from haven.infrastructure.forms import apply_errors
 
 
 @requires("pupil.disclose")
-def prepare(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def prepare(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     pupil = queries.get_pupil(actor, pk)
     record = queries.build_record(pupil)
     # The template always sends the fingerprint of the record shown now (`record.state`), also
@@ -43,8 +44,8 @@ def prepare(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("pupil.disclose")
-def export(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def export(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     disclosure = queries.get_disclosure(actor, pk)
     record = queries.record_for_disclosure(disclosure)
     queries.audit_read(actor, "disclosure.view", record, obj=disclosure)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.access.decorators import requires
+from haven.access.http import ActorRequest
 from haven.documents import queries
 from haven.documents.pdf import render_pdf
 from haven.meldcode import queries as route
@@ -33,8 +34,8 @@ def _context(request: HttpRequest, case: Any, **extra: Any) -> dict[str, Any]:
 
 
 @requires("case.view")
-def chronology(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def chronology(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     case = queries.load_case(route.get_case(actor, pk, audit=False))
     context = _context(
         request,
@@ -50,8 +51,8 @@ def chronology(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("case.report")
-def report(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def report(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     case = route.get_case(actor, pk, audit=False)
     the_report = queries.report_for_export(case)
     if the_report is None:
@@ -64,8 +65,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("case.view")
-def conversation(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def conversation(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     the_conversation = queries.get_conversation(actor, pk)
     case = the_conversation.case
     context = _context(

@@ -43,6 +43,7 @@ def feedback_tasks(actor: Actor, today: date) -> list[Task]:
         if state not in (rules.FeedbackState.OVERDUE, rules.FeedbackState.DUE_SOON):
             continue
         overdue = state == rules.FeedbackState.OVERDUE
+        assert report.made_on is not None  # only a made report has feedback due
         name = {"name": report.case.pupil.full_name}
         tasks.append(
             Task(
@@ -55,7 +56,7 @@ def feedback_tasks(actor: Actor, today: date) -> list[Task]:
                 )
                 % name,
                 url=reverse("meldcode:case_detail", args=[report.case_id]) + "#followup",
-                due=rules.feedback_deadline(report.made_on, agreed_on),  # type: ignore[arg-type]
+                due=rules.feedback_deadline(report.made_on, agreed_on),
                 overdue=overdue,
             )
         )

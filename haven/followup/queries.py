@@ -120,6 +120,7 @@ def dossier_follow_up(actor: Actor, dossier: Dossier, today: date | None = None)
     follow_ups = {f.report_id: f for f in follow_up_rows}
     section = FollowUpSection()
     for report in made:
+        assert report.made_on is not None  # `made`: each has been made
         follow_up = follow_ups.get(report.pk)
         agreed_on = follow_up.feedback_agreed_on if follow_up else None
         received_on = follow_up.feedback_received_on if follow_up else None
@@ -128,7 +129,7 @@ def dossier_follow_up(actor: Actor, dossier: Dossier, today: date | None = None)
                 report=report,
                 follow_up=follow_up,
                 state=rules.feedback_state(report.made_on, agreed_on, received_on, today),
-                deadline=rules.feedback_deadline(report.made_on, agreed_on),  # type: ignore[arg-type]
+                deadline=rules.feedback_deadline(report.made_on, agreed_on),
             )
         )
     if made:

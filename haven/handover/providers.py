@@ -30,7 +30,7 @@ def _open_notices(actor: Actor) -> QuerySet[HandoverNotice]:
     """One query for both lists (a decider can also be a new teacher); each is then picked from it."""
     unread = Q(teacher_id=actor.user_id, read_at__isnull=True)
     return (
-        HandoverNotice.objects.filter(school_id=actor.school_id)
+        HandoverNotice.objects.filter(school_id=actor.member_school_id)
         .filter(unread | Q(decision="") if has_permission(actor, "handover.decide") else unread)
         .select_related("teacher", "pupil")
         .only("created_at", "read_at", "decision", "teacher", "pupil", *_NAME_COLUMNS)

@@ -31,7 +31,7 @@ def _deny(actor: Actor, action: str, model: type[Any], pk: int) -> None:
 def notice_for_teacher(actor: Actor, pk: int) -> HandoverNotice:
     """A notice addressed to the actor; nobody else's (also not the AF's: she has the decision page)."""
     notice = (
-        HandoverNotice.objects.filter(pk=pk, school_id=actor.school_id, teacher_id=actor.user_id)
+        HandoverNotice.objects.filter(pk=pk, school_id=actor.member_school_id, teacher_id=actor.user_id)
         .select_related("pupil", "group", "case__lead")
         .first()
     )
@@ -44,7 +44,7 @@ def notice_for_teacher(actor: Actor, pk: int) -> HandoverNotice:
 
 def notice_for_decision(actor: Actor, pk: int) -> HandoverNotice:
     notice = (
-        HandoverNotice.objects.filter(pk=pk, school_id=actor.school_id)
+        HandoverNotice.objects.filter(pk=pk, school_id=actor.member_school_id)
         .select_related("pupil", "group", "teacher", "case__lead", "decided_by")
         .first()
     )
@@ -56,7 +56,7 @@ def notice_for_decision(actor: Actor, pk: int) -> HandoverNotice:
 
 def package(actor: Actor, pk: int) -> HandoverPackage:
     found = (
-        HandoverPackage.objects.filter(pk=pk, school_id=actor.school_id)
+        HandoverPackage.objects.filter(pk=pk, school_id=actor.member_school_id)
         .select_related("case__pupil", "case__school", "made_by")
         .first()
     )
@@ -69,7 +69,7 @@ def package(actor: Actor, pk: int) -> HandoverPackage:
 def pending_import(actor: Actor, pk: int) -> PendingImport:
     """A package held at the actor's school for the AF's answer; reading it is audited (it names a pupil)."""
     found = (
-        PendingImport.objects.filter(pk=pk, school_id=actor.school_id)
+        PendingImport.objects.filter(pk=pk, school_id=actor.member_school_id)
         .select_related("candidate__school")
         .prefetch_related("candidate__groups")
         .first()

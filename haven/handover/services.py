@@ -355,7 +355,7 @@ def receive_package(actor: Actor, content: bytes) -> Imported | PendingImport:
     pupil of that name and date of birth, hold it until the AF confirms whether it is the same child."""
     _require(actor, "handover.import")
     received = read_package(content)
-    school = School.objects.get(pk=actor.school_id)
+    school = School.objects.get(pk=actor.member_school_id)
     _check_importable(received, school)
     package = received.package
     candidate = _candidate(school, package["pupil"])
@@ -398,7 +398,7 @@ def confirm_import(actor: Actor, pending: PendingImport, *, same_pupil: bool) ->
         raise ValidationError(_("This has already been decided."))
     # Checked again: the trusted keys, or the pupil's dossiers, may have changed since the upload.
     received = read_package(locked.content.encode("utf-8"))
-    school = School.objects.get(pk=actor.school_id)
+    school = School.objects.get(pk=actor.member_school_id)
     _check_importable(received, school)
     imported = _import(actor, school, received, pupil=locked.candidate if same_pupil else None)
     locked.delete()

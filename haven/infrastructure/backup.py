@@ -216,6 +216,7 @@ def _restore_sqlite(path: Path) -> None:
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [audit_table]
         ).fetchone():
             raise BackupError(f"{path} is not a backup of Haven (it has no audit log)")
+        # is_in_memory_db() is SQLite's; django-stubs types the generic connection.
         if connection.is_in_memory_db():  # type: ignore[attr-defined]
             raise BackupError("the configured SQLite database is in memory; restore into a file")
         name = connection.settings_dict["NAME"]

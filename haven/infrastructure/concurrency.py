@@ -20,7 +20,7 @@ A form without the hidden field (a client that is not the browser form) is not c
 
 import hashlib
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core import signing
@@ -88,7 +88,10 @@ def _fingerprints(form: forms.BaseForm) -> dict[str, str]:
     }
 
 
-def track(form: forms.BaseForm, version: int) -> forms.BaseForm:
+_FormT = TypeVar("_FormT", bound=forms.BaseForm)
+
+
+def track(form: _FormT, version: int) -> _FormT:
     """Add the hidden field with the version and the fingerprints of the values shown."""
     form.fields[TOKEN_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
     if not form.is_bound:

@@ -37,7 +37,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from functools import cache, cached_property, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -282,7 +282,15 @@ class EncryptedExact(Exact):
         return super().get_prep_lookup()
 
 
-class EncryptedField:
+# For the type checker the mixin is a model field (it always sits in front of one); at runtime a
+# plain class, so each concrete field below has exactly one models.Field base.
+if TYPE_CHECKING:
+    _FieldBase = models.Field[Any, Any]
+else:
+    _FieldBase = object
+
+
+class EncryptedField(_FieldBase):
     """What every encrypted field shares (a mixin in front of a Django field class; see the module).
 
     The column is `text` and holds `enc2:<keyid>:<…>`, bound to its column and its row's primary
@@ -296,6 +304,7 @@ class EncryptedField:
     model: Any
     name: str
     attname: str
+    _validators: list[Any]  # set by Field.__init__; django-stubs does not declare it
 
     @property
     def identity(self) -> str:
@@ -313,7 +322,7 @@ class EncryptedField:
         return None  # a range check (positive integers) cannot read a ciphertext
 
     def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
-        errors: list[checks.CheckMessage] = super().check(**kwargs)  # type: ignore[misc]
+        errors: list[checks.CheckMessage] = super().check(**kwargs)
         if not issubclass(self.model, EncryptedModel):
             errors.append(
                 checks.Error(
@@ -402,7 +411,7 @@ class EncryptedField:
         return raw
 
 
-class EncryptedTextField(EncryptedField, models.TextField):  # type: ignore[type-arg]  # not subscriptable at runtime
+class EncryptedTextField(EncryptedField, models.TextField):
     """Text (with `choices` for a code), stored encrypted. Only `=""` and `isnull` lookups are allowed.
 
     `max_length` (for former CharFields) limits the plain text in forms; the column is `text`.
@@ -424,7 +433,7 @@ class EncryptedTextField(EncryptedField, models.TextField):  # type: ignore[type
         return "" if raw is None else str(raw)
 
 
-class EncryptedBooleanField(EncryptedField, models.BooleanField):  # type: ignore[type-arg]
+class EncryptedBooleanField(EncryptedField, models.BooleanField):
     """A yes/no answer (None for "not answered" where null=True), stored encrypted: also None is."""
 
     description = "Boolean, encrypted at rest (AES-256-GCM)"
@@ -446,7 +455,7 @@ class EncryptedBooleanField(EncryptedField, models.BooleanField):  # type: ignor
         raise ValueError(f"{self.identity}: {raw!r} is not a stored boolean.")
 
 
-class EncryptedIntegerField(EncryptedField, models.PositiveSmallIntegerField):  # type: ignore[type-arg]
+class EncryptedIntegerField(EncryptedField, models.PositiveSmallIntegerField):
     """A small number (a score), stored encrypted."""
 
     description = "Integer, encrypted at rest (AES-256-GCM)"
@@ -466,7 +475,7 @@ class EncryptedIntegerField(EncryptedField, models.PositiveSmallIntegerField):  
         return None if raw is None else int(raw)
 
 
-class EncryptedJSONField(EncryptedField, models.Field):  # type: ignore[type-arg]
+class EncryptedJSONField(EncryptedField, models.Field):
     """A JSON value (a list of codes, a mapping), stored encrypted as a whole."""
 
     description = "JSON, encrypted at rest (AES-256-GCM)"
@@ -477,7 +486,7 @@ class EncryptedJSONField(EncryptedField, models.Field):  # type: ignore[type-arg
     def formfield(self, **kwargs: Any) -> Any:
         from django import forms
 
-        return super().formfield(**{"form_class": forms.JSONField, **kwargs})  # type: ignore[misc]
+        return super().formfield(**{"form_class": forms.JSONField, **kwargs})
 
 
 # Secrets encrypted per row rather than per column (such as TOTP keys) are re-encrypted by their own
@@ -511,8 +520,9 @@ class EncryptedModel(models.Model):
     class Meta:
         abstract = True
 
+    # The override differs from django-stubs 6.1, which describes Django 6 (fetch_mode); Django 5.2 has none.
     @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:  # type: ignore[override]
         instance = super().from_db(db, field_names, values)
         state = instance.__dict__
         for field in _encrypted_fields_cached(cls):
@@ -531,9 +541,11 @@ class EncryptedModel(models.Model):
         update_fields: Any = None,
     ) -> bool:
         pending: list[EncryptedField] = []
+        # A per-save note on the instance's ModelState, which declares no such attribute.
         self._state.sealing_after_insert = pending  # type: ignore[attr-defined]
         try:
             with transaction.atomic(using=using, savepoint=False):
+                # Model._save_table is private: django-stubs does not declare it.
                 updated: bool = super()._save_table(  # type: ignore[misc]
                     raw, cls, force_insert, force_update, using, update_fields
                 )

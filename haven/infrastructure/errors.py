@@ -54,6 +54,7 @@ def unavailable(request: HttpRequest, exc: BaseException) -> HttpResponse:
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     # Logged above in one line: Django would otherwise log it again with the whole traceback.
+    # Django's private flag (django.utils.log.log_response reads it); not in django-stubs.
     response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 

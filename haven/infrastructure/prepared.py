@@ -74,7 +74,8 @@ def _instance_builder(compiler: Any, alias: str) -> Callable[[list[Any]], list[A
     def build(rows: list[Any]) -> list[Any]:
         if converters:
             rows = list(compiler.apply_converters(rows, converters))
-        related = get_related_populators(klass_info, select, alias)
+        # django-stubs 6.1 describes Django 6 (fetch_mode); Django 5.2 takes three arguments.
+        related = get_related_populators(klass_info, select, alias)  # type: ignore[call-arg]
         instances = []
         for row in rows:
             instance = model.from_db(alias, init_list, row[start:end])
@@ -105,7 +106,8 @@ class PreparedQuery(Generic[M]):
         if vendor not in self._compiled:
             markers = [_marker(kind, index) for index, kind in enumerate(self._types)]
             queryset = self._build(*markers)
-            if queryset._prefetch_related_lookups or queryset._fields is not None:
+            # Private QuerySet attributes: django-stubs does not declare them.
+            if queryset._prefetch_related_lookups or queryset._fields is not None:  # type: ignore[attr-defined]
                 raise ValueError(
                     "A prepared query returns model instances: no prefetch_related, values or values_list."
                 )

@@ -37,7 +37,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import transaction
 from django.db.models import Count
@@ -70,6 +70,9 @@ from haven.pupils.models import GroupPlacement
 from haven.signalling.models import ReferralIndexEntry, Sibling
 from haven.tasks.providers import is_quiet, last_activity
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 CHUNK = 2000
 NOT_RECORDED = Closure.Reason.NOT_RECORDED.value
 
@@ -83,11 +86,17 @@ def _local(moment: datetime) -> date:
     return timezone.localdate(moment)
 
 
+class _Active(TypedDict):
+    """What the rollup annotates each dossier with."""
+
+    last_active: datetime
+
+
 @dataclass
 class _CaseRecords:
     """One dossier's records as the figures need them, each list in the order it was recorded."""
 
-    case: Case
+    case: "WithAnnotations[Case, _Active]"
     signals: list[Signal]
     consultations: list[Consultation]
     conversations: list[Conversation]

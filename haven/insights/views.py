@@ -13,7 +13,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from haven.access.decorators import requires
+from haven.access.http import ActorRequest
 from haven.access.policy import Actor, has_permission
 from haven.audit.services import record_event
 from haven.documents.pdf import render_pdf
@@ -103,8 +104,8 @@ def _scope(actor: Actor) -> Scope:
     return scope
 
 
-def _build(request: HttpRequest) -> tuple[tables.Monitoring, str, str | None]:
-    actor = request.actor  # type: ignore[attr-defined]
+def _build(request: ActorRequest) -> tuple[tables.Monitoring, str, str | None]:
+    actor = request.actor
     scope = _scope(actor)
     today = timezone.localdate()
     period, problem = chosen_period(request.GET, today)
@@ -186,8 +187,8 @@ def _picker(monitoring: tables.Monitoring) -> list[dict[str, object]]:
 
 
 @requires("insights.view")
-def overview(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def overview(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     monitoring, key, problem = _build(request)
     record_event(actor, "insights.view", kind="read", detail=_detail(monitoring))
     query = query_of(monitoring.period)
@@ -218,8 +219,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @requires("insights.view")
-def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def export(request: ActorRequest, table: str, fmt: str) -> HttpResponse:
+    actor = request.actor
     if fmt not in FORMATS:
         raise Http404
     monitoring, _key, _problem = _build(request)
@@ -236,8 +237,8 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
 
 
 @requires("insights.view")
-def report(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def report(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     monitoring, _key, _problem = _build(request)
     context = {
         "m": monitoring,
@@ -255,8 +256,8 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @requires("insights.refresh")
 @require_POST
-def refresh(request: HttpRequest) -> HttpResponse:
-    refresh_own_school(request.actor)  # type: ignore[attr-defined]
+def refresh(request: ActorRequest) -> HttpResponse:
+    refresh_own_school(request.actor)
     messages.success(request, _("The figures of your school have been counted again from its records."))
     period, _problem = chosen_period(request.POST, timezone.localdate())
     return redirect(f"{reverse('insights:overview')}?{query_of(period)}")
@@ -270,8 +271,8 @@ class PublicFiguresForm(forms.Form):
 
 
 @requires("insights.import_public_figures")
-def public_figures_import(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def public_figures_import(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     result = None
     too_large = False
     form = PublicFiguresForm()

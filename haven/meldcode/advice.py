@@ -42,7 +42,7 @@ def record_advice_request(
         raise ValidationError({"pupil": _("This pupil is not a pupil of your school.")})
     check_date(held_on, "held_on", born_on=pupil.date_of_birth if pupil else None, confirmed=date_confirmed)
     request = AdviceRequest.objects.create(
-        school_id=actor.school_id,
+        school_id=actor.member_school_id,
         held_on=held_on,
         anonymous=anonymous,
         question=question.strip(),

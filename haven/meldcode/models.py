@@ -4,7 +4,7 @@ Records are written only by `haven.meldcode.services`; every write there emits a
 and the case timeline is read from those events. Logbook entries are never overwritten.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +19,9 @@ from haven.infrastructure.encryption import (
     EncryptedTextField,
 )
 from haven.meldcode.workflow import DecisionOutcome
+
+if TYPE_CHECKING:
+    from haven.accounts.models import User
 
 USER = settings.AUTH_USER_MODEL
 
@@ -156,7 +159,9 @@ class Case(models.Model):
     school = models.ForeignKey("organisations.School", on_delete=models.PROTECT, related_name="+")
     pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="cases")
     lead = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="led_cases", verbose_name=_("case lead"))
-    members = models.ManyToManyField(USER, through="CaseMember", through_fields=("case", "user"), related_name="cases")
+    members: "models.ManyToManyField[User, CaseMember]" = models.ManyToManyField(
+        USER, through="CaseMember", through_fields=("case", "user"), related_name="cases"
+    )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     acute = models.BooleanField(default=False)
     opened_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
@@ -389,7 +394,8 @@ class Closure(StepRecord):
         NOT_RECORDED = "not_recorded", _("Nobody recorded why")
 
     # Empty when Haven closed the dossier itself (`services.close_case_unrecorded`): no person did.
-    recorded_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+    # Nullable here only: the other step records always have a person (hence the ignore).
+    recorded_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")  # type: ignore[assignment]
     reason = EncryptedTextField(_("reason"), max_length=16, choices=Reason.choices)
     explanation = EncryptedTextField(_("explanation"), blank=True)
     # The route's step (1-5) when the dossier was closed: where routes stop.

@@ -5,9 +5,10 @@ the acting person may see. Objects of another school or outside one's dossiers r
 so their existence does not leak, and the denied attempt is written to the audit log.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.paginator import Page, Paginator
 from django.db import models
@@ -44,6 +45,9 @@ from haven.meldcode.models import (
 from haven.meldcode.workflow import CaseFacts, DecisionOutcome, RouteState, route_state
 from haven.pupils.models import NAME_ORDER, Pupil, PupilQuerySet, current_group_name
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 
 def visible_cases(actor: Actor) -> QuerySet[Case]:
     if not actor.is_staff or actor.school_id is None:
@@ -63,11 +67,11 @@ def visible_signals(actor: Actor) -> QuerySet[Signal]:
     return signals
 
 
-def _get_or_deny(actor: Actor, visible: QuerySet[Any], model: type, pk: int, action: str) -> Any:
+def _get_or_deny(actor: Actor, visible: QuerySet[Any], model: type[Case] | type[Signal], pk: int, action: str) -> Any:
     return _found_or_deny(actor, visible.filter(pk=pk).first(), model, pk, action)
 
 
-def _found_or_deny(actor: Actor, obj: Any, model: type, pk: int, action: str) -> Any:
+def _found_or_deny(actor: Actor, obj: Any, model: type[Case] | type[Signal], pk: int, action: str) -> Any:
     """`obj` as the actor's scoped lookup found it, or 404 with the denied attempt audited."""
     if obj is None:
         existing = model.objects.filter(pk=pk).first()
@@ -176,14 +180,14 @@ def open_look_along_requests(actor: Actor) -> QuerySet[LookAlongRequest]:
     if not actor.sees_whole_school:
         return LookAlongRequest.objects.none()
     return (
-        LookAlongRequest.objects.filter(school_id=actor.school_id, picked_up_at__isnull=True)
+        LookAlongRequest.objects.filter(school_id=actor.member_school_id, picked_up_at__isnull=True)
         .select_related("signal__pupil", "requested_by")
         .order_by("requested_at")
     )
 
 
 def get_look_along_request(actor: Actor, pk: int) -> LookAlongRequest:
-    requests = LookAlongRequest.objects.filter(school_id=actor.school_id) if actor.sees_whole_school else None
+    requests = LookAlongRequest.objects.filter(school_id=actor.member_school_id) if actor.sees_whole_school else None
     if requests is None or not (request := requests.select_related("signal").filter(pk=pk).first()):
         raise Http404
     return request
@@ -487,8 +491,9 @@ def load_dossier(actor: Actor, pk: int) -> Dossier:
         timeline=timeline,
         look_along_open=sum(1 for request in look_alongs if request.picked_up_at is None),
         people=people,
-        help_plan=(help_plan := decision is not None and case.help_plan_decision_id == decision.pk),
-        next_evaluation_id=case.next_evaluation_id if help_plan else None,
+        # Annotated by _with_help_plan, which the page's case lookup adds on request: mypy cannot see it.
+        help_plan=(help_plan := decision is not None and case.help_plan_decision_id == decision.pk),  # type: ignore[attr-defined]
+        next_evaluation_id=case.next_evaluation_id if help_plan else None,  # type: ignore[attr-defined]
     )
 
 
@@ -514,7 +519,8 @@ def search_pupils(actor: Actor, text: str, limit: int = 20) -> list[Pupil]:
     pupils = school_pupils(actor).with_group(teacher_id=actor.user_id)
     for word in text.split():
         pupils = pupils.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-    return list(pupils.order_by("-in_own_group", *NAME_ORDER)[:limit])
+    # `in_own_group` comes from with_group(teacher_id=...), a conditional annotation the plugin cannot see.
+    return list(pupils.order_by("-in_own_group", *NAME_ORDER)[:limit])  # type: ignore[misc]
 
 
 def school_staff(actor: Actor, roles: frozenset[Role] = STAFF_ROLES) -> QuerySet[User]:
@@ -522,7 +528,7 @@ def school_staff(actor: Actor, roles: frozenset[Role] = STAFF_ROLES) -> QuerySet
     # One filter() call: school and role must hold for the same membership, not for any two.
     return User.objects.filter(
         is_active=True,
-        memberships__school_id=actor.school_id,
+        memberships__school_id=actor.member_school_id,
         memberships__role__in=list(roles & STAFF_ROLES),
     ).order_by("last_name", "first_name")
 
@@ -533,11 +539,15 @@ def possible_leads(actor: Actor) -> QuerySet[User]:
 
 @dataclass
 class StaffChoices:
-    members: list[User]  # every staff member may join a dossier
-    leads: list[User]  # the school-wide roles may lead one
+    members: Sequence[User]  # every staff member may join a dossier
+    leads: Sequence[User]  # the school-wide roles may lead one
 
 
-_staff_with_roles = ActorQuery(
+class _WithRole(TypedDict):
+    role: str  # the membership's role in the actor's school
+
+
+_staff_with_roles: "ActorQuery[WithAnnotations[User, _WithRole]]" = ActorQuery(
     lambda actor: school_staff(actor).only(*_NAME_COLUMNS).annotate(role=F("memberships__role"))
 )
 

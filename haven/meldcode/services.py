@@ -110,7 +110,7 @@ def log_signal(
         if case.pupil_id != pupil.pk:
             raise ValidationError(_("This signal is about another pupil than the dossier."))
     signal = Signal.objects.create(
-        school_id=actor.school_id,
+        school_id=actor.member_school_id,
         pupil=pupil,
         author_id=actor.user_id,
         observed_at=observed_at,
@@ -187,10 +187,14 @@ def open_case(actor: Actor, signal: Signal, *, lead: User) -> Case:
     _require_new(signal)
     if Case.objects.filter(pupil_id=signal.pupil_id, status=Case.Status.OPEN).exists():
         raise ValidationError(_("This pupil already has an open dossier: attach the signal to it."))
-    if _role_of(lead, actor.school_id) not in (Role.CARE_COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER):
+    if _role_of(lead, actor.member_school_id) not in (
+        Role.CARE_COORDINATOR,
+        Role.SAFEGUARDING_LEAD,
+        Role.SCHOOL_LEADER,
+    ):
         raise ValidationError({"lead": _("The case lead must be the IB, the AF or the school leader.")})
     case = Case.objects.create(
-        school_id=actor.school_id, pupil_id=signal.pupil_id, lead=lead, opened_by_id=actor.user_id
+        school_id=actor.member_school_id, pupil_id=signal.pupil_id, lead=lead, opened_by_id=actor.user_id
     )
     for user_id in {actor.user_id, lead.pk, signal.author_id}:
         CaseMember.objects.create(case=case, user_id=user_id, added_by_id=actor.user_id)

@@ -25,7 +25,9 @@ def _teachers_of_school(actor: Actor, teachers: Iterable[User]) -> list[User]:
     teachers = list(teachers)
     allowed = set(
         User.objects.filter(
-            pk__in=[t.pk for t in teachers], memberships__school_id=actor.school_id, memberships__role__in=STAFF_ROLES
+            pk__in=[t.pk for t in teachers],
+            memberships__school_id=actor.member_school_id,
+            memberships__role__in=STAFF_ROLES,
         ).values_list("pk", flat=True)
     )
     if any(t.pk not in allowed for t in teachers):
@@ -45,13 +47,13 @@ def save_group(
 ) -> Group:
     require(actor, "school.manage")
     teachers = _teachers_of_school(actor, teachers)
-    duplicate = Group.objects.filter(school_id=actor.school_id, school_year=school_year, name=name)
+    duplicate = Group.objects.filter(school_id=actor.member_school_id, school_year=school_year, name=name)
     if group is not None:
         duplicate = duplicate.exclude(pk=group.pk)
     if duplicate.exists():
         raise ValidationError({"name": _("This school already has a group with this name in that school year.")})
     if group is None:
-        group = Group(school_id=actor.school_id)
+        group = Group(school_id=actor.member_school_id)
     elif group.school_id != actor.school_id:
         raise PermissionDenied
     else:

@@ -35,7 +35,7 @@ def save_pupil(
         raise ValidationError(_("First and last name are required."))
     _check_birth(date_of_birth, timezone.localdate())
     if pupil is None:
-        pupil = Pupil(school_id=actor.school_id)
+        pupil = Pupil(school_id=actor.member_school_id)
     elif pupil.school_id != actor.school_id:
         raise PermissionDenied
     else:
@@ -74,7 +74,7 @@ def add_pupils(actor: Actor, rows: Sequence[tuple[str, str, dt.date]]) -> list[P
         _check_birth(date_of_birth, today)
         pupils.append(
             Pupil(
-                school_id=actor.school_id,
+                school_id=actor.member_school_id,
                 first_name=first_name.strip(),
                 last_name=last_name.strip(),
                 date_of_birth=date_of_birth,

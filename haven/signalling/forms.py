@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.infrastructure.forms import model_choice_field
 from haven.meldcode.forms import ConfirmDateMixin, DateInput, LocalDateTimeInput, pupil_field
 from haven.meldcode.models import Conversation
 from haven.pupils.models import Pupil
@@ -32,7 +33,7 @@ class PoliceNoticeForm(ConfirmDateMixin):
 
     def __init__(self, *args: Any, pupils: QuerySet[Pupil], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
+        model_choice_field(self, "pupil").queryset = pupils
 
 
 class ReferralIndexForm(ConfirmDateMixin):
@@ -59,7 +60,7 @@ class ReferralIndexWithoutCaseForm(ConfirmDateMixin):
 
     def __init__(self, *args: Any, pupils: QuerySet[Pupil], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
+        model_choice_field(self, "pupil").queryset = pupils
 
 
 class PlanConversationForm(forms.Form):
@@ -87,4 +88,4 @@ class SiblingForm(forms.Form):
 
     def __init__(self, *args: Any, pupils: QuerySet[Pupil], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sibling"].queryset = pupils  # type: ignore[attr-defined]
+        model_choice_field(self, "sibling").queryset = pupils

@@ -125,7 +125,7 @@ def repeat_findings(
 def sibling_links(actor: Actor, pupil: Pupil) -> list[tuple[Sibling, Pupil]]:
     """The pupil's links to brothers and sisters, each with the other pupil."""
     links = (
-        Sibling.objects.filter(school_id=actor.school_id)
+        Sibling.objects.filter(school_id=actor.member_school_id)
         .filter(Q(pupil_a=pupil) | Q(pupil_b=pupil))
         .select_related("pupil_a", "pupil_b")
     )
@@ -145,7 +145,11 @@ def sibling_candidates(actor: Actor, pupil: Pupil) -> QuerySet[Pupil]:
 
 
 def get_sibling_link(actor: Actor, pupil: Pupil, pk: int) -> Sibling:
-    link = Sibling.objects.filter(school_id=actor.school_id).filter(Q(pupil_a=pupil) | Q(pupil_b=pupil), pk=pk).first()
+    link = (
+        Sibling.objects.filter(school_id=actor.member_school_id)
+        .filter(Q(pupil_a=pupil) | Q(pupil_b=pupil), pk=pk)
+        .first()
+    )
     if link is None:
         raise Http404
     return link
@@ -223,7 +227,7 @@ def dossier_signalling(dossier: Dossier) -> DossierSignalling:
     entries, plans = fetch_together((_referral_entries_of, [case.pk]), (_planned_of, [case.pk]))
     latest = max((c.recorded_at for c in dossier.conversations), default=None)
     for plan in plans:
-        plan.held = latest is not None and latest >= plan.created_at  # type: ignore[attr-defined]
+        plan.held = latest is not None and latest >= plan.created_at
     dossier.attach_people(
         [(entry, "recorded_by") for entry in entries]
         + [(plan, field) for plan in plans for field in ("planned_by", "cancelled_by")]
@@ -247,7 +251,8 @@ def open_planned_conversations(actor: Actor) -> QuerySet[PlannedConversation]:
     plans = PlannedConversation.objects.filter(
         case__in=visible_cases(actor).filter(status=Case.Status.OPEN), cancelled_at__isnull=True
     )
-    return with_state(plans).filter(held=False).select_related("case__pupil").order_by("planned_at", "pk")
+    # `held` is with_state's annotation; its QuerySet[PlannedConversation] type does not carry it.
+    return with_state(plans).filter(held=False).select_related("case__pupil").order_by("planned_at", "pk")  # type: ignore[misc]
 
 
 def get_planned_conversation(actor: Actor, pk: int) -> PlannedConversation:

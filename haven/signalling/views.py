@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from haven.access.decorators import requires
+from haven.access.http import ActorRequest
 from haven.access.policy import has_permission
 from haven.infrastructure.forms import apply_errors
 from haven.meldcode import queries as route_queries
@@ -34,9 +35,9 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
 
 
 @requires("police_notice.record")
-def police_notice(request: HttpRequest) -> HttpResponse:
+def police_notice(request: ActorRequest) -> HttpResponse:
     """Record a police notice in seconds: find the pupil, confirm the date, save."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     pupils = route_queries.school_pupils(actor)
     pupil = None
     if request.method == "POST":
@@ -88,15 +89,15 @@ def _police_notice_saved(request: HttpRequest, notice: services.PoliceNotice) ->
 
 
 @requires("support_task.complete")
-def support_task(request: HttpRequest, pk: int) -> HttpResponse:
-    task = queries.get_support_task(request.actor, pk)  # type: ignore[attr-defined]
+def support_task(request: ActorRequest, pk: int) -> HttpResponse:
+    task = queries.get_support_task(request.actor, pk)
     return render(request, "signalling/support_task.html", {"task": task})
 
 
 @require_POST
 @requires("support_task.complete")
-def support_task_done(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def support_task_done(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     task = queries.get_support_task(actor, pk, audit=False)
     try:
         services.complete_support_task(actor, task)
@@ -112,8 +113,8 @@ def support_task_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires("referral_index.record")
-def referral_index(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def referral_index(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     case = route_queries.get_case(actor, pk, audit=False)
     form = forms.ReferralIndexForm(request.POST)
     if form.is_valid():
@@ -138,8 +139,8 @@ def referral_index(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("referral_index.record")
-def referral_index_list(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def referral_index_list(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     context = {
         "page": queries.referral_index_without_case_page(actor, request.GET.get("page")),
         "may_record_advice": has_permission(actor, "advice_request.record"),
@@ -148,8 +149,8 @@ def referral_index_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires("referral_index.record")
-def referral_index_create(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def referral_index_create(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     pupils = route_queries.school_pupils(actor).in_name_order()
     form = forms.ReferralIndexWithoutCaseForm(request.POST or None, pupils=pupils)
     if request.method == "POST" and form.is_valid():
@@ -164,8 +165,8 @@ def referral_index_create(request: HttpRequest) -> HttpResponse:
 
 
 @requires("conversation.plan")
-def conversation_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def conversation_plan(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     case = route_queries.get_case(actor, pk)
     form = forms.PlanConversationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -193,8 +194,8 @@ def conversation_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires("conversation.plan")
-def conversation_plan_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def conversation_plan_cancel(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     plan = queries.get_planned_conversation(actor, pk)
     try:
         services.cancel_planned_conversation(actor, plan)
@@ -210,9 +211,9 @@ def conversation_plan_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires("school.manage")
-def siblings(request: HttpRequest, pk: int) -> HttpResponse:
+def siblings(request: ActorRequest, pk: int) -> HttpResponse:
     """Link a brother or sister (`sibling`), or remove a link (`remove`); back to the pupil page."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     pupil = get_object_or_404(route_queries.school_pupils(actor), pk=pk)
     remove = request.POST.get("remove", "")
     try:

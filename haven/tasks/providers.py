@@ -5,6 +5,7 @@ number of queries however many tasks it returns (the page's query count stays fl
 """
 
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import DateTimeField, F, QuerySet
 from django.db.models.expressions import RawSQL
@@ -22,6 +23,9 @@ from haven.meldcode import queries
 from haven.meldcode.models import Case
 from haven.organisations.models import School
 from haven.tasks.registry import Task
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 LOOK_ALONG_REQUESTED = "look_along_requested"
 
@@ -96,7 +100,14 @@ def last_activity() -> Coalesce:
     return Coalesce(latest_change(), "opened_at")
 
 
-def _quiet_cases_query(actor: Actor, quiet_before: datetime) -> QuerySet[Case]:
+class _Quiet(TypedDict):
+    """What `_quiet_cases_query` annotates each dossier with."""
+
+    last_activity: datetime
+    weeks: int
+
+
+def _quiet_cases_query(actor: Actor, quiet_before: datetime) -> "QuerySet[WithAnnotations[Case, _Quiet]]":
     """The open dossiers (those the actor leads; the AF: all) without activity since `quiet_before`,
     longest quiet first, each with its last activity and its school's inactivity term."""
     cases = (
@@ -117,7 +128,7 @@ def _quiet_cases_query(actor: Actor, quiet_before: datetime) -> QuerySet[Case]:
     return cases
 
 
-_quiet_cases = ActorQuery(_quiet_cases_query, datetime)
+_quiet_cases: "ActorQuery[WithAnnotations[Case, _Quiet]]" = ActorQuery(_quiet_cases_query, datetime)
 
 
 def inactive_cases(actor: Actor, today: date) -> list[Task]:

@@ -27,6 +27,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -307,10 +308,10 @@ class Bench:
             kind = page.removeprefix("insights_")
             officer, scopes[kind] = _scope_near(kind, (target_scopes or {}).get(kind))
             officer_client = _signed_in_client(officer, two_factor=False)
-            self.requests[page] = lambda c=officer_client: c.get(insights)
+            self.requests[page] = partial(officer_client.get, insights)
         self.requests = {name: request for name, request in self.requests.items() if name == FLOOR or name in pages}
         self.reads: dict[str, Callable[[], float]] = {
-            name: (lambda request=request: _timed(request, 200)) for name, request in self.requests.items()
+            name: partial(_timed, request, 200) for name, request in self.requests.items()
         }
         self.submitting = "signal_submit" in pages
         self.meta = {
@@ -380,7 +381,7 @@ class Bench:
                 "child_words": "Er was niks meer.",
             }
             url = f"{self.create_url}?leerling={pupil_id}"
-            elapsed, response = _timed_response(lambda url=url, data=data: self.client.post(url, data), 302)
+            elapsed, response = _timed_response(partial(self.client.post, url, data), 302)
             samples.append(elapsed)
             self.logged.append(int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
         return {"signal_submit": samples}
@@ -393,6 +394,7 @@ class Bench:
         from haven.meldcode.models import Signal
 
         actor, _membership = actor_for(self.user)
+        assert actor is not None  # the benchmark's AF is signed up
         for signal in Signal.objects.filter(pk__in=self.logged, status=Signal.Status.NEW):
             services.note_signal(actor, signal, reason="Benchmark (manage.py bench): no concern.")
 
@@ -495,7 +497,7 @@ class Target:
             port=d.get("PORT") or None,
             autocommit=True,
         ) as conn:
-            cursor = conn.execute(sql, params)  # type: ignore[arg-type]
+            cursor = conn.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
 
     def exists(self) -> bool:

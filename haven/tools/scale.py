@@ -256,7 +256,13 @@ ADVICE_ANSWERS = (
 # Writing rows --------------------------------------------------------------------------------------
 
 
-def _plain(field_: models.Field, value: Any) -> Any:  # type: ignore[type-arg]
+def _column(field_: models.Field) -> str:
+    """A concrete field's column (typed optional: a field has none before it joins a model)."""
+    assert field_.column is not None
+    return field_.column
+
+
+def _plain(field_: models.Field, value: Any) -> Any:
     """A default as the column stores it."""
     if isinstance(field_, models.JSONField):
         return None if value is None else json.dumps(value)
@@ -275,7 +281,7 @@ class Table:
         self.db_table = meta.db_table
         # A generated column (Pupil.sort_surname) is the database's to fill: never written here.
         fields = {f.attname: f for f in meta.concrete_fields if not f.generated}
-        pk = meta.pk.attname  # type: ignore[union-attr]
+        pk = meta.pk.attname
         self.given = (pk, *given)
         unknown = [name for name in self.given if name not in fields]
         if unknown:
@@ -296,10 +302,10 @@ class Table:
                 raise ScaleDataError(
                     f"{self.label}.{attname} has no default and may not be NULL: teach haven/tools/scale.py to fill it."
                 )
-            tail_columns.append(field_.column)
+            tail_columns.append(_column(field_))
             tail.append(_plain(field_, value))
         self.fields = fields
-        self.columns = [fields[name].column for name in self.given] + tail_columns
+        self.columns = [_column(fields[name]) for name in self.given] + tail_columns
         by_column = {f.column: f for f in fields.values()}
         # (position in the row, field) of each encrypted column: sealed with the row's id when added.
         self.sealed = [
@@ -548,7 +554,7 @@ class Audit:
             "",
             values["key_id"],
         )
-        self.sequence = values["sequence"]
+        self.sequence = sequence
         self.last_hash = digest
 
 
@@ -1675,7 +1681,7 @@ class Generator:
                 self.table(StepSkip).add(case_id, decider.pk, t, step, "acute", explanation)
             event(t, decider, "case.acute", "case", case_id, {"skipped_steps": [2, 3, 4]})
             outcome = "report"
-            answers = (True, True, None, None, None)
+            answers: tuple[bool, bool | None, bool | None, bool | None, None] = (True, True, None, None, None)
         else:
             # Step 2: consultations.
             for _c in range(rng.choices((1, 2), weights=(70, 30))[0]):

@@ -95,6 +95,7 @@ def _mutual_pairs() -> set[tuple[str, str]]:
 
 # Each pair with why both directions are needed (docs/architecture.md, "Apps that import each other").
 MUTUAL_IMPORTS: dict[tuple[str, str], str] = {
+    ("access", "accounts"): "the actor is built from an account's membership; account pages are guarded by access",
     ("access", "audit"): "access logs denied attempts in the audit log; the audit log's own pages are policy-scoped",
     ("accounts", "organisations"): "a membership ties an account to a school; the school's staff pages manage accounts",
     ("accounts", "tasks"): "accounts contributes a task provider; the tasks' reminders are mailed to accounts",

@@ -1,4 +1,7 @@
-from django import template
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms, template
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
@@ -21,17 +24,17 @@ def yes_no(value: bool | None) -> str:
 
 
 @register.filter
-def get_field(form, name: str):  # type: ignore[no-untyped-def]
+def get_field(form: forms.BaseForm, name: str) -> forms.BoundField:
     return form[name]
 
 
 @register.filter
-def get_item(mapping, key):  # type: ignore[no-untyped-def]
+def get_item(mapping: Mapping[Any, Any], key: Any) -> Any:
     return mapping.get(key)
 
 
 @register.filter
-def verbose(instance, field_name: str) -> str:  # type: ignore[no-untyped-def]
+def verbose(instance: Any, field_name: str) -> str:
     return capfirst(instance._meta.get_field(field_name).verbose_name)
 
 

@@ -76,16 +76,16 @@ class Command(BaseCommand):
         parser.add_argument("--target-scopes", type=_scopes, default=None, help="(internal, with --measure)")
         parser.add_argument("--pages", type=_pages, default=bench.PAGES, help="(internal, with --measure)")
 
+    def _write(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["measure"]:
             # The child process: commands on stdin, one JSON line per answer on stdout.
-            def write(line: str) -> None:
-                self.stdout.write(line)
-                self.stdout.flush()
-
             bench.serve(
                 sys.stdin,
-                write,
+                self._write,
                 target_pupils=options["target_pupils"],
                 target_case=options["target_case"],
                 target_scopes=options["target_scopes"],
@@ -112,7 +112,7 @@ class Command(BaseCommand):
                 append_events=options["append_events"],
                 workdir=workdir,
                 keep=options["keep"],
-                write=lambda line: (self.stdout.write(line), self.stdout.flush()),
+                write=self._write,
             )
         except (RuntimeError, OSError) as error:
             raise CommandError(str(error)) from error
