@@ -2,7 +2,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("haven.followup.urls")),
-    path("", include("haven.signalling.urls")),
+    path("", include("haven.external_signals.urls")),
+    path("", include("haven.pupils.urls")),
     path("", include("haven.documents.urls")),
     path("", include("haven.handover.urls")),
     path("", include("haven.tasks.urls")),

@@ -25,6 +25,7 @@ from haven.accounts import services as account_services
 from haven.accounts.models import AccountLink, Membership, RoleRequest, User
 from haven.core import concurrency
 from haven.core.forms import apply_errors
+from haven.meldcode import services as route_services
 from haven.organisations import services as organisation_services
 from haven.organisations.forms import (
     GroupForm,
@@ -37,7 +38,6 @@ from haven.organisations.forms import (
 from haven.organisations.models import Group, School
 from haven.pupils import services as pupil_services
 from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
-from haven.signalling import services as signalling_services
 
 # A mail server that refuses or cannot be reached: the account change rolls back with the mail.
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
@@ -407,7 +407,7 @@ def protocol(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 organisation_services.set_protocol(request.actor, school, **data)  # type: ignore[attr-defined]
-                signalling_services.set_repeat_rule(request.actor, school, **repeat_rule)  # type: ignore[attr-defined]
+                route_services.set_repeat_rule(request.actor, school, **repeat_rule)  # type: ignore[attr-defined]
                 if "street_address" in request.POST:  # a form without the address keeps it
                     organisation_services.set_school_address(request.actor, school, **address)  # type: ignore[attr-defined]
         except concurrency.EditConflict as conflict:

@@ -31,6 +31,7 @@ from haven.audit.models import AuditChainHead, AuditEvent
 from haven.audit.verification import verify_chain
 from haven.core import scale
 from haven.core.encryption import encrypted_fields_of
+from haven.external_signals.models import ReferralIndexEntry
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
 from haven.insights import metrics, rollups
 from haven.insights.models import PublicFigure, Region, RollupCount, RollupState, RouteSnapshot
@@ -51,7 +52,6 @@ from haven.meldcode.queries import facts_for
 from haven.meldcode.workflow import NextAction, Step, route_state
 from haven.organisations.models import Board, Group, Municipality, School
 from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
-from haven.signalling.models import ReferralIndexEntry
 
 SMALL = ["--schools", "3", "--pupils-per-school", "40", "--years", "2", "--seed", "7"]
 GENERATED_MODELS = (

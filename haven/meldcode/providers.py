@@ -1,6 +1,6 @@
-"""Task providers of this app (see haven/tasks/registry.py), registered in `SignallingConfig.ready`.
+"""Task providers of this app (see haven/tasks/registry.py), registered in `MeldcodeConfig.ready`.
 
-Both read through the policy-scoped queries of `haven.signalling.queries`, in a fixed number of
+They read through the policy-scoped queries of `haven.meldcode.queries`, in a fixed number of
 queries however many tasks they return.
 """
 
@@ -13,34 +13,15 @@ from django.utils.translation import gettext as _
 
 from haven.access.policy import Actor
 from haven.core.prepared import ActorQuery
-from haven.signalling import queries
+from haven.meldcode import queries
 from haven.tasks.registry import Task
 
-# Prepared (haven/core/prepared.py): these run on every home page and tasks page.
-_open_support_tasks = ActorQuery(
-    lambda actor: queries.open_support_tasks(actor).only("due_on", "pupil__first_name", "pupil__last_name")
-)
+# Prepared (haven/core/prepared.py): this runs on every home page and tasks page.
 _open_planned_conversations = ActorQuery(
     lambda actor: queries.open_planned_conversations(actor).only(
         "planned_at", "case", "case__pupil__first_name", "case__pupil__last_name"
     )
 )
-
-
-def support_tasks(actor: Actor, today: date) -> list[Task]:
-    """Handle with Care: offer the pupil support on the day the school heard of the police notice.
-    Only for the teacher the task was given to; overdue until they mark it done."""
-    return [
-        Task(
-            key=f"support:{task.pk}",
-            kind="support_offer",
-            title=_("Offer support today: %(name)s (Handle with Care)") % {"name": task.pupil.full_name},
-            url=reverse("signalling:support_task", args=[task.pk]),
-            due=task.due_on,
-            overdue=task.due_on < today,
-        )
-        for task in _open_support_tasks(actor)
-    ]
 
 
 def planned_conversations(actor: Actor, today: date) -> list[Task]:
