@@ -66,7 +66,8 @@ INSTALLED_APPS = [
     "haven.meldcode",
     "haven.guidance",
     "haven.followup",
-    "haven.signalling",
+    "haven.signalling",  # migrations only: its models moved (see haven/signalling/__init__.py)
+    "haven.external_signals",
     "haven.documents",
     "haven.handover",
     "haven.tasks",

@@ -8,7 +8,8 @@ from haven.infrastructure import health
 
 urlpatterns = [
     path("", include("haven.followup.urls")),
-    path("", include("haven.signalling.urls")),
+    path("", include("haven.external_signals.urls")),
+    path("", include("haven.pupils.urls")),
     path("", include("haven.documents.urls")),
     path("", include("haven.handover.urls")),
     path("", include("haven.tasks.urls")),

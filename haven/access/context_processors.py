@@ -13,13 +13,13 @@ SIGNAL_PAGES = (
     "meldcode:signal_attach",
     "meldcode:signal_note",
     "meldcode:look_along_pick_up",
-    "signalling:police_notice",
+    "external_signals:police_notice",
 )
 # Pages about a dossier whose address is not under /dossiers/: its reports, help, documents, handover.
 CASE_PAGES = (
     "followup:*",
-    "signalling:support_task",
-    "signalling:conversation_plan_cancel",
+    "external_signals:support_task",
+    "meldcode:conversation_plan_cancel",
     "documents:*",
     "handover:package_detail",
     "handover:package_import",
@@ -41,8 +41,13 @@ NAVIGATION = [
     ("meldcode:signal_list", _("My signals"), "signal.list_own", ()),
     ("meldcode:inbox", _("Inbox"), "inbox.view", SIGNAL_PAGES),
     ("meldcode:case_list", _("Dossiers"), "case.list", CASE_PAGES),
-    ("meldcode:advice_request_list", _("Advice requests"), "advice_request.record", ("signalling:referral_index_*",)),
-    ("organisations:pupil_list", _("Pupils"), "school.manage", ("signalling:siblings",)),
+    (
+        "meldcode:advice_request_list",
+        _("Advice requests"),
+        "advice_request.record",
+        ("external_signals:referral_index_*",),
+    ),
+    ("organisations:pupil_list", _("Pupils"), "school.manage", ("pupils:siblings",)),
     ("organisations:group_list", _("Groups"), "school.manage", ()),
     ("organisations:staff_list", _("Staff"), "school.manage", ()),
     ("organisations:protocol", _("Protocol"), "protocol.manage", ()),

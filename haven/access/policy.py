@@ -141,7 +141,7 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "handover.import": lambda actor: _member(actor) and actor.role in (Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER),
     # Follow-up of a report and help plans with their evaluations (haven.followup): the school-wide roles.
     "case.follow_up": _school_wide,
-    # haven.signalling. Handle with Care: the AF or the IB records a police notice about a pupil.
+    # haven.external_signals. Handle with Care: the AF or the IB records a police notice about a pupil.
     "police_notice.record": lambda actor: (
         _member(actor) and actor.role in (Role.SAFEGUARDING_LEAD, Role.CARE_COORDINATOR)
     ),

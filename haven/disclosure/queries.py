@@ -25,6 +25,7 @@ from haven.accounts.models import User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.disclosure.models import Disclosure
+from haven.external_signals.models import ReferralIndexEntry
 from haven.meldcode.models import (
     AdviceRequest,
     Case,
@@ -40,7 +41,6 @@ from haven.meldcode.models import (
 )
 from haven.meldcode.workflow import Step
 from haven.pupils.models import Pupil
-from haven.signalling.models import ReferralIndexEntry
 
 
 def withheld_marker(reason: str) -> str:

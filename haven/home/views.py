@@ -9,8 +9,8 @@ from haven.access.roles import ANALYST_ROLES
 from haven.home import queries as home_queries
 from haven.meldcode import queries
 from haven.meldcode.models import Case
+from haven.meldcode.providers import LOOK_ALONG_REQUESTED
 from haven.meldcode.workflow import RouteState, Step
-from haven.tasks.providers import LOOK_ALONG_REQUESTED
 from haven.tasks.queries import my_tasks
 
 

@@ -652,3 +652,31 @@ def unseal_existing(
         model = apps.get_model(app_label, model_name)
         total += _rewrite_rows(schema_editor, model, [model._meta.get_field(n) for n in names], change)
     return total
+
+
+def rebind_existing(
+    apps: Any, schema_editor: Any, from_label: str, to_label: str, fields: dict[str, Sequence[str]]
+) -> int:
+    """Migration step after a model moved between apps (its table kept): every value of these fields
+    (model name: field names), bound to the column as `from_label` named it, bound to the column as
+    `to_label` names it. Both apps' historical models must be in the migration's state; values
+    already bound to the new place are left alone, so a second run changes nothing. Swap the labels
+    to reverse it. Returns the number of values rewritten.
+    """
+    total = 0
+    for model_name, names in fields.items():
+        old_model = apps.get_model(from_label, model_name)
+        new_model = apps.get_model(to_label, model_name)
+        old_fields = {name: old_model._meta.get_field(name) for name in names}
+
+        def change(field: Any, raw: Any, pk: Any, old_fields: dict[str, Any] = old_fields) -> Any:
+            if raw is None or (field.empty_stays_empty and raw == ""):
+                return KEEP
+            try:
+                field.open(raw, pk)
+            except DecryptionError:
+                return str(field.seal(old_fields[field.name].open(raw, pk), pk))
+            return KEEP  # bound to the new place already
+
+        total += _rewrite_rows(schema_editor, new_model, [new_model._meta.get_field(n) for n in names], change)
+    return total

@@ -43,6 +43,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from haven.external_signals.models import ReferralIndexEntry
 from haven.followup import rules as followup_rules
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
 from haven.insights import metrics
@@ -62,13 +63,12 @@ from haven.meldcode.models import (
     StepSkip,
     Weighing,
 )
+from haven.meldcode.providers import is_quiet, last_activity
 from haven.meldcode.queries import facts_from
 from haven.meldcode.services import follows_advice
 from haven.meldcode.workflow import CaseFacts, DecisionOutcome, Step, route_state
 from haven.organisations.models import School
-from haven.pupils.models import GroupPlacement
-from haven.signalling.models import ReferralIndexEntry, Sibling
-from haven.tasks.providers import is_quiet, last_activity
+from haven.pupils.models import GroupPlacement, Sibling
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations

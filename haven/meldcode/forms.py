@@ -703,3 +703,18 @@ class MemberForm(forms.Form):
         model_choice_field(self, "user").queryset = staff
         if label:
             self.fields["user"].label = label
+
+
+class PlanConversationForm(forms.Form):
+    planned_at = forms.DateTimeField(
+        label=_("Date and time"), widget=LocalDateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    participants = forms.MultipleChoiceField(
+        label=_("With whom"), choices=Conversation.Participant.choices, widget=forms.CheckboxSelectMultiple
+    )
+    location = forms.CharField(
+        label=_("Where"),
+        required=False,
+        max_length=200,
+        help_text=_("Face to face, at a quiet and safe place; not by phone."),
+    )

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from haven.meldcode.workflow import NextAction
 
 LABELS = {
-    # haven.signalling
+    # haven.external_signals, and the planned conversations (haven.meldcode)
     "police_notice.record": _("Police notice (Handle with Care) recorded"),
     "referral_index.placed": _("Signal placed in the verwijsindex"),
     "referral_index.ended": _("Signal in the verwijsindex ended"),

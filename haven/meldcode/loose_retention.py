@@ -21,10 +21,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from haven.audit.services import record_event
+from haven.external_signals.models import ReferralIndexEntry
 from haven.meldcode import retention
 from haven.meldcode.models import AdviceRequest, Case
 from haven.meldcode.services import latest_closing_date
-from haven.signalling.models import ReferralIndexEntry
 
 LooseRecord = AdviceRequest | ReferralIndexEntry
 

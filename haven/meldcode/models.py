@@ -406,3 +406,37 @@ class Closure(StepRecord):
 
     class Meta(StepRecord.Meta):
         pass
+
+
+class PlannedConversation(EncryptedModel):
+    """The conversation with the parents (step 3), planned ahead.
+
+    It is done once a conversation is recorded in the dossier after it was planned (see
+    `haven.meldcode.queries.with_state`), or when it is cancelled; only cancelling is stored.
+    """
+
+    case = models.ForeignKey("meldcode.Case", on_delete=models.CASCADE, related_name="planned_conversations")
+    planned_at = models.DateTimeField(_("date and time"))
+    participants = models.JSONField(_("with whom"), default=list)
+    location = EncryptedTextField(_("where"), max_length=200, blank=True)
+    planned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        # Moved here from the former `signalling` app; the table keeps its name (and its rows).
+        db_table = "signalling_plannedconversation"
+        ordering = ["planned_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Planned conversation {self.pk}"
+
+    @property
+    def done(self) -> bool:
+        """Held (a conversation recorded since it was planned: the `held` annotation) or cancelled."""
+        return self.cancelled_at is not None or bool(getattr(self, "held", False))
+
+    def participant_labels(self) -> list[str]:
+        labels = dict(Conversation.Participant.choices)
+        return [str(labels[p]) for p in self.participants if p in labels]

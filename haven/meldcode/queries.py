@@ -25,6 +25,7 @@ from haven.access.roles import SCHOOL_WIDE_ROLES, STAFF_ROLES, Role
 from haven.accounts.models import User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
+from haven.external_signals.models import ReferralIndexEntry
 from haven.followup.models import EvaluationMoment, HelpPlan
 from haven.infrastructure.prepared import ActorQuery, PreparedQuery, fetch_together, group_by
 from haven.meldcode.models import (
@@ -36,6 +37,7 @@ from haven.meldcode.models import (
     Conversation,
     Decision,
     LookAlongRequest,
+    PlannedConversation,
     Report,
     Signal,
     SignalAmendment,
@@ -43,7 +45,8 @@ from haven.meldcode.models import (
     Weighing,
 )
 from haven.meldcode.workflow import CaseFacts, DecisionOutcome, RouteState, route_state
-from haven.pupils.models import NAME_ORDER, Pupil, PupilQuerySet, current_group_name
+from haven.pupils.models import NAME_ORDER, Pupil, current_group_name
+from haven.pupils.queries import school_pupils
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -497,12 +500,6 @@ def load_dossier(actor: Actor, pk: int) -> Dossier:
     )
 
 
-def school_pupils(actor: Actor) -> PupilQuerySet:
-    if actor.school_id is None or actor.role is None:
-        return Pupil.objects.none()
-    return Pupil.objects.filter(school_id=actor.school_id)
-
-
 def own_group_pupils(actor: Actor, pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
     """Of `pupils` (already scoped), those in a group the actor teaches this school year."""
     start = timezone.localdate().year if timezone.localdate().month >= 8 else timezone.localdate().year - 1
@@ -679,3 +676,73 @@ def advice_request_page(actor: Actor, number: str | None) -> Page[AdviceRequest]
         },
     )
     return page
+
+
+# The dossier's signalling section: the verwijsindex and the planned conversations ------------------
+
+
+# Fixed-shape reads by case, prepared: the page does not pay Django's query compilation for each
+# (see haven/infrastructure/prepared.py). Both come in the models' order.
+_referral_entries_of = PreparedQuery(lambda case_id: ReferralIndexEntry.objects.filter(case_id=case_id))
+_planned_of = PreparedQuery(lambda case_id: PlannedConversation.objects.filter(case_id=case_id))
+
+
+@dataclass
+class DossierSignalling:
+    referral_entries: list[ReferralIndexEntry]  # oldest first
+    planned: list[PlannedConversation]  # each with `held`, soonest first
+
+
+def dossier_signalling(dossier: Dossier) -> DossierSignalling:
+    """The verwijsindex entries and planned conversations of a dossier `load_dossier` read (which
+    decided access and audited the read), with the names of the people in them.
+
+    Whether a planned conversation was held follows from the dossier's recorded conversations (the
+    same test as `with_state`, without asking the database again).
+    """
+    case = dossier.case
+    entries, plans = fetch_together((_referral_entries_of, [case.pk]), (_planned_of, [case.pk]))
+    latest = max((c.recorded_at for c in dossier.conversations), default=None)
+    for plan in plans:
+        plan.held = latest is not None and latest >= plan.created_at
+    dossier.attach_people(
+        [(entry, "recorded_by") for entry in entries]
+        + [(plan, field) for plan in plans for field in ("planned_by", "cancelled_by")]
+    )
+    return DossierSignalling(referral_entries=entries, planned=plans)
+
+
+# Planned conversations ------------------------------------------------------------------------------
+
+
+def with_state(plans: QuerySet[PlannedConversation]) -> QuerySet[PlannedConversation]:
+    """Annotate `held`: a conversation was recorded in the dossier after this one was planned."""
+    later = Conversation.objects.filter(case_id=OuterRef("case_id"), recorded_at__gte=OuterRef("created_at"))
+    return plans.annotate(held=Exists(later))
+
+
+def open_planned_conversations(actor: Actor) -> QuerySet[PlannedConversation]:
+    """Planned conversations of the open dossiers the person may open, not held and not cancelled."""
+    plans = PlannedConversation.objects.filter(
+        case__in=visible_cases(actor).filter(status=Case.Status.OPEN), cancelled_at__isnull=True
+    )
+    # `held` is with_state's annotation; its QuerySet[PlannedConversation] type does not carry it.
+    return with_state(plans).filter(held=False).select_related("case__pupil").order_by("planned_at", "pk")  # type: ignore[misc]
+
+
+def get_planned_conversation(actor: Actor, pk: int) -> PlannedConversation:
+    plan = with_state(PlannedConversation.objects.filter(case__in=visible_cases(actor), pk=pk)).select_related("case")
+    found = plan.first()
+    if found is None:
+        existing = PlannedConversation.objects.select_related("case").filter(pk=pk).first()
+        if existing is not None:
+            record_event(
+                actor,
+                "case.view",
+                kind=AuditEvent.Kind.READ,
+                obj=existing,
+                case=existing.case,
+                outcome=AuditEvent.Outcome.DENIED,
+            )
+        raise Http404
+    return found

@@ -13,12 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access.policy import Actor, can_amend_signal, has_permission
+from haven.access.policy import Actor, can_amend_signal, can_view_case, has_permission
 from haven.access.roles import Role
 from haven.accounts.models import Membership, User
 from haven.audit.services import record_event
 from haven.infrastructure import concurrency
-from haven.meldcode import decision_framework, queries
+from haven.meldcode import decision_framework, queries, repeat
 from haven.meldcode.models import (
     Case,
     CaseMember,
@@ -27,6 +27,7 @@ from haven.meldcode.models import (
     Conversation,
     Decision,
     LookAlongRequest,
+    PlannedConversation,
     Report,
     Signal,
     SignalAmendment,
@@ -34,6 +35,7 @@ from haven.meldcode.models import (
     Weighing,
 )
 from haven.meldcode.workflow import DecisionOutcome, Step, route_state
+from haven.organisations.models import School
 from haven.pupils.dates import check_date
 from haven.pupils.models import Pupil
 
@@ -716,3 +718,90 @@ def destroy_case(case: Case, *, reason: str) -> dict[str, int]:
         rows.delete()
     case.delete()
     return counts
+
+
+# The protocol's repeat rule -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_repeat_rule(
+    actor: Actor, school: School, *, repeat_threshold: int | None = None, repeat_years: int | None = None
+) -> School:
+    """How many dossiers within how many years make repeated care; None keeps the current value."""
+    _require(actor, "protocol.manage")
+    if school.pk != actor.school_id:
+        raise PermissionDenied
+    if repeat_threshold is not None and not repeat.MIN_THRESHOLD <= repeat_threshold <= repeat.MAX_THRESHOLD:
+        raise ValidationError(
+            {
+                "repeat_threshold": _("Choose from %(min)s to %(max)s dossiers.")
+                % {"min": repeat.MIN_THRESHOLD, "max": repeat.MAX_THRESHOLD}
+            }
+        )
+    if repeat_years is not None and not repeat.MIN_YEARS <= repeat_years <= repeat.MAX_YEARS:
+        raise ValidationError(
+            {
+                "repeat_years": _("Choose from %(min)s to %(max)s years.")
+                % {"min": repeat.MIN_YEARS, "max": repeat.MAX_YEARS}
+            }
+        )
+    threshold = school.repeat_threshold if repeat_threshold is None else repeat_threshold
+    years = school.repeat_years if repeat_years is None else repeat_years
+    if (threshold, years) != (school.repeat_threshold, school.repeat_years):
+        school.repeat_threshold, school.repeat_years = threshold, years
+        school.save(update_fields=["repeat_threshold", "repeat_years"])
+        record_event(actor, "protocol.repeat_rule", obj=school, detail={"threshold": threshold, "years": years})
+    return school
+
+
+# Planned conversations --------------------------------------------------------------------------------
+
+
+def _require_visible(actor: Actor, case: Case) -> None:
+    member_ids = set(case.memberships.values_list("user_id", flat=True))
+    if not can_view_case(actor, case.school_id, member_ids):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+@transaction.atomic
+def plan_conversation(
+    actor: Actor, case: Case, *, planned_at: datetime, participants: list[str], location: str = ""
+) -> PlannedConversation:
+    _require(actor, "conversation.plan")
+    _require_visible(actor, case)
+    _require_open(case)
+    if not participants or not set(participants) <= set(Conversation.Participant.values):
+        raise ValidationError({"participants": _("Say with whom you will hold the conversation.")})
+    if planned_at < timezone.now() - CLOCK_SKEW:
+        raise ValidationError({"planned_at": _("A conversation cannot be planned in the past.")})
+    plan = PlannedConversation.objects.create(
+        case=case,
+        planned_at=planned_at,
+        participants=list(participants),
+        location=location.strip(),
+        planned_by_id=actor.user_id,
+    )
+    record_event(
+        actor,
+        "conversation.plan",
+        obj=plan,
+        case=case,
+        detail={"participants": list(participants), "planned_at": timezone.localtime(planned_at).isoformat()},
+    )
+    return plan
+
+
+@transaction.atomic
+def cancel_planned_conversation(actor: Actor, plan: PlannedConversation) -> PlannedConversation:
+    _require(actor, "conversation.plan")
+    case = plan.case
+    _require_visible(actor, case)
+    if plan.cancelled_at is not None:
+        raise ValidationError(_("This conversation has already been cancelled."))
+    if Conversation.objects.filter(case=case, recorded_at__gte=plan.created_at).exists():
+        raise ValidationError(_("A conversation has been recorded since it was planned: it is done."))
+    plan.cancelled_at = timezone.now()
+    plan.cancelled_by_id = actor.user_id
+    plan.save(update_fields=["cancelled_at", "cancelled_by"])
+    record_event(actor, "conversation.plan_cancel", obj=plan, case=case)
+    return plan

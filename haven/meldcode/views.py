@@ -737,3 +737,49 @@ def case_members(request: ActorRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, success)
     return redirect("meldcode:case_detail", pk=pk)
+
+
+# Planned conversations with the parents (step 3) --------------------------------------------------
+
+
+@requires("conversation.plan")
+def conversation_plan(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    case = queries.get_case(actor, pk)
+    form = forms.PlanConversationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_conversation(actor, case, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("The conversation has been planned. It is in the tasks of the dossier's members.")
+            )
+            return redirect(reverse("meldcode:case_detail", args=[case.pk]) + "#planned-conversations")
+    context = {
+        "form": form,
+        "case": case,
+        "title": _("Plan the conversation with the parents"),
+        "guidance": "conversation",
+        "intro": _(
+            "Prepare the conversation together: who leads it, what you will share, and how you listen, "
+            "summarise and ask further. Meet face to face, at a safe place."
+        ),
+    }
+    return render(request, "meldcode/step_form.html", context)
+
+
+@require_POST
+@requires("conversation.plan")
+def conversation_plan_cancel(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    plan = queries.get_planned_conversation(actor, pk)
+    try:
+        services.cancel_planned_conversation(actor, plan)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The planned conversation has been cancelled."))
+    return redirect(reverse("meldcode:case_detail", args=[plan.case_id]) + "#planned-conversations")

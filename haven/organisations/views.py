@@ -26,6 +26,7 @@ from haven.accounts import services as account_services
 from haven.accounts.models import AccountLink, Membership, RoleRequest, User
 from haven.infrastructure import concurrency
 from haven.infrastructure.forms import apply_errors
+from haven.meldcode import services as route_services
 from haven.organisations import services as organisation_services
 from haven.organisations.forms import (
     GroupForm,
@@ -38,7 +39,6 @@ from haven.organisations.forms import (
 from haven.organisations.models import Group, School
 from haven.pupils import services as pupil_services
 from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil, PupilQuerySet
-from haven.signalling import services as signalling_services
 
 # A mail server that refuses or cannot be reached: the account change rolls back with the mail.
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
@@ -409,7 +409,7 @@ def protocol(request: ActorRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 organisation_services.set_protocol(request.actor, school, **data)
-                signalling_services.set_repeat_rule(request.actor, school, **repeat_rule)
+                route_services.set_repeat_rule(request.actor, school, **repeat_rule)
                 if "street_address" in request.POST:  # a form without the address keeps it
                     organisation_services.set_school_address(request.actor, school, **address)
         except concurrency.EditConflict as conflict:

@@ -15,7 +15,7 @@ from haven.infrastructure import concurrency
 from haven.organisations.models import Group
 from haven.organisations.services import require
 from haven.pupils.dates import EARLIEST_YEARS, birth_date_problem
-from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
+from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil, Sibling
 
 
 @transaction.atomic
@@ -187,3 +187,32 @@ def save_pupil_with_group(
         record_event(actor, "pupil.unplace", obj=pupil, pupil=pupil, detail={"group": str(current.group)})
         current.delete()
     return pupil
+
+
+# Siblings ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def link_siblings(actor: Actor, pupil: Pupil, sibling: Pupil) -> Sibling:
+    require(actor, "school.manage")
+    if pupil.school_id != actor.school_id or sibling.school_id != actor.school_id:
+        raise ValidationError({"sibling": _("Both pupils must be pupils of your school.")})
+    if pupil.pk == sibling.pk:
+        raise ValidationError({"sibling": _("A pupil cannot be their own brother or sister.")})
+    first, second = sorted((pupil.pk, sibling.pk))
+    if Sibling.objects.filter(pupil_a_id=first, pupil_b_id=second).exists():
+        raise ValidationError({"sibling": _("These pupils are already linked as brothers or sisters.")})
+    link = Sibling.objects.create(
+        school_id=actor.school_id, pupil_a_id=first, pupil_b_id=second, created_by_id=actor.user_id
+    )
+    record_event(actor, "pupil.link_sibling", obj=link, pupil=pupil, detail={"sibling": sibling.pk})
+    return link
+
+
+@transaction.atomic
+def unlink_siblings(actor: Actor, link: Sibling, pupil: Pupil) -> None:
+    require(actor, "school.manage")
+    if link.school_id != actor.school_id or pupil.pk not in (link.pupil_a_id, link.pupil_b_id):
+        raise PermissionDenied
+    record_event(actor, "pupil.unlink_sibling", obj=link, pupil=pupil, detail={"sibling": link.other(pupil.pk)})
+    link.delete()

@@ -47,6 +47,7 @@ from haven.accounts.models import AnalystMembership, Membership, TOTPKey, User
 from haven.audit import chain, sealing
 from haven.audit.keys import current_keys
 from haven.audit.models import AuditChainHead, AuditEvent
+from haven.external_signals.models import ReferralIndexEntry
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
 from haven.infrastructure.encryption import EncryptedField, KeyRing, current_keyring, encrypt
 from haven.insights import metrics, rollups
@@ -68,7 +69,6 @@ from haven.meldcode.models import (
 from haven.meldcode.workflow import Step
 from haven.organisations.models import Board, Group, Municipality, School
 from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
-from haven.signalling.models import ReferralIndexEntry
 
 # The published secret of every generated two-factor account (the demo's too): `oathtool --totp -b <it>`.
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"

@@ -464,7 +464,7 @@ def _flows(browsers: Browsers, objs, cast, findings: Findings) -> None:
     af.locator("input[type=checkbox][name=date_confirmed]").wait_for()
     check(af, "a consultation dated long ago, asking to confirm the date", findings)
     browsers.open(af, reverse("meldcode:case_detail", args=[case.pk]))
-    side = af.locator(f"form[action='{reverse('signalling:referral_index', args=[case.pk])}']")
+    side = af.locator(f"form[action='{reverse('external_signals:referral_index', args=[case.pk])}']")
     side.locator("input[name=action]").first.check()
     side.locator("input[name=on]").fill(long_ago)
     with af.expect_navigation():

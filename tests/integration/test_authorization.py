@@ -21,11 +21,11 @@ from haven.accounts import services as account_services
 from haven.accounts.models import RoleRequest
 from haven.disclosure.queries import build_record
 from haven.disclosure.services import record_disclosure
+from haven.external_signals import services as external_services
 from haven.handover import services as handover_services
 from haven.handover.models import HandoverNotice
 from haven.meldcode import services
 from haven.pupils import services as pupil_services
-from haven.signalling import services as signalling_services
 from tests.factories import GroupFactory, PupilFactory, SchoolFactory, place
 from tests.integration.test_followup import followup_objects
 
@@ -85,34 +85,34 @@ MATRIX = [
     # Signalling: Handle with Care (the AF and the IB), its support task (only the teacher it is for),
     # the verwijsindex (school-wide roles), planned conversations (who may see the dossier), and
     # brothers and sisters (the functional administrator).
-    ("signalling:police_notice", None, "get", expect({"ib", "af", "af_b"})),
+    ("external_signals:police_notice", None, "get", expect({"ib", "af", "af_b"})),
     (
-        "signalling:support_task",
+        "external_signals:support_task",
         "support_task",
         "get",
         expect({"teacher"}, hidden=STAFF_A - {"teacher"}, other={"af_b"}),
     ),
     (
-        "signalling:support_task_done",
+        "external_signals:support_task_done",
         "support_task",
         "post",
         expect({"teacher"}, ok_code=302, hidden=STAFF_A - {"teacher"}, other={"af_b"}),
     ),
-    ("signalling:referral_index", "case", "post", expect(WIDE_A, ok_code=302, other={"af_b"})),
+    ("external_signals:referral_index", "case", "post", expect(WIDE_A, ok_code=302, other={"af_b"})),
     # Verwijsindex signals and advice requests to Veilig Thuis without a dossier: the school-wide roles,
     # each of their own school (af_b sees only school B's; see test_referral_index_without_case).
-    ("signalling:referral_index_list", None, "get", expect(WIDE_A | {"af_b"})),
-    ("signalling:referral_index_create", None, "get", expect(WIDE_A | {"af_b"})),
+    ("external_signals:referral_index_list", None, "get", expect(WIDE_A | {"af_b"})),
+    ("external_signals:referral_index_create", None, "get", expect(WIDE_A | {"af_b"})),
     ("meldcode:advice_request_list", None, "get", expect(WIDE_A | {"af_b"})),
     ("meldcode:advice_request_create", None, "get", expect(WIDE_A | {"af_b"})),
-    ("signalling:conversation_plan", "case", "get", CASE_VIEW),
+    ("meldcode:conversation_plan", "case", "get", CASE_VIEW),
     (
-        "signalling:conversation_plan_cancel",
+        "meldcode:conversation_plan_cancel",
         "planned_conversation",
         "post",
         expect({"teacher", "ib", "af", "leader"}, ok_code=302, hidden={"teacher2", "assistant"}, other={"af_b"}),
     ),
-    ("signalling:siblings", "pupil", "post", expect({"admin"}, ok_code=302)),
+    ("pupils:siblings", "pupil", "post", expect({"admin"}, ok_code=302)),
     # PDF exports: for those who may read the dossier (the report: for those who may report).
     ("documents:chronology", "case", "get", CASE_VIEW),
     ("documents:conversation", "conversation", "get", CASE_VIEW),
@@ -311,8 +311,8 @@ def objects(cast):
     disclosure = record_disclosure(
         af, cast.pupil, state=build_record(cast.pupil).state, withheld={}, reporter_identity_withheld=False
     )
-    police_notice = signalling_services.record_police_notice(af, pupil=cast.pupil, notice_date=timezone.localdate())
-    planned = signalling_services.plan_conversation(
+    police_notice = external_services.record_police_notice(af, pupil=cast.pupil, notice_date=timezone.localdate())
+    planned = services.plan_conversation(
         af, case, planned_at=timezone.now() + timedelta(days=2), participants=["mother"], location="Kamer van de IB"
     )
     # A new account for which the administrator asked the role IB: its request, and a link (asked for on

@@ -102,11 +102,10 @@ MUTUAL_IMPORTS: dict[tuple[str, str], str] = {
     ("accounts", "tools"): "the deploy check refuses the demo's published accounts, whose names the demo content holds",
     ("audit", "infrastructure"): "audit details are encrypted; backup, edit locks and the seeding clock read the log",
     ("audit", "meldcode"): "the route records audit events; a dossier's access log is read in the dossier's scope",
+    ("external_signals", "meldcode"): "police notices become signals; a dossier shows its verwijsindex entries",
     ("followup", "meldcode"): "follow-up extends a dossier after the decision; the dossier loads its help plans",
     ("meldcode", "organisations"): "the school's protocol holds the route's retention and repeat rules (pure)",
-    ("meldcode", "signalling"): "pending: issue 13 moves signalling's contents to their own homes",
     ("organisations", "pupils"): "a pupil is placed in a school's group; the school's management pages edit pupils",
-    ("organisations", "signalling"): "pending: issue 13 moves signalling's contents to their own homes",
 }
 
 

@@ -48,7 +48,7 @@ def test_the_teacher_on_her_own_signal_is_in_my_signals(cast):
         ("af", "meldcode:case_list", "meldcode:case_list"),
         ("af", "handover:package_import", "meldcode:case_list"),
         ("af", "tasks:mine", "tasks:mine"),
-        ("af", "signalling:referral_index_list", "meldcode:advice_request_list"),
+        ("af", "external_signals:referral_index_list", "meldcode:advice_request_list"),
         ("af", "meldcode:advice_request_create", "meldcode:advice_request_list"),
         ("admin", "organisations:pupil_list", "organisations:pupil_list"),
         ("admin", "organisations:pupil_create", "organisations:pupil_list"),

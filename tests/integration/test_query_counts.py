@@ -58,6 +58,8 @@ from haven.accounts.models import Membership
 from haven.audit.models import AuditEvent
 from haven.disclosure.queries import build_record
 from haven.disclosure.services import record_disclosure
+from haven.external_signals import services as external_services
+from haven.external_signals.models import ReferralIndexEntry, SupportTask
 from haven.followup import services as followup_services
 from haven.handover import services as handover_services
 from haven.handover.models import HandoverNotice
@@ -67,8 +69,7 @@ from haven.meldcode.models import AdviceRequest, Case, Signal
 from haven.organisations.models import Group, School
 from haven.organisations.views import GROUPS_PER_PAGE, PUPILS_PER_PAGE, STAFF_PER_PAGE
 from haven.pupils import services as pupil_services
-from haven.signalling import services as signalling_services
-from haven.signalling.models import ReferralIndexEntry, Sibling, SupportTask
+from haven.pupils.models import Sibling
 from tests.factories import (
     GroupFactory,
     HouseholdMemberFactory,
@@ -465,12 +466,12 @@ def _grow(cast, world, n):
             reaction=f"Reactie {i}",
             acknowledgement="agreed",
         )
-        signalling_services.plan_conversation(
+        services.plan_conversation(
             af, case, planned_at=timezone.now() + timedelta(days=i + 1), participants=["father"], location="Kamer"
         )
         placed = case.referral_index_entries.count() % 2 == 0
-        signalling_services.record_referral_index(af, case, action="placed" if placed else "ended", on=today)
-        signalling_services.record_police_notice(af, pupil=cast.pupil, notice_date=today)
+        external_services.record_referral_index(af, case, action="placed" if placed else "ended", on=today)
+        external_services.record_police_notice(af, pupil=cast.pupil, notice_date=today)
         # Recorded without a dossier: advice asked of Veilig Thuis, and a verwijsindex entry from
         # before the dossier (written directly: with the dossier open no service records one without
         # it; dated earlier, so the dossier's own entries stay the pupil's latest).
@@ -486,12 +487,12 @@ def _grow(cast, world, n):
         # More pupils in teacher's group, a brother or sister of the pupil, each with a dossier and a notice.
         pupil = PupilFactory(school=cast.school_a)
         place(pupil, world["group"])
-        signalling_services.link_siblings(admin, cast.pupil, pupil)
+        pupil_services.link_siblings(admin, cast.pupil, pupil)
         other = services.open_case(af, _signal(cast, "teacher", pupil, i), lead=cast.af)
-        signalling_services.plan_conversation(
+        services.plan_conversation(
             af, other, planned_at=timezone.now() + timedelta(days=1), participants=["mother"], location="Kamer"
         )
-        signalling_services.record_police_notice(af, pupil=pupil, notice_date=today)
+        external_services.record_police_notice(af, pupil=pupil, notice_date=today)
         # The functional administrator's lists: more staff and groups (with teachers).
         staff = MembershipFactory(school=cast.school_a, role="teacher").user
         GroupFactory(school=cast.school_a, name=f"Groep {Group.objects.count()}", school_year=OTHER_YEAR).teachers.add(
@@ -538,7 +539,7 @@ def _pages(cast, world):
             "report": ("af", url("meldcode:report_edit", case)),
             "report print": ("af", url("meldcode:report_print", case)),
             "close": ("af", url("meldcode:case_close", case)),
-            "plan conversation": ("af", url("signalling:conversation_plan", case)),
+            "plan conversation": ("af", url("meldcode:conversation_plan", case)),
             "help plan": ("af", url("followup:plan_create", case)),
             "handover package": ("af", url("handover:package_create", case)),
             "access log": ("af", url("audit:case_access_log", case)),
@@ -574,10 +575,10 @@ def _pages(cast, world):
             "import": ("af", url("handover:package_import")),
         },
         "signalling": {
-            "police notice": ("af", url("signalling:police_notice")),
-            "police notice search": ("af", url("signalling:police_notice", query="?q=e"), HX),
-            "police notice form": ("af", url("signalling:police_notice", query=f"?leerling={cast.pupil.pk}")),
-            "support task": ("teacher", url("signalling:support_task", SupportTask.objects.earliest("pk").pk)),
+            "police notice": ("af", url("external_signals:police_notice")),
+            "police notice search": ("af", url("external_signals:police_notice", query="?q=e"), HX),
+            "police notice form": ("af", url("external_signals:police_notice", query=f"?leerling={cast.pupil.pk}")),
+            "support task": ("teacher", url("external_signals:support_task", SupportTask.objects.earliest("pk").pk)),
         },
         "tasks and home": {
             "tasks (teacher)": ("teacher", url("tasks:mine")),

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from haven.audit.models import AuditEvent
+from haven.external_signals import services
+from haven.external_signals.models import ReferralIndexEntry
 from haven.meldcode import labels
 from haven.meldcode import services as route
-from haven.signalling import services
-from haven.signalling.models import ReferralIndexEntry
 
 TODAY = timezone.localdate
 
@@ -31,7 +31,7 @@ def case(cast):
 
 
 def url(case):
-    return reverse("signalling:referral_index", args=[case.pk])
+    return reverse("external_signals:referral_index", args=[case.pk])
 
 
 def post(client, case, action, on):

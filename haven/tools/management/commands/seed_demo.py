@@ -42,6 +42,11 @@ from haven.accounts.services import (
     set_demo_password,
     update_staff_account,
 )
+from haven.external_signals.services import (
+    record_police_notice,
+    record_referral_index,
+    record_referral_index_without_case,
+)
 from haven.followup.models import EvaluationMoment
 from haven.followup.services import (
     answer_evaluation,
@@ -61,12 +66,13 @@ from haven.organisations.bootstrap import bootstrap_school
 from haven.organisations.models import Group, School
 from haven.organisations.services import save_group
 from haven.pupils.models import Pupil
-from haven.pupils.services import add_household_member, add_pupils, place_pupil, place_pupils, save_pupil
-from haven.signalling.services import (
+from haven.pupils.services import (
+    add_household_member,
+    add_pupils,
     link_siblings,
-    record_police_notice,
-    record_referral_index,
-    record_referral_index_without_case,
+    place_pupil,
+    place_pupils,
+    save_pupil,
 )
 from haven.tools import demo_data as demo
 from haven.tools import demo_history as history

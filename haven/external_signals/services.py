@@ -1,5 +1,5 @@
-"""The only code that writes this app's data: siblings, the repeat rule of the protocol, Handle with
-Care (the police notice and its support tasks), the verwijsindex and planned conversations.
+"""The only code that writes this app's data: Handle with Care (the police notice and its support
+tasks) and the verwijsindex.
 
 As in `haven.meldcode.services`: each verb checks the permission, validates, writes in one
 transaction and records its audit event in that same transaction. Bad input raises
@@ -17,14 +17,12 @@ from django.utils.translation import gettext_noop
 
 from haven.access.policy import Actor, can_view_case, has_permission
 from haven.audit.services import record_event
-from haven.meldcode import repeat
+from haven.external_signals import queries
+from haven.external_signals.models import ReferralIndexEntry, SupportTask
 from haven.meldcode import services as route
-from haven.meldcode.models import Case, Conversation, Signal
-from haven.organisations.models import School
+from haven.meldcode.models import Case, Signal
 from haven.pupils.dates import check_date
 from haven.pupils.models import Pupil
-from haven.signalling import queries
-from haven.signalling.models import PlannedConversation, ReferralIndexEntry, Sibling, SupportTask
 
 # The fixed text of a police notice: what the school knows, and that it knows no more.
 POLICE_NOTICE_FACTS = gettext_noop(
@@ -46,69 +44,6 @@ def _require_visible(actor: Actor, case: Case) -> None:
 def _require_open(case: Case) -> None:
     if not case.is_open:
         raise ValidationError(_("This dossier is closed. Reopen it first."))
-
-
-# Siblings ------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def link_siblings(actor: Actor, pupil: Pupil, sibling: Pupil) -> Sibling:
-    _require(actor, "school.manage")
-    if pupil.school_id != actor.school_id or sibling.school_id != actor.school_id:
-        raise ValidationError({"sibling": _("Both pupils must be pupils of your school.")})
-    if pupil.pk == sibling.pk:
-        raise ValidationError({"sibling": _("A pupil cannot be their own brother or sister.")})
-    first, second = sorted((pupil.pk, sibling.pk))
-    if Sibling.objects.filter(pupil_a_id=first, pupil_b_id=second).exists():
-        raise ValidationError({"sibling": _("These pupils are already linked as brothers or sisters.")})
-    link = Sibling.objects.create(
-        school_id=actor.school_id, pupil_a_id=first, pupil_b_id=second, created_by_id=actor.user_id
-    )
-    record_event(actor, "pupil.link_sibling", obj=link, pupil=pupil, detail={"sibling": sibling.pk})
-    return link
-
-
-@transaction.atomic
-def unlink_siblings(actor: Actor, link: Sibling, pupil: Pupil) -> None:
-    _require(actor, "school.manage")
-    if link.school_id != actor.school_id or pupil.pk not in (link.pupil_a_id, link.pupil_b_id):
-        raise PermissionDenied
-    record_event(actor, "pupil.unlink_sibling", obj=link, pupil=pupil, detail={"sibling": link.other(pupil.pk)})
-    link.delete()
-
-
-# The protocol's repeat rule -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def set_repeat_rule(
-    actor: Actor, school: School, *, repeat_threshold: int | None = None, repeat_years: int | None = None
-) -> School:
-    """How many dossiers within how many years make repeated care; None keeps the current value."""
-    _require(actor, "protocol.manage")
-    if school.pk != actor.school_id:
-        raise PermissionDenied
-    if repeat_threshold is not None and not repeat.MIN_THRESHOLD <= repeat_threshold <= repeat.MAX_THRESHOLD:
-        raise ValidationError(
-            {
-                "repeat_threshold": _("Choose from %(min)s to %(max)s dossiers.")
-                % {"min": repeat.MIN_THRESHOLD, "max": repeat.MAX_THRESHOLD}
-            }
-        )
-    if repeat_years is not None and not repeat.MIN_YEARS <= repeat_years <= repeat.MAX_YEARS:
-        raise ValidationError(
-            {
-                "repeat_years": _("Choose from %(min)s to %(max)s years.")
-                % {"min": repeat.MIN_YEARS, "max": repeat.MAX_YEARS}
-            }
-        )
-    threshold = school.repeat_threshold if repeat_threshold is None else repeat_threshold
-    years = school.repeat_years if repeat_years is None else repeat_years
-    if (threshold, years) != (school.repeat_threshold, school.repeat_years):
-        school.repeat_threshold, school.repeat_years = threshold, years
-        school.save(update_fields=["repeat_threshold", "repeat_years"])
-        record_event(actor, "protocol.repeat_rule", obj=school, detail={"threshold": threshold, "years": years})
-    return school
 
 
 # Handle with Care ------------------------------------------------------------------------------------
@@ -253,50 +188,3 @@ def record_referral_index_without_case(
         actor, f"referral_index.{action}", obj=entry, pupil=pupil, detail={"on": on.isoformat(), "dossier": False}
     )
     return entry
-
-
-# Planned conversations --------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def plan_conversation(
-    actor: Actor, case: Case, *, planned_at: datetime, participants: list[str], location: str = ""
-) -> PlannedConversation:
-    _require(actor, "conversation.plan")
-    _require_visible(actor, case)
-    _require_open(case)
-    if not participants or not set(participants) <= set(Conversation.Participant.values):
-        raise ValidationError({"participants": _("Say with whom you will hold the conversation.")})
-    if planned_at < timezone.now() - route.CLOCK_SKEW:
-        raise ValidationError({"planned_at": _("A conversation cannot be planned in the past.")})
-    plan = PlannedConversation.objects.create(
-        case=case,
-        planned_at=planned_at,
-        participants=list(participants),
-        location=location.strip(),
-        planned_by_id=actor.user_id,
-    )
-    record_event(
-        actor,
-        "conversation.plan",
-        obj=plan,
-        case=case,
-        detail={"participants": list(participants), "planned_at": timezone.localtime(planned_at).isoformat()},
-    )
-    return plan
-
-
-@transaction.atomic
-def cancel_planned_conversation(actor: Actor, plan: PlannedConversation) -> PlannedConversation:
-    _require(actor, "conversation.plan")
-    case = plan.case
-    _require_visible(actor, case)
-    if plan.cancelled_at is not None:
-        raise ValidationError(_("This conversation has already been cancelled."))
-    if Conversation.objects.filter(case=case, recorded_at__gte=plan.created_at).exists():
-        raise ValidationError(_("A conversation has been recorded since it was planned: it is done."))
-    plan.cancelled_at = timezone.now()
-    plan.cancelled_by_id = actor.user_id
-    plan.save(update_fields=["cancelled_at", "cancelled_by"])
-    record_event(actor, "conversation.plan_cancel", obj=plan, case=case)
-    return plan

@@ -1,6 +1,7 @@
-"""This app's task providers: requests to look along, and dossiers without activity.
+"""The route's task providers (see haven/tasks/registry.py), registered in `MeldcodeConfig.ready`:
+requests to look along, dossiers without activity, and the planned conversations with the parents.
 
-Both read through the policy-scoped queries of `haven.meldcode.queries`, and each makes a fixed
+They read through the policy-scoped queries of `haven.meldcode.queries`, and each makes a fixed
 number of queries however many tasks it returns (the page's query count stays flat).
 """
 
@@ -26,6 +27,8 @@ from haven.tasks.registry import Task
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
+
+from django.utils.formats import time_format
 
 LOOK_ALONG_REQUESTED = "look_along_requested"
 
@@ -161,6 +164,39 @@ def inactive_cases(actor: Actor, today: date) -> list[Task]:
                 url=reverse("meldcode:case_detail", args=[case.pk]),
                 due=deadline,
                 overdue=deadline < today,
+            )
+        )
+    return tasks
+
+
+_open_planned_conversations = ActorQuery(
+    lambda actor: queries.open_planned_conversations(actor).only(
+        "planned_at", "case", "case__pupil__first_name", "case__pupil__last_name"
+    )
+)
+
+
+def planned_conversations(actor: Actor, today: date) -> list[Task]:
+    """Conversations with the parents planned in the open dossiers the person may open (the members;
+    the IB, AF and school leader: all of the school's), due on their day, until one is recorded or
+    the plan is cancelled."""
+    tasks = []
+    for plan in _open_planned_conversations(actor):
+        when = timezone.localtime(plan.planned_at)
+        values = {"name": plan.case.pupil.full_name, "date": date_format(when.date()), "time": time_format(when)}
+        overdue = when.date() < today
+        if overdue:
+            title = _("Record the conversation with the parents of %(name)s (planned %(date)s), or cancel it") % values
+        else:
+            title = _("Conversation with the parents of %(name)s at %(time)s") % values
+        tasks.append(
+            Task(
+                key=f"planned_conversation:{plan.pk}",
+                kind="conversation_planned",
+                title=title,
+                url=reverse("meldcode:case_detail", args=[plan.case_id]) + "#planned-conversations",
+                due=when.date(),
+                overdue=overdue,
             )
         )
     return tasks

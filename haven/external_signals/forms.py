@@ -7,11 +7,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.external_signals.models import ReferralIndexEntry
 from haven.infrastructure.forms import model_choice_field
-from haven.meldcode.forms import ConfirmDateMixin, DateInput, LocalDateTimeInput, pupil_field
-from haven.meldcode.models import Conversation
+from haven.meldcode.forms import ConfirmDateMixin, DateInput, pupil_field
 from haven.pupils.models import Pupil
-from haven.signalling.models import ReferralIndexEntry
 
 
 class PoliceNoticeForm(ConfirmDateMixin):
@@ -61,31 +60,3 @@ class ReferralIndexWithoutCaseForm(ConfirmDateMixin):
     def __init__(self, *args: Any, pupils: QuerySet[Pupil], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "pupil").queryset = pupils
-
-
-class PlanConversationForm(forms.Form):
-    planned_at = forms.DateTimeField(
-        label=_("Date and time"), widget=LocalDateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
-    )
-    participants = forms.MultipleChoiceField(
-        label=_("With whom"), choices=Conversation.Participant.choices, widget=forms.CheckboxSelectMultiple
-    )
-    location = forms.CharField(
-        label=_("Where"),
-        required=False,
-        max_length=200,
-        help_text=_("Face to face, at a quiet and safe place; not by phone."),
-    )
-
-
-class SiblingForm(forms.Form):
-    sibling = forms.ModelChoiceField(
-        label=_("Brother or sister at this school"),
-        queryset=Pupil.objects.none(),
-        empty_label=_("Choose a pupil"),
-        error_messages={"invalid_choice": _("Choose a pupil of your school.")},
-    )
-
-    def __init__(self, *args: Any, pupils: QuerySet[Pupil], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        model_choice_field(self, "sibling").queryset = pupils
