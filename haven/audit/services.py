@@ -4,11 +4,12 @@ import ipaddress
 import json
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
 from haven.access.policy import Actor
-from haven.audit import chain, sealing
+from haven.audit import actions, chain, sealing
 from haven.audit.context import RequestOrigin, current_origin
 from haven.audit.keys import current_keys
 from haven.audit.models import AuditChainHead, AuditEvent
@@ -16,6 +17,10 @@ from haven.audit.models import AuditChainHead, AuditEvent
 
 class AuditChainBroken(RuntimeError):
     """The chain head is gone while events exist: refuse to write rather than start a second chain."""
+
+
+class UnknownAuditAction(ValueError):
+    """An action no app declares in its `audit_actions.py`: it would show in the log without a label."""
 
 
 def _address(value: str | None) -> str | None:
@@ -54,6 +59,8 @@ def record_event(
     outcome: str = AuditEvent.Outcome.ALLOWED,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    if settings.HAVEN_STRICT_AUDIT_ACTIONS and not actions.is_known(action):
+        raise UnknownAuditAction(f"Declare {action!r} in an app's audit_actions.py, with its label.")
     origin = current_origin.get() or RequestOrigin()
     if pupil is None and case is not None:
         pupil = case.pupil_id
@@ -66,7 +73,7 @@ def record_event(
         "pupil_id": pupil.pk if isinstance(pupil, models.Model) else pupil,
         "case_id": case.pk if case is not None else None,
         "kind": str(kind),
-        "action": action,
+        "action": str(action),
         "object_type": obj._meta.model_name if obj is not None else "",
         "object_id": obj.pk if obj is not None else None,
         "outcome": str(outcome),

@@ -20,11 +20,13 @@ from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.core.prepared import PreparedQuery, fetch_together
 from haven.meldcode import repeat
+from haven.meldcode.audit_actions import MeldcodeAction
 from haven.meldcode.models import Case, Conversation, Signal
 from haven.meldcode.queries import Dossier, school_pupils, visible_cases, visible_signals
 from haven.organisations.models import School
 from haven.pupils.models import Pupil
 from haven.pupils.names import sort_key
+from haven.signalling.audit_actions import SignallingAction
 from haven.signalling.models import PlannedConversation, ReferralIndexEntry, Sibling, SupportTask
 
 # Repeated care -----------------------------------------------------------------------------------
@@ -173,7 +175,7 @@ def get_support_task(actor: Actor, pk: int, *, audit: bool = True) -> SupportTas
         if existing is not None:
             record_event(
                 actor,
-                "support_task.view",
+                SignallingAction.SUPPORT_TASK_VIEW,
                 kind=AuditEvent.Kind.READ,
                 obj=existing,
                 pupil=existing.pupil_id,
@@ -181,7 +183,9 @@ def get_support_task(actor: Actor, pk: int, *, audit: bool = True) -> SupportTas
             )
         raise Http404
     if audit:
-        record_event(actor, "support_task.view", kind=AuditEvent.Kind.READ, obj=task, pupil=task.pupil_id)
+        record_event(
+            actor, SignallingAction.SUPPORT_TASK_VIEW, kind=AuditEvent.Kind.READ, obj=task, pupil=task.pupil_id
+        )
     return task
 
 
@@ -258,7 +262,7 @@ def get_planned_conversation(actor: Actor, pk: int) -> PlannedConversation:
         if existing is not None:
             record_event(
                 actor,
-                "case.view",
+                MeldcodeAction.CASE_VIEW,
                 kind=AuditEvent.Kind.READ,
                 obj=existing,
                 case=existing.case,
@@ -286,7 +290,7 @@ def referral_index_without_case_page(actor: Actor, number: str | None) -> Page[R
     page = Paginator(entries.order_by("-on", "-recorded_at", "-pk"), REFERRAL_INDEX_PER_PAGE).get_page(number)
     record_event(
         actor,
-        "referral_index.list",
+        SignallingAction.REFERRAL_INDEX_LIST,
         kind=AuditEvent.Kind.READ,
         detail={
             "page": page.number,

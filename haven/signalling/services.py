@@ -24,6 +24,7 @@ from haven.organisations.models import School
 from haven.pupils.dates import check_date
 from haven.pupils.models import Pupil
 from haven.signalling import queries
+from haven.signalling.audit_actions import SignallingAction
 from haven.signalling.models import PlannedConversation, ReferralIndexEntry, Sibling, SupportTask
 
 # The fixed text of a police notice: what the school knows, and that it knows no more.
@@ -64,7 +65,7 @@ def link_siblings(actor: Actor, pupil: Pupil, sibling: Pupil) -> Sibling:
     link = Sibling.objects.create(
         school_id=actor.school_id, pupil_a_id=first, pupil_b_id=second, created_by_id=actor.user_id
     )
-    record_event(actor, "pupil.link_sibling", obj=link, pupil=pupil, detail={"sibling": sibling.pk})
+    record_event(actor, SignallingAction.PUPIL_LINK_SIBLING, obj=link, pupil=pupil, detail={"sibling": sibling.pk})
     return link
 
 
@@ -73,7 +74,9 @@ def unlink_siblings(actor: Actor, link: Sibling, pupil: Pupil) -> None:
     _require(actor, "school.manage")
     if link.school_id != actor.school_id or pupil.pk not in (link.pupil_a_id, link.pupil_b_id):
         raise PermissionDenied
-    record_event(actor, "pupil.unlink_sibling", obj=link, pupil=pupil, detail={"sibling": link.other(pupil.pk)})
+    record_event(
+        actor, SignallingAction.PUPIL_UNLINK_SIBLING, obj=link, pupil=pupil, detail={"sibling": link.other(pupil.pk)}
+    )
     link.delete()
 
 
@@ -107,7 +110,9 @@ def set_repeat_rule(
     if (threshold, years) != (school.repeat_threshold, school.repeat_years):
         school.repeat_threshold, school.repeat_years = threshold, years
         school.save(update_fields=["repeat_threshold", "repeat_years"])
-        record_event(actor, "protocol.repeat_rule", obj=school, detail={"threshold": threshold, "years": years})
+        record_event(
+            actor, SignallingAction.PROTOCOL_REPEAT_RULE, obj=school, detail={"threshold": threshold, "years": years}
+        )
     return school
 
 
@@ -151,7 +156,7 @@ def record_police_notice(
     ]
     record_event(
         actor,
-        "police_notice.record",
+        SignallingAction.POLICE_NOTICE_RECORD,
         obj=signal,
         pupil=pupil,
         detail={"notice_date": notice_date.isoformat(), "support_for": [str(task.teacher) for task in tasks]},
@@ -168,11 +173,17 @@ def complete_support_task(actor: Actor, task: SupportTask) -> SupportTask:
         raise ValidationError(_("This task has already been marked as done."))
     task.done_at = timezone.now()
     task.save(update_fields=["done_at"])
-    record_event(actor, "support_task.done", obj=task, pupil=task.pupil_id)
+    record_event(actor, SignallingAction.SUPPORT_TASK_DONE, obj=task, pupil=task.pupil_id)
     return task
 
 
 # The verwijsindex -----------------------------------------------------------------------------------
+
+# The event of each kind of entry.
+REFERRAL_INDEX_EVENTS = {
+    ReferralIndexEntry.Action.PLACED: SignallingAction.REFERRAL_INDEX_PLACED,
+    ReferralIndexEntry.Action.ENDED: SignallingAction.REFERRAL_INDEX_ENDED,
+}
 
 
 @transaction.atomic
@@ -206,7 +217,7 @@ def record_referral_index(
     entry = ReferralIndexEntry.objects.create(
         school_id=case.school_id, case=case, pupil_id=case.pupil_id, action=action, on=on, recorded_by_id=actor.user_id
     )
-    record_event(actor, f"referral_index.{action}", obj=entry, case=case, detail={"on": on.isoformat()})
+    record_event(actor, REFERRAL_INDEX_EVENTS[action], obj=entry, case=case, detail={"on": on.isoformat()})
     return entry
 
 
@@ -250,7 +261,7 @@ def record_referral_index_without_case(
         school_id=actor.school_id, case=None, pupil=pupil, action=action, on=on, recorded_by_id=actor.user_id
     )
     record_event(
-        actor, f"referral_index.{action}", obj=entry, pupil=pupil, detail={"on": on.isoformat(), "dossier": False}
+        actor, REFERRAL_INDEX_EVENTS[action], obj=entry, pupil=pupil, detail={"on": on.isoformat(), "dossier": False}
     )
     return entry
 
@@ -278,7 +289,7 @@ def plan_conversation(
     )
     record_event(
         actor,
-        "conversation.plan",
+        SignallingAction.CONVERSATION_PLAN,
         obj=plan,
         case=case,
         detail={"participants": list(participants), "planned_at": timezone.localtime(planned_at).isoformat()},
@@ -298,5 +309,5 @@ def cancel_planned_conversation(actor: Actor, plan: PlannedConversation) -> Plan
     plan.cancelled_at = timezone.now()
     plan.cancelled_by_id = actor.user_id
     plan.save(update_fields=["cancelled_at", "cancelled_by"])
-    record_event(actor, "conversation.plan_cancel", obj=plan, case=case)
+    record_event(actor, SignallingAction.CONVERSATION_PLAN_CANCEL, obj=plan, case=case)
     return plan

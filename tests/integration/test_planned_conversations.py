@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from haven.audit.models import AuditEvent
-from haven.meldcode import labels
 from haven.meldcode import services as route
 from haven.meldcode.models import Case
 from haven.signalling import providers, services
+from haven.signalling.audit_actions import SignallingAction
 from haven.signalling.models import PlannedConversation
 from tests.factories import PupilFactory
 
@@ -99,7 +99,7 @@ def test_a_member_plans_the_conversation_on_its_page(cast, case):
     assert "Kamer" not in str(event.detail)
     page = cast.client("af").get(reverse("meldcode:case_detail", args=[case.pk])).content.decode()
     assert "Kamer van de IB" in page
-    assert dutch(labels.LABELS["conversation.plan"]) in page
+    assert dutch(SignallingAction.CONVERSATION_PLAN.label) in page
 
 
 def test_the_place_is_encrypted_at_rest(cast, case):

@@ -2,14 +2,14 @@ from django import template
 
 from haven.access.policy import Actor, can_view_access_log
 from haven.accounts.models import ROLE_LABELS
-from haven.audit import labels
+from haven.audit import actions
 
 register = template.Library()
 
 
 @register.filter
 def audit_label(action: str) -> str:
-    return labels.label(action)
+    return actions.label(action)
 
 
 @register.filter

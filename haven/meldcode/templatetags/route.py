@@ -2,6 +2,7 @@ from django import template
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
+from haven.audit import actions
 from haven.meldcode import labels
 from haven.meldcode.workflow import NextAction
 
@@ -10,7 +11,7 @@ register = template.Library()
 
 @register.filter
 def event_label(action: str) -> str:
-    return labels.label(action)
+    return actions.label(action)
 
 
 @register.filter
