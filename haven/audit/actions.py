@@ -4,8 +4,8 @@ Each app declares the actions it records as a subclass of `AuditActions` in its 
 `audit_actions.py` (saleor's `OrderEvents`): the member's value is the string stored in
 `AuditEvent.action`, its label the Dutch text the access log and the dossier's timeline show.
 `labels()` gathers every installed app's enums once; a value declared twice is a configuration
-error. `haven.audit.services.record_event` refuses an action that is not in it when
-`HAVEN_STRICT_AUDIT_ACTIONS` is on (development and tests).
+error. `check` refuses an action that is not in it when `HAVEN_STRICT_AUDIT_ACTIONS` is on
+(development and tests); `record_event` and the scale generator call it for every event.
 """
 
 from collections.abc import Iterable
@@ -13,12 +13,17 @@ from functools import cache
 from importlib import import_module
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.module_loading import module_has_submodule
 
 MODULE = "audit_actions"
+
+
+class UnknownAuditAction(ValueError):
+    """An action no app declares in its `audit_actions.py`: it would show in the log without a label."""
 
 
 class AuditActions(models.TextChoices):
@@ -65,6 +70,11 @@ def labels() -> dict[str, str | Promise]:
 
 def is_known(action: str) -> bool:
     return str(action) in labels()
+
+
+def check(action: str) -> None:
+    if settings.HAVEN_STRICT_AUDIT_ACTIONS and not is_known(action):
+        raise UnknownAuditAction(f"Declare {action!r} in an app's audit_actions.py, with its label.")
 
 
 def label(action: str) -> str:

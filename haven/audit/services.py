@@ -4,7 +4,6 @@ import ipaddress
 import json
 from typing import Any
 
-from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -17,10 +16,6 @@ from haven.audit.models import AuditChainHead, AuditEvent
 
 class AuditChainBroken(RuntimeError):
     """The chain head is gone while events exist: refuse to write rather than start a second chain."""
-
-
-class UnknownAuditAction(ValueError):
-    """An action no app declares in its `audit_actions.py`: it would show in the log without a label."""
 
 
 def _address(value: str | None) -> str | None:
@@ -59,8 +54,7 @@ def record_event(
     outcome: str = AuditEvent.Outcome.ALLOWED,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    if settings.HAVEN_STRICT_AUDIT_ACTIONS and not actions.is_known(action):
-        raise UnknownAuditAction(f"Declare {action!r} in an app's audit_actions.py, with its label.")
+    actions.check(action)
     origin = current_origin.get() or RequestOrigin()
     if pupil is None and case is not None:
         pupil = case.pupil_id

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.access.policy import PERMISSIONS
 from haven.audit import actions
-from haven.audit.actions import AuditActions
+from haven.audit.actions import AuditActions, UnknownAuditAction
 from haven.audit.models import AuditEvent
-from haven.audit.services import UnknownAuditAction, record_event
+from haven.audit.services import record_event
 from haven.disclosure.audit_actions import DisclosureAction
 from haven.meldcode.audit_actions import MeldcodeAction
 
