@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "haven.infrastructure",
     "haven.home",
     "haven.tools",
+    "haven.access",
     "haven.accounts",
     "haven.organisations",
     "haven.pupils",
@@ -318,6 +319,9 @@ if HAVEN_ENV == "production" and (
 # Where `manage.py anchor_audit` appends the chain head (and `verify_audit --anchors` reads it by
 # default): a file on other storage than the database, append-only for Haven. Empty: pass --file.
 HAVEN_AUDIT_ANCHOR_FILE = os.environ.get("HAVEN_AUDIT_ANCHOR_FILE", "")
+# An audit action that no app declares (haven/audit/actions.py) raises instead of being written
+# without a label: in development, and in the tests (tests/conftest.py turns it on).
+HAVEN_STRICT_AUDIT_ACTIONS = DEBUG
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # E-mail (the reminders of haven/tasks/reminders.py): printed to the console in development; sent by

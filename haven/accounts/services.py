@@ -15,6 +15,7 @@ from haven.access.labels import SCHOOL_ROLE_CHOICES
 from haven.access.policy import Actor
 from haven.access.roles import ROLE_APPROVER_ROLES, Role
 from haven.accounts import invitations, lockout, role_requests
+from haven.accounts.audit_actions import AccountAction
 from haven.accounts.models import AccountLink, AnalystMembership, Membership, User
 from haven.accounts.totp import hash_code
 from haven.audit.services import record_event
@@ -67,7 +68,10 @@ def create_staff_account(
     if invite and not pending:
         invitations.issue_link(user, AccountLink.Purpose.INVITATION)
     record_event(
-        actor, "staff.create", obj=user, detail={"username": username, "role": role, "pending_approval": pending}
+        actor,
+        AccountAction.STAFF_CREATE,
+        obj=user,
+        detail={"username": username, "role": role, "pending_approval": pending},
     )
     return user
 
@@ -156,7 +160,7 @@ def update_staff_account(
     user.save(update_fields=["first_name", "last_name", "email", "phone", "is_active"])
     record_event(
         actor,
-        "staff.update",
+        AccountAction.STAFF_UPDATE,
         obj=user,
         detail={
             "role": membership.role if membership else None,
@@ -181,7 +185,7 @@ def set_demo_password(user: User) -> None:
 def sign_out_everywhere(user: User) -> None:
     """End every session of this user: the session hash changes, so Django drops them on their next request."""
     User.objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
-    record_event(None, "account.sign_out_everywhere", obj=user, detail={"username": user.username})
+    record_event(None, AccountAction.SIGN_OUT_EVERYWHERE, obj=user, detail={"username": user.username})
 
 
 @transaction.atomic
@@ -191,7 +195,7 @@ def enrol_totp_device(user: User, *, secret_base32: str) -> TOTPDevice:
     # django-two-factor-auth signs in with the device named "default". Saving moves the key into an
     # encrypted TOTPKey (haven/accounts/totp.py).
     device = TOTPDevice.objects.create(user=user, name="default", key=key, confirmed=True)
-    record_event(None, "account.enrol_totp", obj=user, detail={"username": user.username})
+    record_event(None, AccountAction.ENROL_TOTP, obj=user, detail={"username": user.username})
     return device
 
 
@@ -202,7 +206,7 @@ def make_recovery_codes(user: User, count: int) -> list[str]:
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(count)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=hash_code(code)) for code in codes])
-    record_event(None, "account.recovery_codes", obj=user, detail={"count": count})
+    record_event(None, AccountAction.RECOVERY_CODES, obj=user, detail={"count": count})
     return codes
 
 
@@ -228,7 +232,7 @@ def create_analyst_account(
     user.set_password(password)
     user.save()
     AnalystMembership.objects.create(user=user, board=board, municipality=municipality, region=region)
-    record_event(None, "staff.create_analyst", obj=user, detail={"username": username})
+    record_event(None, AccountAction.STAFF_CREATE_ANALYST, obj=user, detail={"username": username})
     return user
 
 
@@ -245,5 +249,7 @@ def lift_lockout(actor: Actor, user: User) -> int:
         raise ValidationError(
             _("%(name)s has no sign-in lock; nothing was lifted.") % {"name": user.get_full_name() or user.username}
         )
-    record_event(actor, "account.lockout_lifted", obj=user, detail={"username": user.username, "addresses": addresses})
+    record_event(
+        actor, AccountAction.LOCKOUT_LIFTED, obj=user, detail={"username": user.username, "addresses": addresses}
+    )
     return len(addresses)

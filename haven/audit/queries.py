@@ -5,12 +5,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from haven.access.policy import Actor, can_view_access_log
+from haven.audit.audit_actions import AuditLogAction
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.meldcode.models import Case
 from haven.meldcode.queries import visible_cases
 
-ACTION = "case.view_access_log"
+ACTION = AuditLogAction.VIEW_ACCESS_LOG
 # What the page shows of an event (not the chain fields, the detail or the session).
 SHOWN = ("sequence", "at", "actor", "role", "case", "action", "outcome", "source_address")
 

@@ -24,6 +24,7 @@ from haven.access.policy import Actor
 from haven.accounts.models import User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
+from haven.disclosure.audit_actions import DisclosureAction
 from haven.disclosure.models import Disclosure
 from haven.external_signals.models import ReferralIndexEntry
 from haven.meldcode.models import (
@@ -555,7 +556,7 @@ def get_pupil(actor: Actor, pk: int) -> Pupil:
     if pupil is None:
         if Pupil.objects.filter(pk=pk).exists():
             record_event(
-                actor, "disclosure.prepare", kind=AuditEvent.Kind.READ, pupil=pk, outcome=AuditEvent.Outcome.DENIED
+                actor, DisclosureAction.PREPARE, kind=AuditEvent.Kind.READ, pupil=pk, outcome=AuditEvent.Outcome.DENIED
             )
         raise Http404
     return pupil
@@ -572,7 +573,7 @@ def get_disclosure(actor: Actor, pk: int) -> Disclosure:
         if existing is not None:
             record_event(
                 actor,
-                "disclosure.view",
+                DisclosureAction.VIEW,
                 kind=AuditEvent.Kind.READ,
                 obj=existing,
                 pupil=existing.pupil_id,

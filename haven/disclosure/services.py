@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from haven.access.policy import Actor, has_permission
 from haven.audit.services import record_event
+from haven.disclosure.audit_actions import DisclosureAction
 from haven.disclosure.models import Disclosure
 from haven.disclosure.queries import build_record
 from haven.pupils.models import Pupil
@@ -66,7 +67,7 @@ def record_disclosure(
     # Item ids and counts only: the reasons can describe what was withheld.
     record_event(
         actor,
-        "pupil.disclose",
+        DisclosureAction.PUPIL_DISCLOSE,
         obj=disclosure,
         pupil=pupil,
         detail={

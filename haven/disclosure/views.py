@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from haven.access.decorators import requires
 from haven.access.http import ActorRequest
 from haven.disclosure import queries, services
+from haven.disclosure.audit_actions import DisclosureAction
 from haven.disclosure.forms import DisclosureForm
 from haven.infrastructure.forms import apply_errors
 
@@ -38,7 +39,7 @@ def prepare(request: ActorRequest, pk: int) -> HttpResponse:
             return redirect("disclosure:export", pk=disclosure.pk)
     for entry in record.entries():
         entry.controls = (form[f"withhold_{entry.item_id}"], form[f"reason_{entry.item_id}"])
-    queries.audit_read(actor, "disclosure.prepare", record)
+    queries.audit_read(actor, DisclosureAction.PREPARE, record)
     context = {"record": record, "form": form, "earlier": queries.disclosures_of(pupil)}
     return render(request, "disclosure/prepare.html", context)
 
@@ -48,5 +49,5 @@ def export(request: ActorRequest, pk: int) -> HttpResponse:
     actor = request.actor
     disclosure = queries.get_disclosure(actor, pk)
     record = queries.record_for_disclosure(disclosure)
-    queries.audit_read(actor, "disclosure.view", record, obj=disclosure)
+    queries.audit_read(actor, DisclosureAction.VIEW, record, obj=disclosure)
     return render(request, "disclosure/export.html", {"disclosure": disclosure, "record": record})

@@ -16,6 +16,7 @@ from django.utils import timezone
 from haven.access.policy import Actor
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
+from haven.documents.audit_actions import DocumentAction
 from haven.meldcode.models import (
     Case,
     CaseMember,
@@ -84,7 +85,7 @@ def get_conversation(actor: Actor, pk: int) -> Conversation:
         if existing is not None:
             record_event(
                 actor,
-                "document.conversation",
+                DocumentAction.CONVERSATION,
                 kind=AuditEvent.Kind.READ,
                 obj=existing,
                 case=existing.case,

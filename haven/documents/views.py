@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from haven.access.decorators import requires
 from haven.access.http import ActorRequest
 from haven.documents import queries
+from haven.documents.audit_actions import DocumentAction
 from haven.documents.pdf import render_pdf
 from haven.meldcode import queries as route
 from haven.meldcode.queries import age
@@ -46,7 +47,7 @@ def chronology(request: ActorRequest, pk: int) -> HttpResponse:
         title=_("Dossier chronology"),
     )
     pdf = render_pdf("documents/chronology.html", context)
-    queries.audit_export(actor, "document.chronology", case)
+    queries.audit_export(actor, DocumentAction.CHRONOLOGY, case)
     return pdf_response(pdf, f"dossier-{case.pk}-chronologie.pdf")
 
 
@@ -60,7 +61,7 @@ def report(request: ActorRequest, pk: int) -> HttpResponse:
         return redirect("meldcode:report_edit", pk=pk)
     context = _context(request, case, report=the_report, pupil_age=age(case.pupil), title=_("Report to Veilig Thuis"))
     pdf = render_pdf("documents/report.html", context)
-    queries.audit_export(actor, "document.report", case, the_report)
+    queries.audit_export(actor, DocumentAction.REPORT, case, the_report)
     return pdf_response(pdf, f"dossier-{case.pk}-melding-veilig-thuis.pdf")
 
 
@@ -77,5 +78,5 @@ def conversation(request: ActorRequest, pk: int) -> HttpResponse:
         signers=range(2),
     )
     pdf = render_pdf("documents/conversation.html", context)
-    queries.audit_export(actor, "document.conversation", case, the_conversation)
+    queries.audit_export(actor, DocumentAction.CONVERSATION, case, the_conversation)
     return pdf_response(pdf, f"dossier-{case.pk}-gespreksverslag-{the_conversation.pk}.pdf")

@@ -16,6 +16,7 @@ from haven.access.policy import Actor
 from haven.accounts.models import Membership, User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
+from haven.external_signals.audit_actions import ExternalSignalAction
 from haven.external_signals.models import ReferralIndexEntry, SupportTask
 from haven.meldcode.models import Signal
 from haven.meldcode.queries import visible_signals
@@ -65,7 +66,7 @@ def get_support_task(actor: Actor, pk: int, *, audit: bool = True) -> SupportTas
         if existing is not None:
             record_event(
                 actor,
-                "support_task.view",
+                ExternalSignalAction.SUPPORT_TASK_VIEW,
                 kind=AuditEvent.Kind.READ,
                 obj=existing,
                 pupil=existing.pupil_id,
@@ -73,7 +74,9 @@ def get_support_task(actor: Actor, pk: int, *, audit: bool = True) -> SupportTas
             )
         raise Http404
     if audit:
-        record_event(actor, "support_task.view", kind=AuditEvent.Kind.READ, obj=task, pupil=task.pupil_id)
+        record_event(
+            actor, ExternalSignalAction.SUPPORT_TASK_VIEW, kind=AuditEvent.Kind.READ, obj=task, pupil=task.pupil_id
+        )
     return task
 
 
@@ -113,7 +116,7 @@ def referral_index_without_case_page(actor: Actor, number: str | None) -> Page[R
     page = Paginator(entries.order_by("-on", "-recorded_at", "-pk"), REFERRAL_INDEX_PER_PAGE).get_page(number)
     record_event(
         actor,
-        "referral_index.list",
+        ExternalSignalAction.REFERRAL_INDEX_LIST,
         kind=AuditEvent.Kind.READ,
         detail={
             "page": page.number,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 from haven.access.policy import Actor, can_view_case, has_permission
 from haven.audit.services import record_event
 from haven.external_signals import queries
+from haven.external_signals.audit_actions import ExternalSignalAction
 from haven.external_signals.models import ReferralIndexEntry, SupportTask
 from haven.meldcode import services as route
 from haven.meldcode.models import Case, Signal
@@ -86,7 +87,7 @@ def record_police_notice(
     ]
     record_event(
         actor,
-        "police_notice.record",
+        ExternalSignalAction.POLICE_NOTICE_RECORD,
         obj=signal,
         pupil=pupil,
         detail={"notice_date": notice_date.isoformat(), "support_for": [str(task.teacher) for task in tasks]},
@@ -103,11 +104,17 @@ def complete_support_task(actor: Actor, task: SupportTask) -> SupportTask:
         raise ValidationError(_("This task has already been marked as done."))
     task.done_at = timezone.now()
     task.save(update_fields=["done_at"])
-    record_event(actor, "support_task.done", obj=task, pupil=task.pupil_id)
+    record_event(actor, ExternalSignalAction.SUPPORT_TASK_DONE, obj=task, pupil=task.pupil_id)
     return task
 
 
 # The verwijsindex -----------------------------------------------------------------------------------
+
+# The event of each kind of entry.
+REFERRAL_INDEX_EVENTS: dict[str, ExternalSignalAction] = {
+    ReferralIndexEntry.Action.PLACED: ExternalSignalAction.REFERRAL_INDEX_PLACED,
+    ReferralIndexEntry.Action.ENDED: ExternalSignalAction.REFERRAL_INDEX_ENDED,
+}
 
 
 @transaction.atomic
@@ -141,7 +148,7 @@ def record_referral_index(
     entry = ReferralIndexEntry.objects.create(
         school_id=case.school_id, case=case, pupil_id=case.pupil_id, action=action, on=on, recorded_by_id=actor.user_id
     )
-    record_event(actor, f"referral_index.{action}", obj=entry, case=case, detail={"on": on.isoformat()})
+    record_event(actor, REFERRAL_INDEX_EVENTS[action], obj=entry, case=case, detail={"on": on.isoformat()})
     return entry
 
 
@@ -185,6 +192,6 @@ def record_referral_index_without_case(
         school_id=actor.school_id, case=None, pupil=pupil, action=action, on=on, recorded_by_id=actor.user_id
     )
     record_event(
-        actor, f"referral_index.{action}", obj=entry, pupil=pupil, detail={"on": on.isoformat(), "dossier": False}
+        actor, REFERRAL_INDEX_EVENTS[action], obj=entry, pupil=pupil, detail={"on": on.isoformat(), "dossier": False}
     )
     return entry

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from haven.access.policy import Actor, has_permission
 from haven.audit.services import record_event
 from haven.followup import rules
+from haven.followup.audit_actions import FollowupAction
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
 from haven.infrastructure import concurrency
 from haven.meldcode.models import Case, Decision, Report
@@ -138,7 +139,7 @@ def record_feedback_agreement(
         raise ValidationError(errors)
     follow_up.feedback_agreed_on = feedback_agreed_on
     follow_up.feedback_agreed_how = feedback_agreed_how.strip()
-    return _save(actor, follow_up, "followup.feedback_agreed", {"agreed_on": feedback_agreed_on.isoformat()})
+    return _save(actor, follow_up, FollowupAction.FEEDBACK_AGREED, {"agreed_on": feedback_agreed_on.isoformat()})
 
 
 @transaction.atomic
@@ -158,7 +159,7 @@ def record_lead(
     follow_up.lead = lead
     follow_up.lead_contact_name = lead_contact_name.strip()
     follow_up.lead_contact_details = lead_contact_details.strip()
-    return _save(actor, follow_up, "followup.lead", {"lead": lead})
+    return _save(actor, follow_up, FollowupAction.LEAD, {"lead": lead})
 
 
 @transaction.atomic
@@ -186,7 +187,7 @@ def record_feedback(
     follow_up.follow_up_started = follow_up_started.strip()
     follow_up.school_expectations = school_expectations.strip()
     return _save(
-        actor, follow_up, "followup.feedback", {"outcome": outcome, "received_on": feedback_received_on.isoformat()}
+        actor, follow_up, FollowupAction.FEEDBACK, {"outcome": outcome, "received_on": feedback_received_on.isoformat()}
     )
 
 
@@ -265,7 +266,7 @@ def record_help_plan(
         EvaluationMoment.objects.create(plan=plan, due_on=moment)
     record_event(
         actor,
-        "followup.plan",
+        FollowupAction.PLAN,
         obj=plan,
         case=case,
         detail={
@@ -323,7 +324,7 @@ def answer_evaluation(
     moment.save(update_fields=["effective", "explanation", "answered_on", "answered_by"])
     record_event(
         actor,
-        "followup.evaluation",
+        FollowupAction.EVALUATION,
         obj=moment,
         case=plan.case,
         detail={"plan": plan.pk, "due_on": moment.due_on.isoformat(), "effective": effective},

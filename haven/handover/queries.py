@@ -9,6 +9,7 @@ from django.http import Http404
 from haven.access.policy import Actor, has_permission
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
+from haven.handover.audit_actions import HandoverAction
 from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage, PendingImport
 from haven.infrastructure.prepared import PreparedQuery, fetch_together
 from haven.meldcode.queries import Dossier
@@ -36,9 +37,9 @@ def notice_for_teacher(actor: Actor, pk: int) -> HandoverNotice:
         .first()
     )
     if notice is None:
-        _deny(actor, "handover.view_notice", HandoverNotice, pk)
+        _deny(actor, HandoverAction.VIEW_NOTICE, HandoverNotice, pk)
     assert notice is not None
-    record_event(actor, "handover.view_notice", kind=AuditEvent.Kind.READ, obj=notice, case=notice.case)
+    record_event(actor, HandoverAction.VIEW_NOTICE, kind=AuditEvent.Kind.READ, obj=notice, case=notice.case)
     return notice
 
 
@@ -49,7 +50,7 @@ def notice_for_decision(actor: Actor, pk: int) -> HandoverNotice:
         .first()
     )
     if notice is None:
-        _deny(actor, "handover.decide", HandoverNotice, pk)
+        _deny(actor, HandoverAction.DECIDE, HandoverNotice, pk)
     assert notice is not None
     return notice
 
@@ -61,7 +62,7 @@ def package(actor: Actor, pk: int) -> HandoverPackage:
         .first()
     )
     if found is None:
-        _deny(actor, "handover.view_package", HandoverPackage, pk)
+        _deny(actor, HandoverAction.VIEW_PACKAGE, HandoverPackage, pk)
     assert found is not None
     return found
 
@@ -79,14 +80,14 @@ def pending_import(actor: Actor, pk: int) -> PendingImport:
         if existing is not None:
             record_event(
                 actor,
-                "handover.view_pending_import",
+                HandoverAction.VIEW_PENDING_IMPORT,
                 kind=AuditEvent.Kind.READ,
                 obj=existing,
                 pupil=existing.candidate_id,
                 outcome=AuditEvent.Outcome.DENIED,
             )
         raise Http404
-    record_event(actor, "handover.view_pending_import", kind=AuditEvent.Kind.READ, obj=found, pupil=found.candidate)
+    record_event(actor, HandoverAction.VIEW_PENDING_IMPORT, kind=AuditEvent.Kind.READ, obj=found, pupil=found.candidate)
     return found
 
 

@@ -24,6 +24,7 @@ from haven.access.roles import STAFF_ROLES
 from haven.accounts.models import Membership, User
 from haven.audit.services import record_event
 from haven.handover import schema, signing
+from haven.handover.audit_actions import HandoverAction
 from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage, PendingImport
 from haven.meldcode import services as route
 from haven.meldcode.models import (
@@ -105,7 +106,7 @@ def _notify(school: School, placements: list[GroupPlacement], today: date) -> li
                 # A system action: nobody acts, the placement (or the command) brings it about.
                 record_event(
                     None,
-                    "handover.notice",
+                    HandoverAction.NOTICE,
                     obj=notice,
                     case=case,
                     school_id=school.pk,
@@ -151,7 +152,7 @@ def mark_notice_read(actor: Actor, notice: HandoverNotice) -> HandoverNotice:
     if notice.read_at is None:
         notice.read_at = timezone.now()
         notice.save(update_fields=["read_at"])
-        record_event(actor, "handover.notice_read", obj=notice, case=notice.case)
+        record_event(actor, HandoverAction.NOTICE_READ, obj=notice, case=notice.case)
     return notice
 
 
@@ -172,7 +173,7 @@ def decide_notice(actor: Actor, notice: HandoverNotice, *, add: bool) -> Handove
     notice.save(update_fields=["decision", "decided_by", "decided_at"])
     record_event(
         actor,
-        "handover.decide",
+        HandoverAction.DECIDE,
         obj=notice,
         case=notice.case,
         detail={"decision": notice.decision, "teacher": str(notice.teacher)},
@@ -248,7 +249,7 @@ def make_package(
     schema.parse(json.loads(json.dumps(package_data(package))))
     record_event(
         actor,
-        "handover.package",
+        HandoverAction.PACKAGE,
         obj=package,
         case=case,
         detail={
@@ -345,7 +346,7 @@ def _create_pupil(actor: Actor, school: School, pupil: dict[str, Any]) -> Pupil:
         last_name=pupil["last_name"],
         date_of_birth=pupil["date_of_birth"],
     )
-    record_event(actor, "handover.create_pupil", obj=created, pupil=created, detail={"source": "handover"})
+    record_event(actor, HandoverAction.CREATE_PUPIL, obj=created, pupil=created, detail={"source": "handover"})
     return created
 
 
@@ -379,7 +380,7 @@ def receive_package(actor: Actor, content: bytes) -> Imported | PendingImport:
         return PendingImport.objects.get(**key)
     record_event(
         actor,
-        "handover.hold_import",
+        HandoverAction.HOLD_IMPORT,
         obj=pending,
         pupil=candidate,
         detail={"sending_brin": key["sending_school_brin"], "signed_by": pending.signed_by},
@@ -416,7 +417,7 @@ def cancel_import(actor: Actor, pending: PendingImport) -> None:
         raise ValidationError(_("This has already been decided."))
     record_event(
         actor,
-        "handover.cancel_import",
+        HandoverAction.CANCEL_IMPORT,
         obj=locked,
         pupil=locked.candidate_id,
         detail={"sending_brin": locked.sending_school_brin, "signed_by": locked.signed_by},
@@ -509,7 +510,7 @@ def _import(actor: Actor, school: School, received: Received, *, pupil: Pupil | 
         raise ValidationError(_("This package has already been imported.")) from error
     record_event(
         actor,
-        "handover.import",
+        HandoverAction.IMPORT,
         obj=case,
         case=case,
         detail={

@@ -19,6 +19,7 @@ from haven.audit.services import record_event
 from haven.documents.pdf import render_pdf
 from haven.documents.views import pdf_response
 from haven.handover import queries, schema, services, signing
+from haven.handover.audit_actions import HandoverAction
 from haven.handover.forms import ConfirmImportForm, ImportForm, NoticeDecisionForm, PackageForm
 from haven.handover.models import HandoverPackage, PendingImport
 from haven.handover.uploads import CappedUploadHandler
@@ -94,7 +95,7 @@ def _download(request: ActorRequest, pk: int, kind: str) -> tuple[HandoverPackag
     data = services.package_data(package)
     record_event(
         actor,
-        "handover.download",
+        HandoverAction.DOWNLOAD,
         kind=AuditEvent.Kind.READ,
         obj=package,
         case=package.case,

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from haven.access.policy import Actor, has_permission
 from haven.access.roles import Role
 from haven.audit.services import record_event
+from haven.insights.audit_actions import InsightsAction
 from haven.insights.models import PublicFigure, Region
 from haven.organisations.models import Municipality
 
@@ -575,7 +576,7 @@ def _write(
     result.rows.sort(key=lambda change: (change.municipality, change.year))
     record_event(
         actor,
-        "insights.import_public_figures",
+        InsightsAction.IMPORT_PUBLIC_FIGURES,
         obj=region_obj,
         detail={
             "created": result.created,

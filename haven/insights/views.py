@@ -32,6 +32,7 @@ from haven.documents.pdf import render_pdf
 from haven.documents.views import pdf_response
 from haven.insights import cache as insights_cache
 from haven.insights import public_figures, tables
+from haven.insights.audit_actions import InsightsAction
 from haven.insights.exports import to_csv, to_xlsx
 from haven.insights.models import PublicFigure
 from haven.insights.periods import Period, PeriodKind, parse_period, period_of
@@ -190,7 +191,7 @@ def _picker(monitoring: tables.Monitoring) -> list[dict[str, object]]:
 def overview(request: ActorRequest) -> HttpResponse:
     actor = request.actor
     monitoring, key, problem = _build(request)
-    record_event(actor, "insights.view", kind="read", detail=_detail(monitoring))
+    record_event(actor, InsightsAction.VIEW, kind="read", detail=_detail(monitoring))
     query = query_of(monitoring.period)
     # The sections hold nothing of the request (no form, no token): rendered once per key.
     rendered = insights_cache.kept(
@@ -229,7 +230,7 @@ def export(request: ActorRequest, table: str, fmt: str) -> HttpResponse:
         raise Http404
     header, rows = chosen.export()
     content: str | bytes = to_csv(header, rows, bom=True) if fmt == "csv" else to_xlsx(chosen.title, header, rows)
-    record_event(actor, "insights.export", kind="read", detail=_detail(monitoring, table=chosen.key, format=fmt))
+    record_event(actor, InsightsAction.EXPORT, kind="read", detail=_detail(monitoring, table=chosen.key, format=fmt))
     response = HttpResponse(content, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{_file_name(monitoring, chosen.key, fmt)}"'
     response["Cache-Control"] = "no-store, private"
@@ -250,7 +251,7 @@ def report(request: ActorRequest) -> HttpResponse:
         "school_year": monitoring.period.kind == PeriodKind.SCHOOL_YEAR,
     }
     pdf = render_pdf("insights/report.html", context)
-    record_event(actor, "insights.report", kind="read", detail=_detail(monitoring))
+    record_event(actor, InsightsAction.REPORT, kind="read", detail=_detail(monitoring))
     return pdf_response(pdf, _file_name(monitoring, "rapport", "pdf"))
 
 

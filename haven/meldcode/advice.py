@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from haven.access.policy import Actor, has_permission
 from haven.audit.services import record_event
+from haven.meldcode.audit_actions import MeldcodeAction
 from haven.meldcode.models import AdviceRequest
 from haven.pupils.dates import check_date
 from haven.pupils.models import Pupil
@@ -53,7 +54,7 @@ def record_advice_request(
     # Only what the monitoring counts: never the question or the advice.
     record_event(
         actor,
-        "advice_request.record",
+        MeldcodeAction.ADVICE_REQUEST_RECORD,
         obj=request,
         pupil=pupil,
         detail={"held_on": held_on.isoformat(), "anonymous": anonymous},

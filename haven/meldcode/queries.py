@@ -28,6 +28,7 @@ from haven.audit.services import record_event
 from haven.external_signals.models import ReferralIndexEntry
 from haven.followup.models import EvaluationMoment, HelpPlan
 from haven.infrastructure.prepared import ActorQuery, PreparedQuery, fetch_together, group_by
+from haven.meldcode.audit_actions import MeldcodeAction
 from haven.meldcode.models import (
     AdviceRequest,
     Case,
@@ -95,7 +96,7 @@ def _found_or_deny(actor: Actor, obj: Any, model: type[Case] | type[Signal], pk:
 
 def get_signal(actor: Actor, pk: int, *, audit: bool = True) -> Signal:
     signals = visible_signals(actor).select_related("pupil", "author", "case", "triaged_by", "school")
-    signal = _get_or_deny(actor, signals, Signal, pk, "signal.view")
+    signal = _get_or_deny(actor, signals, Signal, pk, MeldcodeAction.SIGNAL_VIEW)
     if audit:
         audit_signal_view(actor, signal)
     return signal
@@ -144,9 +145,9 @@ def get_case(
 
         _case_lookups[key] = ActorQuery(build, int)
     found = _case_lookups[key](actor, pk)
-    case = _found_or_deny(actor, found[0] if found else None, Case, pk, "case.view")
+    case = _found_or_deny(actor, found[0] if found else None, Case, pk, MeldcodeAction.CASE_VIEW)
     if audit:
-        record_event(actor, "case.view", kind=AuditEvent.Kind.READ, obj=case, case=case)
+        record_event(actor, MeldcodeAction.CASE_VIEW, kind=AuditEvent.Kind.READ, obj=case, case=case)
     return case
 
 
@@ -251,7 +252,7 @@ def audit_signal_view(actor: Actor, signal: Signal, history: PupilHistory | None
         detail = {"history": {"signals": [s.pk for s in history.signals], "cases": [r.case.pk for r in history.cases]}}
     record_event(
         actor,
-        "signal.view",
+        MeldcodeAction.SIGNAL_VIEW,
         kind=AuditEvent.Kind.READ,
         obj=signal,
         case=signal.case,
@@ -666,7 +667,7 @@ def advice_request_page(actor: Actor, number: str | None) -> Page[AdviceRequest]
     page = Paginator(requests.order_by("-held_on", "-pk"), ADVICE_REQUESTS_PER_PAGE).get_page(number)
     record_event(
         actor,
-        "advice_request.list",
+        MeldcodeAction.ADVICE_REQUEST_LIST,
         kind=AuditEvent.Kind.READ,
         detail={
             "page": page.number,
@@ -738,7 +739,7 @@ def get_planned_conversation(actor: Actor, pk: int) -> PlannedConversation:
         if existing is not None:
             record_event(
                 actor,
-                "case.view",
+                MeldcodeAction.CASE_VIEW,
                 kind=AuditEvent.Kind.READ,
                 obj=existing,
                 case=existing.case,

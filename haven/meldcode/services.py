@@ -19,6 +19,7 @@ from haven.accounts.models import Membership, User
 from haven.audit.services import record_event
 from haven.infrastructure import concurrency
 from haven.meldcode import decision_framework, queries, repeat
+from haven.meldcode.audit_actions import MeldcodeAction
 from haven.meldcode.models import (
     Case,
     CaseMember,
@@ -128,7 +129,12 @@ def log_signal(
     )
     signal.other_pupils.set([p for p in other_pupils if p.pk != pupil.pk])
     record_event(
-        actor, "signal.log", obj=signal, case=case, pupil=pupil, detail={"source": source, "categories": categories}
+        actor,
+        MeldcodeAction.SIGNAL_LOG,
+        obj=signal,
+        case=case,
+        pupil=pupil,
+        detail={"source": source, "categories": categories},
     )
     if look_along:
         request_look_along(actor, signal)
@@ -147,7 +153,7 @@ def amend_signal(actor: Actor, signal: Signal, *, reason: str, **texts: str) -> 
     if values == current_text(signal):
         raise ValidationError(_("Nothing was changed."))
     amendment = SignalAmendment.objects.create(signal=signal, author_id=actor.user_id, reason=reason.strip(), **values)
-    record_event(actor, "signal.amend", obj=signal, case=signal.case, pupil=signal.pupil_id)
+    record_event(actor, MeldcodeAction.SIGNAL_AMEND, obj=signal, case=signal.case, pupil=signal.pupil_id)
     return amendment
 
 
@@ -163,7 +169,7 @@ def request_look_along(actor: Actor, signal: Signal) -> LookAlongRequest:
     if existing:
         return existing
     request = LookAlongRequest.objects.create(school_id=signal.school_id, signal=signal, requested_by_id=actor.user_id)
-    record_event(actor, "signal.request_look_along", obj=request, case=signal.case, pupil=signal.pupil_id)
+    record_event(actor, MeldcodeAction.SIGNAL_REQUEST_LOOK_ALONG, obj=request, case=signal.case, pupil=signal.pupil_id)
     return request
 
 
@@ -174,7 +180,7 @@ def pick_up_look_along(actor: Actor, request: LookAlongRequest) -> LookAlongRequ
         request.picked_up_by_id = actor.user_id
         request.picked_up_at = timezone.now()
         request.save(update_fields=["picked_up_by", "picked_up_at"])
-        record_event(actor, "signal.pick_up_look_along", obj=request, pupil=request.signal.pupil_id)
+        record_event(actor, MeldcodeAction.SIGNAL_PICK_UP_LOOK_ALONG, obj=request, pupil=request.signal.pupil_id)
     return request
 
 
@@ -201,7 +207,7 @@ def open_case(actor: Actor, signal: Signal, *, lead: User) -> Case:
     for user_id in {actor.user_id, lead.pk, signal.author_id}:
         CaseMember.objects.create(case=case, user_id=user_id, added_by_id=actor.user_id)
     _file_signal(actor, signal, case)
-    record_event(actor, "case.open", obj=case, case=case, detail={"lead": str(lead)})
+    record_event(actor, MeldcodeAction.CASE_OPEN, obj=case, case=case, detail={"lead": str(lead)})
     return case
 
 
@@ -223,7 +229,7 @@ def attach_signal(actor: Actor, signal: Signal, case: Case) -> None:
     if case.pupil_id != signal.pupil_id or case.school_id != actor.school_id:
         raise ValidationError(_("This signal is about another pupil than the dossier."))
     _file_signal(actor, signal, case)
-    record_event(actor, "signal.attach", obj=signal, case=case)
+    record_event(actor, MeldcodeAction.SIGNAL_ATTACH, obj=signal, case=case)
 
 
 @transaction.atomic
@@ -237,7 +243,7 @@ def note_signal(actor: Actor, signal: Signal, *, reason: str) -> None:
     signal.triaged_by_id = actor.user_id
     signal.triaged_at = timezone.now()
     signal.save(update_fields=["status", "noted_reason", "triaged_by", "triaged_at"])
-    record_event(actor, "signal.note", obj=signal, pupil=signal.pupil_id)
+    record_event(actor, MeldcodeAction.SIGNAL_NOTE, obj=signal, pupil=signal.pupil_id)
 
 
 # Steps 2-3 --------------------------------------------------------------------------------------
@@ -257,7 +263,7 @@ def record_consultation(
     )
     record_event(
         actor,
-        "case.consultation",
+        MeldcodeAction.CASE_CONSULTATION,
         obj=consultation,
         case=case,
         detail={"consulted": consulted, "anonymous": consultation.anonymous},
@@ -283,7 +289,9 @@ def record_conversation(
     conversation = Conversation.objects.create(
         case=case, recorded_by_id=actor.user_id, held_on=held_on, participants=participants, **fields
     )
-    record_event(actor, "case.conversation", obj=conversation, case=case, detail={"participants": participants})
+    record_event(
+        actor, MeldcodeAction.CASE_CONVERSATION, obj=conversation, case=case, detail={"participants": participants}
+    )
     return conversation
 
 
@@ -300,7 +308,7 @@ def skip_conversation(actor: Actor, case: Case, *, reason: str, explanation: str
     skip = StepSkip.objects.create(
         case=case, recorded_by_id=actor.user_id, step=Step.CONVERSATION, reason=reason, explanation=explanation.strip()
     )
-    record_event(actor, "case.skip_conversation", obj=skip, case=case, detail={"reason": reason})
+    record_event(actor, MeldcodeAction.CASE_SKIP_CONVERSATION, obj=skip, case=case, detail={"reason": reason})
     return skip
 
 
@@ -338,7 +346,11 @@ def record_weighing(
         **fields,
     )
     record_event(
-        actor, "case.weighing", obj=weighing, case=case, detail={"suspicion": suspicion, "unsafety": weighing.unsafety}
+        actor,
+        MeldcodeAction.CASE_WEIGHING,
+        obj=weighing,
+        case=case,
+        detail={"suspicion": suspicion, "unsafety": weighing.unsafety},
     )
     return weighing
 
@@ -369,7 +381,9 @@ def declare_acute(actor: Actor, case: Case, *, explanation: str) -> list[StepSki
     ]
     case.acute = True
     case.save(update_fields=["acute"])
-    record_event(actor, "case.acute", obj=case, case=case, detail={"skipped_steps": [s.step for s in skips]})
+    record_event(
+        actor, MeldcodeAction.CASE_ACUTE, obj=case, case=case, detail={"skipped_steps": [s.step for s in skips]}
+    )
     return skips
 
 
@@ -429,7 +443,7 @@ def decide(
     _add_member(case, decided_by, actor)
     record_event(
         actor,
-        "case.decision",
+        MeldcodeAction.CASE_DECISION,
         obj=decision,
         case=case,
         detail={"outcome": outcome, "advice": advice.outcome, "decided_by": str(decided_by)},
@@ -488,7 +502,7 @@ def save_report(actor: Actor, case: Case, *, seen_version: int | None = None, **
     for name, value in fields.items():
         setattr(report, name, value.strip() if isinstance(value, str) else value)
     report.save()
-    record_event(actor, "case.report_draft", obj=report, case=case)
+    record_event(actor, MeldcodeAction.CASE_REPORT_DRAFT, obj=report, case=case)
     return report
 
 
@@ -517,7 +531,7 @@ def mark_report_made(
     report.made_by = made_by
     report.vt_reference = vt_reference.strip()
     report.save(update_fields=["made_on", "made_by", "vt_reference", "updated_at"])
-    record_event(actor, "case.report_made", obj=report, case=case, detail={"made_by": str(made_by)})
+    record_event(actor, MeldcodeAction.CASE_REPORT_MADE, obj=report, case=case, detail={"made_by": str(made_by)})
     return report
 
 
@@ -575,7 +589,12 @@ def _close(actor: Actor | None, case: Case, *, reason: str, explanation: str, st
     case.status = Case.Status.CLOSED
     case.save(update_fields=["status"])
     record_event(
-        actor, "case.close", obj=closure, case=case, school_id=case.school_id, detail={"reason": reason, "step": step}
+        actor,
+        MeldcodeAction.CASE_CLOSE,
+        obj=closure,
+        case=case,
+        school_id=case.school_id,
+        detail={"reason": reason, "step": step},
     )
     return closure
 
@@ -597,7 +616,7 @@ def reopen_case(actor: Actor, case: Case, *, reason: str) -> Case:
         closure.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
     case.status = Case.Status.OPEN
     case.save(update_fields=["status"])
-    record_event(actor, "case.reopen", obj=case, case=case)
+    record_event(actor, MeldcodeAction.CASE_REOPEN, obj=case, case=case)
     return case
 
 
@@ -615,7 +634,7 @@ def add_case_member(actor: Actor, case: Case, user: User) -> None:
     if case.memberships.filter(user=user).exists():
         raise ValidationError({"user": _("%(name)s is already a member.") % {"name": user}})
     CaseMember.objects.create(case=case, user=user, added_by_id=actor.user_id)
-    record_event(actor, "case.add_member", obj=case, case=case, detail={"member": str(user)})
+    record_event(actor, MeldcodeAction.CASE_ADD_MEMBER, obj=case, case=case, detail={"member": str(user)})
 
 
 @transaction.atomic
@@ -625,7 +644,7 @@ def remove_case_member(actor: Actor, case: Case, user: User) -> None:
         raise ValidationError(_("The case lead cannot be removed; choose another case lead first."))
     deleted, _unused = case.memberships.filter(user=user).delete()
     if deleted:
-        record_event(actor, "case.remove_member", obj=case, case=case, detail={"member": str(user)})
+        record_event(actor, MeldcodeAction.CASE_REMOVE_MEMBER, obj=case, case=case, detail={"member": str(user)})
 
 
 @transaction.atomic
@@ -636,7 +655,7 @@ def change_lead(actor: Actor, case: Case, lead: User) -> None:
     case.lead = lead
     case.save(update_fields=["lead"])
     _add_member(case, lead, actor)
-    record_event(actor, "case.change_lead", obj=case, case=case, detail={"lead": str(lead)})
+    record_event(actor, MeldcodeAction.CASE_CHANGE_LEAD, obj=case, case=case, detail={"lead": str(lead)})
 
 
 # Retention --------------------------------------------------------------------------------------
@@ -708,7 +727,7 @@ def destroy_case(case: Case, *, reason: str) -> dict[str, int]:
     counts = {name: rows.count() for name, rows in doomed}
     record_event(
         None,
-        "case.destroy",
+        MeldcodeAction.CASE_DESTROY,
         obj=case,
         case=case,
         school_id=case.school_id,
@@ -750,7 +769,9 @@ def set_repeat_rule(
     if (threshold, years) != (school.repeat_threshold, school.repeat_years):
         school.repeat_threshold, school.repeat_years = threshold, years
         school.save(update_fields=["repeat_threshold", "repeat_years"])
-        record_event(actor, "protocol.repeat_rule", obj=school, detail={"threshold": threshold, "years": years})
+        record_event(
+            actor, MeldcodeAction.PROTOCOL_REPEAT_RULE, obj=school, detail={"threshold": threshold, "years": years}
+        )
     return school
 
 
@@ -783,7 +804,7 @@ def plan_conversation(
     )
     record_event(
         actor,
-        "conversation.plan",
+        MeldcodeAction.CONVERSATION_PLAN,
         obj=plan,
         case=case,
         detail={"participants": list(participants), "planned_at": timezone.localtime(planned_at).isoformat()},
@@ -803,5 +824,5 @@ def cancel_planned_conversation(actor: Actor, plan: PlannedConversation) -> Plan
     plan.cancelled_at = timezone.now()
     plan.cancelled_by_id = actor.user_id
     plan.save(update_fields=["cancelled_at", "cancelled_by"])
-    record_event(actor, "conversation.plan_cancel", obj=plan, case=case)
+    record_event(actor, MeldcodeAction.CONVERSATION_PLAN_CANCEL, obj=plan, case=case)
     return plan

@@ -13,6 +13,7 @@ from haven.accounts.models import User
 from haven.audit.services import record_event
 from haven.infrastructure import concurrency
 from haven.meldcode import retention
+from haven.organisations.audit_actions import OrganisationAction
 from haven.organisations.models import Group, School
 
 
@@ -62,7 +63,7 @@ def save_group(
     group.school_year = school_year
     group.save()
     group.teachers.set(teachers)
-    record_event(actor, "group.save", obj=group, detail={"name": name, "school_year": school_year})
+    record_event(actor, OrganisationAction.GROUP_SAVE, obj=group, detail={"name": name, "school_year": school_year})
     return group
 
 
@@ -114,7 +115,7 @@ def set_protocol(
     school.save(update_fields=["decision_roles", "report_roles", "retention_years", "inactivity_weeks"])
     record_event(
         actor,
-        "protocol.save",
+        OrganisationAction.PROTOCOL_SAVE,
         obj=school,
         detail={
             "decision": decision_roles,
@@ -144,5 +145,5 @@ def set_school_address(actor: Actor, school: School, *, street_address: str, pos
         postal_code = f"{postal_code[:4]} {postal_code[4:]}"
     school.street_address, school.postal_code, school.city = street_address.strip(), postal_code, city.strip()
     school.save(update_fields=["street_address", "postal_code", "city"])
-    record_event(actor, "school.address", obj=school)
+    record_event(actor, OrganisationAction.SCHOOL_ADDRESS, obj=school)
     return school

@@ -14,6 +14,7 @@ from haven.audit.services import record_event
 from haven.infrastructure import concurrency
 from haven.organisations.models import Group
 from haven.organisations.services import require
+from haven.pupils.audit_actions import PupilAction
 from haven.pupils.dates import EARLIEST_YEARS, birth_date_problem
 from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil, Sibling
 
@@ -44,7 +45,7 @@ def save_pupil(
     if address is not None:
         pupil.address = address.strip()
     pupil.save()
-    record_event(actor, "pupil.save", obj=pupil, pupil=pupil)
+    record_event(actor, PupilAction.SAVE, obj=pupil, pupil=pupil)
     return pupil
 
 
@@ -81,7 +82,7 @@ def add_pupils(actor: Actor, rows: Sequence[tuple[str, str, dt.date]]) -> list[P
             )
         )
     created = Pupil.objects.bulk_create(pupils)
-    record_event(actor, "pupil.add_many", detail={"pupils": [pupil.pk for pupil in created]})
+    record_event(actor, PupilAction.ADD_MANY, detail={"pupils": [pupil.pk for pupil in created]})
     return created
 
 
@@ -94,7 +95,7 @@ def place_pupil(actor: Actor, pupil: Pupil, group: Group) -> GroupPlacement:
     placement, _created = GroupPlacement.objects.update_or_create(
         pupil=pupil, school_year=group.school_year, defaults={"group": group}
     )
-    record_event(actor, "pupil.place", obj=pupil, pupil=pupil, detail={"group": str(group)})
+    record_event(actor, PupilAction.PLACE, obj=pupil, pupil=pupil, detail={"group": str(group)})
     return placement
 
 
@@ -122,7 +123,7 @@ def place_pupils(actor: Actor, pupils: Sequence[Pupil], group: Group) -> list[Gr
         post_save.send(
             sender=GroupPlacement, instance=placement, created=True, update_fields=None, raw=False, using=using
         )
-    record_event(actor, "pupil.place_group", obj=group, detail={"group": str(group), "pupils": ids})
+    record_event(actor, PupilAction.PLACE_GROUP, obj=group, detail={"group": str(group), "pupils": ids})
     return placements
 
 
@@ -140,7 +141,7 @@ def add_household_member(
     member = HouseholdMember.objects.create(
         pupil=pupil, name=name.strip(), relation=relation, lives_with_pupil=lives_with_pupil
     )
-    record_event(actor, "pupil.add_household_member", obj=member, pupil=pupil)
+    record_event(actor, PupilAction.ADD_HOUSEHOLD_MEMBER, obj=member, pupil=pupil)
     return member
 
 
@@ -149,7 +150,7 @@ def remove_household_member(actor: Actor, member: HouseholdMember) -> None:
     require(actor, "school.manage")
     if member.pupil.school_id != actor.school_id:
         raise PermissionDenied
-    record_event(actor, "pupil.remove_household_member", obj=member, pupil=member.pupil_id)
+    record_event(actor, PupilAction.REMOVE_HOUSEHOLD_MEMBER, obj=member, pupil=member.pupil_id)
     member.delete()
 
 
@@ -184,7 +185,7 @@ def save_pupil_with_group(
         if current is None or current.group_id != group.pk:
             place_pupil(actor, pupil, group)
     elif current is not None:
-        record_event(actor, "pupil.unplace", obj=pupil, pupil=pupil, detail={"group": str(current.group)})
+        record_event(actor, PupilAction.UNPLACE, obj=pupil, pupil=pupil, detail={"group": str(current.group)})
         current.delete()
     return pupil
 
@@ -205,7 +206,7 @@ def link_siblings(actor: Actor, pupil: Pupil, sibling: Pupil) -> Sibling:
     link = Sibling.objects.create(
         school_id=actor.school_id, pupil_a_id=first, pupil_b_id=second, created_by_id=actor.user_id
     )
-    record_event(actor, "pupil.link_sibling", obj=link, pupil=pupil, detail={"sibling": sibling.pk})
+    record_event(actor, PupilAction.LINK_SIBLING, obj=link, pupil=pupil, detail={"sibling": sibling.pk})
     return link
 
 
@@ -214,5 +215,5 @@ def unlink_siblings(actor: Actor, link: Sibling, pupil: Pupil) -> None:
     require(actor, "school.manage")
     if link.school_id != actor.school_id or pupil.pk not in (link.pupil_a_id, link.pupil_b_id):
         raise PermissionDenied
-    record_event(actor, "pupil.unlink_sibling", obj=link, pupil=pupil, detail={"sibling": link.other(pupil.pk)})
+    record_event(actor, PupilAction.UNLINK_SIBLING, obj=link, pupil=pupil, detail={"sibling": link.other(pupil.pk)})
     link.delete()

@@ -407,12 +407,13 @@ class Bench:
         from haven.audit.models import AuditEvent
         from haven.audit.services import record_event
         from haven.audit.verification import verify_chain
+        from haven.meldcode.audit_actions import MeldcodeAction
 
         actor, _membership = actor_for(self.user)
         start = time.perf_counter()
         for _ in range(append_events):
             with transaction.atomic():
-                record_event(actor, "case.view", kind=AuditEvent.Kind.READ, obj=self.case, case=self.case)
+                record_event(actor, MeldcodeAction.CASE_VIEW, kind=AuditEvent.Kind.READ, obj=self.case, case=self.case)
         append_seconds = time.perf_counter() - start
         start = time.perf_counter()
         verified = verify_chain()

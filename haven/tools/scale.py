@@ -44,7 +44,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from haven.access.roles import Role
 from haven.accounts import totp
 from haven.accounts.models import AnalystMembership, Membership, TOTPKey, User
-from haven.audit import chain, sealing
+from haven.audit import actions, chain, sealing
 from haven.audit.keys import current_keys
 from haven.audit.models import AuditChainHead, AuditEvent
 from haven.external_signals.models import ReferralIndexEntry
@@ -512,6 +512,7 @@ class Audit:
         kind: str = "change",
         detail: dict[str, Any] | None = None,
     ) -> None:
+        actions.check(action)
         sequence = self.sequence + 1
         values = {
             "sequence": sequence,

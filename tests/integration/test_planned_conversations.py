@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from haven.audit.models import AuditEvent
-from haven.meldcode import labels, providers, services
+from haven.meldcode import providers, services
 from haven.meldcode import services as route
+from haven.meldcode.audit_actions import MeldcodeAction
 from haven.meldcode.models import Case, PlannedConversation
 from tests.factories import PupilFactory
 
@@ -97,7 +98,7 @@ def test_a_member_plans_the_conversation_on_its_page(cast, case):
     assert "Kamer" not in str(event.detail)
     page = cast.client("af").get(reverse("meldcode:case_detail", args=[case.pk])).content.decode()
     assert "Kamer van de IB" in page
-    assert dutch(labels.LABELS["conversation.plan"]) in page
+    assert dutch(MeldcodeAction.CONVERSATION_PLAN.label) in page
 
 
 def test_the_place_is_encrypted_at_rest(cast, case):

@@ -4,7 +4,7 @@ from django import template
 
 from haven.access.labels import ROLE_LABELS
 from haven.access.policy import Actor, can_view_access_log
-from haven.audit import labels
+from haven.audit import actions
 
 if TYPE_CHECKING:
     from haven.meldcode.models import Case
@@ -14,7 +14,7 @@ register = template.Library()
 
 @register.filter
 def audit_label(action: str) -> str:
-    return labels.label(action)
+    return actions.label(action)
 
 
 @register.filter

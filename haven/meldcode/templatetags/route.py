@@ -5,6 +5,7 @@ from django import forms, template
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
+from haven.audit import actions
 from haven.meldcode import labels
 from haven.meldcode.workflow import NextAction
 
@@ -13,7 +14,7 @@ register = template.Library()
 
 @register.filter
 def event_label(action: str) -> str:
-    return labels.label(action)
+    return actions.label(action)
 
 
 @register.filter

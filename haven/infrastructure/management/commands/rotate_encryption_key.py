@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import models, transaction
 from django.db.models import Case, Value, When
 
+from haven.audit.audit_actions import AuditLogAction
 from haven.audit.services import record_event
 from haven.infrastructure.encryption import (
     Ciphertext,
@@ -91,7 +92,7 @@ class Command(BaseCommand):
             total = sum(counts.values()) + sum(secrets.values())
             record_event(
                 None,
-                "encryption.rotate",
+                AuditLogAction.ENCRYPTION_ROTATE,
                 detail={"active_key": active, "counts": counts, "secrets": secrets, "total": total},
             )
         for label, count in {**counts, **secrets}.items():
