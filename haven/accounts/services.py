@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from haven.access.guards import require_permission
 from haven.access.labels import SCHOOL_ROLE_CHOICES
 from haven.access.policy import Actor
 from haven.access.roles import ROLE_APPROVER_ROLES, Role
@@ -20,7 +21,6 @@ from haven.accounts.models import AccountLink, AnalystMembership, Membership, Us
 from haven.accounts.totp import hash_code
 from haven.audit.services import record_event
 from haven.infrastructure import concurrency
-from haven.organisations.services import require
 
 if TYPE_CHECKING:
     from haven.insights.models import Region
@@ -32,7 +32,7 @@ def school_staff_member(actor: Actor, user: User) -> Membership | None:
 
     An account with neither belongs to another school: PermissionDenied.
     """
-    require(actor, "school.manage")
+    require_permission(actor, "school.manage")
     membership = Membership.objects.filter(user=user, school_id=actor.member_school_id).first()
     if membership is None and role_requests.pending(user, actor.member_school_id) is None:
         raise PermissionDenied
@@ -50,7 +50,7 @@ def create_staff_account(
     approval sends it (to the address the approver saw), see role_requests._grant. `invite=False` is
     for the demo seeder, which sets the published demo password itself.
     """
-    require(actor, "school.manage")
+    require_permission(actor, "school.manage")
     if role not in dict(SCHOOL_ROLE_CHOICES):
         raise ValidationError({"role": _("Choose a role.")})
     if User.objects.filter(username__iexact=username).exists():
@@ -241,7 +241,7 @@ def lift_lockout(actor: Actor, user: User) -> int:
     """Lift the sign-in locks in force on a colleague's account (the FA or AF of their school); the number
     of addresses. Without a lock nothing changes and nothing is audited (ValidationError): lifting is no
     way to reset the failure count of an account again and again for more guesses."""
-    require(actor, "account.unlock")
+    require_permission(actor, "account.unlock")
     if not Membership.objects.filter(user=user, school_id=actor.member_school_id).exists():
         raise PermissionDenied
     addresses = lockout.lift_locks(user.username)

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from haven.access.policy import Actor, can_view_case, has_permission
+from haven.access.guards import require_permission
+from haven.access.policy import Actor
 from haven.audit.services import record_event
 from haven.external_signals import queries
 from haven.external_signals.audit_actions import ExternalSignalAction
@@ -29,17 +30,6 @@ from haven.pupils.models import Pupil
 POLICE_NOTICE_FACTS = gettext_noop(
     "Police notice (Handle with Care): the police attended an incident at the pupil's home. No details are shared."
 )
-
-
-def _require(actor: Actor, permission: str) -> None:
-    if not has_permission(actor, permission):
-        raise PermissionDenied(_("Your role does not allow this."))
-
-
-def _require_visible(actor: Actor, case: Case) -> None:
-    member_ids = set(case.memberships.values_list("user_id", flat=True))
-    if not can_view_case(actor, case.school_id, member_ids):
-        raise PermissionDenied(_("Your role does not allow this."))
 
 
 def _require_open(case: Case) -> None:
@@ -62,7 +52,7 @@ def record_police_notice(
 ) -> PoliceNotice:
     """The police attended an incident at the pupil's home: a signal with no details, and a task for
     the pupil's current teachers to offer support today."""
-    _require(actor, "police_notice.record")
+    require_permission(actor, "police_notice.record")
     if pupil.school_id != actor.school_id:
         raise ValidationError(_("This pupil is not a pupil of your school."))
     check_date(notice_date, "notice_date", born_on=pupil.date_of_birth, confirmed=date_confirmed)
@@ -97,7 +87,7 @@ def record_police_notice(
 
 @transaction.atomic
 def complete_support_task(actor: Actor, task: SupportTask) -> SupportTask:
-    _require(actor, "support_task.complete")
+    require_permission(actor, "support_task.complete")
     if task.teacher_id != actor.user_id or task.school_id != actor.school_id:
         raise PermissionDenied(_("This task is not yours."))
     if task.is_done:
@@ -122,8 +112,8 @@ def record_referral_index(
     actor: Actor, case: Case, *, action: str, on: date, date_confirmed: bool = False
 ) -> ReferralIndexEntry:
     """The school placed a signal about the pupil in the verwijsindex, or ended it."""
-    _require(actor, "referral_index.record")
-    _require_visible(actor, case)
+    require_permission(actor, "referral_index.record")
+    route.require_visible_case(actor, case)
     if action not in ReferralIndexEntry.Action.values:
         raise ValidationError({"action": _("Choose whether the signal was placed or ended.")})
     check_date(on, "on", born_on=case.pupil.date_of_birth, confirmed=date_confirmed)
@@ -163,7 +153,7 @@ def record_referral_index_without_case(
     The verwijsindex holds one signal per school and pupil, so what was placed or ended before,
     from a dossier or not, decides whether it can be placed or ended now.
     """
-    _require(actor, "referral_index.record")
+    require_permission(actor, "referral_index.record")
     if pupil is None:
         raise ValidationError({"pupil": _("Choose the pupil: a verwijsindex signal is always about a pupil.")})
     if pupil.school_id != actor.school_id:

@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from haven.access.policy import Actor, has_permission
+from haven.access.guards import require_permission
+from haven.access.policy import Actor
 from haven.audit.services import record_event
 from haven.followup import rules
 from haven.followup.audit_actions import FollowupAction
@@ -31,11 +32,6 @@ from haven.pupils.dates import check_date
 
 PERMISSION = "case.follow_up"
 HELP_OUTCOMES = (DecisionOutcome.HELP, DecisionOutcome.REPORT_AND_HELP)
-
-
-def _require(actor: Actor) -> None:
-    if not has_permission(actor, PERMISSION):
-        raise PermissionDenied(_("Your role does not allow this."))
 
 
 def _require_school(actor: Actor, case: Case) -> None:
@@ -65,7 +61,7 @@ def _follow_up(actor: Actor, report: Report, seen_version: int | None = None) ->
     `seen_version`: the version the user's form showed (0: there was no record yet); a save over a
     newer one is refused with `EditConflict` (haven.infrastructure.concurrency).
     """
-    _require(actor)
+    require_permission(actor, PERMISSION)
     _require_school(actor, report.case)
     if not report.is_made:
         raise ValidationError(_("This report has not been made yet: record it as made first."))
@@ -227,7 +223,7 @@ def record_help_plan(
 
     A newer plan for the same dossier replaces the earlier one (which stays, as history).
     """
-    _require(actor)
+    require_permission(actor, PERMISSION)
     _require_school(actor, case)
     _require_open(case)
     decision = latest_decision(case)
@@ -297,7 +293,7 @@ def answer_evaluation(
 ) -> EvaluationMoment:
     """Question 5 at an evaluation moment. What follows ("no": report; "yes": close with monitoring) is
     recorded with the decision or the closing itself."""
-    _require(actor)
+    require_permission(actor, PERMISSION)
     moment = EvaluationMoment.objects.select_for_update().select_related("plan__case").get(pk=moment.pk)
     plan = moment.plan
     _require_school(actor, plan.case)

@@ -19,7 +19,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access.policy import Actor, has_permission
+from haven.access.guards import require_permission
+from haven.access.policy import Actor
 from haven.access.roles import STAFF_ROLES
 from haven.accounts.models import Membership, User
 from haven.audit.services import record_event
@@ -45,11 +46,6 @@ from haven.pupils.models import GroupPlacement, Pupil
 
 # A dossier closed less than this many years ago still goes along to the new teacher.
 RECENTLY_CLOSED_YEARS = 1
-
-
-def _require(actor: Actor, permission: str) -> None:
-    if not has_permission(actor, permission):
-        raise PermissionDenied(_("Your role does not allow this."))
 
 
 # New school year: notices to new teachers ------------------------------------------------------
@@ -159,7 +155,7 @@ def mark_notice_read(actor: Actor, notice: HandoverNotice) -> HandoverNotice:
 @transaction.atomic
 def decide_notice(actor: Actor, notice: HandoverNotice, *, add: bool) -> HandoverNotice:
     """The AF's decision: add the new teacher to the dossier, or not. Recorded either way."""
-    _require(actor, "handover.decide")
+    require_permission(actor, "handover.decide")
     if notice.school_id != actor.school_id:
         raise ValidationError(_("This notice is not about your school."))
     notice = HandoverNotice.objects.select_for_update().select_related("case", "teacher").get(pk=notice.pk)
@@ -215,7 +211,7 @@ def make_package(
     receiving_school: str = "",
     receiving_school_brin: str = "",
 ) -> HandoverPackage:
-    _require(actor, "handover.export")
+    require_permission(actor, "handover.export")
     if case.school_id != actor.school_id:
         raise ValidationError(_("This dossier is not a dossier of your school."))
     receiving_brin = receiving_school_brin.strip().upper()
@@ -354,7 +350,7 @@ def _create_pupil(actor: Actor, school: School, pupil: dict[str, Any]) -> Pupil:
 def receive_package(actor: Actor, content: bytes) -> Imported | PendingImport:
     """Import an uploaded package into a new dossier for a new pupil; or, when the school already has a
     pupil of that name and date of birth, hold it until the AF confirms whether it is the same child."""
-    _require(actor, "handover.import")
+    require_permission(actor, "handover.import")
     received = read_package(content)
     school = School.objects.get(pk=actor.member_school_id)
     _check_importable(received, school)
@@ -391,7 +387,7 @@ def receive_package(actor: Actor, content: bytes) -> Imported | PendingImport:
 @transaction.atomic
 def confirm_import(actor: Actor, pending: PendingImport, *, same_pupil: bool) -> Imported:
     """The AF's answer to a held package: its pupil is `pending.candidate`, or a new pupil."""
-    _require(actor, "handover.import")
+    require_permission(actor, "handover.import")
     if pending.school_id != actor.school_id:
         raise ValidationError(_("This package was not uploaded at your school."))
     locked = PendingImport.objects.select_for_update().filter(pk=pending.pk).select_related("candidate").first()
@@ -409,7 +405,7 @@ def confirm_import(actor: Actor, pending: PendingImport, *, same_pupil: bool) ->
 @transaction.atomic
 def cancel_import(actor: Actor, pending: PendingImport) -> None:
     """Not now: the held package is removed; nothing was imported."""
-    _require(actor, "handover.import")
+    require_permission(actor, "handover.import")
     if pending.school_id != actor.school_id:
         raise ValidationError(_("This package was not uploaded at your school."))
     locked = PendingImport.objects.select_for_update().filter(pk=pending.pk).first()

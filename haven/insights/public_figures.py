@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from haven.access.policy import Actor, has_permission
+from haven.access.guards import require_permission
+from haven.access.policy import Actor
 from haven.access.roles import Role
 from haven.audit.services import record_event
 from haven.insights.audit_actions import InsightsAction
@@ -490,8 +491,7 @@ def import_public_figures(
     created when missing, the command only) receives every municipality of the file.
     """
     if actor is not None:
-        if not has_permission(actor, "insights.import_public_figures"):
-            raise PermissionDenied(_("Your role does not allow this."))
+        require_permission(actor, "insights.import_public_figures")
         # A policy officer cannot widen their own scope: adding municipalities is the operator's.
         if create_missing or isinstance(region, str) or (region is not None and region.pk != actor.region_id):
             raise PermissionDenied(_("Your role does not allow this."))

@@ -10,11 +10,12 @@ raises ValidationError with a Dutch message and writes nothing. The list is read
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from haven.access.policy import Actor, has_permission
+from haven.access.guards import require_permission
+from haven.access.policy import Actor
 from haven.audit.services import record_event
 from haven.meldcode.audit_actions import MeldcodeAction
 from haven.meldcode.models import AdviceRequest
@@ -33,8 +34,7 @@ def record_advice_request(
     pupil: Pupil | None = None,
     date_confirmed: bool = False,
 ) -> AdviceRequest:
-    if not has_permission(actor, "advice_request.record"):
-        raise PermissionDenied(_("Your role does not allow this."))
+    require_permission(actor, "advice_request.record")
     if not question.strip():
         raise ValidationError({"question": _("Write down the question you asked Veilig Thuis.")})
     if not advice.strip():

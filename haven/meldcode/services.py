@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access.policy import Actor, can_amend_signal, can_view_case, has_permission
+from haven.access.guards import require_permission
+from haven.access.policy import Actor, can_amend_signal, can_view_case
 from haven.access.roles import Role
 from haven.accounts.models import Membership, User
 from haven.audit.services import record_event
@@ -43,11 +44,6 @@ from haven.pupils.models import Pupil
 # Clocks of phones and laptops drift; an observation a few minutes "ahead" is not in the future.
 CLOCK_SKEW = timedelta(minutes=5)
 REPORT_OUTCOMES = (DecisionOutcome.REPORT, DecisionOutcome.REPORT_AND_HELP)
-
-
-def _require(actor: Actor, permission: str) -> None:
-    if not has_permission(actor, permission):
-        raise PermissionDenied(_("Your role does not allow this."))
 
 
 def _require_open(case: Case) -> None:
@@ -93,7 +89,7 @@ def log_signal(
 ) -> Signal:
     """Log a signal; with `look_along`, ask the IB/AF to look along in the same transaction
     (request_look_along, with its own audit event), so logging and asking is one submit."""
-    _require(actor, "signal.create")
+    require_permission(actor, "signal.create")
     _require_same_school(actor, pupil, *other_pupils)
     if not facts.strip():
         raise ValidationError({"facts": _("Describe what you saw or heard: the facts are required.")})
@@ -164,7 +160,7 @@ def current_text(signal: Signal) -> dict[str, str]:
 
 @transaction.atomic
 def request_look_along(actor: Actor, signal: Signal) -> LookAlongRequest:
-    _require(actor, "signal.request_look_along")
+    require_permission(actor, "signal.request_look_along")
     existing = signal.look_along_requests.filter(picked_up_at__isnull=True).first()
     if existing:
         return existing
@@ -175,7 +171,7 @@ def request_look_along(actor: Actor, signal: Signal) -> LookAlongRequest:
 
 @transaction.atomic
 def pick_up_look_along(actor: Actor, request: LookAlongRequest) -> LookAlongRequest:
-    _require(actor, "look_along.pick_up")
+    require_permission(actor, "look_along.pick_up")
     if request.picked_up_at is None:
         request.picked_up_by_id = actor.user_id
         request.picked_up_at = timezone.now()
@@ -191,7 +187,7 @@ def _require_new(signal: Signal) -> None:
 
 @transaction.atomic
 def open_case(actor: Actor, signal: Signal, *, lead: User) -> Case:
-    _require(actor, "signal.triage")
+    require_permission(actor, "signal.triage")
     _require_new(signal)
     if Case.objects.filter(pupil_id=signal.pupil_id, status=Case.Status.OPEN).exists():
         raise ValidationError(_("This pupil already has an open dossier: attach the signal to it."))
@@ -223,7 +219,7 @@ def _file_signal(actor: Actor, signal: Signal, case: Case) -> None:
 
 @transaction.atomic
 def attach_signal(actor: Actor, signal: Signal, case: Case) -> None:
-    _require(actor, "signal.triage")
+    require_permission(actor, "signal.triage")
     _require_new(signal)
     _require_open(case)
     if case.pupil_id != signal.pupil_id or case.school_id != actor.school_id:
@@ -234,7 +230,7 @@ def attach_signal(actor: Actor, signal: Signal, case: Case) -> None:
 
 @transaction.atomic
 def note_signal(actor: Actor, signal: Signal, *, reason: str) -> None:
-    _require(actor, "signal.triage")
+    require_permission(actor, "signal.triage")
     _require_new(signal)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason why no dossier is needed.")})
@@ -253,7 +249,7 @@ def note_signal(actor: Actor, signal: Signal, *, reason: str) -> None:
 def record_consultation(
     actor: Actor, case: Case, *, held_on: date, consulted: str, date_confirmed: bool = False, **fields: Any
 ) -> Consultation:
-    _require(actor, "case.record")
+    require_permission(actor, "case.record")
     _require_open(case)
     check_date(held_on, "held_on", born_on=case.pupil.date_of_birth, confirmed=date_confirmed)
     if consulted != Consultation.Consulted.VEILIG_THUIS:
@@ -281,7 +277,7 @@ def record_conversation(
     date_confirmed: bool = False,
     **fields: Any,
 ) -> Conversation:
-    _require(actor, "case.record")
+    require_permission(actor, "case.record")
     _require_open(case)
     check_date(held_on, "held_on", born_on=case.pupil.date_of_birth, confirmed=date_confirmed)
     if not participants:
@@ -297,7 +293,7 @@ def record_conversation(
 
 @transaction.atomic
 def skip_conversation(actor: Actor, case: Case, *, reason: str, explanation: str) -> StepSkip:
-    _require(actor, "case.record")
+    require_permission(actor, "case.record")
     _require_open(case)
     if reason == StepSkip.Reason.ACUTE or reason not in StepSkip.Reason.values:
         raise ValidationError({"reason": _("Choose one of the lawful reasons to skip the conversation.")})
@@ -326,7 +322,7 @@ def record_weighing(
     unsafety_explanation: str = "",
     **fields: Any,
 ) -> Weighing:
-    _require(actor, "case.weigh")
+    require_permission(actor, "case.weigh")
     _require_open(case)
     if not suspicion_explanation.strip():
         raise ValidationError({"suspicion_explanation": _("Explain your answer to question 1.")})
@@ -358,7 +354,7 @@ def record_weighing(
 @transaction.atomic
 def declare_acute(actor: Actor, case: Case, *, explanation: str) -> list[StepSkip]:
     """Straight to the decision: every step not yet taken is recorded as skipped, with why."""
-    _require(actor, "case.decide")
+    require_permission(actor, "case.decide")
     _require_open(case)
     if not explanation.strip():
         raise ValidationError({"explanation": _("Describe the acute danger.")})
@@ -400,7 +396,7 @@ def decide(
     deviation_justification: str = "",
     date_confirmed: bool = False,
 ) -> Decision:
-    _require(actor, "case.decide")
+    require_permission(actor, "case.decide")
     _require_open(case)
     decider_role = _role_of(decided_by, case.school_id)
     if decider_role is None or decider_role not in actor.decision_roles:
@@ -476,7 +472,7 @@ def save_report(actor: Actor, case: Case, *, seen_version: int | None = None, **
     `seen_version`: the draft's version the user's form showed (0: there was no draft yet); a save
     over a newer draft is refused with `EditConflict` (haven.infrastructure.concurrency).
     """
-    _require(actor, "case.report")
+    require_permission(actor, "case.report")
     _require_open(case)
     # Two first saves must not make two drafts: serialise the case's report saves.
     list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
@@ -516,7 +512,7 @@ def mark_report_made(
     vt_reference: str = "",
     date_confirmed: bool = False,
 ) -> Report:
-    _require(actor, "case.report")
+    require_permission(actor, "case.report")
     case = report.case
     _require_open(case)
     if report.is_made:
@@ -540,7 +536,7 @@ def mark_report_made(
 
 @transaction.atomic
 def close_case(actor: Actor, case: Case, *, reason: str, explanation: str) -> Closure:
-    _require(actor, "case.close")
+    require_permission(actor, "case.close")
     _require_open(case)
     if reason == Closure.Reason.NOT_RECORDED:
         # "Nobody recorded why" is a figure of its own in the monitoring: a person always says why.
@@ -601,7 +597,7 @@ def _close(actor: Actor | None, case: Case, *, reason: str, explanation: str, st
 
 @transaction.atomic
 def reopen_case(actor: Actor, case: Case, *, reason: str) -> Case:
-    _require(actor, "case.close")
+    require_permission(actor, "case.close")
     if case.is_open:
         raise ValidationError(_("This dossier is already open."))
     if not reason.strip():
@@ -629,7 +625,7 @@ def _require_school_staff(user: User, case: Case) -> Role:
 
 @transaction.atomic
 def add_case_member(actor: Actor, case: Case, user: User) -> None:
-    _require(actor, "case.manage_members")
+    require_permission(actor, "case.manage_members")
     _require_school_staff(user, case)
     if case.memberships.filter(user=user).exists():
         raise ValidationError({"user": _("%(name)s is already a member.") % {"name": user}})
@@ -639,7 +635,7 @@ def add_case_member(actor: Actor, case: Case, user: User) -> None:
 
 @transaction.atomic
 def remove_case_member(actor: Actor, case: Case, user: User) -> None:
-    _require(actor, "case.manage_members")
+    require_permission(actor, "case.manage_members")
     if user.pk == case.lead_id:
         raise ValidationError(_("The case lead cannot be removed; choose another case lead first."))
     deleted, _unused = case.memberships.filter(user=user).delete()
@@ -649,7 +645,7 @@ def remove_case_member(actor: Actor, case: Case, user: User) -> None:
 
 @transaction.atomic
 def change_lead(actor: Actor, case: Case, lead: User) -> None:
-    _require(actor, "case.manage_members")
+    require_permission(actor, "case.manage_members")
     if _require_school_staff(lead, case) not in (Role.CARE_COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER):
         raise ValidationError({"user": _("The case lead must be the IB, the AF or the school leader.")})
     case.lead = lead
@@ -747,7 +743,7 @@ def set_repeat_rule(
     actor: Actor, school: School, *, repeat_threshold: int | None = None, repeat_years: int | None = None
 ) -> School:
     """How many dossiers within how many years make repeated care; None keeps the current value."""
-    _require(actor, "protocol.manage")
+    require_permission(actor, "protocol.manage")
     if school.pk != actor.school_id:
         raise PermissionDenied
     if repeat_threshold is not None and not repeat.MIN_THRESHOLD <= repeat_threshold <= repeat.MAX_THRESHOLD:
@@ -778,7 +774,8 @@ def set_repeat_rule(
 # Planned conversations --------------------------------------------------------------------------------
 
 
-def _require_visible(actor: Actor, case: Case) -> None:
+def require_visible_case(actor: Actor, case: Case) -> None:
+    """The actor may open the dossier (its school's IB/AF/school leader, or a member), else PermissionDenied."""
     member_ids = set(case.memberships.values_list("user_id", flat=True))
     if not can_view_case(actor, case.school_id, member_ids):
         raise PermissionDenied(_("Your role does not allow this."))
@@ -788,8 +785,8 @@ def _require_visible(actor: Actor, case: Case) -> None:
 def plan_conversation(
     actor: Actor, case: Case, *, planned_at: datetime, participants: list[str], location: str = ""
 ) -> PlannedConversation:
-    _require(actor, "conversation.plan")
-    _require_visible(actor, case)
+    require_permission(actor, "conversation.plan")
+    require_visible_case(actor, case)
     _require_open(case)
     if not participants or not set(participants) <= set(Conversation.Participant.values):
         raise ValidationError({"participants": _("Say with whom you will hold the conversation.")})
@@ -814,9 +811,9 @@ def plan_conversation(
 
 @transaction.atomic
 def cancel_planned_conversation(actor: Actor, plan: PlannedConversation) -> PlannedConversation:
-    _require(actor, "conversation.plan")
+    require_permission(actor, "conversation.plan")
     case = plan.case
-    _require_visible(actor, case)
+    require_visible_case(actor, case)
     if plan.cancelled_at is not None:
         raise ValidationError(_("This conversation has already been cancelled."))
     if Conversation.objects.filter(case=case, recorded_at__gte=plan.created_at).exists():

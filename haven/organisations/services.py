@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from haven.access.policy import Actor, has_permission
+from haven.access.guards import require_permission
+from haven.access.policy import Actor
 from haven.access.roles import STAFF_ROLES, Role
 from haven.accounts.models import User
 from haven.audit.services import record_event
@@ -15,11 +16,6 @@ from haven.infrastructure import concurrency
 from haven.meldcode import retention
 from haven.organisations.audit_actions import OrganisationAction
 from haven.organisations.models import Group, School
-
-
-def require(actor: Actor, permission: str) -> None:
-    if not has_permission(actor, permission):
-        raise PermissionDenied(_("Your role does not allow this."))
 
 
 def _teachers_of_school(actor: Actor, teachers: Iterable[User]) -> list[User]:
@@ -46,7 +42,7 @@ def save_group(
     group: Group | None = None,
     seen_version: int | None = None,
 ) -> Group:
-    require(actor, "school.manage")
+    require_permission(actor, "school.manage")
     teachers = _teachers_of_school(actor, teachers)
     duplicate = Group.objects.filter(school_id=actor.member_school_id, school_year=school_year, name=name)
     if group is not None:
@@ -79,7 +75,7 @@ def set_protocol(
     seen_version: int | None = None,
 ) -> School:
     """Save the school's protocol; `retention_years=None` keeps the current retention term."""
-    require(actor, "protocol.manage")
+    require_permission(actor, "protocol.manage")
     if school.pk != actor.school_id:
         raise PermissionDenied
     school.version = concurrency.claim(School, school.pk, seen_version)
@@ -133,7 +129,7 @@ POSTAL_CODE = re.compile(r"^[1-9][0-9]{3} ?[A-Z]{2}$")
 @transaction.atomic
 def set_school_address(actor: Actor, school: School, *, street_address: str, postal_code: str, city: str) -> School:
     """The school's visiting address, which a report to Veilig Thuis names; empty parts are allowed."""
-    require(actor, "protocol.manage")
+    require_permission(actor, "protocol.manage")
     if school.pk != actor.school_id:
         raise PermissionDenied
     postal_code = postal_code.strip().upper()

@@ -9,11 +9,11 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from haven.access.guards import require_permission
 from haven.access.policy import Actor
 from haven.audit.services import record_event
 from haven.infrastructure import concurrency
 from haven.organisations.models import Group
-from haven.organisations.services import require
 from haven.pupils.audit_actions import PupilAction
 from haven.pupils.dates import EARLIEST_YEARS, birth_date_problem
 from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil, Sibling
@@ -31,7 +31,7 @@ def save_pupil(
     seen_version: int | None = None,
 ) -> Pupil:
     """Add or change a pupil. `address` None keeps the address as it is (encrypted at rest)."""
-    require(actor, "school.manage")
+    require_permission(actor, "school.manage")
     if not first_name.strip() or not last_name.strip():
         raise ValidationError(_("First and last name are required."))
     _check_birth(date_of_birth, timezone.localdate())
@@ -66,7 +66,7 @@ def add_pupils(actor: Actor, rows: Sequence[tuple[str, str, dt.date]]) -> list[P
     """New pupils at once (a new school year's intake, as the school's administration system lists
     them: first name, last name, date of birth): `save_pupil`'s checks for every row, nothing written
     when one fails, in a fixed number of queries with one audit event naming the pupils."""
-    require(actor, "school.manage")
+    require_permission(actor, "school.manage")
     today = timezone.localdate()
     pupils = []
     for first_name, last_name, date_of_birth in rows:
@@ -89,7 +89,7 @@ def add_pupils(actor: Actor, rows: Sequence[tuple[str, str, dt.date]]) -> list[P
 @transaction.atomic
 def place_pupil(actor: Actor, pupil: Pupil, group: Group) -> GroupPlacement:
     """Place a pupil in a group for that group's school year, replacing an earlier placement that year."""
-    require(actor, "school.manage")
+    require_permission(actor, "school.manage")
     if pupil.school_id != actor.school_id or group.school_id != actor.school_id:
         raise ValidationError(_("The pupil and the group must belong to your school."))
     placement, _created = GroupPlacement.objects.update_or_create(
@@ -110,7 +110,7 @@ def place_pupils(actor: Actor, pupils: Sequence[Pupil], group: Group) -> list[Gr
     teachers has nobody to tell yet: giving it teachers later is announced by the group itself
     (`m2m_changed` of its teachers), which covers all its placements.
     """
-    require(actor, "school.manage")
+    require_permission(actor, "school.manage")
     if group.school_id != actor.school_id or any(pupil.school_id != actor.school_id for pupil in pupils):
         raise ValidationError(_("The pupil and the group must belong to your school."))
     ids = list(dict.fromkeys(pupil.pk for pupil in pupils))
@@ -131,7 +131,7 @@ def place_pupils(actor: Actor, pupils: Sequence[Pupil], group: Group) -> list[Gr
 def add_household_member(
     actor: Actor, pupil: Pupil, *, name: str, relation: str, lives_with_pupil: bool
 ) -> HouseholdMember:
-    require(actor, "school.manage")
+    require_permission(actor, "school.manage")
     if pupil.school_id != actor.school_id:
         raise PermissionDenied
     if not name.strip():
@@ -147,7 +147,7 @@ def add_household_member(
 
 @transaction.atomic
 def remove_household_member(actor: Actor, member: HouseholdMember) -> None:
-    require(actor, "school.manage")
+    require_permission(actor, "school.manage")
     if member.pupil.school_id != actor.school_id:
         raise PermissionDenied
     record_event(actor, PupilAction.REMOVE_HOUSEHOLD_MEMBER, obj=member, pupil=member.pupil_id)
@@ -195,7 +195,7 @@ def save_pupil_with_group(
 
 @transaction.atomic
 def link_siblings(actor: Actor, pupil: Pupil, sibling: Pupil) -> Sibling:
-    require(actor, "school.manage")
+    require_permission(actor, "school.manage")
     if pupil.school_id != actor.school_id or sibling.school_id != actor.school_id:
         raise ValidationError({"sibling": _("Both pupils must be pupils of your school.")})
     if pupil.pk == sibling.pk:
@@ -212,7 +212,7 @@ def link_siblings(actor: Actor, pupil: Pupil, sibling: Pupil) -> Sibling:
 
 @transaction.atomic
 def unlink_siblings(actor: Actor, link: Sibling, pupil: Pupil) -> None:
-    require(actor, "school.manage")
+    require_permission(actor, "school.manage")
     if link.school_id != actor.school_id or pupil.pk not in (link.pupil_a_id, link.pupil_b_id):
         raise PermissionDenied
     record_event(actor, PupilAction.UNLINK_SIBLING, obj=link, pupil=pupil, detail={"sibling": link.other(pupil.pk)})
