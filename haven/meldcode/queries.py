@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from haven.access.lookup import scoped_get
 from haven.access.policy import Actor, can_view_case
 from haven.access.roles import SCHOOL_WIDE_ROLES, STAFF_ROLES, Role
 from haven.accounts.models import ROLE_LABELS, User
@@ -62,32 +63,17 @@ def visible_signals(actor: Actor) -> QuerySet[Signal]:
     return signals
 
 
-def _get_or_deny(actor: Actor, visible: QuerySet[Any], model: type, pk: int, action: str) -> Any:
-    return _found_or_deny(actor, visible.filter(pk=pk).first(), model, pk, action)
+def _about_signal(existing: Signal) -> dict[str, Any]:
+    return {"obj": existing, "case": existing.case, "pupil": existing.pupil_id}
 
 
-def _found_or_deny(actor: Actor, obj: Any, model: type, pk: int, action: str) -> Any:
-    """`obj` as the actor's scoped lookup found it, or 404 with the denied attempt audited."""
-    if obj is None:
-        existing = model.objects.filter(pk=pk).first()
-        if existing is not None:
-            case = existing if isinstance(existing, Case) else getattr(existing, "case", None)
-            record_event(
-                actor,
-                action,
-                kind=AuditEvent.Kind.READ,
-                obj=existing,
-                case=case,
-                pupil=existing.pupil_id,
-                outcome=AuditEvent.Outcome.DENIED,
-            )
-        raise Http404
-    return obj
+def _about_case(existing: Case) -> dict[str, Any]:
+    return {"obj": existing, "case": existing, "pupil": existing.pupil_id}
 
 
 def get_signal(actor: Actor, pk: int, *, audit: bool = True) -> Signal:
     signals = visible_signals(actor).select_related("pupil", "author", "case", "triaged_by", "school")
-    signal = _get_or_deny(actor, signals, Signal, pk, "signal.view")
+    signal = scoped_get(actor, signals, pk, action="signal.view", about=_about_signal)
     if audit:
         audit_signal_view(actor, signal)
     return signal
@@ -136,7 +122,7 @@ def get_case(
 
         _case_lookups[key] = ActorQuery(build, int)
     found = _case_lookups[key](actor, pk)
-    case = _found_or_deny(actor, found[0] if found else None, Case, pk, "case.view")
+    case = scoped_get(actor, found, pk, action="case.view", about=_about_case, unscoped=Case.objects.all())
     if audit:
         record_event(actor, "case.view", kind=AuditEvent.Kind.READ, obj=case, case=case)
     return case

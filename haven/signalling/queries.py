@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from haven.access.lookup import scoped_get
 from haven.access.policy import Actor
 from haven.accounts.models import Membership, User
 from haven.audit.models import AuditEvent
@@ -167,19 +168,13 @@ def open_support_tasks(actor: Actor) -> QuerySet[SupportTask]:
 
 def get_support_task(actor: Actor, pk: int, *, audit: bool = True) -> SupportTask:
     """One of my support tasks; anyone else's is a 404 (and a denied event), like a dossier."""
-    task = my_support_tasks(actor).select_related("pupil", "signal").filter(pk=pk).first()
-    if task is None:
-        existing = SupportTask.objects.filter(pk=pk).first()
-        if existing is not None:
-            record_event(
-                actor,
-                "support_task.view",
-                kind=AuditEvent.Kind.READ,
-                obj=existing,
-                pupil=existing.pupil_id,
-                outcome=AuditEvent.Outcome.DENIED,
-            )
-        raise Http404
+    task = scoped_get(
+        actor,
+        my_support_tasks(actor).select_related("pupil", "signal"),
+        pk,
+        action="support_task.view",
+        about=lambda existing: {"obj": existing, "pupil": existing.pupil_id},
+    )
     if audit:
         record_event(actor, "support_task.view", kind=AuditEvent.Kind.READ, obj=task, pupil=task.pupil_id)
     return task
@@ -251,21 +246,14 @@ def open_planned_conversations(actor: Actor) -> QuerySet[PlannedConversation]:
 
 
 def get_planned_conversation(actor: Actor, pk: int) -> PlannedConversation:
-    plan = with_state(PlannedConversation.objects.filter(case__in=visible_cases(actor), pk=pk)).select_related("case")
-    found = plan.first()
-    if found is None:
-        existing = PlannedConversation.objects.select_related("case").filter(pk=pk).first()
-        if existing is not None:
-            record_event(
-                actor,
-                "case.view",
-                kind=AuditEvent.Kind.READ,
-                obj=existing,
-                case=existing.case,
-                outcome=AuditEvent.Outcome.DENIED,
-            )
-        raise Http404
-    return found
+    return scoped_get(
+        actor,
+        with_state(PlannedConversation.objects.filter(case__in=visible_cases(actor))).select_related("case"),
+        pk,
+        action="case.view",
+        about=lambda existing: {"obj": existing, "case": existing.case},
+        unscoped=PlannedConversation.objects.select_related("case"),
+    )
 
 
 # The verwijsindex without a dossier ------------------------------------------------------------------
