@@ -5,6 +5,7 @@ profile refuses unsafe values instead of silently running with them.
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,6 +29,9 @@ DEV_SECRET_KEY = "haven-development-secret-not-for-production"
 HAVEN_ENV = os.environ.get("HAVEN_ENV", "development")
 SECRET_KEY = os.environ.get("HAVEN_SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = envbool("HAVEN_DEBUG", "true" if HAVEN_ENV == "development" else "false")
+# Prepared queries (haven/infrastructure/prepared.py) checked against the ORM at every execution: in
+# development and in tests (pytest-django turns DEBUG off while testing), never in production.
+HAVEN_CHECK_PREPARED_QUERIES = DEBUG or "pytest" in sys.modules
 ALLOWED_HOSTS = [h for h in os.environ.get("HAVEN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 # Behind a reverse proxy (docs/operations.md): its addresses or networks, comma-separated, so that
 # the client's address is read from X-Forwarded-For (haven/infrastructure/proxy.py). Empty: REMOTE_ADDR as is.

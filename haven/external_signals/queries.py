@@ -10,8 +10,8 @@ from datetime import date
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 
+from haven.access.lookup import scoped_get
 from haven.access.policy import Actor
 from haven.accounts.models import Membership, User
 from haven.audit.models import AuditEvent
@@ -60,19 +60,13 @@ def open_support_tasks(actor: Actor) -> QuerySet[SupportTask]:
 
 def get_support_task(actor: Actor, pk: int, *, audit: bool = True) -> SupportTask:
     """One of my support tasks; anyone else's is a 404 (and a denied event), like a dossier."""
-    task = my_support_tasks(actor).select_related("pupil", "signal").filter(pk=pk).first()
-    if task is None:
-        existing = SupportTask.objects.filter(pk=pk).first()
-        if existing is not None:
-            record_event(
-                actor,
-                ExternalSignalAction.SUPPORT_TASK_VIEW,
-                kind=AuditEvent.Kind.READ,
-                obj=existing,
-                pupil=existing.pupil_id,
-                outcome=AuditEvent.Outcome.DENIED,
-            )
-        raise Http404
+    task = scoped_get(
+        actor,
+        my_support_tasks(actor).select_related("pupil", "signal"),
+        pk,
+        action=ExternalSignalAction.SUPPORT_TASK_VIEW,
+        about=lambda existing: {"obj": existing, "pupil": existing.pupil_id},
+    )
     if audit:
         record_event(
             actor, ExternalSignalAction.SUPPORT_TASK_VIEW, kind=AuditEvent.Kind.READ, obj=task, pupil=task.pupil_id

@@ -15,6 +15,12 @@ server (psycopg's pipeline mode) instead of one each.
 Use it for fixed-shape reads on hot pages; a queryset whose SQL depends on its values (an `__in`
 list, an optional filter) is not fixed-shape and stays an ordinary queryset (or one prepared query
 per shape).
+
+Its one rule: a prepared query depends only on its arguments (no clock, no setting, no state read
+while building). With `HAVEN_CHECK_PREPARED_QUERIES` (on with DEBUG and under pytest, off in
+production) every execution also builds the queryset through the ORM with the same values and
+raises `PreparedQueryDrift` when its SQL or parameters differ. docs/decisions/0005-prepared-queries.md
+says why this module exists, where it may be used and what to check on a Django upgrade.
 """
 
 from collections.abc import Callable, Sequence
@@ -22,6 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
@@ -53,6 +60,11 @@ def _adapt(alias: str, value: Any) -> Any:
     if isinstance(value, date):
         return ops.adapt_datefield_value(value)
     return value
+
+
+class PreparedQueryDrift(AssertionError):
+    """A prepared query ran SQL other than what the ORM builds for the same values now: it reads
+    something besides its arguments (the clock, a setting), so its first compilation went stale."""
 
 
 @dataclass
@@ -90,11 +102,15 @@ def _instance_builder(compiler: Any, alias: str) -> Callable[[list[Any]], list[A
 
 
 class PreparedQuery(Generic[M]):
-    def __init__(self, build: Callable[..., QuerySet[M]], *types: type, optional: int = 0) -> None:
+    def __init__(
+        self, build: Callable[..., QuerySet[M]], *types: type, optional: int = 0, name: str | None = None
+    ) -> None:
         """`build` returns the queryset for its arguments, of `types` (int, date or datetime; one int
         when none are given), each used as a plain value in the query's filters. The first
-        `optional` arguments may go unused (see ActorQuery)."""
+        `optional` arguments may go unused (see ActorQuery). `name` (default: `build`'s) names the
+        query in a PreparedQueryDrift."""
         self._build = build
+        self.name = name or f"{build.__module__}.{build.__qualname__}"
         self._types = types or (int,)
         self._optional = optional
         for index, kind in enumerate(self._types):
@@ -136,7 +152,23 @@ class PreparedQuery(Generic[M]):
         for positions, value in zip(compiled.slots, values, strict=True):
             for position in positions:
                 params[position] = _adapt(using, value)
+        if settings.HAVEN_CHECK_PREPARED_QUERIES:
+            self._check(compiled, params, values, using)
         return compiled, params
+
+    def _check(self, compiled: _Compiled, params: list[Any], values: Sequence[Any], using: str) -> None:
+        """Refuse to run SQL other than what the ORM builds for these values now (see the module)."""
+        queryset = self._build(*values)
+        try:
+            sql, orm_params = queryset.query.get_compiler(using=using).as_sql()
+        except EmptyResultSet:
+            sql, orm_params = None, ()
+        if (sql, list(orm_params)) != (compiled.sql, params if compiled.sql is not None else []):
+            raise PreparedQueryDrift(
+                f"The prepared query {self.name} no longer matches its queryset: it must depend only on "
+                "its arguments (docs/decisions/0005-prepared-queries.md).\n"
+                f"prepared: {compiled.sql} {params}\nORM now:  {sql} {list(orm_params)}"
+            )
 
     def __call__(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[M]:
         return fetch_together((self, values), using=using)[0]
@@ -164,7 +196,8 @@ class ActorQuery(Generic[M]):
             def build(user_id: int, school_id: int, *rest: Any) -> QuerySet[M]:
                 return self._build(replace(kind, user_id=user_id, school_id=school_id if has_school else None), *rest)
 
-            self._per_kind[kind] = PreparedQuery(build, int, int, *self._types, optional=2)
+            name = f"{self._build.__module__}.{self._build.__qualname__}"
+            self._per_kind[kind] = PreparedQuery(build, int, int, *self._types, optional=2, name=name)
         return self._per_kind[kind], [actor.user_id, actor.school_id or 0, *values]
 
 

@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from haven.access.labels import ROLE_LABELS
+from haven.access.lookup import scoped_get
 from haven.access.policy import Actor, can_view_case
 from haven.access.roles import SCHOOL_WIDE_ROLES, STAFF_ROLES, Role
 from haven.accounts.models import User
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
 def visible_cases(actor: Actor) -> QuerySet[Case]:
     if not actor.is_staff or actor.school_id is None:
         return Case.objects.none()
-    cases = Case.objects.filter(school_id=actor.school_id)
+    cases = Case.objects.filter(school_id=actor.member_school_id)
     if not actor.sees_whole_school:
         cases = cases.filter(memberships__user_id=actor.user_id)
     return cases
@@ -65,38 +66,23 @@ def visible_cases(actor: Actor) -> QuerySet[Case]:
 def visible_signals(actor: Actor) -> QuerySet[Signal]:
     if not actor.is_staff or actor.school_id is None:
         return Signal.objects.none()
-    signals = Signal.objects.filter(school_id=actor.school_id)
+    signals = Signal.objects.filter(school_id=actor.member_school_id)
     if not actor.sees_whole_school:
         signals = signals.filter(Q(author_id=actor.user_id) | Q(case__memberships__user_id=actor.user_id)).distinct()
     return signals
 
 
-def _get_or_deny(actor: Actor, visible: QuerySet[Any], model: type[Case] | type[Signal], pk: int, action: str) -> Any:
-    return _found_or_deny(actor, visible.filter(pk=pk).first(), model, pk, action)
+def _about_signal(existing: Signal) -> dict[str, Any]:
+    return {"obj": existing, "case": existing.case, "pupil": existing.pupil_id}
 
 
-def _found_or_deny(actor: Actor, obj: Any, model: type[Case] | type[Signal], pk: int, action: str) -> Any:
-    """`obj` as the actor's scoped lookup found it, or 404 with the denied attempt audited."""
-    if obj is None:
-        existing = model.objects.filter(pk=pk).first()
-        if existing is not None:
-            case = existing if isinstance(existing, Case) else getattr(existing, "case", None)
-            record_event(
-                actor,
-                action,
-                kind=AuditEvent.Kind.READ,
-                obj=existing,
-                case=case,
-                pupil=existing.pupil_id,
-                outcome=AuditEvent.Outcome.DENIED,
-            )
-        raise Http404
-    return obj
+def _about_case(existing: Case) -> dict[str, Any]:
+    return {"obj": existing, "case": existing, "pupil": existing.pupil_id}
 
 
 def get_signal(actor: Actor, pk: int, *, audit: bool = True) -> Signal:
     signals = visible_signals(actor).select_related("pupil", "author", "case", "triaged_by", "school")
-    signal = _get_or_deny(actor, signals, Signal, pk, MeldcodeAction.SIGNAL_VIEW)
+    signal = scoped_get(actor, signals, pk, action=MeldcodeAction.SIGNAL_VIEW, about=_about_signal)
     if audit:
         audit_signal_view(actor, signal)
     return signal
@@ -145,7 +131,7 @@ def get_case(
 
         _case_lookups[key] = ActorQuery(build, int)
     found = _case_lookups[key](actor, pk)
-    case = _found_or_deny(actor, found[0] if found else None, Case, pk, MeldcodeAction.CASE_VIEW)
+    case = scoped_get(actor, found, pk, action=MeldcodeAction.CASE_VIEW, about=_about_case, unscoped=Case.objects.all())
     if audit:
         record_event(actor, MeldcodeAction.CASE_VIEW, kind=AuditEvent.Kind.READ, obj=case, case=case)
     return case
@@ -663,7 +649,7 @@ def advice_request_page(actor: Actor, number: str | None) -> Page[AdviceRequest]
     if not actor.sees_whole_school or actor.school_id is None:
         requests = AdviceRequest.objects.none()
     else:
-        requests = AdviceRequest.objects.filter(school_id=actor.school_id).select_related("pupil", "recorded_by")
+        requests = AdviceRequest.objects.filter(school_id=actor.member_school_id).select_related("pupil", "recorded_by")
     page = Paginator(requests.order_by("-held_on", "-pk"), ADVICE_REQUESTS_PER_PAGE).get_page(number)
     record_event(
         actor,
@@ -732,18 +718,11 @@ def open_planned_conversations(actor: Actor) -> QuerySet[PlannedConversation]:
 
 
 def get_planned_conversation(actor: Actor, pk: int) -> PlannedConversation:
-    plan = with_state(PlannedConversation.objects.filter(case__in=visible_cases(actor), pk=pk)).select_related("case")
-    found = plan.first()
-    if found is None:
-        existing = PlannedConversation.objects.select_related("case").filter(pk=pk).first()
-        if existing is not None:
-            record_event(
-                actor,
-                MeldcodeAction.CASE_VIEW,
-                kind=AuditEvent.Kind.READ,
-                obj=existing,
-                case=existing.case,
-                outcome=AuditEvent.Outcome.DENIED,
-            )
-        raise Http404
-    return found
+    return scoped_get(
+        actor,
+        with_state(PlannedConversation.objects.filter(case__in=visible_cases(actor))).select_related("case"),
+        pk,
+        action=MeldcodeAction.CASE_VIEW,
+        about=lambda existing: {"obj": existing, "case": existing.case},
+        unscoped=PlannedConversation.objects.select_related("case"),
+    )
