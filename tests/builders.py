@@ -133,13 +133,16 @@ def make_report(
     made_on: date | None = None,
     outcome: str = "report_and_help",
     by: str = "af",
+    vt_reference: str = "",
 ) -> Report:
     """A dossier with a decision to report (and help) and its report made (today unless `made_on`)."""
     case = case or new_case(cast)
     actor = cast.actor(by)
     services.decide(actor, case, answers=REPORT, outcome=outcome, rationale="Onveilig.", decided_by=cast.users[by])
     report = services.save_report(actor, case, **REPORT_FIELDS)
-    return services.mark_report_made(actor, report, made_on=made_on or today(), made_by=cast.users[by])
+    return services.mark_report_made(
+        actor, report, made_on=made_on or today(), made_by=cast.users[by], vt_reference=vt_reference
+    )
 
 
 def follow_report(cast: Any, report: Report, *, by: str = "af", received: bool = True) -> None:
@@ -200,8 +203,9 @@ def referral_entry(cast: Any, pupil: Pupil, action: str = "placed", *, by: str =
 def case(cast: Any, stage: str = "new", *, pupil: Pupil | None = None, outcome: str | None = None) -> Case:
     """A new dossier taken through the route up to `stage` (one of STAGES), through the services.
 
-    "decision" decides (`outcome`, "report" unless given) without making the report; "reported"
-    makes the report and records Veilig Thuis's feedback; "help" agrees a help plan; "closed"
+    "decision" decides (`outcome`, "report" unless given) and, to report, saves a draft report;
+    "reported" makes the report and records Veilig Thuis's feedback; "help" agrees a help plan
+    and answers its first evaluation; "closed"
     closes after the decision (`outcome` "close" unless given); "acute" skips steps 2-4 and
     reports.
     """
@@ -214,7 +218,7 @@ def case(cast: Any, stage: str = "new", *, pupil: Pupil | None = None, outcome: 
         services.declare_acute(
             cast.actor("af"), dossier, explanation="Het kind durft vanavond niet naar huis; direct handelen."
         )
-        follow_report(cast, make_report(cast, dossier, outcome="report"))
+        follow_report(cast, make_report(cast, dossier, outcome="report", vt_reference="VT-0000001"))
         return dossier
     consult(cast, dossier)
     if stage == "consultation":
@@ -227,11 +231,20 @@ def case(cast: Any, stage: str = "new", *, pupil: Pupil | None = None, outcome: 
     if stage == "weighing":
         return dossier
     if outcome in ("report", "report_and_help") and stage != "decision":
-        follow_report(cast, make_report(cast, dossier, outcome=outcome))
+        follow_report(cast, make_report(cast, dossier, outcome=outcome, vt_reference="VT-0000001"))
     else:
         decide(cast, dossier, outcome)
+        if outcome in ("report", "report_and_help"):
+            services.save_report(cast.actor("af"), dossier, **REPORT_FIELDS)
     if stage in ("help",) or (outcome in ("help", "report_and_help") and stage == "closed"):
-        make_plan(cast, dossier, evaluations=[today()])
+        plan = make_plan(cast, dossier, evaluations=[today(), today() + days(60)])
+        followup_services.answer_evaluation(
+            cast.actor("af"),
+            plan.moments.order_by("due_on").first(),
+            effective=True,
+            explanation="De hulp loopt volgens afspraak.",
+            answered_on=today(),
+        )
     if stage == "closed":
         services.close_case(cast.actor("af"), dossier, reason="explained", explanation="Afgesloten na overleg.")
     dossier.refresh_from_db()
