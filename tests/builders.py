@@ -7,6 +7,7 @@ dossier through the route up to a stage; the smaller builders below make one ste
 tests/conftest.py.
 """
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from haven.meldcode.models import AdviceRequest, Case, Report
 from haven.pupils.models import Pupil
 from haven.signalling import services as signalling_services
 from haven.signalling.models import ReferralIndexEntry
-from tests.factories import PupilFactory
+from tests.factories import HouseholdMemberFactory, PupilFactory
 
 REPORT = {"suspicion": True, "unsafety": True, "can_help": None, "accepted": None, "effective": None}
 HELP = {"suspicion": True, "unsafety": False, "can_help": True, "accepted": True, "effective": None}
@@ -52,6 +53,96 @@ def t(message: str) -> str:
     """A message as the (Dutch) page shows it: the same text once the catalogue translates it."""
     with translation.override("nl"):
         return gettext(message)
+
+
+# The report to Veilig Thuis (the dossier of tests/integration/test_report.py) ----------------
+
+FACTS_1 = "Sanne had een blauwe plek op haar bovenarm."
+FACTS_2 = "Sanne kwam huilend binnen en wilde niet naar huis."
+CHILD_WORDS = '"Papa wordt snel boos."'
+RISK = "Vader recent werkloos, schulden."
+PROTECTIVE = "Oma woont dichtbij en is betrokken."
+
+
+def report_dossier(cast: Any, outcome: str | None = "report") -> Case:
+    """A dossier with two signals, a household, two consultations, a weighing and (optionally) a decision."""
+    now = timezone.now()
+    first = cast.signal("teacher", facts=FACTS_1, observed_at=now - timedelta(days=3))
+    case = services.open_case(cast.actor("af"), first, lead=cast.af)
+    cast.signal("teacher2", facts=FACTS_2, child_words=CHILD_WORDS, observed_at=now - timedelta(days=1), case=case)
+    HouseholdMemberFactory(pupil=cast.pupil, name="Els de Vries", relation="mother")
+    HouseholdMemberFactory(pupil=cast.pupil, name="Karel de Vries", relation="father", lives_with_pupil=False)
+    af = cast.actor("af")
+    services.record_consultation(
+        af,
+        case,
+        held_on=timezone.localdate(),
+        consulted="school_doctor",
+        consulted_name="GGD Zonnedal",
+        question="V",
+        advice="A",
+    )
+    services.record_consultation(
+        af,
+        case,
+        held_on=timezone.localdate(),
+        consulted="veilig_thuis",
+        consulted_name="Veilig Thuis regio",
+        anonymous=True,
+        question="V",
+        advice="A",
+    )
+    services.record_weighing(
+        af,
+        case,
+        suspicion=True,
+        suspicion_explanation="Ja",
+        unsafety=True,
+        risk_factors=RISK,
+        protective_factors=PROTECTIVE,
+    )
+    if outcome:
+        services.decide(
+            af,
+            case,
+            answers={"suspicion": True, "unsafety": True, "can_help": None, "accepted": None, "effective": None},
+            outcome=outcome,
+            rationale="Structurele onveiligheid.",
+            decided_by=cast.af,
+            deviation_justification="" if outcome in ("report", "report_and_help") else "Ouders werken mee.",
+        )
+    return case
+
+
+def report_data(**overrides: Any) -> dict[str, Any]:
+    data = {
+        "reporter_name": "Anja Meijer",
+        "reporter_function": "Aandachtsfunctionaris",
+        "reporter_phone": "030 123 45 67",
+        "reporter_email": "a.meijer@example.org",
+        "school_name": "OBS De Regenboog",
+        "school_address": "Regenbooglaan 12, 9901 RB Zonnedal",
+        "pupil_address": "Lindelaan 3, 9901 ZD Zonnedal",
+        "household_contacts": "Els de Vries (moeder): 06 1234 5678, Lindelaan 3, 9901 ZD Zonnedal",
+        "conversation": "Gesprek met moeder op 1 december.",
+        "relation_to_family": "School van Sanne; groepsleerkracht groep 5.",
+        "direct_cause": FACTS_2,
+        "facts": f"{FACTS_1}\n{FACTS_2}",
+        "interpretation": "",
+        "risk_factors": RISK,
+        "protective_factors": PROTECTIVE,
+        "household": "Sanne, moeder Els, vader Karel.",
+        "help_contacts": "GGD Zonnedal",
+        "police_contacts": "",
+        "intervention_risks": "Vader kan boos worden op school.",
+        "expectations": "Onderzoek naar de veiligheid thuis.",
+        "parents_informed": "yes",
+        "parents_informed_how": "Gesprek met moeder op school.",
+        "not_informed_reason": "",
+        "not_informed_explanation": "",
+    }
+    data.update(overrides)
+    return data
 
 
 # One step each ----------------------------------------------------------------------------------
@@ -249,3 +340,44 @@ def case(cast: Any, stage: str = "new", *, pupil: Pupil | None = None, outcome: 
         services.close_case(cast.actor("af"), dossier, reason="explained", explanation="Afgesloten na overleg.")
     dossier.refresh_from_db()
     return dossier
+
+
+# Shared with the authorization matrix and the encryption test ----------------------------------
+
+
+def followup_objects(cast: Any) -> dict[str, Any]:
+    """For the authorization matrix: a report made, in a dossier deciding to report and help, with a plan."""
+    report = make_report(cast)
+    plan = make_plan(cast, report.case)
+    return {"made_report": report, "help_case": report.case, "evaluation": plan.moments.first()}
+
+
+def fill_followup(cast: Any, text: Callable[[str], str]) -> None:
+    """For the encryption test: every encrypted follow-up column gets `text(name)`, through the services."""
+    af = cast.actor("af")
+    report = make_report(cast)
+    followup_services.record_feedback_agreement(
+        af, report, feedback_agreed_on=today() + days(14), feedback_agreed_how=text("how")
+    )
+    followup_services.record_lead(
+        af, report, lead="local_team", lead_contact_name=text("contact"), lead_contact_details=text("details")
+    )
+    followup_services.record_feedback(
+        af,
+        report,
+        outcome="confirmed",
+        feedback_received_on=today(),
+        follow_up_started=text("started"),
+        school_expectations=text("expectations"),
+    )
+    plan = make_plan(
+        cast,
+        report.case,
+        description=text("help"),
+        provided_by=text("provider"),
+        parents_agreement=text("agreement"),
+        evaluations=[today()],
+    )
+    followup_services.answer_evaluation(
+        af, plan.moments.get(), effective=True, explanation=text("explanation"), answered_on=today()
+    )
