@@ -26,8 +26,8 @@ from haven.handover import services as handover_services
 from haven.handover.models import HandoverNotice
 from haven.meldcode import services
 from haven.pupils import services as pupil_services
+from tests.builders import followup_objects
 from tests.factories import GroupFactory, PupilFactory, SchoolFactory, place
-from tests.integration.test_followup import followup_objects
 
 ACTORS = [
     "anonymous",

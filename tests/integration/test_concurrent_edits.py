@@ -29,10 +29,8 @@ from haven.meldcode.models import Report
 from haven.organisations import services as organisation_services
 from haven.organisations.models import Group, School
 from haven.pupils.models import Pupil
+from tests.builders import make_report, report_data, report_dossier
 from tests.factories import GroupFactory, MembershipFactory, UserFactory
-from tests.integration.test_followup import make_report
-from tests.integration.test_report import _dossier as report_dossier
-from tests.integration.test_report import report_data
 
 ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from haven.guidance.content import CONTENT_DIR
 from haven.meldcode import forms, services
 from haven.meldcode.workflow import Step
-from tests.integration.test_followup import REPORT
+from tests.builders import REPORT
 from tests.integration.test_translations import PO, parse_po
 
 

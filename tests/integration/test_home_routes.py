@@ -6,8 +6,8 @@ from datetime import date
 from haven.home import queries as home_queries
 from haven.meldcode import queries, services
 from haven.meldcode.models import Case
+from tests.builders import HELP, REPORT, REPORT_FIELDS
 from tests.factories import PupilFactory
-from tests.integration.test_followup import HELP, REPORT, REPORT_FIELDS
 
 
 def _dossiers_in_every_state(cast):

@@ -26,9 +26,9 @@ from haven.meldcode import forms, services
 from haven.meldcode.models import Report
 from haven.pupils import services as pupil_services
 from haven.pupils.models import Pupil
+from tests.builders import report_data
 from tests.factories import HouseholdMemberFactory
 from tests.integration.test_documents import pdf_text
-from tests.integration.test_report import report_data
 
 TODAY = timezone.localdate()
 ADDRESS = "Lindelaan 3, 9901 ZD Zonnedal"
