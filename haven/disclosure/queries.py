@@ -411,9 +411,6 @@ class _Builder:
         return self.entry(r, r.get_action_display(), r.on, meta=[self.recorded_by(r)])
 
 
-AMENDMENTS = SignalAmendment.objects.order_by("created_at", "pk")
-
-
 def build_record(
     pupil: Pupil,
     *,
