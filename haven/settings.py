@@ -5,6 +5,7 @@ profile refuses unsafe values instead of silently running with them.
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,8 +16,20 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off", "")
+
+
 def envbool(name: str, default: str) -> bool:
-    return os.environ.get(name, default).lower() in ("1", "true", "yes", "on")
+    # A typo such as HAVEN_SECURE_COOKIES=ture must stop the start, not silently mean "off".
+    value = os.environ.get(name, default).strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a yes/no value; use one of {', '.join(w for w in TRUE_WORDS + FALSE_WORDS if w)}."
+    )
 
 
 def envint(name: str, default: str) -> int:
@@ -28,9 +41,12 @@ DEV_SECRET_KEY = "haven-development-secret-not-for-production"
 HAVEN_ENV = os.environ.get("HAVEN_ENV", "development")
 SECRET_KEY = os.environ.get("HAVEN_SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = envbool("HAVEN_DEBUG", "true" if HAVEN_ENV == "development" else "false")
+# Prepared queries (haven/infrastructure/prepared.py) checked against the ORM at every execution: in
+# development and in tests (pytest-django turns DEBUG off while testing), never in production.
+HAVEN_CHECK_PREPARED_QUERIES = DEBUG or "pytest" in sys.modules
 ALLOWED_HOSTS = [h for h in os.environ.get("HAVEN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 # Behind a reverse proxy (docs/operations.md): its addresses or networks, comma-separated, so that
-# the client's address is read from X-Forwarded-For (haven/core/proxy.py). Empty: REMOTE_ADDR as is.
+# the client's address is read from X-Forwarded-For (haven/infrastructure/proxy.py). Empty: REMOTE_ADDR as is.
 HAVEN_TRUSTED_PROXIES = [p for p in os.environ.get("HAVEN_TRUSTED_PROXIES", "").split(",") if p.strip()]
 # Only when the proxy does not pass the Host header on: the public origin(s), e.g. https://haven.example.nl
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("HAVEN_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
@@ -56,7 +72,10 @@ INSTALLED_APPS = [
     "two_factor",
     "axes",
     "csp",
-    "haven.core",
+    "haven.infrastructure",
+    "haven.home",
+    "haven.tools",
+    "haven.access",
     "haven.accounts",
     "haven.organisations",
     "haven.pupils",
@@ -64,7 +83,8 @@ INSTALLED_APPS = [
     "haven.meldcode",
     "haven.guidance",
     "haven.followup",
-    "haven.signalling",
+    "haven.signalling",  # migrations only: its models moved (see haven/signalling/__init__.py)
+    "haven.external_signals",
     "haven.documents",
     "haven.handover",
     "haven.tasks",
@@ -74,7 +94,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: everything after it (the audit log, the sign-in lock-out) sees the client's address.
-    "haven.core.proxy.TrustedProxyMiddleware",
+    "haven.infrastructure.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight after the HTTPS redirect: no session, no database (docs/operations.md).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -89,7 +109,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "haven.access.middleware.ActorMiddleware",
     "haven.accounts.middleware.TwoFactorRequiredMiddleware",
-    "haven.core.middleware.SecurityHeadersMiddleware",
+    "haven.infrastructure.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so it sees every failed sign-in and answers lock-outs itself.
     "axes.middleware.AxesMiddleware",
@@ -133,7 +153,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "haven.sqlite3",
+            "NAME": str(VAR_DIR / "haven.sqlite3"),
             # IMMEDIATE: a writing transaction takes the write lock at its start, so concurrent
             # writers queue instead of failing halfway (and the audit chain stays linear).
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": SQLITE_INIT},
@@ -276,7 +296,7 @@ HAVEN_DATE_CONFIRM_AFTER_DAYS = envint("HAVEN_DATE_CONFIRM_AFTER_DAYS", "730")
 
 HAVEN_DEMO_PASSWORD = "haven-demo-2026"
 
-# Encryption at rest of narrative text (haven/core/encryption.py): comma-separated
+# Encryption at rest of narrative text (haven/infrastructure/encryption.py): comma-separated
 # "keyid:base64url(32 random bytes)"; the first key encrypts, the others only decrypt (rotating:
 # `manage.py rotate_encryption_key --help`). The "dev" key is published: development only.
 DEV_ENCRYPTION_KEY = "aGF2ZW4tZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ"
@@ -315,6 +335,9 @@ if HAVEN_ENV == "production" and (
 # Where `manage.py anchor_audit` appends the chain head (and `verify_audit --anchors` reads it by
 # default): a file on other storage than the database, append-only for Haven. Empty: pass --file.
 HAVEN_AUDIT_ANCHOR_FILE = os.environ.get("HAVEN_AUDIT_ANCHOR_FILE", "")
+# An audit action that no app declares (haven/audit/actions.py) raises instead of being written
+# without a label: in development, and in the tests (tests/conftest.py turns it on).
+HAVEN_STRICT_AUDIT_ACTIONS = DEBUG
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # E-mail (the reminders of haven/tasks/reminders.py): printed to the console in development; sent by

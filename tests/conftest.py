@@ -34,6 +34,9 @@ from tests.factories import GroupFactory, MembershipFactory, PupilFactory, Schoo
 hypothesis_settings.register_profile("haven", deadline=None)
 hypothesis_settings.load_profile("haven")
 
+# Every event the suite records must have a declared action with its label (haven/audit/actions.py).
+settings.HAVEN_STRICT_AUDIT_ACTIONS = True
+
 ROLES_A = {
     "teacher": "teacher",
     "teacher2": "teacher",

@@ -11,8 +11,8 @@ import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
-from haven.core import demo_data
 from haven.meldcode.models import Signal
+from haven.tools import demo_data
 
 # Rows the scan adds to the demo data (the demo has no handover package or parents' access).
 HANDOVER_INFORMED_HOW = "Vader Zeppelinmans kreeg de overdracht telefonisch uitgelegd."

@@ -2,8 +2,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from haven.access.labels import ROLE_LABELS
 from haven.access.policy import has_permission
-from haven.accounts.models import ROLE_LABELS
 
 # The pages about one signal, where the IB and the AF triage what came into the inbox.
 SIGNAL_PAGES = (
@@ -13,13 +13,13 @@ SIGNAL_PAGES = (
     "meldcode:signal_attach",
     "meldcode:signal_note",
     "meldcode:look_along_pick_up",
-    "signalling:police_notice",
+    "external_signals:police_notice",
 )
 # Pages about a dossier whose address is not under /dossiers/: its reports, help, documents, handover.
 CASE_PAGES = (
     "followup:*",
-    "signalling:support_task",
-    "signalling:conversation_plan_cancel",
+    "external_signals:support_task",
+    "meldcode:conversation_plan_cancel",
     "documents:*",
     "handover:package_detail",
     "handover:package_import",
@@ -41,11 +41,16 @@ NAVIGATION = [
     ("meldcode:signal_list", _("My signals"), "signal.list_own", ()),
     ("meldcode:inbox", _("Inbox"), "inbox.view", SIGNAL_PAGES),
     ("meldcode:case_list", _("Dossiers"), "case.list", CASE_PAGES),
-    ("meldcode:advice_request_list", _("Advice requests"), "advice_request.record", ("signalling:referral_index_*",)),
-    ("school:pupil_list", _("Pupils"), "school.manage", ("signalling:siblings",)),
-    ("school:group_list", _("Groups"), "school.manage", ()),
-    ("school:staff_list", _("Staff"), "school.manage", ()),
-    ("school:protocol", _("Protocol"), "protocol.manage", ()),
+    (
+        "meldcode:advice_request_list",
+        _("Advice requests"),
+        "advice_request.record",
+        ("external_signals:referral_index_*",),
+    ),
+    ("organisations:pupil_list", _("Pupils"), "school.manage", ("pupils:siblings",)),
+    ("organisations:group_list", _("Groups"), "school.manage", ()),
+    ("organisations:staff_list", _("Staff"), "school.manage", ()),
+    ("organisations:protocol", _("Protocol"), "protocol.manage", ()),
     ("lockouts:list", _("Sign-in locks"), "account.unlock", ()),
     ("insights:overview", _("Insights"), "insights.view", ()),
 ]

@@ -25,6 +25,14 @@ class Actor:
     region_id: int | None = None
 
     @property
+    def member_school_id(self) -> int:
+        """The school of a school member, for code that runs only after a permission that requires
+        membership (every school permission does; analysts and people without a role have no school)."""
+        if self.school_id is None:
+            raise PermissionError("This actor is not a member of a school.")
+        return self.school_id
+
+    @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
 
@@ -133,7 +141,7 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "handover.import": lambda actor: _member(actor) and actor.role in (Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER),
     # Follow-up of a report and help plans with their evaluations (haven.followup): the school-wide roles.
     "case.follow_up": _school_wide,
-    # haven.signalling. Handle with Care: the AF or the IB records a police notice about a pupil.
+    # haven.external_signals. Handle with Care: the AF or the IB records a police notice about a pupil.
     "police_notice.record": lambda actor: (
         _member(actor) and actor.role in (Role.SAFEGUARDING_LEAD, Role.CARE_COORDINATOR)
     ),

@@ -12,7 +12,7 @@ def no_demo_accounts(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     if settings.HAVEN_ENV != "production":
         return []
     from haven.accounts.models import User
-    from haven.core.demo_data import SCHOOLS
+    from haven.tools.demo_data import SCHOOLS
 
     usernames = [person.username for school in SCHOOLS for person in (school.admin, *school.staff)]
 

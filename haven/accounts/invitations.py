@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from haven.access.policy import Actor
+from haven.accounts.audit_actions import AccountAction
 from haven.accounts.models import AccountLink, RoleRequest, User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
@@ -137,7 +138,7 @@ def set_password_with_link_hash(digest: str, password: str) -> User:
     User.objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
     link.used_at = timezone.now()
     link.save(update_fields=["used_at"])
-    record_event(None, "account.password_set", obj=user, detail={"username": user.username, "via": link.purpose})
+    record_event(None, AccountAction.PASSWORD_SET, obj=user, detail={"username": user.username, "via": link.purpose})
     return user
 
 
@@ -158,7 +159,7 @@ def send_link_by_admin(actor: Actor, user: User) -> str:
         raise ValidationError(_("This account is inactive. Activate it first."))
     purpose = AccountLink.Purpose.RESET if user.has_usable_password() else AccountLink.Purpose.INVITATION
     issue_link(user, purpose)
-    record_event(actor, "account.link_sent", obj=user, detail={"username": user.username, "purpose": purpose})
+    record_event(actor, AccountAction.LINK_SENT, obj=user, detail={"username": user.username, "purpose": purpose})
     return purpose
 
 
@@ -168,7 +169,7 @@ def request_reset(username: str) -> None:
     user = User.objects.filter(username__iexact=username.strip(), is_active=True).exclude(email="").first()
     if user is None:
         record_event(
-            None, "account.reset_requested", outcome=AuditEvent.Outcome.DENIED, detail={"username": username[:150]}
+            None, AccountAction.RESET_REQUESTED, outcome=AuditEvent.Outcome.DENIED, detail={"username": username[:150]}
         )
         return
     recent = AccountLink.objects.filter(
@@ -178,4 +179,4 @@ def request_reset(username: str) -> None:
         return
     purpose = AccountLink.Purpose.RESET if user.has_usable_password() else AccountLink.Purpose.INVITATION
     issue_link(user, purpose)
-    record_event(None, "account.reset_requested", obj=user, detail={"username": user.username, "purpose": purpose})
+    record_event(None, AccountAction.RESET_REQUESTED, obj=user, detail={"username": user.username, "purpose": purpose})

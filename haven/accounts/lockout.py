@@ -61,6 +61,7 @@ class LockoutHandler(AxesDatabaseHandler):
         wait = address_wait(getattr(request, "axes_ip_address", None), timezone.now())
         if wait:
             # The lock-out page tells how long to wait instead of "a quarter of an hour".
+            # A request attribute for the lock-out page; axes hands us a plain HttpRequest.
             request.haven_address_wait = wait  # type: ignore[attr-defined]
             return True
         return False

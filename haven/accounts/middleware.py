@@ -61,6 +61,7 @@ class TwoFactorRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         actor = getattr(request, "actor", None)
+        # is_verified() is added to the user by django_otp's OTPMiddleware at runtime.
         if (
             actor is not None and actor.role in settings.HAVEN_TWO_FACTOR_ROLES and not request.user.is_verified()  # type: ignore[union-attr]
         ):

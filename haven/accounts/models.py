@@ -4,7 +4,8 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from haven.access.roles import ANALYST_ROLES, Role
+from haven.access.labels import SCHOOL_ROLE_CHOICES
+from haven.access.roles import Role
 
 
 class User(AbstractUser):
@@ -14,7 +15,7 @@ class User(AbstractUser):
     phone = models.CharField(_("phone number"), max_length=30, blank=True)
     # Part of the session hash: raising it ends every session of this user ("sign out everywhere").
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
-    # Optimistic locking of the edit form (haven.core.concurrency); db_default keeps bulk inserts working.
+    # Optimistic locking of the edit form (haven.infrastructure.concurrency); db_default keeps bulk inserts working.
     version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:
@@ -29,20 +30,6 @@ class User(AbstractUser):
         return salted_hmac(
             "haven.accounts.User.session", f"{self.password}:{self.session_epoch}", algorithm="sha256"
         ).hexdigest()
-
-
-ROLE_CHOICES = [
-    (Role.TEACHER.value, _("Teacher")),
-    (Role.TEACHING_ASSISTANT.value, _("Teaching assistant")),
-    (Role.CARE_COORDINATOR.value, _("Care coordinator (IB)")),
-    (Role.SAFEGUARDING_LEAD.value, _("Safeguarding lead (AF)")),
-    (Role.SCHOOL_LEADER.value, _("School leader")),
-    (Role.FUNCTIONAL_ADMIN.value, _("Functional administrator")),
-    (Role.BOARD_ANALYST.value, _("Policy officer of the school board")),
-    (Role.MUNICIPALITY_ANALYST.value, _("Policy officer of the municipality")),
-]
-SCHOOL_ROLE_CHOICES = [(value, label) for value, label in ROLE_CHOICES if Role(value) not in ANALYST_ROLES]
-ROLE_LABELS = dict(ROLE_CHOICES)
 
 
 class Membership(models.Model):

@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from haven.access.policy import Actor, can_decide_role_request, has_permission
 from haven.access.roles import ROLE_APPROVER_ROLES, ROLES_NEEDING_APPROVAL, Role
 from haven.accounts import invitations
+from haven.accounts.audit_actions import AccountAction
 from haven.accounts.models import AccountLink, Membership, RoleRequest, User
 from haven.audit.services import record_event
 
@@ -67,7 +68,7 @@ def requests_to_decide(actor: Actor) -> QuerySet[RoleRequest]:
     if not has_permission(actor, "staff.approve_role"):
         return RoleRequest.objects.none()
     return (
-        RoleRequest.objects.filter(school_id=actor.school_id, status=RoleRequest.Status.PENDING)
+        RoleRequest.objects.filter(school_id=actor.member_school_id, status=RoleRequest.Status.PENDING)
         .exclude(user_id=actor.user_id)
         .exclude(requested_by_id=actor.user_id)
         .select_related("user", "requested_by")
@@ -148,7 +149,7 @@ def _decide(actor: Actor, request_pk: int, *, approve: bool, shown_email: str | 
     _close(request, RoleRequest.Status.APPROVED if approve else RoleRequest.Status.REFUSED, actor.user_id)
     record_event(
         actor,
-        "staff.role_approved" if approve else "staff.role_refused",
+        AccountAction.STAFF_ROLE_APPROVED if approve else AccountAction.STAFF_ROLE_REFUSED,
         obj=request.user,
         school_id=request.school_id,
         detail=_detail(request),
@@ -213,5 +214,11 @@ def confirm_by_operator(request_pk: int, *, had_approvers_reason: str = "") -> R
     detail = _detail(request)
     if had_approvers_reason.strip():
         detail["had_approvers_reason"] = had_approvers_reason.strip()
-    record_event(None, "staff.role_confirmed_by_operator", obj=request.user, school_id=request.school_id, detail=detail)
+    record_event(
+        None,
+        AccountAction.STAFF_ROLE_CONFIRMED_BY_OPERATOR,
+        obj=request.user,
+        school_id=request.school_id,
+        detail=detail,
+    )
     return request

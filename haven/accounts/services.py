@@ -1,6 +1,7 @@
 """Staff accounts and memberships, managed by the functional administrator."""
 
 import base64
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -10,14 +11,20 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from haven.access.guards import require_permission
+from haven.access.labels import SCHOOL_ROLE_CHOICES
 from haven.access.policy import Actor
 from haven.access.roles import ROLE_APPROVER_ROLES, Role
 from haven.accounts import invitations, lockout, role_requests
-from haven.accounts.models import SCHOOL_ROLE_CHOICES, AccountLink, AnalystMembership, Membership, User
+from haven.accounts.audit_actions import AccountAction
+from haven.accounts.models import AccountLink, AnalystMembership, Membership, User
 from haven.accounts.totp import hash_code
 from haven.audit.services import record_event
-from haven.core import concurrency
-from haven.organisations.services import require
+from haven.infrastructure import concurrency
+
+if TYPE_CHECKING:
+    from haven.insights.models import Region
+    from haven.organisations.models import Board, Municipality
 
 
 def school_staff_member(actor: Actor, user: User) -> Membership | None:
@@ -25,9 +32,9 @@ def school_staff_member(actor: Actor, user: User) -> Membership | None:
 
     An account with neither belongs to another school: PermissionDenied.
     """
-    require(actor, "school.manage")
-    membership = Membership.objects.filter(user=user, school_id=actor.school_id).first()
-    if membership is None and role_requests.pending(user, actor.school_id) is None:  # type: ignore[arg-type]
+    require_permission(actor, "school.manage")
+    membership = Membership.objects.filter(user=user, school_id=actor.member_school_id).first()
+    if membership is None and role_requests.pending(user, actor.member_school_id) is None:
         raise PermissionDenied
     return membership
 
@@ -43,7 +50,7 @@ def create_staff_account(
     approval sends it (to the address the approver saw), see role_requests._grant. `invite=False` is
     for the demo seeder, which sets the published demo password itself.
     """
-    require(actor, "school.manage")
+    require_permission(actor, "school.manage")
     if role not in dict(SCHOOL_ROLE_CHOICES):
         raise ValidationError({"role": _("Choose a role.")})
     if User.objects.filter(username__iexact=username).exists():
@@ -55,13 +62,16 @@ def create_staff_account(
     user.save()
     pending = role_requests.needs_approval(role)
     if pending:
-        role_requests.ask(actor, user, actor.school_id, role)  # type: ignore[arg-type]
+        role_requests.ask(actor, user, actor.member_school_id, role)
     else:
-        Membership.objects.create(user=user, school_id=actor.school_id, role=role)
+        Membership.objects.create(user=user, school_id=actor.member_school_id, role=role)
     if invite and not pending:
         invitations.issue_link(user, AccountLink.Purpose.INVITATION)
     record_event(
-        actor, "staff.create", obj=user, detail={"username": username, "role": role, "pending_approval": pending}
+        actor,
+        AccountAction.STAFF_CREATE,
+        obj=user,
+        detail={"username": username, "role": role, "pending_approval": pending},
     )
     return user
 
@@ -89,7 +99,7 @@ def update_staff_account(
     the phone number as it is.
     """
     membership = school_staff_member(actor, user)
-    school_id: int = actor.school_id  # type: ignore[assignment]
+    school_id = actor.member_school_id
     if role not in dict(SCHOOL_ROLE_CHOICES):
         raise ValidationError({"role": _("Choose a role.")})
     current_role = membership.role if membership else None
@@ -150,7 +160,7 @@ def update_staff_account(
     user.save(update_fields=["first_name", "last_name", "email", "phone", "is_active"])
     record_event(
         actor,
-        "staff.update",
+        AccountAction.STAFF_UPDATE,
         obj=user,
         detail={
             "role": membership.role if membership else None,
@@ -175,7 +185,7 @@ def set_demo_password(user: User) -> None:
 def sign_out_everywhere(user: User) -> None:
     """End every session of this user: the session hash changes, so Django drops them on their next request."""
     User.objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
-    record_event(None, "account.sign_out_everywhere", obj=user, detail={"username": user.username})
+    record_event(None, AccountAction.SIGN_OUT_EVERYWHERE, obj=user, detail={"username": user.username})
 
 
 @transaction.atomic
@@ -185,7 +195,7 @@ def enrol_totp_device(user: User, *, secret_base32: str) -> TOTPDevice:
     # django-two-factor-auth signs in with the device named "default". Saving moves the key into an
     # encrypted TOTPKey (haven/accounts/totp.py).
     device = TOTPDevice.objects.create(user=user, name="default", key=key, confirmed=True)
-    record_event(None, "account.enrol_totp", obj=user, detail={"username": user.username})
+    record_event(None, AccountAction.ENROL_TOTP, obj=user, detail={"username": user.username})
     return device
 
 
@@ -196,7 +206,7 @@ def make_recovery_codes(user: User, count: int) -> list[str]:
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(count)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=hash_code(code)) for code in codes])
-    record_event(None, "account.recovery_codes", obj=user, detail={"count": count})
+    record_event(None, AccountAction.RECOVERY_CODES, obj=user, detail={"count": count})
     return codes
 
 
@@ -208,10 +218,10 @@ def create_analyst_account(
     last_name: str,
     email: str,
     password: str,
-    board=None,
-    municipality=None,
-    region=None,
-) -> User:  # type: ignore[no-untyped-def]
+    board: "Board | None" = None,
+    municipality: "Municipality | None" = None,
+    region: "Region | None" = None,
+) -> User:
     """A policy officer of a board, a municipality or a region (a system action: they see aggregates only)."""
     if [board, municipality, region].count(None) != 2:
         raise ValidationError(_("A policy officer belongs to one board, one municipality or one region."))
@@ -222,7 +232,7 @@ def create_analyst_account(
     user.set_password(password)
     user.save()
     AnalystMembership.objects.create(user=user, board=board, municipality=municipality, region=region)
-    record_event(None, "staff.create_analyst", obj=user, detail={"username": username})
+    record_event(None, AccountAction.STAFF_CREATE_ANALYST, obj=user, detail={"username": username})
     return user
 
 
@@ -231,13 +241,15 @@ def lift_lockout(actor: Actor, user: User) -> int:
     """Lift the sign-in locks in force on a colleague's account (the FA or AF of their school); the number
     of addresses. Without a lock nothing changes and nothing is audited (ValidationError): lifting is no
     way to reset the failure count of an account again and again for more guesses."""
-    require(actor, "account.unlock")
-    if not Membership.objects.filter(user=user, school_id=actor.school_id).exists():
+    require_permission(actor, "account.unlock")
+    if not Membership.objects.filter(user=user, school_id=actor.member_school_id).exists():
         raise PermissionDenied
     addresses = lockout.lift_locks(user.username)
     if not addresses:
         raise ValidationError(
             _("%(name)s has no sign-in lock; nothing was lifted.") % {"name": user.get_full_name() or user.username}
         )
-    record_event(actor, "account.lockout_lifted", obj=user, detail={"username": user.username, "addresses": addresses})
+    record_event(
+        actor, AccountAction.LOCKOUT_LIFTED, obj=user, detail={"username": user.username, "addresses": addresses}
+    )
     return len(addresses)

@@ -8,13 +8,14 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
+from haven.accounts.audit_actions import AccountAction
 from haven.accounts.backends import stored_username
 from haven.audit.services import record_event
 
 
 @receiver(user_logged_in)
 def signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record_event(None, "account.sign_in", obj=user, detail={"username": user.username})
+    record_event(None, AccountAction.SIGN_IN, obj=user, detail={"username": user.username})
 
 
 @receiver(user_login_failed)
@@ -22,12 +23,12 @@ def sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None
     # Only the username, and for no existing account only its keyed hash (`stored_username`): the
     # credentials dict also holds the password, and the username field sometimes does too.
     username = stored_username(credentials.get("username") or "") or ""
-    record_event(None, "account.sign_in_failed", outcome="denied", detail={"username": username})
+    record_event(None, AccountAction.SIGN_IN_FAILED, outcome="denied", detail={"username": username})
 
 
 @receiver(user_locked_out)
 def locked_out(sender: Any, request: Any, username: str, ip_address: str, **kwargs: Any) -> None:
-    record_event(None, "account.locked_out", outcome="denied", detail={"username": username, "address": ip_address})
+    record_event(None, AccountAction.LOCKED_OUT, outcome="denied", detail={"username": username, "address": ip_address})
 
 
 @receiver(pre_save, sender=AccessAttempt)

@@ -5,7 +5,7 @@ recovery codes in `otp_static_statictoken.token`, both as plain text. Haven chan
 without changing django-otp's tables or the code of django-two-factor-auth:
 
 - The secret of a TOTP device is kept in `accounts.TOTPKey`, encrypted with the key ring of
-  haven/core/encryption.py and bound to the device's id (`identity`): a ciphertext copied to another
+  haven/infrastructure/encryption.py and bound to the device's id (`identity`): a ciphertext copied to another
   device does not decrypt, so that device's codes fail. The device's own column holds `SEALED`,
   which is not hex: anything that reads the column directly fails instead of using a known key.
   Saving a device with a plain key (the set-up wizard, `enrol_totp_device`) moves the key out
@@ -26,7 +26,7 @@ from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from haven.core.encryption import DecryptionError, current_keyring, decrypt, encrypt, key_id_of
+from haven.infrastructure.encryption import DecryptionError, current_keyring, decrypt, encrypt, key_id_of
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def _verify_totp(original: Any) -> Any:
 
 def hash_code(code: str) -> str:
     digest = salted_hmac("haven.accounts.recovery_code", code, algorithm="sha256").hexdigest()
-    return HASHED + digest[: StaticToken._meta.get_field("token").max_length - len(HASHED)]  # type: ignore[operator]
+    return HASHED + digest[: StaticToken._meta.get_field("token").max_length - len(HASHED)]
 
 
 def hash_token(sender: Any, instance: StaticToken, **kwargs: Any) -> None:
@@ -104,9 +104,9 @@ def _verify_static(original: Any) -> Any:
 
 
 def install() -> None:
-    TOTPDevice.bin_key = property(_bin_key)  # type: ignore[method-assign,assignment]
-    TOTPDevice.verify_token = _verify_totp(TOTPDevice.verify_token)  # type: ignore[method-assign]
-    StaticDevice.verify_token = _verify_static(StaticDevice.verify_token)  # type: ignore[method-assign]
+    TOTPDevice.bin_key = property(_bin_key)
+    TOTPDevice.verify_token = _verify_totp(TOTPDevice.verify_token)
+    StaticDevice.verify_token = _verify_static(StaticDevice.verify_token)
     pre_save.connect(seal, sender=TOTPDevice, dispatch_uid="haven.totp.seal")
     post_save.connect(store, sender=TOTPDevice, dispatch_uid="haven.totp.store")
     pre_save.connect(hash_token, sender=StaticToken, dispatch_uid="haven.totp.hash_token")

@@ -2,6 +2,7 @@
 
 import logging
 import smtplib
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,10 +15,11 @@ from django.views.decorators.http import require_POST
 from two_factor import views as two_factor_views
 
 from haven.access.decorators import PUBLIC, requires
+from haven.access.http import ActorRequest, HavenRequest
+from haven.access.labels import ROLE_LABELS
 from haven.accounts import invitations, role_requests, services
 from haven.accounts.forms import OwnPasswordForm, ResetRequestForm
-from haven.accounts.models import ROLE_LABELS
-from haven.core.forms import apply_errors
+from haven.infrastructure.forms import apply_errors
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +29,9 @@ class LoginView(two_factor_views.LoginView):
 
 
 class ProfileView(two_factor_views.ProfileView):
-    def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        actor = self.request.actor  # type: ignore[attr-defined]
+        actor = self.request.actor
         context["two_factor_required"] = actor is not None and actor.role in settings.HAVEN_TWO_FACTOR_ROLES
         return context
 
@@ -37,15 +39,15 @@ class ProfileView(two_factor_views.ProfileView):
 class BackupTokensView(two_factor_views.BackupTokensView):
     """New recovery codes are shown once, in the answer to the request that made them: Haven keeps only their HMAC."""
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
-        codes = services.make_recovery_codes(self.request.user, self.number_of_tokens)  # type: ignore[arg-type]
+    def form_valid(self, form: Any) -> HttpResponse:
+        codes = services.make_recovery_codes(self.request.user, self.number_of_tokens)
         return self.render_to_response(self.get_context_data(form=form, codes=codes))
 
 
 class DisableView(two_factor_views.DisableView):
     """Roles that must use two-factor sign-in cannot turn it off."""
 
-    def dispatch(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def dispatch(self, request: HavenRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         actor = getattr(request, "actor", None)
         if actor is not None and actor.role in settings.HAVEN_TWO_FACTOR_ROLES:
             messages.error(request, _("Your role requires two-factor sign-in."))
@@ -55,8 +57,8 @@ class DisableView(two_factor_views.DisableView):
 
 @require_POST
 @requires("account.manage")
-def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
-    services.sign_out_everywhere(request.user)  # type: ignore[arg-type]
+def sign_out_everywhere(request: ActorRequest) -> HttpResponse:
+    services.sign_out_everywhere(request.user)
     logout(request)
     messages.success(request, _("You have been signed out on every device."))
     return redirect("login")
@@ -116,15 +118,15 @@ def password_forgotten(request: HttpRequest) -> HttpResponse:
 
 
 @requires("staff.approve_role")
-def role_request_list(request: HttpRequest) -> HttpResponse:
-    requests = list(role_requests.requests_to_decide(request.actor))  # type: ignore[attr-defined]
+def role_request_list(request: ActorRequest) -> HttpResponse:
+    requests = list(role_requests.requests_to_decide(request.actor))
     return render(request, "accounts/role_requests.html", {"requests": requests})
 
 
 @requires("staff.approve_role")
 @require_POST
-def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    role_request = get_object_or_404(role_requests.requests_to_decide(request.actor), pk=pk)  # type: ignore[attr-defined]
+def role_request_decide(request: ActorRequest, pk: int) -> HttpResponse:
+    role_request = get_object_or_404(role_requests.requests_to_decide(request.actor), pk=pk)
     decision = request.POST.get("decision")
     if decision not in ("approve", "refuse"):
         messages.error(request, _("Choose whether you approve or refuse the request."))
@@ -133,9 +135,9 @@ def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         if decision == "approve":
             # The address the approver's page showed: refused when the account's changed since.
             shown = request.POST.get("email", "")
-            role_requests.approve(request.actor, role_request.pk, shown_email=shown)  # type: ignore[attr-defined]
+            role_requests.approve(request.actor, role_request.pk, shown_email=shown)
         else:
-            role_requests.refuse(request.actor, role_request.pk)  # type: ignore[attr-defined]
+            role_requests.refuse(request.actor, role_request.pk)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     except (smtplib.SMTPException, OSError):

@@ -8,6 +8,8 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from haven.audit import keys, triggers  # noqa: F401 - keys registers the check of HAVEN_AUDIT_KEYS
+        from haven.audit import actions, keys, triggers  # noqa: F401 - keys registers the check of HAVEN_AUDIT_KEYS
 
+        # Every app's audit actions, gathered now: an action declared twice stops the start.
+        actions.labels()
         connection_created.connect(triggers.register_sqlite_function, dispatch_uid="haven.audit.sqlite")

@@ -8,7 +8,8 @@ pupil and case constrain nothing, so the log outlives the records it describes (
 destroyed after their retention term; their log stays).
 """
 
-from typing import Any
+from collections.abc import Collection
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
@@ -21,10 +22,10 @@ from haven.audit.sealing import unseal
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+    def update(self, **kwargs: Any) -> NoReturn:
         raise PermissionError("Audit events are append-only.")
 
-    def delete(self):  # type: ignore[no-untyped-def]
+    def delete(self) -> NoReturn:
         raise PermissionError("Audit events are append-only.")
 
 
@@ -52,7 +53,7 @@ class _SealedDetail(DeferredAttribute):
         instance.__dict__[self.field.attname] = value
 
 
-class SealedDetailField(models.JSONField):  # type: ignore[type-arg]
+class SealedDetailField(models.JSONField):
     """The stored detail is a ciphertext (see `haven.audit.sealing`): SQL cannot look inside it.
 
     Only `isnull` is left; a key or containment lookup fails loudly instead of matching nothing.
@@ -68,7 +69,7 @@ class SealedDetailField(models.JSONField):  # type: ignore[type-arg]
         return None
 
 
-def _reference(to: str, related_name: str = "+") -> models.ForeignKey:  # type: ignore[type-arg]
+def _reference(to: str, related_name: str = "+") -> models.ForeignKey:
     """A reference that outlives its target: no database constraint, nothing happens on delete."""
     return models.ForeignKey(to, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name=related_name)
 
@@ -121,16 +122,19 @@ class AuditEvent(models.Model):
         ]
         constraints = [models.CheckConstraint(condition=Q(sequence__gte=1), name="audit_event_sequence_positive")]
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("Audit events are append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("Audit events are append-only.")
 
+    # The override differs from django-stubs 6.1, which describes Django 6 (fetch_mode); Django 5.2 has none.
     @classmethod
-    def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
+    def from_db(  # type: ignore[override]
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any]
+    ) -> "AuditEvent":
         event = super().from_db(db, field_names, values)
         if isinstance(stored := event.__dict__.get("detail"), str):
             event.__dict__["detail"] = _Stored(stored)

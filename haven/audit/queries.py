@@ -2,15 +2,16 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
+from haven.access.lookup import scoped_get
 from haven.access.policy import Actor, can_view_access_log
+from haven.audit.audit_actions import AuditLogAction
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.meldcode.models import Case
 from haven.meldcode.queries import visible_cases
 
-ACTION = "case.view_access_log"
+ACTION = AuditLogAction.VIEW_ACCESS_LOG
 # What the page shows of an event (not the chain fields, the detail or the session).
 SHOWN = ("sequence", "at", "actor", "role", "case", "action", "outcome", "source_address")
 
@@ -25,11 +26,7 @@ def case_for_access_log(actor: Actor, pk: int) -> Case:
     Another school's dossier (or one that does not exist) is 404, as everywhere; a dossier the actor
     sees but whose log they may not (an IB who is not its case lead) is 403.
     """
-    case = visible_cases(actor).filter(pk=pk).first()
-    if case is None:
-        if (existing := Case.objects.filter(pk=pk).first()) is not None:
-            _deny(actor, existing)
-        raise Http404
+    case = scoped_get(actor, visible_cases(actor), pk, action=ACTION, about=lambda c: {"obj": c, "case": c})
     if not can_view_access_log(actor, case.school_id, case.lead_id):
         _deny(actor, case)
         raise PermissionDenied

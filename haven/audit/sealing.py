@@ -1,7 +1,7 @@
 """The audit event's `detail` encrypted at rest, bound to its place in the chain.
 
 A non-empty detail is stored as the string `encrypt(canonical JSON, "audit.auditevent.detail:<sequence>")`
-(haven/core/encryption.py), in the JSON column, so a copy into another event fails to decrypt. The
+(haven/infrastructure/encryption.py), in the JSON column, so a copy into another event fails to decrypt. The
 chain hashes that stored string: `verify_audit` needs the audit key, not the encryption key. An
 empty detail stays `{}`: it says nothing, and most events (the reads) have one. Old encryption
 keys must stay in HAVEN_ENCRYPTION_KEYS (decrypt-only) as long as the log is kept: the rows are
@@ -11,7 +11,7 @@ append-only, so `rotate_encryption_key` cannot re-encrypt them.
 import json
 from typing import Any
 
-from haven.core.encryption import decrypt, encrypt
+from haven.infrastructure.encryption import decrypt, encrypt
 
 
 def identity(sequence: int) -> str:
@@ -31,4 +31,4 @@ def unseal(stored: Any, sequence: int) -> dict[str, Any]:
     if isinstance(stored, str):
         value: dict[str, Any] = json.loads(decrypt(stored, identity(sequence)))
         return value
-    return stored  # type: ignore[no-any-return]  # `{}`: never sealed
+    return stored  # `{}`: never sealed

@@ -8,7 +8,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from haven.access.policy import Actor
-from haven.audit import chain, sealing
+from haven.audit import actions, chain, sealing
 from haven.audit.context import RequestOrigin, current_origin
 from haven.audit.keys import current_keys
 from haven.audit.models import AuditChainHead, AuditEvent
@@ -54,6 +54,7 @@ def record_event(
     outcome: str = AuditEvent.Outcome.ALLOWED,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    actions.check(action)
     origin = current_origin.get() or RequestOrigin()
     if pupil is None and case is not None:
         pupil = case.pupil_id
@@ -66,7 +67,7 @@ def record_event(
         "pupil_id": pupil.pk if isinstance(pupil, models.Model) else pupil,
         "case_id": case.pk if case is not None else None,
         "kind": str(kind),
-        "action": action,
+        "action": str(action),
         "object_type": obj._meta.model_name if obj is not None else "",
         "object_id": obj.pk if obj is not None else None,
         "outcome": str(outcome),

@@ -77,6 +77,7 @@ def ranges(count: int, parts: int) -> list[tuple[int | None, int]]:
 
 
 def _default_workers(count: int) -> int:
+    # is_in_memory_db() is SQLite's; django-stubs types the generic connection.
     in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]
     # Other processes would not see an uncommitted transaction's events, nor a private in-memory database.
     if count < PARALLEL_FROM or connection.in_atomic_block or in_memory:

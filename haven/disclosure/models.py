@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from haven.core.encryption import EncryptedJSONField, EncryptedModel, EncryptedTextField
+from haven.infrastructure.encryption import EncryptedJSONField, EncryptedModel, EncryptedTextField
 
 
 class Disclosure(EncryptedModel):

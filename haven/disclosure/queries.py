@@ -14,17 +14,19 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Model, Prefetch
-from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from haven.access.lookup import scoped_get
 from haven.access.policy import Actor
 from haven.accounts.models import User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
+from haven.disclosure.audit_actions import DisclosureAction
 from haven.disclosure.models import Disclosure
+from haven.external_signals.models import ReferralIndexEntry
 from haven.meldcode.models import (
     AdviceRequest,
     Case,
@@ -40,7 +42,6 @@ from haven.meldcode.models import (
 )
 from haven.meldcode.workflow import Step
 from haven.pupils.models import Pupil
-from haven.signalling.models import ReferralIndexEntry
 
 
 def withheld_marker(reason: str) -> str:
@@ -410,9 +411,6 @@ class _Builder:
         return self.entry(r, r.get_action_display(), r.on, meta=[self.recorded_by(r)])
 
 
-AMENDMENTS = SignalAmendment.objects.order_by("created_at", "pk")
-
-
 def build_record(
     pupil: Pupil,
     *,
@@ -551,33 +549,23 @@ def audit_read(actor: Actor, action: str, record: PupilRecord, obj: Model | None
 
 def get_pupil(actor: Actor, pk: int) -> Pupil:
     """A pupil of the actor's own school; another school's pupil does not seem to exist."""
-    pupil = Pupil.objects.select_related("school").filter(pk=pk, school_id=actor.school_id).first()
-    if pupil is None:
-        if Pupil.objects.filter(pk=pk).exists():
-            record_event(
-                actor, "disclosure.prepare", kind=AuditEvent.Kind.READ, pupil=pk, outcome=AuditEvent.Outcome.DENIED
-            )
-        raise Http404
-    return pupil
+    return scoped_get(
+        actor,
+        Pupil.objects.select_related("school").filter(school_id=actor.member_school_id),
+        pk,
+        action=DisclosureAction.PREPARE,
+        about=lambda existing: {"pupil": existing.pk},
+    )
 
 
 def get_disclosure(actor: Actor, pk: int) -> Disclosure:
-    disclosure = (
-        Disclosure.objects.select_related("pupil__school", "made_by").filter(pk=pk, school_id=actor.school_id).first()
+    return scoped_get(
+        actor,
+        Disclosure.objects.select_related("pupil__school", "made_by").filter(school_id=actor.member_school_id),
+        pk,
+        action=DisclosureAction.VIEW,
+        about=lambda existing: {"obj": existing, "pupil": existing.pupil_id},
     )
-    if disclosure is None:
-        existing = Disclosure.objects.filter(pk=pk).first()
-        if existing is not None:
-            record_event(
-                actor,
-                "disclosure.view",
-                kind=AuditEvent.Kind.READ,
-                obj=existing,
-                pupil=existing.pupil_id,
-                outcome=AuditEvent.Outcome.DENIED,
-            )
-        raise Http404
-    return disclosure
 
 
 def disclosures_of(pupil: Pupil) -> list[Disclosure]:

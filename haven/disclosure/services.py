@@ -1,11 +1,13 @@
 """Recording a parents' access: what the AF reviewed, what is withheld and why, with its audit event."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from haven.access.policy import Actor, has_permission
+from haven.access.guards import require_permission
+from haven.access.policy import Actor
 from haven.audit.services import record_event
+from haven.disclosure.audit_actions import DisclosureAction
 from haven.disclosure.models import Disclosure
 from haven.disclosure.queries import build_record
 from haven.pupils.models import Pupil
@@ -39,8 +41,7 @@ def record_disclosure(
     `state` is the fingerprint of the record the AF reviewed: an item added or changed meanwhile
     was never checked for third-party information, so it must not slip into the export.
     """
-    if not has_permission(actor, "pupil.disclose"):
-        raise PermissionDenied(_("Your role does not allow this."))
+    require_permission(actor, "pupil.disclose")
     if pupil.school_id != actor.school_id:
         raise ValidationError(_("This pupil is not a pupil of your school."))
     record = build_record(pupil)
@@ -66,7 +67,7 @@ def record_disclosure(
     # Item ids and counts only: the reasons can describe what was withheld.
     record_event(
         actor,
-        "pupil.disclose",
+        DisclosureAction.PUPIL_DISCLOSE,
         obj=disclosure,
         pupil=pupil,
         detail={

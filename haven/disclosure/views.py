@@ -2,19 +2,21 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from haven.access.decorators import requires
-from haven.core.forms import apply_errors
+from haven.access.http import ActorRequest
 from haven.disclosure import queries, services
+from haven.disclosure.audit_actions import DisclosureAction
 from haven.disclosure.forms import DisclosureForm
+from haven.infrastructure.forms import apply_errors
 
 
 @requires("pupil.disclose")
-def prepare(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def prepare(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     pupil = queries.get_pupil(actor, pk)
     record = queries.build_record(pupil)
     # The template always sends the fingerprint of the record shown now (`record.state`), also
@@ -37,15 +39,15 @@ def prepare(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("disclosure:export", pk=disclosure.pk)
     for entry in record.entries():
         entry.controls = (form[f"withhold_{entry.item_id}"], form[f"reason_{entry.item_id}"])
-    queries.audit_read(actor, "disclosure.prepare", record)
+    queries.audit_read(actor, DisclosureAction.PREPARE, record)
     context = {"record": record, "form": form, "earlier": queries.disclosures_of(pupil)}
     return render(request, "disclosure/prepare.html", context)
 
 
 @requires("pupil.disclose")
-def export(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def export(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     disclosure = queries.get_disclosure(actor, pk)
     record = queries.record_for_disclosure(disclosure)
-    queries.audit_read(actor, "disclosure.view", record, obj=disclosure)
+    queries.audit_read(actor, DisclosureAction.VIEW, record, obj=disclosure)
     return render(request, "disclosure/export.html", {"disclosure": disclosure, "record": record})

@@ -11,12 +11,13 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import Model
-from django.http import Http404
 from django.utils import timezone
 
+from haven.access.lookup import scoped_get
 from haven.access.policy import Actor
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
+from haven.documents.audit_actions import DocumentAction
 from haven.meldcode.models import Case, Conversation, Report
 from haven.meldcode.queries import current_report, visible_cases
 from haven.meldcode.services import current_text
@@ -31,24 +32,16 @@ def report_for_export(case: Case) -> Report | None:
 
 def get_conversation(actor: Actor, pk: int) -> Conversation:
     """A conversation in a dossier the actor may see; otherwise 404, and the attempt is logged."""
-    conversation = (
-        Conversation.objects.filter(pk=pk, case__in=visible_cases(actor))
-        .select_related("case__pupil", "case__school", "recorded_by")
-        .first()
+    return scoped_get(
+        actor,
+        Conversation.objects.filter(case__in=visible_cases(actor)).select_related(
+            "case__pupil", "case__school", "recorded_by"
+        ),
+        pk,
+        action=DocumentAction.CONVERSATION,
+        about=lambda existing: {"obj": existing, "case": existing.case},
+        unscoped=Conversation.objects.select_related("case"),
     )
-    if conversation is None:
-        existing = Conversation.objects.select_related("case").filter(pk=pk).first()
-        if existing is not None:
-            record_event(
-                actor,
-                "document.conversation",
-                kind=AuditEvent.Kind.READ,
-                obj=existing,
-                case=existing.case,
-                outcome=AuditEvent.Outcome.DENIED,
-            )
-        raise Http404
-    return conversation
 
 
 def audit_export(actor: Actor, action: str, case: Case, obj: Model | None = None) -> None:

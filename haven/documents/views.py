@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.access.decorators import requires
+from haven.access.http import ActorRequest
 from haven.documents import queries
+from haven.documents.audit_actions import DocumentAction
 from haven.documents.pdf import render_pdf
 from haven.meldcode import queries as route
 from haven.meldcode.queries import age
@@ -33,8 +35,8 @@ def _context(request: HttpRequest, case: Any, **extra: Any) -> dict[str, Any]:
 
 
 @requires("case.view")
-def chronology(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def chronology(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     case = route.load_dossier(actor, pk, audit=False, timeline=False).prefetched_case()
     context = _context(
         request,
@@ -45,13 +47,13 @@ def chronology(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Dossier chronology"),
     )
     pdf = render_pdf("documents/chronology.html", context)
-    queries.audit_export(actor, "document.chronology", case)
+    queries.audit_export(actor, DocumentAction.CHRONOLOGY, case)
     return pdf_response(pdf, f"dossier-{case.pk}-chronologie.pdf")
 
 
 @requires("case.report")
-def report(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def report(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     case = route.get_case(actor, pk, audit=False)
     the_report = queries.report_for_export(case)
     if the_report is None:
@@ -59,13 +61,13 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("meldcode:report_edit", pk=pk)
     context = _context(request, case, report=the_report, pupil_age=age(case.pupil), title=_("Report to Veilig Thuis"))
     pdf = render_pdf("documents/report.html", context)
-    queries.audit_export(actor, "document.report", case, the_report)
+    queries.audit_export(actor, DocumentAction.REPORT, case, the_report)
     return pdf_response(pdf, f"dossier-{case.pk}-melding-veilig-thuis.pdf")
 
 
 @requires("case.view")
-def conversation(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def conversation(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     the_conversation = queries.get_conversation(actor, pk)
     case = the_conversation.case
     context = _context(
@@ -76,5 +78,5 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
         signers=range(2),
     )
     pdf = render_pdf("documents/conversation.html", context)
-    queries.audit_export(actor, "document.conversation", case, the_conversation)
+    queries.audit_export(actor, DocumentAction.CONVERSATION, case, the_conversation)
     return pdf_response(pdf, f"dossier-{case.pk}-gespreksverslag-{the_conversation.pk}.pdf")

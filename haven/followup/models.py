@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from haven.core.encryption import EncryptedBooleanField, EncryptedModel, EncryptedTextField
+from haven.infrastructure.encryption import EncryptedBooleanField, EncryptedModel, EncryptedTextField
 
 USER = settings.AUTH_USER_MODEL
 
@@ -41,7 +41,7 @@ class ReportFollowUp(EncryptedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    # Optimistic locking of the edit form (haven.core.concurrency); db_default keeps bulk inserts working.
+    # Optimistic locking of the edit form (haven.infrastructure.concurrency); db_default keeps bulk inserts working.
     version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     def __str__(self) -> str:

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from haven.access.policy import Actor
-from haven.core.prepared import ActorQuery
 from haven.followup import queries, rules
+from haven.infrastructure.prepared import ActorQuery
 from haven.tasks.registry import Task
 
-# Prepared (haven/core/prepared.py): these run on every home page and tasks page.
+# Prepared (haven/infrastructure/prepared.py): these run on every home page and tasks page.
 _reports_awaiting_feedback = ActorQuery(
     lambda actor, made_until, agreed_until: queries.reports_awaiting_feedback_by(actor, made_until, agreed_until).only(
         "made_on", "case", "case__pupil__first_name", "case__pupil__last_name", "follow_up__feedback_agreed_on"
@@ -43,6 +43,7 @@ def feedback_tasks(actor: Actor, today: date) -> list[Task]:
         if state not in (rules.FeedbackState.OVERDUE, rules.FeedbackState.DUE_SOON):
             continue
         overdue = state == rules.FeedbackState.OVERDUE
+        assert report.made_on is not None  # only a made report has feedback due
         name = {"name": report.case.pupil.full_name}
         tasks.append(
             Task(
@@ -55,7 +56,7 @@ def feedback_tasks(actor: Actor, today: date) -> list[Task]:
                 )
                 % name,
                 url=reverse("meldcode:case_detail", args=[report.case_id]) + "#followup",
-                due=rules.feedback_deadline(report.made_on, agreed_on),  # type: ignore[arg-type]
+                due=rules.feedback_deadline(report.made_on, agreed_on),
                 overdue=overdue,
             )
         )

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from haven.access.policy import Actor
 from haven.access.roles import Role
-from haven.core.prepared import PreparedQuery, fetch_together, group_by
 from haven.followup import rules
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
+from haven.infrastructure.prepared import PreparedQuery, fetch_together, group_by
 from haven.meldcode.models import Case, Decision, Report, Signal
 from haven.meldcode.queries import Dossier, get_case, visible_cases
 from haven.meldcode.workflow import DecisionOutcome
@@ -100,7 +100,7 @@ class FollowUpSection:
 
 
 # Fixed-shape reads by case, prepared: the page does not pay Django's query compilation for each
-# (see haven/core/prepared.py).
+# (see haven/infrastructure/prepared.py).
 _follow_ups_of = PreparedQuery(lambda case_id: ReportFollowUp.objects.filter(report__case_id=case_id))
 _help_plans_of = PreparedQuery(lambda case_id: HelpPlan.objects.filter(case_id=case_id).order_by("-recorded_at", "-pk"))
 _moments_of = PreparedQuery(lambda case_id: EvaluationMoment.objects.filter(plan__case_id=case_id))
@@ -120,6 +120,7 @@ def dossier_follow_up(actor: Actor, dossier: Dossier, today: date | None = None)
     follow_ups = {f.report_id: f for f in follow_up_rows}
     section = FollowUpSection()
     for report in made:
+        assert report.made_on is not None  # `made`: each has been made
         follow_up = follow_ups.get(report.pk)
         agreed_on = follow_up.feedback_agreed_on if follow_up else None
         received_on = follow_up.feedback_received_on if follow_up else None
@@ -128,7 +129,7 @@ def dossier_follow_up(actor: Actor, dossier: Dossier, today: date | None = None)
                 report=report,
                 follow_up=follow_up,
                 state=rules.feedback_state(report.made_on, agreed_on, received_on, today),
-                deadline=rules.feedback_deadline(report.made_on, agreed_on),  # type: ignore[arg-type]
+                deadline=rules.feedback_deadline(report.made_on, agreed_on),
             )
         )
     if made:

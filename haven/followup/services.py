@@ -19,22 +19,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from haven.access.policy import Actor, has_permission
+from haven.access.guards import require_permission
+from haven.access.policy import Actor
 from haven.audit.services import record_event
-from haven.core import concurrency
 from haven.followup import rules
+from haven.followup.audit_actions import FollowupAction
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
+from haven.infrastructure import concurrency
 from haven.meldcode.models import Case, Decision, Report
 from haven.meldcode.workflow import DecisionOutcome
 from haven.pupils.dates import check_date
 
 PERMISSION = "case.follow_up"
 HELP_OUTCOMES = (DecisionOutcome.HELP, DecisionOutcome.REPORT_AND_HELP)
-
-
-def _require(actor: Actor) -> None:
-    if not has_permission(actor, PERMISSION):
-        raise PermissionDenied(_("Your role does not allow this."))
 
 
 def _require_school(actor: Actor, case: Case) -> None:
@@ -62,9 +59,9 @@ def _follow_up(actor: Actor, report: Report, seen_version: int | None = None) ->
     """The report's follow-up record, locked for this transaction; a new (unsaved) one when there is none.
 
     `seen_version`: the version the user's form showed (0: there was no record yet); a save over a
-    newer one is refused with `EditConflict` (haven.core.concurrency).
+    newer one is refused with `EditConflict` (haven.infrastructure.concurrency).
     """
-    _require(actor)
+    require_permission(actor, PERMISSION)
     _require_school(actor, report.case)
     if not report.is_made:
         raise ValidationError(_("This report has not been made yet: record it as made first."))
@@ -138,7 +135,7 @@ def record_feedback_agreement(
         raise ValidationError(errors)
     follow_up.feedback_agreed_on = feedback_agreed_on
     follow_up.feedback_agreed_how = feedback_agreed_how.strip()
-    return _save(actor, follow_up, "followup.feedback_agreed", {"agreed_on": feedback_agreed_on.isoformat()})
+    return _save(actor, follow_up, FollowupAction.FEEDBACK_AGREED, {"agreed_on": feedback_agreed_on.isoformat()})
 
 
 @transaction.atomic
@@ -158,7 +155,7 @@ def record_lead(
     follow_up.lead = lead
     follow_up.lead_contact_name = lead_contact_name.strip()
     follow_up.lead_contact_details = lead_contact_details.strip()
-    return _save(actor, follow_up, "followup.lead", {"lead": lead})
+    return _save(actor, follow_up, FollowupAction.LEAD, {"lead": lead})
 
 
 @transaction.atomic
@@ -186,7 +183,7 @@ def record_feedback(
     follow_up.follow_up_started = follow_up_started.strip()
     follow_up.school_expectations = school_expectations.strip()
     return _save(
-        actor, follow_up, "followup.feedback", {"outcome": outcome, "received_on": feedback_received_on.isoformat()}
+        actor, follow_up, FollowupAction.FEEDBACK, {"outcome": outcome, "received_on": feedback_received_on.isoformat()}
     )
 
 
@@ -226,7 +223,7 @@ def record_help_plan(
 
     A newer plan for the same dossier replaces the earlier one (which stays, as history).
     """
-    _require(actor)
+    require_permission(actor, PERMISSION)
     _require_school(actor, case)
     _require_open(case)
     decision = latest_decision(case)
@@ -265,7 +262,7 @@ def record_help_plan(
         EvaluationMoment.objects.create(plan=plan, due_on=moment)
     record_event(
         actor,
-        "followup.plan",
+        FollowupAction.PLAN,
         obj=plan,
         case=case,
         detail={
@@ -296,7 +293,7 @@ def answer_evaluation(
 ) -> EvaluationMoment:
     """Question 5 at an evaluation moment. What follows ("no": report; "yes": close with monitoring) is
     recorded with the decision or the closing itself."""
-    _require(actor)
+    require_permission(actor, PERMISSION)
     moment = EvaluationMoment.objects.select_for_update().select_related("plan__case").get(pk=moment.pk)
     plan = moment.plan
     _require_school(actor, plan.case)
@@ -323,7 +320,7 @@ def answer_evaluation(
     moment.save(update_fields=["effective", "explanation", "answered_on", "answered_by"])
     record_event(
         actor,
-        "followup.evaluation",
+        FollowupAction.EVALUATION,
         obj=moment,
         case=plan.case,
         detail={"plan": plan.pk, "due_on": moment.due_on.isoformat(), "effective": effective},

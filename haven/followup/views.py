@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from haven.access.decorators import requires
+from haven.access.http import ActorRequest
 from haven.access.policy import has_permission
-from haven.core import concurrency
-from haven.core.forms import apply_errors
 from haven.followup import forms, queries, services
+from haven.infrastructure import concurrency
+from haven.infrastructure.forms import apply_errors
 from haven.meldcode import queries as route_queries
 from haven.meldcode.models import Case
 
@@ -53,7 +54,7 @@ def _form_page(
 
 
 def _report_page(
-    request: HttpRequest,
+    request: ActorRequest,
     pk: int,
     form_class: type[Any],
     save: Callable[..., Any],
@@ -62,7 +63,7 @@ def _report_page(
     success: str,
     initial: Callable[[Any], dict[str, Any]],
 ) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     report = queries.get_report(actor, pk)
 
     def tracked_form(data: Any, follow_up: Any) -> Any:
@@ -96,7 +97,7 @@ def _values(*names: str) -> Callable[[Any], dict[str, Any]]:
 
 
 @requires("case.follow_up")
-def feedback_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+def feedback_agreement(request: ActorRequest, pk: int) -> HttpResponse:
     return _report_page(
         request,
         pk,
@@ -109,7 +110,7 @@ def feedback_agreement(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("case.follow_up")
-def lead(request: HttpRequest, pk: int) -> HttpResponse:
+def lead(request: ActorRequest, pk: int) -> HttpResponse:
     return _report_page(
         request,
         pk,
@@ -122,7 +123,7 @@ def lead(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("case.follow_up")
-def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+def feedback(request: ActorRequest, pk: int) -> HttpResponse:
     return _report_page(
         request,
         pk,
@@ -135,8 +136,8 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("case.follow_up")
-def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def plan_create(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     case = route_queries.get_case(actor, pk)
     form = forms.HelpPlanForm(request.POST or None)
     return _form_page(
@@ -152,9 +153,9 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("case.follow_up")
-def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluation(request: ActorRequest, pk: int) -> HttpResponse:
     """Question 5 at an evaluation moment; then on to the decision ("no": report) or the closing ("yes")."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     moment = queries.get_moment(actor, pk)
     case = moment.plan.case
     form = forms.EvaluationForm(request.POST or None)

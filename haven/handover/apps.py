@@ -9,7 +9,7 @@ class HandoverConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_save
 
         from haven.handover import receivers, signing  # noqa: F401  (signing registers its check)
-        from haven.handover.tasks import handover_tasks
+        from haven.handover.providers import handover_tasks
         from haven.organisations.models import Group
         from haven.pupils.models import GroupPlacement
         from haven.tasks.registry import register

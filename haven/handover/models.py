@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from haven.core.encryption import EncryptedModel, EncryptedTextField
+from haven.infrastructure.encryption import EncryptedModel, EncryptedTextField
 
 USER = settings.AUTH_USER_MODEL
 

@@ -4,89 +4,74 @@ to exist (404), and the attempt is logged like any denied read of case data."""
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import Http404
-
+from haven.access.lookup import scoped_get
 from haven.access.policy import Actor, has_permission
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
-from haven.core.prepared import PreparedQuery, fetch_together
+from haven.handover.audit_actions import HandoverAction
 from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage, PendingImport
+from haven.infrastructure.prepared import PreparedQuery, fetch_together
 from haven.meldcode.queries import Dossier
 
 
-def _deny(actor: Actor, action: str, model: type[Any], pk: int) -> None:
-    existing = model.objects.filter(pk=pk).select_related("case").first()
-    if existing is not None:
-        record_event(
-            actor,
-            action,
-            kind=AuditEvent.Kind.READ,
-            obj=existing,
-            case=existing.case,
-            outcome=AuditEvent.Outcome.DENIED,
-        )
-    raise Http404
+def _about_case(existing: Any) -> dict[str, Any]:
+    return {"obj": existing, "case": existing.case}
 
 
 def notice_for_teacher(actor: Actor, pk: int) -> HandoverNotice:
     """A notice addressed to the actor; nobody else's (also not the AF's: she has the decision page)."""
-    notice = (
-        HandoverNotice.objects.filter(pk=pk, school_id=actor.school_id, teacher_id=actor.user_id)
-        .select_related("pupil", "group", "case__lead")
-        .first()
+    notice = scoped_get(
+        actor,
+        HandoverNotice.objects.filter(school_id=actor.member_school_id, teacher_id=actor.user_id).select_related(
+            "pupil", "group", "case__lead"
+        ),
+        pk,
+        action=HandoverAction.VIEW_NOTICE,
+        about=_about_case,
+        unscoped=HandoverNotice.objects.select_related("case"),
     )
-    if notice is None:
-        _deny(actor, "handover.view_notice", HandoverNotice, pk)
-    assert notice is not None
-    record_event(actor, "handover.view_notice", kind=AuditEvent.Kind.READ, obj=notice, case=notice.case)
+    record_event(actor, HandoverAction.VIEW_NOTICE, kind=AuditEvent.Kind.READ, obj=notice, case=notice.case)
     return notice
 
 
 def notice_for_decision(actor: Actor, pk: int) -> HandoverNotice:
-    notice = (
-        HandoverNotice.objects.filter(pk=pk, school_id=actor.school_id)
-        .select_related("pupil", "group", "teacher", "case__lead", "decided_by")
-        .first()
+    return scoped_get(
+        actor,
+        HandoverNotice.objects.filter(school_id=actor.member_school_id).select_related(
+            "pupil", "group", "teacher", "case__lead", "decided_by"
+        ),
+        pk,
+        action=HandoverAction.DECIDE,
+        about=_about_case,
+        unscoped=HandoverNotice.objects.select_related("case"),
     )
-    if notice is None:
-        _deny(actor, "handover.decide", HandoverNotice, pk)
-    assert notice is not None
-    return notice
 
 
 def package(actor: Actor, pk: int) -> HandoverPackage:
-    found = (
-        HandoverPackage.objects.filter(pk=pk, school_id=actor.school_id)
-        .select_related("case__pupil", "case__school", "made_by")
-        .first()
+    return scoped_get(
+        actor,
+        HandoverPackage.objects.filter(school_id=actor.member_school_id).select_related(
+            "case__pupil", "case__school", "made_by"
+        ),
+        pk,
+        action=HandoverAction.VIEW_PACKAGE,
+        about=_about_case,
+        unscoped=HandoverPackage.objects.select_related("case"),
     )
-    if found is None:
-        _deny(actor, "handover.view_package", HandoverPackage, pk)
-    assert found is not None
-    return found
 
 
 def pending_import(actor: Actor, pk: int) -> PendingImport:
     """A package held at the actor's school for the AF's answer; reading it is audited (it names a pupil)."""
-    found = (
-        PendingImport.objects.filter(pk=pk, school_id=actor.school_id)
+    found = scoped_get(
+        actor,
+        PendingImport.objects.filter(school_id=actor.member_school_id)
         .select_related("candidate__school")
-        .prefetch_related("candidate__groups")
-        .first()
+        .prefetch_related("candidate__groups"),
+        pk,
+        action=HandoverAction.VIEW_PENDING_IMPORT,
+        about=lambda existing: {"obj": existing, "pupil": existing.candidate_id},
     )
-    if found is None:
-        existing = PendingImport.objects.filter(pk=pk).first()
-        if existing is not None:
-            record_event(
-                actor,
-                "handover.view_pending_import",
-                kind=AuditEvent.Kind.READ,
-                obj=existing,
-                pupil=existing.candidate_id,
-                outcome=AuditEvent.Outcome.DENIED,
-            )
-        raise Http404
-    record_event(actor, "handover.view_pending_import", kind=AuditEvent.Kind.READ, obj=found, pupil=found.candidate)
+    record_event(actor, HandoverAction.VIEW_PENDING_IMPORT, kind=AuditEvent.Kind.READ, obj=found, pupil=found.candidate)
     return found
 
 
@@ -106,7 +91,7 @@ class CaseHandover:
 
 
 # Fixed-shape reads by case, prepared: the page does not pay Django's query compilation for each
-# (see haven/core/prepared.py).
+# (see haven/infrastructure/prepared.py).
 _import_of = PreparedQuery(lambda case_id: HandoverImport.objects.filter(case_id=case_id))
 _notices_of = PreparedQuery(lambda case_id: HandoverNotice.objects.filter(case_id=case_id).order_by("pk"))
 _packages_of = PreparedQuery(lambda case_id: HandoverPackage.objects.filter(case_id=case_id).order_by("-made_at"))

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -703,6 +704,13 @@ def parse(raw: Any) -> Package:
     return Package(data or {})
 
 
+def _report_column(name: str) -> "models.Field[Any, Any]":
+    """A column of the report (`get_field` is typed to return reverse relations too)."""
+    field = Report._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
+
 def for_display(package: Package) -> dict[str, Any]:
     """The package with a readable label beside every code, for the PDF (the data stays as read)."""
     from haven.handover.models import HandoverPackage
@@ -744,7 +752,7 @@ def for_display(package: Package) -> dict[str, Any]:
             r,
             not_informed_label=label(Report.NotInformedReason.choices, r["not_informed_reason"]),
             fields=[
-                (capfirst(Report._meta.get_field(name).verbose_name), r[name], name == "interpretation")
+                (capfirst(_report_column(name).verbose_name), r[name], name == "interpretation")
                 for name in REPORT_TEXTS
                 if r[name]
             ],

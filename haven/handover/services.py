@@ -19,11 +19,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access.policy import Actor, has_permission
+from haven.access.guards import require_permission
+from haven.access.policy import Actor
 from haven.access.roles import STAFF_ROLES
 from haven.accounts.models import Membership, User
 from haven.audit.services import record_event
 from haven.handover import schema, signing
+from haven.handover.audit_actions import HandoverAction
 from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage, PendingImport
 from haven.meldcode import services as route
 from haven.meldcode.models import (
@@ -44,11 +46,6 @@ from haven.pupils.models import GroupPlacement, Pupil
 
 # A dossier closed less than this many years ago still goes along to the new teacher.
 RECENTLY_CLOSED_YEARS = 1
-
-
-def _require(actor: Actor, permission: str) -> None:
-    if not has_permission(actor, permission):
-        raise PermissionDenied(_("Your role does not allow this."))
 
 
 # New school year: notices to new teachers ------------------------------------------------------
@@ -105,7 +102,7 @@ def _notify(school: School, placements: list[GroupPlacement], today: date) -> li
                 # A system action: nobody acts, the placement (or the command) brings it about.
                 record_event(
                     None,
-                    "handover.notice",
+                    HandoverAction.NOTICE,
                     obj=notice,
                     case=case,
                     school_id=school.pk,
@@ -151,14 +148,14 @@ def mark_notice_read(actor: Actor, notice: HandoverNotice) -> HandoverNotice:
     if notice.read_at is None:
         notice.read_at = timezone.now()
         notice.save(update_fields=["read_at"])
-        record_event(actor, "handover.notice_read", obj=notice, case=notice.case)
+        record_event(actor, HandoverAction.NOTICE_READ, obj=notice, case=notice.case)
     return notice
 
 
 @transaction.atomic
 def decide_notice(actor: Actor, notice: HandoverNotice, *, add: bool) -> HandoverNotice:
     """The AF's decision: add the new teacher to the dossier, or not. Recorded either way."""
-    _require(actor, "handover.decide")
+    require_permission(actor, "handover.decide")
     if notice.school_id != actor.school_id:
         raise ValidationError(_("This notice is not about your school."))
     notice = HandoverNotice.objects.select_for_update().select_related("case", "teacher").get(pk=notice.pk)
@@ -172,7 +169,7 @@ def decide_notice(actor: Actor, notice: HandoverNotice, *, add: bool) -> Handove
     notice.save(update_fields=["decision", "decided_by", "decided_at"])
     record_event(
         actor,
-        "handover.decide",
+        HandoverAction.DECIDE,
         obj=notice,
         case=notice.case,
         detail={"decision": notice.decision, "teacher": str(notice.teacher)},
@@ -216,7 +213,7 @@ def make_package(
     receiving_school: str = "",
     receiving_school_brin: str = "",
 ) -> HandoverPackage:
-    _require(actor, "handover.export")
+    require_permission(actor, "handover.export")
     if case.school_id != actor.school_id:
         raise ValidationError(_("This dossier is not a dossier of your school."))
     receiving_brin = receiving_school_brin.strip().upper()
@@ -250,7 +247,7 @@ def make_package(
     schema.parse(json.loads(json.dumps(package_data(package))))
     record_event(
         actor,
-        "handover.package",
+        HandoverAction.PACKAGE,
         obj=package,
         case=case,
         detail={
@@ -347,7 +344,7 @@ def _create_pupil(actor: Actor, school: School, pupil: dict[str, Any]) -> Pupil:
         last_name=pupil["last_name"],
         date_of_birth=pupil["date_of_birth"],
     )
-    record_event(actor, "handover.create_pupil", obj=created, pupil=created, detail={"source": "handover"})
+    record_event(actor, HandoverAction.CREATE_PUPIL, obj=created, pupil=created, detail={"source": "handover"})
     return created
 
 
@@ -355,9 +352,9 @@ def _create_pupil(actor: Actor, school: School, pupil: dict[str, Any]) -> Pupil:
 def receive_package(actor: Actor, content: bytes) -> Imported | PendingImport:
     """Import an uploaded package into a new dossier for a new pupil; or, when the school already has a
     pupil of that name and date of birth, hold it until the AF confirms whether it is the same child."""
-    _require(actor, "handover.import")
+    require_permission(actor, "handover.import")
     received = read_package(content)
-    school = School.objects.get(pk=actor.school_id)
+    school = School.objects.get(pk=actor.member_school_id)
     _check_importable(received, school)
     package = received.package
     candidate = _candidate(school, package["pupil"])
@@ -381,7 +378,7 @@ def receive_package(actor: Actor, content: bytes) -> Imported | PendingImport:
         return PendingImport.objects.get(**key)
     record_event(
         actor,
-        "handover.hold_import",
+        HandoverAction.HOLD_IMPORT,
         obj=pending,
         pupil=candidate,
         detail={"sending_brin": key["sending_school_brin"], "signed_by": pending.signed_by},
@@ -392,7 +389,7 @@ def receive_package(actor: Actor, content: bytes) -> Imported | PendingImport:
 @transaction.atomic
 def confirm_import(actor: Actor, pending: PendingImport, *, same_pupil: bool) -> Imported:
     """The AF's answer to a held package: its pupil is `pending.candidate`, or a new pupil."""
-    _require(actor, "handover.import")
+    require_permission(actor, "handover.import")
     if pending.school_id != actor.school_id:
         raise ValidationError(_("This package was not uploaded at your school."))
     locked = PendingImport.objects.select_for_update().filter(pk=pending.pk).select_related("candidate").first()
@@ -400,7 +397,7 @@ def confirm_import(actor: Actor, pending: PendingImport, *, same_pupil: bool) ->
         raise ValidationError(_("This has already been decided."))
     # Checked again: the trusted keys, or the pupil's dossiers, may have changed since the upload.
     received = read_package(locked.content.encode("utf-8"))
-    school = School.objects.get(pk=actor.school_id)
+    school = School.objects.get(pk=actor.member_school_id)
     _check_importable(received, school)
     imported = _import(actor, school, received, pupil=locked.candidate if same_pupil else None)
     locked.delete()
@@ -410,7 +407,7 @@ def confirm_import(actor: Actor, pending: PendingImport, *, same_pupil: bool) ->
 @transaction.atomic
 def cancel_import(actor: Actor, pending: PendingImport) -> None:
     """Not now: the held package is removed; nothing was imported."""
-    _require(actor, "handover.import")
+    require_permission(actor, "handover.import")
     if pending.school_id != actor.school_id:
         raise ValidationError(_("This package was not uploaded at your school."))
     locked = PendingImport.objects.select_for_update().filter(pk=pending.pk).first()
@@ -418,7 +415,7 @@ def cancel_import(actor: Actor, pending: PendingImport) -> None:
         raise ValidationError(_("This has already been decided."))
     record_event(
         actor,
-        "handover.cancel_import",
+        HandoverAction.CANCEL_IMPORT,
         obj=locked,
         pupil=locked.candidate_id,
         detail={"sending_brin": locked.sending_school_brin, "signed_by": locked.signed_by},
@@ -511,7 +508,7 @@ def _import(actor: Actor, school: School, received: Received, *, pupil: Pupil | 
         raise ValidationError(_("This package has already been imported.")) from error
     record_event(
         actor,
-        "handover.import",
+        HandoverAction.IMPORT,
         obj=case,
         case=case,
         detail={

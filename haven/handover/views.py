@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,38 +13,40 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from haven.access.decorators import requires
+from haven.access.http import ActorRequest
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
-from haven.core.forms import apply_errors
 from haven.documents.pdf import render_pdf
 from haven.documents.views import pdf_response
 from haven.handover import queries, schema, services, signing
+from haven.handover.audit_actions import HandoverAction
 from haven.handover.forms import ConfirmImportForm, ImportForm, NoticeDecisionForm, PackageForm
 from haven.handover.models import HandoverPackage, PendingImport
 from haven.handover.uploads import CappedUploadHandler
+from haven.infrastructure.forms import apply_errors
 from haven.meldcode import queries as route
 
 
 @requires("handover.view_notice")
-def notice(request: HttpRequest, pk: int) -> HttpResponse:
+def notice(request: ActorRequest, pk: int) -> HttpResponse:
     """What the new teacher sees: that there is a dossier and whom to ask, never what it holds."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     the_notice = queries.notice_for_teacher(actor, pk)
     return render(request, "handover/notice.html", {"notice": the_notice})
 
 
 @require_POST
 @requires("handover.view_notice")
-def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def notice_read(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     services.mark_notice_read(actor, queries.notice_for_teacher(actor, pk))
     messages.success(request, _("Thank you. The notice is marked as read."))
     return redirect("handover:notice", pk=pk)
 
 
 @requires("handover.decide")
-def notice_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def notice_decide(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     the_notice = queries.notice_for_decision(actor, pk)
     form = NoticeDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and not the_notice.decision:
@@ -59,8 +61,8 @@ def notice_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("handover.export")
-def package_create(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def package_create(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     case = route.get_case(actor, pk)
     form = PackageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -75,13 +77,13 @@ def package_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("handover.export")
-def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    package = queries.package(request.actor, pk)  # type: ignore[attr-defined]
+def package_detail(request: ActorRequest, pk: int) -> HttpResponse:
+    package = queries.package(request.actor, pk)
     return render(request, "handover/package_detail.html", {"package": package, "case": package.case})
 
 
-def _download(request: HttpRequest, pk: int, kind: str) -> tuple[HandoverPackage, dict[str, Any]] | HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def _download(request: ActorRequest, pk: int, kind: str) -> tuple[HandoverPackage, dict[str, Any]] | HttpResponse:
+    actor = request.actor
     package = queries.package(actor, pk)
     if not package.receiving_school_brin:
         # Recorded before packages named the receiving school's BRIN code: no school would import it.
@@ -93,7 +95,7 @@ def _download(request: HttpRequest, pk: int, kind: str) -> tuple[HandoverPackage
     data = services.package_data(package)
     record_event(
         actor,
-        "handover.download",
+        HandoverAction.DOWNLOAD,
         kind=AuditEvent.Kind.READ,
         obj=package,
         case=package.case,
@@ -103,7 +105,7 @@ def _download(request: HttpRequest, pk: int, kind: str) -> tuple[HandoverPackage
 
 
 @requires("handover.export")
-def package_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def package_pdf(request: ActorRequest, pk: int) -> HttpResponse:
     downloaded = _download(request, pk, "pdf")
     if isinstance(downloaded, HttpResponse):
         return downloaded
@@ -123,7 +125,7 @@ def package_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("handover.export")
-def package_json(request: HttpRequest, pk: int) -> HttpResponse:
+def package_json(request: ActorRequest, pk: int) -> HttpResponse:
     downloaded = _download(request, pk, "json")
     if isinstance(downloaded, HttpResponse):
         return downloaded
@@ -138,7 +140,7 @@ def package_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 @csrf_exempt  # checked below, once the capped upload handler is in place (Django's documented order)
 @requires("handover.import")
-def package_import(request: HttpRequest) -> HttpResponse:
+def package_import(request: ActorRequest) -> HttpResponse:
     # Before anything reads the body: the file is read only up to the package's size limit.
     handler = CappedUploadHandler(request, field="package", limit=schema.MAX_PACKAGE_BYTES)
     request.upload_handlers = [handler]
@@ -146,8 +148,8 @@ def package_import(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_protect
-def _package_import(request: HttpRequest, handler: CappedUploadHandler) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def _package_import(request: ActorRequest, handler: CappedUploadHandler) -> HttpResponse:
+    actor = request.actor
     posted = request.method == "POST"
     form = ImportForm(request.POST if posted else None, request.FILES if posted else None, too_large=handler.too_large)
     if posted and form.is_valid():
@@ -171,9 +173,9 @@ def _imported_message(imported: services.Imported) -> str:
 
 
 @requires("handover.import")
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def import_confirm(request: ActorRequest, pk: int) -> HttpResponse:
     """Whether the package's pupil is the pupil of the same name and date of birth at this school."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     pending = queries.pending_import(actor, pk)
     form = ConfirmImportForm(request.POST or None)
     received, problems = None, []

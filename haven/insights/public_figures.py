@@ -22,9 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from haven.access.policy import Actor, has_permission
+from haven.access.guards import require_permission
+from haven.access.policy import Actor
 from haven.access.roles import Role
 from haven.audit.services import record_event
+from haven.insights.audit_actions import InsightsAction
 from haven.insights.models import PublicFigure, Region
 from haven.organisations.models import Municipality
 
@@ -489,8 +491,7 @@ def import_public_figures(
     created when missing, the command only) receives every municipality of the file.
     """
     if actor is not None:
-        if not has_permission(actor, "insights.import_public_figures"):
-            raise PermissionDenied(_("Your role does not allow this."))
+        require_permission(actor, "insights.import_public_figures")
         # A policy officer cannot widen their own scope: adding municipalities is the operator's.
         if create_missing or isinstance(region, str) or (region is not None and region.pk != actor.region_id):
             raise PermissionDenied(_("Your role does not allow this."))
@@ -575,7 +576,7 @@ def _write(
     result.rows.sort(key=lambda change: (change.municipality, change.year))
     record_event(
         actor,
-        "insights.import_public_figures",
+        InsightsAction.IMPORT_PUBLIC_FIGURES,
         obj=region_obj,
         detail={
             "created": result.created,

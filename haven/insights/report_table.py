@@ -205,8 +205,8 @@ def draft_table(
                 **public,
             )
             public_rows.append(row)
-            i = with_schools.index(m) if m in with_schools else None
-            refs = tuple(None if i is None else block.ref(i, j) for j in range(len(HAVEN_COLUMNS)))
+            at = with_schools.index(m) if m in with_schools else None
+            refs = tuple(None if at is None else block.ref(at, j) for j in range(len(HAVEN_COLUMNS)))
             draft.rows.append((row, refs))
         total_row = TableRow(
             municipality_code=TOTAL,

@@ -37,12 +37,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from haven.external_signals.models import ReferralIndexEntry
 from haven.followup import rules as followup_rules
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
 from haven.insights import metrics
@@ -62,13 +63,15 @@ from haven.meldcode.models import (
     StepSkip,
     Weighing,
 )
+from haven.meldcode.providers import is_quiet, last_activity
 from haven.meldcode.queries import facts_from
 from haven.meldcode.services import follows_advice
 from haven.meldcode.workflow import CaseFacts, DecisionOutcome, Step, route_state
 from haven.organisations.models import School
-from haven.pupils.models import GroupPlacement
-from haven.signalling.models import ReferralIndexEntry, Sibling
-from haven.tasks.providers import is_quiet, last_activity
+from haven.pupils.models import GroupPlacement, Sibling
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 CHUNK = 2000
 NOT_RECORDED = Closure.Reason.NOT_RECORDED.value
@@ -83,11 +86,17 @@ def _local(moment: datetime) -> date:
     return timezone.localdate(moment)
 
 
+class _Active(TypedDict):
+    """What the rollup annotates each dossier with."""
+
+    last_active: datetime
+
+
 @dataclass
 class _CaseRecords:
     """One dossier's records as the figures need them, each list in the order it was recorded."""
 
-    case: Case
+    case: "WithAnnotations[Case, _Active]"
     signals: list[Signal]
     consultations: list[Consultation]
     conversations: list[Conversation]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from haven.access.policy import Actor, has_permission
 from haven.audit.services import record_event
+from haven.insights.audit_actions import InsightsAction
 from haven.insights.rollups import Refreshed, refresh_school
 from haven.organisations.models import School
 
@@ -24,7 +25,7 @@ def refresh_own_school(actor: Actor) -> Refreshed:
         refreshed = refresh_school(school, timezone.localdate())
         record_event(
             actor,
-            "insights.refresh",
+            InsightsAction.REFRESH,
             obj=school,
             detail={"counts": refreshed.counts, "route_rows": refreshed.snapshots},
         )

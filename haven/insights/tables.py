@@ -281,6 +281,15 @@ def _changes(refs: Sequence[Ref]) -> tuple[Callable[[], Cell], Callable[[], Cell
     )
 
 
+def _shown_later(ref: Ref) -> Callable[[], int | None]:
+    """What `ref` shows, read when called (after the page's small cells are suppressed)."""
+    return lambda: ref.shown
+
+
+def _known(n: int | None) -> Callable[[], int | None]:
+    return lambda: n
+
+
 def _sum_known(values: Sequence[int | None]) -> int | None:
     if not values or any(value is None for value in values):
         return None
@@ -484,14 +493,14 @@ def build(scope: Scope, period: Period, *, today: date, threshold: int) -> Monit
             "had its first signal the year before."
         ),
     )
-    for label, refs in (
+    for metric_label, refs in (
         (metrics.LABELS[metrics.SIGNALS], signal_refs),
         (metrics.LABELS[metrics.CASES_OPENED], route_refs[0]),
         (metrics.LABELS[metrics.ROUTES_STARTED], route_refs[1]),
         (metrics.LABELS[metrics.ROUTES_DECIDED], route_refs[2]),
         (metrics.LABELS[metrics.REPORTS], report_refs),
     ):
-        funnel.add(str(label), [refs[-1]])
+        funnel.add(str(metric_label), [refs[-1]])
 
     drafts = [trend, funnel]
 
@@ -693,12 +702,12 @@ def build(scope: Scope, period: Period, *, today: date, threshold: int) -> Monit
         if haven_count:
             sources.append(_("Haven"))
             pupil_cells.append(ref)
-            bases.append(lambda ref=ref: ref.shown)
+            bases.append(_shown_later(ref))
         # A year before the schools used Haven has nothing of Haven to set beside the bound.
         elif public and public_count and signals_counted:
             sources.append(_("public figures"))
             pupil_cells.append(public_count)
-            bases.append(lambda n=public_count: n)
+            bases.append(_known(public_count))
         else:
             sources.append(None)
             pupil_cells.append(None)
@@ -744,10 +753,10 @@ def build(scope: Scope, period: Period, *, today: date, threshold: int) -> Monit
         tables.append(_public_table(draft_public.resolve(page.threshold), page))
 
     lines = []
-    for p, signals_ref, cases_ref, reports_ref, base in zip(
+    for p, signals_ref, cases_ref, reports_ref, base_of in zip(
         periods, signal_refs, route_refs[0], report_refs, bases, strict=True
     ):
-        expected = base()
+        expected = base_of()
         if expected is None:
             continue
         lines.append(

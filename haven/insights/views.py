@@ -13,7 +13,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,12 +25,14 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from haven.access.decorators import requires
+from haven.access.http import ActorRequest
 from haven.access.policy import Actor, has_permission
 from haven.audit.services import record_event
 from haven.documents.pdf import render_pdf
 from haven.documents.views import pdf_response
 from haven.insights import cache as insights_cache
 from haven.insights import public_figures, tables
+from haven.insights.audit_actions import InsightsAction
 from haven.insights.exports import to_csv, to_xlsx
 from haven.insights.models import PublicFigure
 from haven.insights.periods import Period, PeriodKind, parse_period, period_of
@@ -103,8 +105,8 @@ def _scope(actor: Actor) -> Scope:
     return scope
 
 
-def _build(request: HttpRequest) -> tuple[tables.Monitoring, str, str | None]:
-    actor = request.actor  # type: ignore[attr-defined]
+def _build(request: ActorRequest) -> tuple[tables.Monitoring, str, str | None]:
+    actor = request.actor
     scope = _scope(actor)
     today = timezone.localdate()
     period, problem = chosen_period(request.GET, today)
@@ -186,10 +188,10 @@ def _picker(monitoring: tables.Monitoring) -> list[dict[str, object]]:
 
 
 @requires("insights.view")
-def overview(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def overview(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     monitoring, key, problem = _build(request)
-    record_event(actor, "insights.view", kind="read", detail=_detail(monitoring))
+    record_event(actor, InsightsAction.VIEW, kind="read", detail=_detail(monitoring))
     query = query_of(monitoring.period)
     # The sections hold nothing of the request (no form, no token): rendered once per key.
     rendered = insights_cache.kept(
@@ -218,8 +220,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @requires("insights.view")
-def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def export(request: ActorRequest, table: str, fmt: str) -> HttpResponse:
+    actor = request.actor
     if fmt not in FORMATS:
         raise Http404
     monitoring, _key, _problem = _build(request)
@@ -228,7 +230,7 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
         raise Http404
     header, rows = chosen.export()
     content: str | bytes = to_csv(header, rows, bom=True) if fmt == "csv" else to_xlsx(chosen.title, header, rows)
-    record_event(actor, "insights.export", kind="read", detail=_detail(monitoring, table=chosen.key, format=fmt))
+    record_event(actor, InsightsAction.EXPORT, kind="read", detail=_detail(monitoring, table=chosen.key, format=fmt))
     response = HttpResponse(content, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{_file_name(monitoring, chosen.key, fmt)}"'
     response["Cache-Control"] = "no-store, private"
@@ -236,8 +238,8 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
 
 
 @requires("insights.view")
-def report(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def report(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     monitoring, _key, _problem = _build(request)
     context = {
         "m": monitoring,
@@ -249,14 +251,14 @@ def report(request: HttpRequest) -> HttpResponse:
         "school_year": monitoring.period.kind == PeriodKind.SCHOOL_YEAR,
     }
     pdf = render_pdf("insights/report.html", context)
-    record_event(actor, "insights.report", kind="read", detail=_detail(monitoring))
+    record_event(actor, InsightsAction.REPORT, kind="read", detail=_detail(monitoring))
     return pdf_response(pdf, _file_name(monitoring, "rapport", "pdf"))
 
 
 @requires("insights.refresh")
 @require_POST
-def refresh(request: HttpRequest) -> HttpResponse:
-    refresh_own_school(request.actor)  # type: ignore[attr-defined]
+def refresh(request: ActorRequest) -> HttpResponse:
+    refresh_own_school(request.actor)
     messages.success(request, _("The figures of your school have been counted again from its records."))
     period, _problem = chosen_period(request.POST, timezone.localdate())
     return redirect(f"{reverse('insights:overview')}?{query_of(period)}")
@@ -270,8 +272,8 @@ class PublicFiguresForm(forms.Form):
 
 
 @requires("insights.import_public_figures")
-def public_figures_import(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def public_figures_import(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     result = None
     too_large = False
     form = PublicFiguresForm()

@@ -10,12 +10,14 @@ raises ValidationError with a Dutch message and writes nothing. The list is read
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from haven.access.policy import Actor, has_permission
+from haven.access.guards import require_permission
+from haven.access.policy import Actor
 from haven.audit.services import record_event
+from haven.meldcode.audit_actions import MeldcodeAction
 from haven.meldcode.models import AdviceRequest
 from haven.pupils.dates import check_date
 from haven.pupils.models import Pupil
@@ -32,8 +34,7 @@ def record_advice_request(
     pupil: Pupil | None = None,
     date_confirmed: bool = False,
 ) -> AdviceRequest:
-    if not has_permission(actor, "advice_request.record"):
-        raise PermissionDenied(_("Your role does not allow this."))
+    require_permission(actor, "advice_request.record")
     if not question.strip():
         raise ValidationError({"question": _("Write down the question you asked Veilig Thuis.")})
     if not advice.strip():
@@ -42,7 +43,7 @@ def record_advice_request(
         raise ValidationError({"pupil": _("This pupil is not a pupil of your school.")})
     check_date(held_on, "held_on", born_on=pupil.date_of_birth if pupil else None, confirmed=date_confirmed)
     request = AdviceRequest.objects.create(
-        school_id=actor.school_id,
+        school_id=actor.member_school_id,
         held_on=held_on,
         anonymous=anonymous,
         question=question.strip(),
@@ -53,7 +54,7 @@ def record_advice_request(
     # Only what the monitoring counts: never the question or the advice.
     record_event(
         actor,
-        "advice_request.record",
+        MeldcodeAction.ADVICE_REQUEST_RECORD,
         obj=request,
         pupil=pupil,
         detail={"held_on": held_on.isoformat(), "anonymous": anonymous},

@@ -9,10 +9,12 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.forms.utils import ErrorDict
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import User
+from haven.infrastructure.forms import model_choice_field
 from haven.meldcode.models import Closure, Consultation, Conversation, Decision, Report, Signal, StepSkip
 from haven.pupils.dates import CONFIRM_FIELD, NEEDS_CONFIRMATION
 from haven.pupils.models import Pupil
@@ -190,7 +192,7 @@ class DateAndTimeField(forms.MultiValueField):
         return timezone.make_aware(datetime.combine(day, moment))
 
 
-class OtherPupilsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class OtherPupilsField(forms.ModelMultipleChoiceField):
     """The other pupils involved, posted as hidden `other_pupils` values by the search-and-add list
     (SignalForm.pupil_picker); a pupil outside the queryset is refused like any invalid choice."""
 
@@ -262,11 +264,11 @@ class SignalForm(ConfirmDateMixin, SignalTextForm):
             "observed_at", timezone.localtime().replace(second=0, microsecond=0)
         )
         super().__init__(*args, **kwargs)
-        self.fields["other_pupils"].queryset = pupils  # type: ignore[attr-defined]
+        model_choice_field(self, "other_pupils").queryset = pupils
         if choose_pupil:
             # The pupil of the address could not be used: the teacher chooses again, nothing typed is lost.
             self.fields["pupil"] = pupil_field(_("Pupil"), required=True, empty_label=_("Choose a pupil"))
-            self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
+            model_choice_field(self, "pupil").queryset = pupils
             self.order_fields(["pupil", *[name for name in self.fields if name != "pupil"]])
         if not may_ask_look_along:
             del self.fields["look_along"]
@@ -285,6 +287,7 @@ class SignalForm(ConfirmDateMixin, SignalTextForm):
         return int(value) if value.isdigit() else None
 
     def _apply_picker_action(self) -> None:
+        assert isinstance(self.data, MultiValueDict)  # bound to request.POST
         data = self.data.copy()
         chosen = [v for v in data.getlist("other_pupils") if v.isdigit()]
         if self.picker_action == ADD_PUPIL and (pk := self._posted_pupil(ADD_PUPIL)) is not None:
@@ -298,8 +301,10 @@ class SignalForm(ConfirmDateMixin, SignalTextForm):
         self._errors = ErrorDict()
 
     def pupil_picker(self) -> PupilPicker:
-        queryset = self.fields["other_pupils"].queryset  # type: ignore[attr-defined]
+        queryset = model_choice_field(self, "other_pupils").queryset
+        assert queryset is not None  # set in __init__
         if self.is_bound:
+            assert isinstance(self.data, MultiValueDict)  # bound to request.POST
             ids = [int(v) for v in self.data.getlist("other_pupils") if str(v).isdigit()]
         else:
             ids = [p.pk for p in self.initial.get("other_pupils", [])]
@@ -348,7 +353,7 @@ class OpenCaseForm(forms.Form):
 
     def __init__(self, *args: Any, leads: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = leads  # type: ignore[attr-defined]
+        model_choice_field(self, "lead").queryset = leads
 
 
 class ConsultationForm(ConfirmDateMixin):
@@ -451,7 +456,7 @@ class DecisionForm(ConfirmDateMixin):
         required=False,
         help_text=_("Answered later, at the agreed evaluation moments. Leave it open when help is about to start."),
     )
-    outcome = forms.ChoiceField(label=_("Decision"), choices=Decision._meta.get_field("outcome").choices)
+    outcome = forms.ChoiceField(label=_("Decision"), choices=Decision._meta.get_field("outcome").choices or ())
     rationale = text(_("Rationale"), _("Why this decision? Refer to the facts in the dossier."), required=True)
     deviation_justification = text(
         _("Why does the decision differ from the framework's advice?"),
@@ -468,7 +473,7 @@ class DecisionForm(ConfirmDateMixin):
     def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("decided_at", timezone.localtime().replace(second=0, microsecond=0))
         super().__init__(*args, **kwargs)
-        self.fields["decided_by"].queryset = staff  # type: ignore[attr-defined]
+        model_choice_field(self, "decided_by").queryset = staff
 
     def answers(self) -> dict[str, bool | None]:
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
@@ -604,7 +609,8 @@ class ReportForm(forms.ModelForm):
         # What Veilig Thuis asks first: how to reach the reporter, and the parents (or that nobody
         # knows). Checked here, not in services.save_report: earlier drafts and the seeders' reports
         # predate these parts, and the form is where a person completes them.
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         reachable = data.get("reporter_phone", "").strip() or data.get("reporter_email", "").strip()
         if not reachable and "reporter_email" not in self.errors:
             self.add_error(
@@ -627,7 +633,7 @@ class ReportMadeForm(ConfirmDateMixin):
 
     def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["made_by"].queryset = staff  # type: ignore[attr-defined]
+        model_choice_field(self, "made_by").queryset = staff
 
 
 class CloseForm(forms.Form):
@@ -640,7 +646,7 @@ class CloseForm(forms.Form):
     explanation = text(_("Explanation"), required=True)
 
 
-class PupilChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class PupilChoiceField(forms.ModelChoiceField):
     """A plain pick list of the school's pupils; the date of birth tells namesakes apart."""
 
     def label_from_instance(self, obj: Any) -> str:
@@ -679,7 +685,7 @@ class AdviceRequestForm(ConfirmDateMixin):
 
     def __init__(self, *args: Any, pupils: QuerySet[Pupil], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
+        model_choice_field(self, "pupil").queryset = pupils
 
     def clean_anonymous(self) -> bool:
         return self.cleaned_data["anonymous"] == "yes"
@@ -694,6 +700,21 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args: Any, staff: QuerySet[User], label: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = staff  # type: ignore[attr-defined]
+        model_choice_field(self, "user").queryset = staff
         if label:
             self.fields["user"].label = label
+
+
+class PlanConversationForm(forms.Form):
+    planned_at = forms.DateTimeField(
+        label=_("Date and time"), widget=LocalDateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    participants = forms.MultipleChoiceField(
+        label=_("With whom"), choices=Conversation.Participant.choices, widget=forms.CheckboxSelectMultiple
+    )
+    location = forms.CharField(
+        label=_("Where"),
+        required=False,
+        max_length=200,
+        help_text=_("Face to face, at a quiet and safe place; not by phone."),
+    )

@@ -21,10 +21,12 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from haven.audit.services import record_event
+from haven.external_signals.audit_actions import ExternalSignalAction
+from haven.external_signals.models import ReferralIndexEntry
 from haven.meldcode import retention
+from haven.meldcode.audit_actions import MeldcodeAction
 from haven.meldcode.models import AdviceRequest, Case
 from haven.meldcode.services import latest_closing_date
-from haven.signalling.models import ReferralIndexEntry
 
 LooseRecord = AdviceRequest | ReferralIndexEntry
 
@@ -95,10 +97,10 @@ def destroy_record(record: LooseRecord, *, reason: str, years: int, today: date)
     if not retention.record_is_past_term(dated=dated(record), years=years, today=today, dossiers=dossiers):
         raise ValidationError(_("This record is still within its retention term."))
     if isinstance(record, AdviceRequest):
-        action = "advice_request.destroy"
+        action: str = MeldcodeAction.ADVICE_REQUEST_DESTROY
         detail = {"reason": reason.strip(), "held_on": record.held_on.isoformat()}
     else:
-        action = "referral_index.destroy"
+        action = ExternalSignalAction.REFERRAL_INDEX_DESTROY
         detail = {"reason": reason.strip(), "on": record.on.isoformat(), "action": record.action}
     # Before the row goes, and only what the record's own event said of it: the date (and for the
     # verwijsindex whether the signal was placed or ended), never the question or the advice.

@@ -4,14 +4,14 @@ Records are written only by `haven.meldcode.services`; every write there emits a
 and the case timeline is read from those events. Logbook entries are never overwritten.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.core.encryption import (
+from haven.infrastructure.encryption import (
     EncryptedBooleanField,
     EncryptedIntegerField,
     EncryptedJSONField,
@@ -19,6 +19,9 @@ from haven.core.encryption import (
     EncryptedTextField,
 )
 from haven.meldcode.workflow import DecisionOutcome
+
+if TYPE_CHECKING:
+    from haven.accounts.models import User
 
 USER = settings.AUTH_USER_MODEL
 
@@ -156,7 +159,9 @@ class Case(models.Model):
     school = models.ForeignKey("organisations.School", on_delete=models.PROTECT, related_name="+")
     pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="cases")
     lead = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="led_cases", verbose_name=_("case lead"))
-    members = models.ManyToManyField(USER, through="CaseMember", through_fields=("case", "user"), related_name="cases")
+    members: "models.ManyToManyField[User, CaseMember]" = models.ManyToManyField(
+        USER, through="CaseMember", through_fields=("case", "user"), related_name="cases"
+    )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     acute = models.BooleanField(default=False)
     opened_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
@@ -358,7 +363,7 @@ class Report(StepRecord):
     made_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     vt_reference = EncryptedTextField(_("Veilig Thuis reference"), max_length=100, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Optimistic locking of the edit form (haven.core.concurrency); db_default keeps bulk inserts working.
+    # Optimistic locking of the edit form (haven.infrastructure.concurrency); db_default keeps bulk inserts working.
     version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta(StepRecord.Meta):
@@ -389,7 +394,8 @@ class Closure(StepRecord):
         NOT_RECORDED = "not_recorded", _("Nobody recorded why")
 
     # Empty when Haven closed the dossier itself (`services.close_case_unrecorded`): no person did.
-    recorded_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+    # Nullable here only: the other step records always have a person (hence the ignore).
+    recorded_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")  # type: ignore[assignment]
     reason = EncryptedTextField(_("reason"), max_length=16, choices=Reason.choices)
     explanation = EncryptedTextField(_("explanation"), blank=True)
     # The route's step (1-5) when the dossier was closed: where routes stop.
@@ -400,3 +406,37 @@ class Closure(StepRecord):
 
     class Meta(StepRecord.Meta):
         pass
+
+
+class PlannedConversation(EncryptedModel):
+    """The conversation with the parents (step 3), planned ahead.
+
+    It is done once a conversation is recorded in the dossier after it was planned (see
+    `haven.meldcode.queries.with_state`), or when it is cancelled; only cancelling is stored.
+    """
+
+    case = models.ForeignKey("meldcode.Case", on_delete=models.CASCADE, related_name="planned_conversations")
+    planned_at = models.DateTimeField(_("date and time"))
+    participants = models.JSONField(_("with whom"), default=list)
+    location = EncryptedTextField(_("where"), max_length=200, blank=True)
+    planned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        # Moved here from the former `signalling` app; the table keeps its name (and its rows).
+        db_table = "signalling_plannedconversation"
+        ordering = ["planned_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Planned conversation {self.pk}"
+
+    @property
+    def done(self) -> bool:
+        """Held (a conversation recorded since it was planned: the `held` annotation) or cancelled."""
+        return self.cancelled_at is not None or bool(getattr(self, "held", False))
+
+    def participant_labels(self) -> list[str]:
+        labels = dict(Conversation.Participant.choices)
+        return [str(labels[p]) for p in self.participants if p in labels]

@@ -6,9 +6,10 @@ so their existence does not leak, and the denied attempt is written to the audit
 """
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.paginator import Page, Paginator
 from django.db import models
@@ -19,13 +20,17 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from haven.access.labels import ROLE_LABELS
+from haven.access.lookup import scoped_get
 from haven.access.policy import Actor, can_view_case
 from haven.access.roles import SCHOOL_WIDE_ROLES, STAFF_ROLES, Role
-from haven.accounts.models import ROLE_LABELS, User
+from haven.accounts.models import User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
-from haven.core.prepared import ActorQuery, PreparedQuery, fetch_together, group_by
+from haven.external_signals.models import ReferralIndexEntry
 from haven.followup.models import EvaluationMoment, HelpPlan
+from haven.infrastructure.prepared import ActorQuery, PreparedQuery, fetch_together, group_by
+from haven.meldcode.audit_actions import MeldcodeAction
 from haven.meldcode.models import (
     AdviceRequest,
     Case,
@@ -35,6 +40,7 @@ from haven.meldcode.models import (
     Conversation,
     Decision,
     LookAlongRequest,
+    PlannedConversation,
     Report,
     Signal,
     SignalAmendment,
@@ -42,13 +48,17 @@ from haven.meldcode.models import (
     Weighing,
 )
 from haven.meldcode.workflow import CaseFacts, DecisionOutcome, RouteState, route_state
-from haven.pupils.models import NAME_ORDER, Pupil, PupilQuerySet, current_group_name
+from haven.pupils.models import NAME_ORDER, Pupil, current_group_name
+from haven.pupils.queries import school_pupils
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def visible_cases(actor: Actor) -> QuerySet[Case]:
     if not actor.is_staff or actor.school_id is None:
         return Case.objects.none()
-    cases = Case.objects.filter(school_id=actor.school_id)
+    cases = Case.objects.filter(school_id=actor.member_school_id)
     if not actor.sees_whole_school:
         cases = cases.filter(memberships__user_id=actor.user_id)
     return cases
@@ -57,44 +67,29 @@ def visible_cases(actor: Actor) -> QuerySet[Case]:
 def visible_signals(actor: Actor) -> QuerySet[Signal]:
     if not actor.is_staff or actor.school_id is None:
         return Signal.objects.none()
-    signals = Signal.objects.filter(school_id=actor.school_id)
+    signals = Signal.objects.filter(school_id=actor.member_school_id)
     if not actor.sees_whole_school:
         signals = signals.filter(Q(author_id=actor.user_id) | Q(case__memberships__user_id=actor.user_id)).distinct()
     return signals
 
 
-def _get_or_deny(actor: Actor, visible: QuerySet[Any], model: type, pk: int, action: str) -> Any:
-    return _found_or_deny(actor, visible.filter(pk=pk).first(), model, pk, action)
+def _about_signal(existing: Signal) -> dict[str, Any]:
+    return {"obj": existing, "case": existing.case, "pupil": existing.pupil_id}
 
 
-def _found_or_deny(actor: Actor, obj: Any, model: type, pk: int, action: str) -> Any:
-    """`obj` as the actor's scoped lookup found it, or 404 with the denied attempt audited."""
-    if obj is None:
-        existing = model.objects.filter(pk=pk).first()
-        if existing is not None:
-            case = existing if isinstance(existing, Case) else getattr(existing, "case", None)
-            record_event(
-                actor,
-                action,
-                kind=AuditEvent.Kind.READ,
-                obj=existing,
-                case=case,
-                pupil=existing.pupil_id,
-                outcome=AuditEvent.Outcome.DENIED,
-            )
-        raise Http404
-    return obj
+def _about_case(existing: Case) -> dict[str, Any]:
+    return {"obj": existing, "case": existing, "pupil": existing.pupil_id}
 
 
 def get_signal(actor: Actor, pk: int, *, audit: bool = True) -> Signal:
     signals = visible_signals(actor).select_related("pupil", "author", "case", "triaged_by", "school")
-    signal = _get_or_deny(actor, signals, Signal, pk, "signal.view")
+    signal = scoped_get(actor, signals, pk, action=MeldcodeAction.SIGNAL_VIEW, about=_about_signal)
     if audit:
         audit_signal_view(actor, signal)
     return signal
 
 
-# The scoped case lookup of every dossier page, prepared (haven/core/prepared.py) once per set of
+# The scoped case lookup of every dossier page, prepared (haven/infrastructure/prepared.py) once per set of
 # related records a page has it bring along (and whether it brings the help plan's state).
 _case_lookups: dict[tuple[tuple[str, ...], bool], ActorQuery[Case]] = {}
 
@@ -137,9 +132,9 @@ def get_case(
 
         _case_lookups[key] = ActorQuery(build, int)
     found = _case_lookups[key](actor, pk)
-    case = _found_or_deny(actor, found[0] if found else None, Case, pk, "case.view")
+    case = scoped_get(actor, found, pk, action=MeldcodeAction.CASE_VIEW, about=_about_case, unscoped=Case.objects.all())
     if audit:
-        record_event(actor, "case.view", kind=AuditEvent.Kind.READ, obj=case, case=case)
+        record_event(actor, MeldcodeAction.CASE_VIEW, kind=AuditEvent.Kind.READ, obj=case, case=case)
     return case
 
 
@@ -176,14 +171,14 @@ def open_look_along_requests(actor: Actor) -> QuerySet[LookAlongRequest]:
     if not actor.sees_whole_school:
         return LookAlongRequest.objects.none()
     return (
-        LookAlongRequest.objects.filter(school_id=actor.school_id, picked_up_at__isnull=True)
+        LookAlongRequest.objects.filter(school_id=actor.member_school_id, picked_up_at__isnull=True)
         .select_related("signal__pupil", "requested_by")
         .order_by("requested_at")
     )
 
 
 def get_look_along_request(actor: Actor, pk: int) -> LookAlongRequest:
-    requests = LookAlongRequest.objects.filter(school_id=actor.school_id) if actor.sees_whole_school else None
+    requests = LookAlongRequest.objects.filter(school_id=actor.member_school_id) if actor.sees_whole_school else None
     if requests is None or not (request := requests.select_related("signal").filter(pk=pk).first()):
         raise Http404
     return request
@@ -244,7 +239,7 @@ def audit_signal_view(actor: Actor, signal: Signal, history: PupilHistory | None
         detail = {"history": {"signals": [s.pk for s in history.signals], "cases": [r.case.pk for r in history.cases]}}
     record_event(
         actor,
-        "signal.view",
+        MeldcodeAction.SIGNAL_VIEW,
         kind=AuditEvent.Kind.READ,
         obj=signal,
         case=signal.case,
@@ -394,7 +389,7 @@ class Dossier:
 
 
 # The records of one dossier, each a fixed-shape read by case: prepared, so that the page does not
-# pay Django's query compilation a dozen times over (see haven/core/prepared.py).
+# pay Django's query compilation a dozen times over (see haven/infrastructure/prepared.py).
 _signals_of = PreparedQuery(lambda case_id: Signal.objects.filter(case_id=case_id).order_by("observed_at", "pk"))
 _amendments_of = PreparedQuery(
     lambda case_id: SignalAmendment.objects.filter(signal__case_id=case_id).order_by("created_at", "pk")
@@ -542,19 +537,14 @@ def read_dossier(case: Case, *, timeline: bool = True) -> Dossier:
         timeline=events,
         look_along_open=sum(1 for request in look_alongs if request.picked_up_at is None),
         people=people,
-        # Only a case read with its help plan's state (get_case(help_plan=True)) knows it.
+        # Only a case read with its help plan's state (get_case(help_plan=True)) knows it: annotated
+        # by _with_help_plan, which mypy cannot see.
         help_plan=(help_plan := decision is not None and getattr(case, "help_plan_decision_id", None) == decision.pk),
-        next_evaluation_id=case.next_evaluation_id if help_plan else None,
+        next_evaluation_id=case.next_evaluation_id if help_plan else None,  # type: ignore[attr-defined]
         step_skips=skips,
         weighings=weighings,
         decisions=decisions,
     )
-
-
-def school_pupils(actor: Actor) -> PupilQuerySet:
-    if actor.school_id is None or actor.role is None:
-        return Pupil.objects.none()
-    return Pupil.objects.filter(school_id=actor.school_id)
 
 
 def own_group_pupils(actor: Actor, pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
@@ -573,7 +563,8 @@ def search_pupils(actor: Actor, text: str, limit: int = 20) -> list[Pupil]:
     pupils = school_pupils(actor).with_group(teacher_id=actor.user_id)
     for word in text.split():
         pupils = pupils.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-    return list(pupils.order_by("-in_own_group", *NAME_ORDER)[:limit])
+    # `in_own_group` comes from with_group(teacher_id=...), a conditional annotation the plugin cannot see.
+    return list(pupils.order_by("-in_own_group", *NAME_ORDER)[:limit])  # type: ignore[misc]
 
 
 def school_staff(actor: Actor, roles: frozenset[Role] = STAFF_ROLES) -> QuerySet[User]:
@@ -581,7 +572,7 @@ def school_staff(actor: Actor, roles: frozenset[Role] = STAFF_ROLES) -> QuerySet
     # One filter() call: school and role must hold for the same membership, not for any two.
     return User.objects.filter(
         is_active=True,
-        memberships__school_id=actor.school_id,
+        memberships__school_id=actor.member_school_id,
         memberships__role__in=list(roles & STAFF_ROLES),
     ).order_by("last_name", "first_name")
 
@@ -592,11 +583,15 @@ def possible_leads(actor: Actor) -> QuerySet[User]:
 
 @dataclass
 class StaffChoices:
-    members: list[User]  # every staff member may join a dossier
-    leads: list[User]  # the school-wide roles may lead one
+    members: Sequence[User]  # every staff member may join a dossier
+    leads: Sequence[User]  # the school-wide roles may lead one
 
 
-_staff_with_roles = ActorQuery(
+class _WithRole(TypedDict):
+    role: str  # the membership's role in the actor's school
+
+
+_staff_with_roles: "ActorQuery[WithAnnotations[User, _WithRole]]" = ActorQuery(
     lambda actor: school_staff(actor).only(*_NAME_COLUMNS).annotate(role=F("memberships__role"))
 )
 
@@ -714,11 +709,11 @@ def advice_request_page(actor: Actor, number: str | None) -> Page[AdviceRequest]
     if not actor.sees_whole_school or actor.school_id is None:
         requests = AdviceRequest.objects.none()
     else:
-        requests = AdviceRequest.objects.filter(school_id=actor.school_id).select_related("pupil", "recorded_by")
+        requests = AdviceRequest.objects.filter(school_id=actor.member_school_id).select_related("pupil", "recorded_by")
     page = Paginator(requests.order_by("-held_on", "-pk"), ADVICE_REQUESTS_PER_PAGE).get_page(number)
     record_event(
         actor,
-        "advice_request.list",
+        MeldcodeAction.ADVICE_REQUEST_LIST,
         kind=AuditEvent.Kind.READ,
         detail={
             "page": page.number,
@@ -728,3 +723,66 @@ def advice_request_page(actor: Actor, number: str | None) -> Page[AdviceRequest]
         },
     )
     return page
+
+
+# The dossier's signalling section: the verwijsindex and the planned conversations ------------------
+
+
+# Fixed-shape reads by case, prepared: the page does not pay Django's query compilation for each
+# (see haven/infrastructure/prepared.py). Both come in the models' order.
+_referral_entries_of = PreparedQuery(lambda case_id: ReferralIndexEntry.objects.filter(case_id=case_id))
+_planned_of = PreparedQuery(lambda case_id: PlannedConversation.objects.filter(case_id=case_id))
+
+
+@dataclass
+class DossierSignalling:
+    referral_entries: list[ReferralIndexEntry]  # oldest first
+    planned: list[PlannedConversation]  # each with `held`, soonest first
+
+
+def dossier_signalling(dossier: Dossier) -> DossierSignalling:
+    """The verwijsindex entries and planned conversations of a dossier `load_dossier` read (which
+    decided access and audited the read), with the names of the people in them.
+
+    Whether a planned conversation was held follows from the dossier's recorded conversations (the
+    same test as `with_state`, without asking the database again).
+    """
+    case = dossier.case
+    entries, plans = fetch_together((_referral_entries_of, [case.pk]), (_planned_of, [case.pk]))
+    latest = max((c.recorded_at for c in dossier.conversations), default=None)
+    for plan in plans:
+        plan.held = latest is not None and latest >= plan.created_at
+    dossier.attach_people(
+        [(entry, "recorded_by") for entry in entries]
+        + [(plan, field) for plan in plans for field in ("planned_by", "cancelled_by")]
+    )
+    return DossierSignalling(referral_entries=entries, planned=plans)
+
+
+# Planned conversations ------------------------------------------------------------------------------
+
+
+def with_state(plans: QuerySet[PlannedConversation]) -> QuerySet[PlannedConversation]:
+    """Annotate `held`: a conversation was recorded in the dossier after this one was planned."""
+    later = Conversation.objects.filter(case_id=OuterRef("case_id"), recorded_at__gte=OuterRef("created_at"))
+    return plans.annotate(held=Exists(later))
+
+
+def open_planned_conversations(actor: Actor) -> QuerySet[PlannedConversation]:
+    """Planned conversations of the open dossiers the person may open, not held and not cancelled."""
+    plans = PlannedConversation.objects.filter(
+        case__in=visible_cases(actor).filter(status=Case.Status.OPEN), cancelled_at__isnull=True
+    )
+    # `held` is with_state's annotation; its QuerySet[PlannedConversation] type does not carry it.
+    return with_state(plans).filter(held=False).select_related("case__pupil").order_by("planned_at", "pk")  # type: ignore[misc]
+
+
+def get_planned_conversation(actor: Actor, pk: int) -> PlannedConversation:
+    return scoped_get(
+        actor,
+        with_state(PlannedConversation.objects.filter(case__in=visible_cases(actor))).select_related("case"),
+        pk,
+        action=MeldcodeAction.CASE_VIEW,
+        about=lambda existing: {"obj": existing, "case": existing.case},
+        unscoped=PlannedConversation.objects.select_related("case"),
+    )

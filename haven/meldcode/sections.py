@@ -12,7 +12,7 @@ AppConfig.ready(). The sections, by place and order:
   place "links" (under the dossier's actions, above the five steps):
     10 disclosure   haven/disclosure/dossier_sections.py  the link to prepare parents' access
   place "main" (after the five steps and the closing, before the members and the timeline):
-    10 signalling   haven/signalling/dossier_sections.py  repeated care, planned conversations,
+    10 signalling   haven/meldcode/dossier_sections.py    repeated care, planned conversations,
                                                           the verwijsindex
     20 followup     haven/followup/dossier_sections.py    feedback from Veilig Thuis, help plans
                                                           and their evaluation moments (question 5)

@@ -13,12 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.access.policy import Actor, can_amend_signal, has_permission
+from haven.access.guards import require_permission
+from haven.access.policy import Actor, can_amend_signal, can_view_case
 from haven.access.roles import Role
 from haven.accounts.models import Membership, User
 from haven.audit.services import record_event
-from haven.core import concurrency
-from haven.meldcode import decision_framework, queries
+from haven.infrastructure import concurrency
+from haven.meldcode import decision_framework, queries, repeat
+from haven.meldcode.audit_actions import MeldcodeAction
 from haven.meldcode.models import (
     Case,
     CaseMember,
@@ -27,6 +29,7 @@ from haven.meldcode.models import (
     Conversation,
     Decision,
     LookAlongRequest,
+    PlannedConversation,
     Report,
     Signal,
     SignalAmendment,
@@ -34,17 +37,13 @@ from haven.meldcode.models import (
     Weighing,
 )
 from haven.meldcode.workflow import DecisionOutcome, Step, route_state
+from haven.organisations.models import School
 from haven.pupils.dates import check_date
 from haven.pupils.models import Pupil
 
 # Clocks of phones and laptops drift; an observation a few minutes "ahead" is not in the future.
 CLOCK_SKEW = timedelta(minutes=5)
 REPORT_OUTCOMES = (DecisionOutcome.REPORT, DecisionOutcome.REPORT_AND_HELP)
-
-
-def _require(actor: Actor, permission: str) -> None:
-    if not has_permission(actor, permission):
-        raise PermissionDenied(_("Your role does not allow this."))
 
 
 def _require_open(case: Case) -> None:
@@ -90,7 +89,7 @@ def log_signal(
 ) -> Signal:
     """Log a signal; with `look_along`, ask the IB/AF to look along in the same transaction
     (request_look_along, with its own audit event), so logging and asking is one submit."""
-    _require(actor, "signal.create")
+    require_permission(actor, "signal.create")
     _require_same_school(actor, pupil, *other_pupils)
     if not facts.strip():
         raise ValidationError({"facts": _("Describe what you saw or heard: the facts are required.")})
@@ -110,7 +109,7 @@ def log_signal(
         if case.pupil_id != pupil.pk:
             raise ValidationError(_("This signal is about another pupil than the dossier."))
     signal = Signal.objects.create(
-        school_id=actor.school_id,
+        school_id=actor.member_school_id,
         pupil=pupil,
         author_id=actor.user_id,
         observed_at=observed_at,
@@ -126,7 +125,12 @@ def log_signal(
     )
     signal.other_pupils.set([p for p in other_pupils if p.pk != pupil.pk])
     record_event(
-        actor, "signal.log", obj=signal, case=case, pupil=pupil, detail={"source": source, "categories": categories}
+        actor,
+        MeldcodeAction.SIGNAL_LOG,
+        obj=signal,
+        case=case,
+        pupil=pupil,
+        detail={"source": source, "categories": categories},
     )
     if look_along:
         request_look_along(actor, signal)
@@ -145,7 +149,7 @@ def amend_signal(actor: Actor, signal: Signal, *, reason: str, **texts: str) -> 
     if values == current_text(signal):
         raise ValidationError(_("Nothing was changed."))
     amendment = SignalAmendment.objects.create(signal=signal, author_id=actor.user_id, reason=reason.strip(), **values)
-    record_event(actor, "signal.amend", obj=signal, case=signal.case, pupil=signal.pupil_id)
+    record_event(actor, MeldcodeAction.SIGNAL_AMEND, obj=signal, case=signal.case, pupil=signal.pupil_id)
     return amendment
 
 
@@ -156,23 +160,23 @@ def current_text(signal: Signal) -> dict[str, str]:
 
 @transaction.atomic
 def request_look_along(actor: Actor, signal: Signal) -> LookAlongRequest:
-    _require(actor, "signal.request_look_along")
+    require_permission(actor, "signal.request_look_along")
     existing = signal.look_along_requests.filter(picked_up_at__isnull=True).first()
     if existing:
         return existing
     request = LookAlongRequest.objects.create(school_id=signal.school_id, signal=signal, requested_by_id=actor.user_id)
-    record_event(actor, "signal.request_look_along", obj=request, case=signal.case, pupil=signal.pupil_id)
+    record_event(actor, MeldcodeAction.SIGNAL_REQUEST_LOOK_ALONG, obj=request, case=signal.case, pupil=signal.pupil_id)
     return request
 
 
 @transaction.atomic
 def pick_up_look_along(actor: Actor, request: LookAlongRequest) -> LookAlongRequest:
-    _require(actor, "look_along.pick_up")
+    require_permission(actor, "look_along.pick_up")
     if request.picked_up_at is None:
         request.picked_up_by_id = actor.user_id
         request.picked_up_at = timezone.now()
         request.save(update_fields=["picked_up_by", "picked_up_at"])
-        record_event(actor, "signal.pick_up_look_along", obj=request, pupil=request.signal.pupil_id)
+        record_event(actor, MeldcodeAction.SIGNAL_PICK_UP_LOOK_ALONG, obj=request, pupil=request.signal.pupil_id)
     return request
 
 
@@ -183,19 +187,23 @@ def _require_new(signal: Signal) -> None:
 
 @transaction.atomic
 def open_case(actor: Actor, signal: Signal, *, lead: User) -> Case:
-    _require(actor, "signal.triage")
+    require_permission(actor, "signal.triage")
     _require_new(signal)
     if Case.objects.filter(pupil_id=signal.pupil_id, status=Case.Status.OPEN).exists():
         raise ValidationError(_("This pupil already has an open dossier: attach the signal to it."))
-    if _role_of(lead, actor.school_id) not in (Role.CARE_COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER):
+    if _role_of(lead, actor.member_school_id) not in (
+        Role.CARE_COORDINATOR,
+        Role.SAFEGUARDING_LEAD,
+        Role.SCHOOL_LEADER,
+    ):
         raise ValidationError({"lead": _("The case lead must be the IB, the AF or the school leader.")})
     case = Case.objects.create(
-        school_id=actor.school_id, pupil_id=signal.pupil_id, lead=lead, opened_by_id=actor.user_id
+        school_id=actor.member_school_id, pupil_id=signal.pupil_id, lead=lead, opened_by_id=actor.user_id
     )
     for user_id in {actor.user_id, lead.pk, signal.author_id}:
         CaseMember.objects.create(case=case, user_id=user_id, added_by_id=actor.user_id)
     _file_signal(actor, signal, case)
-    record_event(actor, "case.open", obj=case, case=case, detail={"lead": str(lead)})
+    record_event(actor, MeldcodeAction.CASE_OPEN, obj=case, case=case, detail={"lead": str(lead)})
     return case
 
 
@@ -211,18 +219,18 @@ def _file_signal(actor: Actor, signal: Signal, case: Case) -> None:
 
 @transaction.atomic
 def attach_signal(actor: Actor, signal: Signal, case: Case) -> None:
-    _require(actor, "signal.triage")
+    require_permission(actor, "signal.triage")
     _require_new(signal)
     _require_open(case)
     if case.pupil_id != signal.pupil_id or case.school_id != actor.school_id:
         raise ValidationError(_("This signal is about another pupil than the dossier."))
     _file_signal(actor, signal, case)
-    record_event(actor, "signal.attach", obj=signal, case=case)
+    record_event(actor, MeldcodeAction.SIGNAL_ATTACH, obj=signal, case=case)
 
 
 @transaction.atomic
 def note_signal(actor: Actor, signal: Signal, *, reason: str) -> None:
-    _require(actor, "signal.triage")
+    require_permission(actor, "signal.triage")
     _require_new(signal)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason why no dossier is needed.")})
@@ -231,7 +239,7 @@ def note_signal(actor: Actor, signal: Signal, *, reason: str) -> None:
     signal.triaged_by_id = actor.user_id
     signal.triaged_at = timezone.now()
     signal.save(update_fields=["status", "noted_reason", "triaged_by", "triaged_at"])
-    record_event(actor, "signal.note", obj=signal, pupil=signal.pupil_id)
+    record_event(actor, MeldcodeAction.SIGNAL_NOTE, obj=signal, pupil=signal.pupil_id)
 
 
 # Steps 2-3 --------------------------------------------------------------------------------------
@@ -241,7 +249,7 @@ def note_signal(actor: Actor, signal: Signal, *, reason: str) -> None:
 def record_consultation(
     actor: Actor, case: Case, *, held_on: date, consulted: str, date_confirmed: bool = False, **fields: Any
 ) -> Consultation:
-    _require(actor, "case.record")
+    require_permission(actor, "case.record")
     _require_open(case)
     check_date(held_on, "held_on", born_on=case.pupil.date_of_birth, confirmed=date_confirmed)
     if consulted != Consultation.Consulted.VEILIG_THUIS:
@@ -251,7 +259,7 @@ def record_consultation(
     )
     record_event(
         actor,
-        "case.consultation",
+        MeldcodeAction.CASE_CONSULTATION,
         obj=consultation,
         case=case,
         detail={"consulted": consulted, "anonymous": consultation.anonymous},
@@ -269,7 +277,7 @@ def record_conversation(
     date_confirmed: bool = False,
     **fields: Any,
 ) -> Conversation:
-    _require(actor, "case.record")
+    require_permission(actor, "case.record")
     _require_open(case)
     check_date(held_on, "held_on", born_on=case.pupil.date_of_birth, confirmed=date_confirmed)
     if not participants:
@@ -277,13 +285,15 @@ def record_conversation(
     conversation = Conversation.objects.create(
         case=case, recorded_by_id=actor.user_id, held_on=held_on, participants=participants, **fields
     )
-    record_event(actor, "case.conversation", obj=conversation, case=case, detail={"participants": participants})
+    record_event(
+        actor, MeldcodeAction.CASE_CONVERSATION, obj=conversation, case=case, detail={"participants": participants}
+    )
     return conversation
 
 
 @transaction.atomic
 def skip_conversation(actor: Actor, case: Case, *, reason: str, explanation: str) -> StepSkip:
-    _require(actor, "case.record")
+    require_permission(actor, "case.record")
     _require_open(case)
     if reason == StepSkip.Reason.ACUTE or reason not in StepSkip.Reason.values:
         raise ValidationError({"reason": _("Choose one of the lawful reasons to skip the conversation.")})
@@ -294,7 +304,7 @@ def skip_conversation(actor: Actor, case: Case, *, reason: str, explanation: str
     skip = StepSkip.objects.create(
         case=case, recorded_by_id=actor.user_id, step=Step.CONVERSATION, reason=reason, explanation=explanation.strip()
     )
-    record_event(actor, "case.skip_conversation", obj=skip, case=case, detail={"reason": reason})
+    record_event(actor, MeldcodeAction.CASE_SKIP_CONVERSATION, obj=skip, case=case, detail={"reason": reason})
     return skip
 
 
@@ -312,7 +322,7 @@ def record_weighing(
     unsafety_explanation: str = "",
     **fields: Any,
 ) -> Weighing:
-    _require(actor, "case.weigh")
+    require_permission(actor, "case.weigh")
     _require_open(case)
     if not suspicion_explanation.strip():
         raise ValidationError({"suspicion_explanation": _("Explain your answer to question 1.")})
@@ -332,7 +342,11 @@ def record_weighing(
         **fields,
     )
     record_event(
-        actor, "case.weighing", obj=weighing, case=case, detail={"suspicion": suspicion, "unsafety": weighing.unsafety}
+        actor,
+        MeldcodeAction.CASE_WEIGHING,
+        obj=weighing,
+        case=case,
+        detail={"suspicion": suspicion, "unsafety": weighing.unsafety},
     )
     return weighing
 
@@ -340,7 +354,7 @@ def record_weighing(
 @transaction.atomic
 def declare_acute(actor: Actor, case: Case, *, explanation: str) -> list[StepSkip]:
     """Straight to the decision: every step not yet taken is recorded as skipped, with why."""
-    _require(actor, "case.decide")
+    require_permission(actor, "case.decide")
     _require_open(case)
     if not explanation.strip():
         raise ValidationError({"explanation": _("Describe the acute danger.")})
@@ -363,7 +377,9 @@ def declare_acute(actor: Actor, case: Case, *, explanation: str) -> list[StepSki
     ]
     case.acute = True
     case.save(update_fields=["acute"])
-    record_event(actor, "case.acute", obj=case, case=case, detail={"skipped_steps": [s.step for s in skips]})
+    record_event(
+        actor, MeldcodeAction.CASE_ACUTE, obj=case, case=case, detail={"skipped_steps": [s.step for s in skips]}
+    )
     return skips
 
 
@@ -380,7 +396,7 @@ def decide(
     deviation_justification: str = "",
     date_confirmed: bool = False,
 ) -> Decision:
-    _require(actor, "case.decide")
+    require_permission(actor, "case.decide")
     _require_open(case)
     decider_role = _role_of(decided_by, case.school_id)
     if decider_role is None or decider_role not in actor.decision_roles:
@@ -423,7 +439,7 @@ def decide(
     _add_member(case, decided_by, actor)
     record_event(
         actor,
-        "case.decision",
+        MeldcodeAction.CASE_DECISION,
         obj=decision,
         case=case,
         detail={"outcome": outcome, "advice": advice.outcome, "decided_by": str(decided_by)},
@@ -454,9 +470,9 @@ def save_report(actor: Actor, case: Case, *, seen_version: int | None = None, **
     """Create or update the draft report; a report already made is not changed.
 
     `seen_version`: the draft's version the user's form showed (0: there was no draft yet); a save
-    over a newer draft is refused with `EditConflict` (haven.core.concurrency).
+    over a newer draft is refused with `EditConflict` (haven.infrastructure.concurrency).
     """
-    _require(actor, "case.report")
+    require_permission(actor, "case.report")
     _require_open(case)
     # Two first saves must not make two drafts: serialise the case's report saves.
     list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
@@ -482,7 +498,7 @@ def save_report(actor: Actor, case: Case, *, seen_version: int | None = None, **
     for name, value in fields.items():
         setattr(report, name, value.strip() if isinstance(value, str) else value)
     report.save()
-    record_event(actor, "case.report_draft", obj=report, case=case)
+    record_event(actor, MeldcodeAction.CASE_REPORT_DRAFT, obj=report, case=case)
     return report
 
 
@@ -496,7 +512,7 @@ def mark_report_made(
     vt_reference: str = "",
     date_confirmed: bool = False,
 ) -> Report:
-    _require(actor, "case.report")
+    require_permission(actor, "case.report")
     case = report.case
     _require_open(case)
     if report.is_made:
@@ -511,7 +527,7 @@ def mark_report_made(
     report.made_by = made_by
     report.vt_reference = vt_reference.strip()
     report.save(update_fields=["made_on", "made_by", "vt_reference", "updated_at"])
-    record_event(actor, "case.report_made", obj=report, case=case, detail={"made_by": str(made_by)})
+    record_event(actor, MeldcodeAction.CASE_REPORT_MADE, obj=report, case=case, detail={"made_by": str(made_by)})
     return report
 
 
@@ -520,7 +536,7 @@ def mark_report_made(
 
 @transaction.atomic
 def close_case(actor: Actor, case: Case, *, reason: str, explanation: str) -> Closure:
-    _require(actor, "case.close")
+    require_permission(actor, "case.close")
     _require_open(case)
     if reason == Closure.Reason.NOT_RECORDED:
         # "Nobody recorded why" is a figure of its own in the monitoring: a person always says why.
@@ -569,14 +585,19 @@ def _close(actor: Actor | None, case: Case, *, reason: str, explanation: str, st
     case.status = Case.Status.CLOSED
     case.save(update_fields=["status"])
     record_event(
-        actor, "case.close", obj=closure, case=case, school_id=case.school_id, detail={"reason": reason, "step": step}
+        actor,
+        MeldcodeAction.CASE_CLOSE,
+        obj=closure,
+        case=case,
+        school_id=case.school_id,
+        detail={"reason": reason, "step": step},
     )
     return closure
 
 
 @transaction.atomic
 def reopen_case(actor: Actor, case: Case, *, reason: str) -> Case:
-    _require(actor, "case.close")
+    require_permission(actor, "case.close")
     if case.is_open:
         raise ValidationError(_("This dossier is already open."))
     if not reason.strip():
@@ -591,7 +612,7 @@ def reopen_case(actor: Actor, case: Case, *, reason: str) -> Case:
         closure.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
     case.status = Case.Status.OPEN
     case.save(update_fields=["status"])
-    record_event(actor, "case.reopen", obj=case, case=case)
+    record_event(actor, MeldcodeAction.CASE_REOPEN, obj=case, case=case)
     return case
 
 
@@ -604,33 +625,33 @@ def _require_school_staff(user: User, case: Case) -> Role:
 
 @transaction.atomic
 def add_case_member(actor: Actor, case: Case, user: User) -> None:
-    _require(actor, "case.manage_members")
+    require_permission(actor, "case.manage_members")
     _require_school_staff(user, case)
     if case.memberships.filter(user=user).exists():
         raise ValidationError({"user": _("%(name)s is already a member.") % {"name": user}})
     CaseMember.objects.create(case=case, user=user, added_by_id=actor.user_id)
-    record_event(actor, "case.add_member", obj=case, case=case, detail={"member": str(user)})
+    record_event(actor, MeldcodeAction.CASE_ADD_MEMBER, obj=case, case=case, detail={"member": str(user)})
 
 
 @transaction.atomic
 def remove_case_member(actor: Actor, case: Case, user: User) -> None:
-    _require(actor, "case.manage_members")
+    require_permission(actor, "case.manage_members")
     if user.pk == case.lead_id:
         raise ValidationError(_("The case lead cannot be removed; choose another case lead first."))
     deleted, _unused = case.memberships.filter(user=user).delete()
     if deleted:
-        record_event(actor, "case.remove_member", obj=case, case=case, detail={"member": str(user)})
+        record_event(actor, MeldcodeAction.CASE_REMOVE_MEMBER, obj=case, case=case, detail={"member": str(user)})
 
 
 @transaction.atomic
 def change_lead(actor: Actor, case: Case, lead: User) -> None:
-    _require(actor, "case.manage_members")
+    require_permission(actor, "case.manage_members")
     if _require_school_staff(lead, case) not in (Role.CARE_COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER):
         raise ValidationError({"user": _("The case lead must be the IB, the AF or the school leader.")})
     case.lead = lead
     case.save(update_fields=["lead"])
     _add_member(case, lead, actor)
-    record_event(actor, "case.change_lead", obj=case, case=case, detail={"lead": str(lead)})
+    record_event(actor, MeldcodeAction.CASE_CHANGE_LEAD, obj=case, case=case, detail={"lead": str(lead)})
 
 
 # Retention --------------------------------------------------------------------------------------
@@ -702,7 +723,7 @@ def destroy_case(case: Case, *, reason: str) -> dict[str, int]:
     counts = {name: rows.count() for name, rows in doomed}
     record_event(
         None,
-        "case.destroy",
+        MeldcodeAction.CASE_DESTROY,
         obj=case,
         case=case,
         school_id=case.school_id,
@@ -712,3 +733,93 @@ def destroy_case(case: Case, *, reason: str) -> dict[str, int]:
         rows.delete()
     case.delete()
     return counts
+
+
+# The protocol's repeat rule -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_repeat_rule(
+    actor: Actor, school: School, *, repeat_threshold: int | None = None, repeat_years: int | None = None
+) -> School:
+    """How many dossiers within how many years make repeated care; None keeps the current value."""
+    require_permission(actor, "protocol.manage")
+    if school.pk != actor.school_id:
+        raise PermissionDenied
+    if repeat_threshold is not None and not repeat.MIN_THRESHOLD <= repeat_threshold <= repeat.MAX_THRESHOLD:
+        raise ValidationError(
+            {
+                "repeat_threshold": _("Choose from %(min)s to %(max)s dossiers.")
+                % {"min": repeat.MIN_THRESHOLD, "max": repeat.MAX_THRESHOLD}
+            }
+        )
+    if repeat_years is not None and not repeat.MIN_YEARS <= repeat_years <= repeat.MAX_YEARS:
+        raise ValidationError(
+            {
+                "repeat_years": _("Choose from %(min)s to %(max)s years.")
+                % {"min": repeat.MIN_YEARS, "max": repeat.MAX_YEARS}
+            }
+        )
+    threshold = school.repeat_threshold if repeat_threshold is None else repeat_threshold
+    years = school.repeat_years if repeat_years is None else repeat_years
+    if (threshold, years) != (school.repeat_threshold, school.repeat_years):
+        school.repeat_threshold, school.repeat_years = threshold, years
+        school.save(update_fields=["repeat_threshold", "repeat_years"])
+        record_event(
+            actor, MeldcodeAction.PROTOCOL_REPEAT_RULE, obj=school, detail={"threshold": threshold, "years": years}
+        )
+    return school
+
+
+# Planned conversations --------------------------------------------------------------------------------
+
+
+def require_visible_case(actor: Actor, case: Case) -> None:
+    """The actor may open the dossier (its school's IB/AF/school leader, or a member), else PermissionDenied."""
+    member_ids = set(case.memberships.values_list("user_id", flat=True))
+    if not can_view_case(actor, case.school_id, member_ids):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+@transaction.atomic
+def plan_conversation(
+    actor: Actor, case: Case, *, planned_at: datetime, participants: list[str], location: str = ""
+) -> PlannedConversation:
+    require_permission(actor, "conversation.plan")
+    require_visible_case(actor, case)
+    _require_open(case)
+    if not participants or not set(participants) <= set(Conversation.Participant.values):
+        raise ValidationError({"participants": _("Say with whom you will hold the conversation.")})
+    if planned_at < timezone.now() - CLOCK_SKEW:
+        raise ValidationError({"planned_at": _("A conversation cannot be planned in the past.")})
+    plan = PlannedConversation.objects.create(
+        case=case,
+        planned_at=planned_at,
+        participants=list(participants),
+        location=location.strip(),
+        planned_by_id=actor.user_id,
+    )
+    record_event(
+        actor,
+        MeldcodeAction.CONVERSATION_PLAN,
+        obj=plan,
+        case=case,
+        detail={"participants": list(participants), "planned_at": timezone.localtime(planned_at).isoformat()},
+    )
+    return plan
+
+
+@transaction.atomic
+def cancel_planned_conversation(actor: Actor, plan: PlannedConversation) -> PlannedConversation:
+    require_permission(actor, "conversation.plan")
+    case = plan.case
+    require_visible_case(actor, case)
+    if plan.cancelled_at is not None:
+        raise ValidationError(_("This conversation has already been cancelled."))
+    if Conversation.objects.filter(case=case, recorded_at__gte=plan.created_at).exists():
+        raise ValidationError(_("A conversation has been recorded since it was planned: it is done."))
+    plan.cancelled_at = timezone.now()
+    plan.cancelled_by_id = actor.user_id
+    plan.save(update_fields=["cancelled_at", "cancelled_by"])
+    record_event(actor, MeldcodeAction.CONVERSATION_PLAN_CANCEL, obj=plan, case=case)
+    return plan

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from haven.access.decorators import requires
+from haven.access.decorators import PermissionedView, requires
+from haven.access.http import ActorRequest
 from haven.access.policy import can_amend_signal, has_permission
-from haven.core import concurrency
-from haven.core.forms import apply_errors
+from haven.infrastructure import concurrency
+from haven.infrastructure.forms import apply_errors
 from haven.meldcode import advice, forms, queries, services
 from haven.meldcode.decision_framework import evaluate
 from haven.meldcode.models import Case, Signal
@@ -95,8 +96,8 @@ STEP_LABELS = {
 }
 
 
-def _pupils(request: HttpRequest) -> Any:
-    return queries.school_pupils(request.actor).in_name_order()  # type: ignore[attr-defined]
+def _pupils(request: ActorRequest) -> Any:
+    return queries.school_pupils(request.actor).in_name_order()
 
 
 # The logbook ------------------------------------------------------------------------------------
@@ -109,8 +110,8 @@ UNUSABLE_PUPIL = _(
 
 
 @requires("signal.create")
-def signal_create(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def signal_create(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     case = None
     if case_id := request.GET.get("dossier"):
         case = queries.get_case(actor, int(case_id)) if case_id.isdigit() else None
@@ -141,6 +142,7 @@ def signal_create(request: HttpRequest) -> HttpResponse:
         form.add_error(None, UNUSABLE_PUPIL)
     if request.method == "POST" and not form.picker_action and form.is_valid():
         chosen = form.cleaned_data.pop("pupil", None) or pupil
+        assert chosen is not None  # without a pupil in the address, the form requires one
         try:
             signal = services.log_signal(actor, pupil=chosen, case=case, **form.cleaned_data)
         except ValidationError as error:
@@ -161,14 +163,14 @@ def signal_create(request: HttpRequest) -> HttpResponse:
 
 
 @requires("signal.list_own")
-def signal_list(request: HttpRequest) -> HttpResponse:
-    signals = queries.own_signals(request.actor)  # type: ignore[attr-defined]
+def signal_list(request: ActorRequest) -> HttpResponse:
+    signals = queries.own_signals(request.actor)
     return render(request, "meldcode/signal_list.html", {"signals": signals[:200]})
 
 
 @requires("signal.view")
-def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def signal_detail(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     signal = queries.get_signal(actor, pk, audit=False)
     amendments = list(signal.amendments.select_related("author"))
     context: dict[str, Any] = {
@@ -193,8 +195,8 @@ def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("signal.amend")
-def signal_amend(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def signal_amend(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     signal = queries.get_signal(actor, pk)
     if not can_amend_signal(actor, signal.school_id, signal.author_id):
         raise PermissionDenied
@@ -212,25 +214,25 @@ def signal_amend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires("signal.request_look_along")
-def signal_request_look_along(request: HttpRequest, pk: int) -> HttpResponse:
-    signal = queries.get_signal(request.actor, pk, audit=False)  # type: ignore[attr-defined]
-    services.request_look_along(request.actor, signal)  # type: ignore[attr-defined]
+def signal_request_look_along(request: ActorRequest, pk: int) -> HttpResponse:
+    signal = queries.get_signal(request.actor, pk, audit=False)
+    services.request_look_along(request.actor, signal)
     messages.success(request, _("The IB and the AF have been asked to look along."))
     return redirect("meldcode:signal_detail", pk=signal.pk)
 
 
 @require_POST
 @requires("look_along.pick_up")
-def look_along_pick_up(request: HttpRequest, pk: int) -> HttpResponse:
-    look_along = queries.get_look_along_request(request.actor, pk)  # type: ignore[attr-defined]
-    services.pick_up_look_along(request.actor, look_along)  # type: ignore[attr-defined]
+def look_along_pick_up(request: ActorRequest, pk: int) -> HttpResponse:
+    look_along = queries.get_look_along_request(request.actor, pk)
+    services.pick_up_look_along(request.actor, look_along)
     messages.success(request, _("You have picked up the request. The colleague can see that."))
     return redirect("meldcode:signal_detail", pk=look_along.signal_id)
 
 
 @requires("inbox.view")
-def inbox(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def inbox(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     return render(
         request,
         "meldcode/inbox.html",
@@ -248,8 +250,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @requires("advice_request.record")
-def advice_request_list(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def advice_request_list(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     context = {
         "page": queries.advice_request_page(actor, request.GET.get("page")),
         "may_record_referral_index": has_permission(actor, "referral_index.record"),
@@ -258,8 +260,8 @@ def advice_request_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires("advice_request.record")
-def advice_request_create(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def advice_request_create(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
     form = forms.AdviceRequestForm(request.POST or None, pupils=_pupils(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -272,8 +274,8 @@ def advice_request_create(request: HttpRequest) -> HttpResponse:
     return render(request, "meldcode/advice_request_form.html", {"form": form})
 
 
-def _triage(request: HttpRequest, pk: int, action: Callable[[Any, Signal], Case | None], success: str) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def _triage(request: ActorRequest, pk: int, action: Callable[[Any, Signal], Case | None], success: str) -> HttpResponse:
+    actor = request.actor
     signal = queries.get_signal(actor, pk, audit=False)
     try:
         case = action(actor, signal)
@@ -289,8 +291,8 @@ def _triage(request: HttpRequest, pk: int, action: Callable[[Any, Signal], Case 
 
 @require_POST
 @requires("signal.triage")
-def signal_open_case(request: HttpRequest, pk: int) -> HttpResponse:
-    form = forms.OpenCaseForm(request.POST, leads=queries.possible_leads(request.actor))  # type: ignore[attr-defined]
+def signal_open_case(request: ActorRequest, pk: int) -> HttpResponse:
+    form = forms.OpenCaseForm(request.POST, leads=queries.possible_leads(request.actor))
 
     def action(actor: Any, signal: Signal) -> Case:
         if not form.is_valid():
@@ -302,7 +304,7 @@ def signal_open_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires("signal.triage")
-def signal_attach(request: HttpRequest, pk: int) -> HttpResponse:
+def signal_attach(request: ActorRequest, pk: int) -> HttpResponse:
     def action(actor: Any, signal: Signal) -> Case:
         case = queries.open_case_for_pupil(actor, signal.pupil_id)
         if case is None:
@@ -315,7 +317,7 @@ def signal_attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires("signal.triage")
-def signal_note(request: HttpRequest, pk: int) -> HttpResponse:
+def signal_note(request: ActorRequest, pk: int) -> HttpResponse:
     form = forms.NoteSignalForm(request.POST)
 
     def action(actor: Any, signal: Signal) -> None:
@@ -330,22 +332,22 @@ def signal_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("case.list")
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: ActorRequest) -> HttpResponse:
     status = request.GET.get("status", Case.Status.OPEN)
-    cases = list(queries.case_list(request.actor, status)[:300])  # type: ignore[attr-defined]
+    cases = list(queries.case_list(request.actor, status)[:300])
     rows = [(case, queries.route_state(queries.facts_for(case))) for case in cases]
     context = {
         "rows": rows,
         "status": status,
         "step_labels": STEP_LABELS,
-        "may_import": has_permission(request.actor, "handover.import"),  # type: ignore[attr-defined]
+        "may_import": has_permission(request.actor, "handover.import"),
     }
     return render(request, "meldcode/case_list.html", context)
 
 
 @requires("case.view")
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def case_detail(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     dossier = queries.load_dossier(actor, pk)
     text, next_url = next_step(dossier)
     route, case = dossier.route, dossier.case
@@ -369,7 +371,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for step, status in route.steps.items()
         },
         # The button shows only when its page would let this person in (the view declares the permission).
-        "next_allowed": next_url is not None and has_permission(actor, resolve(next_url).func.required_permission),
+        "next_allowed": next_url is not None
+        and has_permission(actor, cast(PermissionedView, resolve(next_url).func).required_permission),
         "guidance_topic": GUIDANCE_BY_STEP[dossier.route.current_step],
         "d": dossier,
         # The other apps' sections, each loaded once (haven/meldcode/sections.py lists them).
@@ -433,13 +436,13 @@ def _dossier_actions(dossier: queries.Dossier, may: dict[str, bool], next_url: s
 
 
 @requires("case.record")
-def case_add_signal(request: HttpRequest, pk: int) -> HttpResponse:
-    case = queries.get_case(request.actor, pk, audit=False)  # type: ignore[attr-defined]
+def case_add_signal(request: ActorRequest, pk: int) -> HttpResponse:
+    case = queries.get_case(request.actor, pk, audit=False)
     return redirect(f"{reverse('meldcode:signal_create')}?dossier={case.pk}")
 
 
 def _step_form(
-    request: HttpRequest,
+    request: ActorRequest,
     pk: int,
     form_class: type[Any],
     save: Callable[[Any, Case, dict[str, Any]], Any],
@@ -451,7 +454,7 @@ def _step_form(
     intro: str = "",
 ) -> HttpResponse:
     """One page per step record: the form, the step's guidance beside it, one service call on submit."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     case = queries.get_case(actor, pk)
     form = form_class(request.POST or None, **(form_kwargs or {}))
     if request.method == "POST" and form.is_valid():
@@ -467,7 +470,7 @@ def _step_form(
 
 
 @requires("case.record")
-def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation_create(request: ActorRequest, pk: int) -> HttpResponse:
     return _step_form(
         request,
         pk,
@@ -480,7 +483,7 @@ def consultation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("case.record")
-def conversation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def conversation_create(request: ActorRequest, pk: int) -> HttpResponse:
     return _step_form(
         request,
         pk,
@@ -493,7 +496,7 @@ def conversation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("case.record")
-def conversation_skip(request: HttpRequest, pk: int) -> HttpResponse:
+def conversation_skip(request: ActorRequest, pk: int) -> HttpResponse:
     return _step_form(
         request,
         pk,
@@ -515,7 +518,7 @@ def _save_weighing(actor: Any, case: Case, data: dict[str, Any]) -> Any:
 
 
 @requires("case.weigh")
-def weighing_create(request: HttpRequest, pk: int) -> HttpResponse:
+def weighing_create(request: ActorRequest, pk: int) -> HttpResponse:
     return _step_form(
         request,
         pk,
@@ -528,7 +531,7 @@ def weighing_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("case.decide")
-def acute(request: HttpRequest, pk: int) -> HttpResponse:
+def acute(request: ActorRequest, pk: int) -> HttpResponse:
     def save(actor: Any, case: Case, data: dict[str, Any]) -> Any:
         return services.declare_acute(actor, case, **data)
 
@@ -548,8 +551,8 @@ def acute(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("case.decide")
-def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def decision_create(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     dossier = queries.load_dossier(actor, pk)
     case = dossier.case
     initial: dict[str, Any] = {"decided_by": actor.user_id}
@@ -589,20 +592,20 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("case.decide")
-def decision_advice(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_advice(request: ActorRequest, pk: int) -> HttpResponse:
     """The framework's advice for the answers so far, shown live beside the decision form (htmx)."""
-    queries.get_case(request.actor, pk, audit=False)  # type: ignore[attr-defined]
+    queries.get_case(request.actor, pk, audit=False)
     answers = {name: forms.as_bool(request.GET.get(name)) for name in forms.DecisionForm.ANSWERS}
     return render(request, "meldcode/_advice.html", {"advice": evaluate(**answers)})
 
 
-def _report_form(data: Any, dossier: queries.Dossier, request: HttpRequest) -> forms.ReportForm:
+def _report_form(data: Any, dossier: queries.Dossier, request: ActorRequest) -> forms.ReportForm:
     """The report form: the draft as it is now, or prefilled from the dossier and the reporter's
     account (version 0: no draft)."""
     report = dossier.report
     if report is None:
-        actor = request.actor  # type: ignore[attr-defined]
-        form = forms.ReportForm(data, initial=queries.report_initial(dossier, request.user, actor.role))  # type: ignore[arg-type]
+        actor = request.actor
+        form = forms.ReportForm(data, initial=queries.report_initial(dossier, request.user, actor.role))
     else:
         form = forms.ReportForm(data, instance=report)
     concurrency.track(form, report.version if report is not None else 0)
@@ -610,8 +613,8 @@ def _report_form(data: Any, dossier: queries.Dossier, request: HttpRequest) -> f
 
 
 @requires("case.report")
-def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def report_edit(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     dossier = queries.load_dossier(actor, pk)
     case, report = dossier.case, dossier.report
     form = _report_form(request.POST or None, dossier, request)
@@ -645,8 +648,8 @@ def _report_page(request: HttpRequest, dossier: Any, form: Any, made_form: Any) 
 
 @require_POST
 @requires("case.report")
-def report_made(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def report_made(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     dossier = queries.load_dossier(actor, pk)
     if dossier.report is None:
         messages.error(request, _("First save the report."))
@@ -666,8 +669,8 @@ def report_made(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("case.report")
-def report_print(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = queries.load_dossier(request.actor, pk)  # type: ignore[attr-defined]
+def report_print(request: ActorRequest, pk: int) -> HttpResponse:
+    dossier = queries.load_dossier(request.actor, pk)
     # The report of the current decision, or else the last one made.
     report = dossier.report or (dossier.reports[-1] if dossier.reports else None)
     if report is None:
@@ -681,7 +684,7 @@ def report_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("case.close")
-def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+def case_close(request: ActorRequest, pk: int) -> HttpResponse:
     return _step_form(
         request,
         pk,
@@ -697,8 +700,8 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires("case.close")
-def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def case_reopen(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
     case = queries.get_case(actor, pk, audit=False)
     form = forms.ReopenForm(request.POST)
     try:
@@ -715,9 +718,9 @@ def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires("case.manage_members")
-def case_members(request: HttpRequest, pk: int) -> HttpResponse:
+def case_members(request: ActorRequest, pk: int) -> HttpResponse:
     """Add or remove a member, or change the case lead: one form per action on the dossier page."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     case = queries.get_case(actor, pk, audit=False)
     action = request.POST.get("action")
     form = forms.MemberForm(request.POST, staff=queries.school_staff(actor))
@@ -737,3 +740,49 @@ def case_members(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, success)
     return redirect("meldcode:case_detail", pk=pk)
+
+
+# Planned conversations with the parents (step 3) --------------------------------------------------
+
+
+@requires("conversation.plan")
+def conversation_plan(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    case = queries.get_case(actor, pk)
+    form = forms.PlanConversationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_conversation(actor, case, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("The conversation has been planned. It is in the tasks of the dossier's members.")
+            )
+            return redirect(reverse("meldcode:case_detail", args=[case.pk]) + "#planned-conversations")
+    context = {
+        "form": form,
+        "case": case,
+        "title": _("Plan the conversation with the parents"),
+        "guidance": "conversation",
+        "intro": _(
+            "Prepare the conversation together: who leads it, what you will share, and how you listen, "
+            "summarise and ask further. Meet face to face, at a safe place."
+        ),
+    }
+    return render(request, "meldcode/step_form.html", context)
+
+
+@require_POST
+@requires("conversation.plan")
+def conversation_plan_cancel(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    plan = queries.get_planned_conversation(actor, pk)
+    try:
+        services.cancel_planned_conversation(actor, plan)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The planned conversation has been cancelled."))
+    return redirect(reverse("meldcode:case_detail", args=[plan.case_id]) + "#planned-conversations")

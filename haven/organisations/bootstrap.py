@@ -19,6 +19,7 @@ from haven.access.roles import Role
 from haven.accounts import invitations
 from haven.accounts.models import AccountLink, Membership, User
 from haven.audit.services import record_event
+from haven.organisations.audit_actions import OrganisationAction
 from haven.organisations.models import Board, Municipality, School
 
 # Four characters (two digits, two letters), optionally followed by a two-digit location number.
@@ -125,7 +126,7 @@ def bootstrap_school(
     if created:
         record_event(
             None,
-            "school.bootstrap",
+            OrganisationAction.SCHOOL_BOOTSTRAP,
             obj=school,
             school_id=school.pk,
             detail={"brin_code": brin, "admin": admin.username, "created": created},

@@ -6,7 +6,7 @@ ValidationErrors the views add to these forms.
 """
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -14,11 +14,16 @@ from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from haven.access.labels import ROLE_LABELS, SCHOOL_ROLE_CHOICES
 from haven.access.roles import Role
-from haven.accounts.models import ROLE_LABELS, SCHOOL_ROLE_CHOICES, User
+from haven.accounts.models import User
+from haven.infrastructure.forms import model_choice_field
 from haven.meldcode import repeat, retention
 from haven.organisations.models import Group, School
 from haven.pupils.models import HouseholdMember
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Roles that can hold the meldcode responsibilities of the protocol, in the order staff know them.
 PROTOCOL_ROLES = [Role.CARE_COORDINATOR, Role.SAFEGUARDING_LEAD, Role.SCHOOL_LEADER]
@@ -58,7 +63,9 @@ class PupilForm(forms.Form):
 
     def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = Group.objects.filter(school_id=school_id).order_by("-school_year", "name")
+        model_choice_field(self, "group").queryset = Group.objects.filter(school_id=school_id).order_by(
+            "-school_year", "name"
+        )
 
 
 class HouseholdMemberForm(forms.Form):
@@ -70,7 +77,7 @@ class HouseholdMemberForm(forms.Form):
 
 
 class TeacherChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
 
 
@@ -102,7 +109,7 @@ class GroupForm(forms.Form):
 
     def __init__(self, *args: Any, school_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["teachers"].queryset = teachers_of_school(school_id)
+        model_choice_field(self, "teachers").queryset = teachers_of_school(school_id)
 
     def clean_school_year(self) -> str:
         school_year: str = self.cleaned_data["school_year"]
@@ -146,7 +153,7 @@ class StaffUpdateForm(forms.Form):
     )
 
 
-def _protocol_choices() -> list[tuple[str, str]]:
+def _protocol_choices() -> list[tuple[str, "StrOrPromise"]]:
     return [(role.value, ROLE_LABELS[role.value]) for role in PROTOCOL_ROLES]
 
 

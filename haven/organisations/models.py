@@ -63,7 +63,7 @@ class School(models.Model):
         default=6,
         validators=[MinValueValidator(MIN_INACTIVITY_WEEKS), MaxValueValidator(MAX_INACTIVITY_WEEKS)],
     )
-    # Optimistic locking of the edit form (haven.core.concurrency); db_default keeps bulk inserts working.
+    # Optimistic locking of the edit form (haven.infrastructure.concurrency); db_default keeps bulk inserts working.
     version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     # Repeated care (hermelding, haven.meldcode.repeat): this many dossiers of a pupil and their
@@ -111,7 +111,7 @@ class Group(models.Model):
     teachers = models.ManyToManyField(
         "accounts.User", blank=True, related_name="taught_groups", verbose_name=_("teachers")
     )
-    # Optimistic locking of the edit form (haven.core.concurrency); db_default keeps bulk inserts working.
+    # Optimistic locking of the edit form (haven.infrastructure.concurrency); db_default keeps bulk inserts working.
     version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:

@@ -7,25 +7,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from haven.access.policy import Actor, has_permission
+from haven.access.guards import require_permission
+from haven.access.policy import Actor
 from haven.access.roles import STAFF_ROLES, Role
 from haven.accounts.models import User
 from haven.audit.services import record_event
-from haven.core import concurrency
+from haven.infrastructure import concurrency
 from haven.meldcode import retention
+from haven.organisations.audit_actions import OrganisationAction
 from haven.organisations.models import Group, School
-
-
-def require(actor: Actor, permission: str) -> None:
-    if not has_permission(actor, permission):
-        raise PermissionDenied(_("Your role does not allow this."))
 
 
 def _teachers_of_school(actor: Actor, teachers: Iterable[User]) -> list[User]:
     teachers = list(teachers)
     allowed = set(
         User.objects.filter(
-            pk__in=[t.pk for t in teachers], memberships__school_id=actor.school_id, memberships__role__in=STAFF_ROLES
+            pk__in=[t.pk for t in teachers],
+            memberships__school_id=actor.member_school_id,
+            memberships__role__in=STAFF_ROLES,
         ).values_list("pk", flat=True)
     )
     if any(t.pk not in allowed for t in teachers):
@@ -43,15 +42,15 @@ def save_group(
     group: Group | None = None,
     seen_version: int | None = None,
 ) -> Group:
-    require(actor, "school.manage")
+    require_permission(actor, "school.manage")
     teachers = _teachers_of_school(actor, teachers)
-    duplicate = Group.objects.filter(school_id=actor.school_id, school_year=school_year, name=name)
+    duplicate = Group.objects.filter(school_id=actor.member_school_id, school_year=school_year, name=name)
     if group is not None:
         duplicate = duplicate.exclude(pk=group.pk)
     if duplicate.exists():
         raise ValidationError({"name": _("This school already has a group with this name in that school year.")})
     if group is None:
-        group = Group(school_id=actor.school_id)
+        group = Group(school_id=actor.member_school_id)
     elif group.school_id != actor.school_id:
         raise PermissionDenied
     else:
@@ -60,7 +59,7 @@ def save_group(
     group.school_year = school_year
     group.save()
     group.teachers.set(teachers)
-    record_event(actor, "group.save", obj=group, detail={"name": name, "school_year": school_year})
+    record_event(actor, OrganisationAction.GROUP_SAVE, obj=group, detail={"name": name, "school_year": school_year})
     return group
 
 
@@ -76,7 +75,7 @@ def set_protocol(
     seen_version: int | None = None,
 ) -> School:
     """Save the school's protocol; `retention_years=None` keeps the current retention term."""
-    require(actor, "protocol.manage")
+    require_permission(actor, "protocol.manage")
     if school.pk != actor.school_id:
         raise PermissionDenied
     school.version = concurrency.claim(School, school.pk, seen_version)
@@ -112,7 +111,7 @@ def set_protocol(
     school.save(update_fields=["decision_roles", "report_roles", "retention_years", "inactivity_weeks"])
     record_event(
         actor,
-        "protocol.save",
+        OrganisationAction.PROTOCOL_SAVE,
         obj=school,
         detail={
             "decision": decision_roles,
@@ -130,7 +129,7 @@ POSTAL_CODE = re.compile(r"^[1-9][0-9]{3} ?[A-Z]{2}$")
 @transaction.atomic
 def set_school_address(actor: Actor, school: School, *, street_address: str, postal_code: str, city: str) -> School:
     """The school's visiting address, which a report to Veilig Thuis names; empty parts are allowed."""
-    require(actor, "protocol.manage")
+    require_permission(actor, "protocol.manage")
     if school.pk != actor.school_id:
         raise PermissionDenied
     postal_code = postal_code.strip().upper()
@@ -142,5 +141,5 @@ def set_school_address(actor: Actor, school: School, *, street_address: str, pos
         postal_code = f"{postal_code[:4]} {postal_code[4:]}"
     school.street_address, school.postal_code, school.city = street_address.strip(), postal_code, city.strip()
     school.save(update_fields=["street_address", "postal_code", "city"])
-    record_event(actor, "school.address", obj=school)
+    record_event(actor, OrganisationAction.SCHOOL_ADDRESS, obj=school)
     return school

@@ -2,7 +2,7 @@ from django.urls import path
 
 from haven.organisations import views
 
-app_name = "school"
+app_name = "organisations"
 urlpatterns = [
     path("leerlingen/", views.pupil_list, name="pupil_list"),
     path("leerlingen/nieuw/", views.pupil_create, name="pupil_create"),

@@ -20,11 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from haven.access.decorators import requires
+from haven.access.http import ActorRequest
 from haven.accounts import invitations, role_requests
 from haven.accounts import services as account_services
 from haven.accounts.models import AccountLink, Membership, RoleRequest, User
-from haven.core import concurrency
-from haven.core.forms import apply_errors
+from haven.infrastructure import concurrency
+from haven.infrastructure.forms import apply_errors
+from haven.meldcode import services as route_services
 from haven.organisations import services as organisation_services
 from haven.organisations.forms import (
     GroupForm,
@@ -36,8 +38,7 @@ from haven.organisations.forms import (
 )
 from haven.organisations.models import Group, School
 from haven.pupils import services as pupil_services
-from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
-from haven.signalling import services as signalling_services
+from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil, PupilQuerySet
 
 # A mail server that refuses or cannot be reached: the account change rolls back with the mail.
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
@@ -50,42 +51,43 @@ STAFF_PER_PAGE = 50
 # --- Pupils -----------------------------------------------------------------
 
 
-def _school_pupils(request: HttpRequest) -> QuerySet[Pupil]:
+def _school_pupils(request: ActorRequest) -> PupilQuerySet:
     latest_first = GroupPlacement.objects.select_related("group").order_by("-school_year")
-    return Pupil.objects.filter(school_id=request.actor.school_id).prefetch_related(  # type: ignore[attr-defined]
+    return Pupil.objects.filter(school_id=request.actor.member_school_id).prefetch_related(
         Prefetch("placements", queryset=latest_first, to_attr="placements_latest_first")
     )
 
 
 def _current_group(pupil: Pupil) -> Group | None:
+    # Set by _school_pupils' Prefetch(to_attr=...), which no type describes.
     placements = pupil.placements_latest_first  # type: ignore[attr-defined]
     return placements[0].group if placements else None
 
 
 @requires("school.manage")
-def pupil_list(request: HttpRequest) -> HttpResponse:
+def pupil_list(request: ActorRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     pupils = _school_pupils(request).in_name_order()
     for word in query.split():
         pupils = pupils.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     page = Paginator(pupils, PUPILS_PER_PAGE).get_page(request.GET.get("page"))
     rows = [(pupil, _current_group(pupil)) for pupil in page.object_list]
-    return render(request, "school/pupil_list.html", {"page": page, "rows": rows, "query": query})
+    return render(request, "organisations/pupil_list.html", {"page": page, "rows": rows, "query": query})
 
 
 @requires("school.manage")
-def pupil_create(request: HttpRequest) -> HttpResponse:
-    school_id = request.actor.school_id  # type: ignore[attr-defined]
+def pupil_create(request: ActorRequest) -> HttpResponse:
+    school_id = request.actor.member_school_id
     form = PupilForm(request.POST if request.method == "POST" else None, school_id=school_id)
     if request.method == "POST" and form.is_valid():
         try:
-            pupil = pupil_services.save_pupil_with_group(request.actor, **form.cleaned_data)  # type: ignore[attr-defined]
+            pupil = pupil_services.save_pupil_with_group(request.actor, **form.cleaned_data)
         except ValidationError as e:
             apply_errors(form, e)
         else:
             messages.success(request, _("%(name)s has been added.") % {"name": pupil.full_name})
-            return redirect("school:pupil_edit", pk=pupil.pk)
-    return render(request, "school/pupil_form.html", {"form": form})
+            return redirect("organisations:pupil_edit", pk=pupil.pk)
+    return render(request, "organisations/pupil_form.html", {"form": form})
 
 
 def _pupil_form(pupil: Pupil) -> PupilForm:
@@ -114,18 +116,18 @@ def _pupil_page(
         "household": list(pupil.household.all()),
         "household_form": household_form or HouseholdMemberForm(),
     }
-    return render(request, "school/pupil_form.html", context)
+    return render(request, "organisations/pupil_form.html", context)
 
 
 @requires("school.manage")
-def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def pupil_edit(request: ActorRequest, pk: int) -> HttpResponse:
     pupil = get_object_or_404(_school_pupils(request), pk=pk)
     if request.method != "POST":
         return _pupil_page(request, pupil)
     form = concurrency.track(PupilForm(request.POST, school_id=pupil.school_id), pupil.version)
     if form.is_valid():
         try:
-            pupil_services.save_pupil_with_group(request.actor, pupil=pupil, **concurrency.submitted(form))  # type: ignore[attr-defined]
+            pupil_services.save_pupil_with_group(request.actor, pupil=pupil, **concurrency.submitted(form))
         except concurrency.EditConflict as conflict:
             pupil.refresh_from_db()
             concurrency.explain(form, _pupil_form(pupil), conflict)
@@ -133,50 +135,50 @@ def pupil_edit(request: HttpRequest, pk: int) -> HttpResponse:
             apply_errors(form, e)
         else:
             messages.success(request, _("The details of %(name)s have been saved.") % {"name": pupil.full_name})
-            return redirect("school:pupil_edit", pk=pupil.pk)
+            return redirect("organisations:pupil_edit", pk=pupil.pk)
     pupil.refresh_from_db()
     return _pupil_page(request, pupil, form=form)
 
 
 @requires("school.manage")
 @require_POST
-def household_add(request: HttpRequest, pk: int) -> HttpResponse:
+def household_add(request: ActorRequest, pk: int) -> HttpResponse:
     pupil = get_object_or_404(_school_pupils(request), pk=pk)
     form = HouseholdMemberForm(request.POST)
     if form.is_valid():
         try:
-            pupil_services.add_household_member(request.actor, pupil, **form.cleaned_data)  # type: ignore[attr-defined]
+            pupil_services.add_household_member(request.actor, pupil, **form.cleaned_data)
         except ValidationError as e:
             apply_errors(form, e)
         else:
             messages.success(request, _("The household member has been added."))
-            return redirect("school:pupil_edit", pk=pupil.pk)
+            return redirect("organisations:pupil_edit", pk=pupil.pk)
     return _pupil_page(request, pupil, household_form=form)
 
 
 @requires("school.manage")
 @require_POST
-def household_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def household_remove(request: ActorRequest, pk: int, member_pk: int) -> HttpResponse:
     member = get_object_or_404(
         HouseholdMember.objects.select_related("pupil"),
         pk=member_pk,
         pupil_id=pk,
-        pupil__school_id=request.actor.school_id,  # type: ignore[attr-defined]
+        pupil__school_id=request.actor.school_id,
     )
-    pupil_services.remove_household_member(request.actor, member)  # type: ignore[attr-defined]
+    pupil_services.remove_household_member(request.actor, member)
     messages.success(request, _("%(name)s has been removed from the household.") % {"name": member.name})
-    return redirect("school:pupil_edit", pk=pk)
+    return redirect("organisations:pupil_edit", pk=pk)
 
 
 # --- Groups -----------------------------------------------------------------
 
 
-def _school_groups(request: HttpRequest) -> QuerySet[Group]:
-    return Group.objects.filter(school_id=request.actor.school_id)  # type: ignore[attr-defined]
+def _school_groups(request: ActorRequest) -> QuerySet[Group]:
+    return Group.objects.filter(school_id=request.actor.member_school_id)
 
 
 @requires("school.manage")
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: ActorRequest) -> HttpResponse:
     groups = (
         _school_groups(request)
         .annotate(pupil_count=Count("placements", distinct=True))
@@ -184,7 +186,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
         .order_by("-school_year", "name", "pk")
     )
     page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "school/group_list.html", {"page": page, "groups": page.object_list})
+    return render(request, "organisations/group_list.html", {"page": page, "groups": page.object_list})
 
 
 def _unbound_group_form(group: Group | None, school_id: int) -> GroupForm:
@@ -197,8 +199,8 @@ def _unbound_group_form(group: Group | None, school_id: int) -> GroupForm:
     return form
 
 
-def _group_form(request: HttpRequest, group: Group | None) -> HttpResponse:
-    school_id = request.actor.school_id  # type: ignore[attr-defined]
+def _group_form(request: ActorRequest, group: Group | None) -> HttpResponse:
+    school_id = request.actor.member_school_id
     if request.method != "POST":
         form = _unbound_group_form(group, school_id)
     else:
@@ -207,7 +209,7 @@ def _group_form(request: HttpRequest, group: Group | None) -> HttpResponse:
             concurrency.track(form, group.version)
         if form.is_valid():
             try:
-                group = organisation_services.save_group(request.actor, group=group, **concurrency.submitted(form))  # type: ignore[attr-defined]
+                group = organisation_services.save_group(request.actor, group=group, **concurrency.submitted(form))
             except concurrency.EditConflict as conflict:
                 assert group is not None  # only an existing group can have changed meanwhile
                 group.refresh_from_db()
@@ -216,26 +218,26 @@ def _group_form(request: HttpRequest, group: Group | None) -> HttpResponse:
                 apply_errors(form, e)
             else:
                 messages.success(request, _("Group %(group)s has been saved.") % {"group": group})
-                return redirect("school:group_list")
-    return render(request, "school/group_form.html", {"form": form, "group": group})
+                return redirect("organisations:group_list")
+    return render(request, "organisations/group_form.html", {"form": form, "group": group})
 
 
 @requires("school.manage")
-def group_create(request: HttpRequest) -> HttpResponse:
+def group_create(request: ActorRequest) -> HttpResponse:
     return _group_form(request, None)
 
 
 @requires("school.manage")
-def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def group_edit(request: ActorRequest, pk: int) -> HttpResponse:
     return _group_form(request, get_object_or_404(_school_groups(request), pk=pk))
 
 
 # --- Staff ------------------------------------------------------------------
 
 
-def _school_staff(request: HttpRequest) -> QuerySet[User]:
+def _school_staff(request: ActorRequest) -> QuerySet[User]:
     """The school's accounts: members, and new accounts whose only tie is a role waiting for approval."""
-    school_id = request.actor.school_id  # type: ignore[attr-defined]
+    school_id = request.actor.member_school_id
     waiting = Q(role_requests__school_id=school_id, role_requests__status=RoleRequest.Status.PENDING)
     return User.objects.filter(Q(memberships__school_id=school_id) | waiting).distinct()
 
@@ -249,8 +251,8 @@ def _pending_requests(school_id: int) -> QuerySet[RoleRequest]:
 
 
 @requires("school.manage")
-def staff_list(request: HttpRequest) -> HttpResponse:
-    school_id = request.actor.school_id  # type: ignore[attr-defined]
+def staff_list(request: ActorRequest) -> HttpResponse:
+    school_id = request.actor.member_school_id
     memberships = (
         Membership.objects.filter(school_id=school_id)
         .select_related("user")
@@ -258,7 +260,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(memberships, STAFF_PER_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "memberships": page.object_list, "pending": list(_pending_requests(school_id))}
-    return render(request, "school/staff_list.html", context)
+    return render(request, "organisations/staff_list.html", context)
 
 
 def _saved_message(request: HttpRequest, user: User, waiting: bool) -> None:
@@ -277,17 +279,17 @@ def _saved_message(request: HttpRequest, user: User, waiting: bool) -> None:
 
 
 @requires("school.manage")
-def staff_create(request: HttpRequest) -> HttpResponse:
+def staff_create(request: ActorRequest) -> HttpResponse:
     form = StaffCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = account_services.create_staff_account(request.actor, **form.cleaned_data)  # type: ignore[attr-defined]
+            user = account_services.create_staff_account(request.actor, **form.cleaned_data)
         except ValidationError as e:
             apply_errors(form, e)
         except MAIL_ERRORS:
             form.add_error(None, _("The invitation could not be sent. Nothing was saved; try again later."))
         else:
-            if role_requests.pending(user, request.actor.school_id):  # type: ignore[attr-defined]
+            if role_requests.pending(user, request.actor.member_school_id):
                 messages.info(
                     request,
                     _(
@@ -303,8 +305,8 @@ def staff_create(request: HttpRequest) -> HttpResponse:
                     _("The account of %(name)s has been created. An invitation has been sent to %(email)s.")
                     % {"name": user, "email": user.email},
                 )
-            return redirect("school:staff_list")
-    return render(request, "school/staff_create.html", {"form": form})
+            return redirect("organisations:staff_list")
+    return render(request, "organisations/staff_create.html", {"form": form})
 
 
 def _staff_form(user: User, membership: Membership | None, waiting: RoleRequest | None) -> StaffUpdateForm:
@@ -322,47 +324,47 @@ def _staff_form(user: User, membership: Membership | None, waiting: RoleRequest 
     return form
 
 
-def _staff_page(request: HttpRequest, user: User, form: StaffUpdateForm | None = None) -> HttpResponse:
-    school_id = request.actor.school_id  # type: ignore[attr-defined]
+def _staff_page(request: ActorRequest, user: User, form: StaffUpdateForm | None = None) -> HttpResponse:
+    school_id = request.actor.member_school_id
     membership = user.memberships.filter(school_id=school_id).first()
     waiting = role_requests.pending(user, school_id)
     if form is None:
         form = _staff_form(user, membership, waiting)
     context = {"staff_user": user, "membership": membership, "waiting": waiting, "form": form}
-    return render(request, "school/staff_edit.html", context)
+    return render(request, "organisations/staff_edit.html", context)
 
 
 @requires("school.manage")
-def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_edit(request: ActorRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(_school_staff(request), pk=pk)
     if request.method != "POST":
         return _staff_page(request, user)
     form = concurrency.track(StaffUpdateForm(request.POST), user.version)
     if form.is_valid():
         try:
-            account_services.update_staff_account(request.actor, user, **concurrency.submitted(form))  # type: ignore[attr-defined]
+            account_services.update_staff_account(request.actor, user, **concurrency.submitted(form))
         except concurrency.EditConflict as conflict:
             user.refresh_from_db()
-            school_id = request.actor.school_id  # type: ignore[attr-defined]
+            school_id = request.actor.member_school_id
             membership = user.memberships.filter(school_id=school_id).first()
             concurrency.explain(form, _staff_form(user, membership, role_requests.pending(user, school_id)), conflict)
         except ValidationError as e:
             apply_errors(form, e)
         else:
-            waiting = role_requests.pending(user, request.actor.school_id)  # type: ignore[attr-defined]
+            waiting = role_requests.pending(user, request.actor.member_school_id)
             _saved_message(request, user, waiting=waiting is not None)
-            return redirect("school:staff_edit", pk=user.pk)
+            return redirect("organisations:staff_edit", pk=user.pk)
     user.refresh_from_db()
     return _staff_page(request, user, form=form)
 
 
 @requires("school.manage")
 @require_POST
-def staff_send_link(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_send_link(request: ActorRequest, pk: int) -> HttpResponse:
     """Send the staff member a link to set their own password; the administrator never learns it."""
     user = get_object_or_404(_school_staff(request), pk=pk)
     try:
-        purpose = invitations.send_link_by_admin(request.actor, user)  # type: ignore[attr-defined]
+        purpose = invitations.send_link_by_admin(request.actor, user)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     except MAIL_ERRORS:
@@ -373,7 +375,7 @@ def staff_send_link(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             text = _("A link to set a new password has been sent to %(email)s.")
         messages.success(request, text % {"email": user.email})
-    return redirect("school:staff_edit", pk=user.pk)
+    return redirect("organisations:staff_edit", pk=user.pk)
 
 
 # --- Protocol ---------------------------------------------------------------
@@ -397,8 +399,8 @@ def _protocol_form(data: Any, school: School) -> ProtocolForm:
 
 
 @requires("protocol.manage")
-def protocol(request: HttpRequest) -> HttpResponse:
-    school = get_object_or_404(School, pk=request.actor.school_id)  # type: ignore[attr-defined]
+def protocol(request: ActorRequest) -> HttpResponse:
+    school = get_object_or_404(School, pk=request.actor.school_id)
     form = _protocol_form(request.POST if request.method == "POST" else None, school)
     if request.method == "POST" and form.is_valid():
         data = concurrency.submitted(form)
@@ -406,10 +408,10 @@ def protocol(request: HttpRequest) -> HttpResponse:
         address = {name: data.pop(name) for name in ("street_address", "postal_code", "city")}
         try:
             with transaction.atomic():
-                organisation_services.set_protocol(request.actor, school, **data)  # type: ignore[attr-defined]
-                signalling_services.set_repeat_rule(request.actor, school, **repeat_rule)  # type: ignore[attr-defined]
+                organisation_services.set_protocol(request.actor, school, **data)
+                route_services.set_repeat_rule(request.actor, school, **repeat_rule)
                 if "street_address" in request.POST:  # a form without the address keeps it
-                    organisation_services.set_school_address(request.actor, school, **address)  # type: ignore[attr-defined]
+                    organisation_services.set_school_address(request.actor, school, **address)
         except concurrency.EditConflict as conflict:
             school.refresh_from_db()
             concurrency.explain(form, _protocol_form(None, school), conflict)
@@ -417,5 +419,5 @@ def protocol(request: HttpRequest) -> HttpResponse:
             apply_errors(form, e)
         else:
             messages.success(request, _("The protocol of %(school)s has been saved.") % {"school": school})
-            return redirect("school:protocol")
-    return render(request, "school/protocol.html", {"form": form, "school": school})
+            return redirect("organisations:protocol")
+    return render(request, "organisations/protocol.html", {"form": form, "school": school})

@@ -1,10 +1,11 @@
 from typing import Any
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from haven.core.encryption import EncryptedModel, EncryptedTextField
+from haven.infrastructure.encryption import EncryptedModel, EncryptedTextField
 from haven.organisations.models import Group
 from haven.pupils.names import surname_sort_expression
 
@@ -60,7 +61,7 @@ class Pupil(EncryptedModel):
     groups = models.ManyToManyField(
         "organisations.Group", through="GroupPlacement", related_name="pupils", verbose_name=_("groups")
     )
-    # Optimistic locking of the edit form (haven.core.concurrency); db_default keeps bulk inserts working.
+    # Optimistic locking of the edit form (haven.infrastructure.concurrency); db_default keeps bulk inserts working.
     version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     objects = PupilQuerySet.as_manager()
@@ -110,3 +111,33 @@ class HouseholdMember(EncryptedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_relation_display()})"
+
+
+class Sibling(models.Model):
+    """Two pupils of one school who are brothers or sisters (symmetric: stored once, lowest id first).
+
+    Only direct links count: three siblings are three links, so that half-siblings can be linked
+    to the one they share a parent with and not to the other. Written only by
+    `haven.pupils.services.link_siblings`/`unlink_siblings`, each with its audit event.
+    """
+
+    school = models.ForeignKey("organisations.School", on_delete=models.PROTECT, related_name="+")
+    pupil_a = models.ForeignKey("pupils.Pupil", on_delete=models.CASCADE, related_name="+")
+    pupil_b = models.ForeignKey("pupils.Pupil", on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # Moved here from the former `signalling` app; the table keeps its name (and its rows).
+        db_table = "signalling_sibling"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil_a", "pupil_b"], name="unique_sibling_pair"),
+            models.CheckConstraint(condition=Q(pupil_a__lt=F("pupil_b")), name="sibling_pair_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sibling {self.pupil_a_id}-{self.pupil_b_id}"
+
+    def other(self, pupil_id: int) -> int:
+        return self.pupil_b_id if pupil_id == self.pupil_a_id else self.pupil_a_id

@@ -11,7 +11,7 @@ case of an accented first letter); tests/integration/test_pupil_names.py checks 
 """
 
 from django.db.models import Case, F, When
-from django.db.models.expressions import Combinable
+from django.db.models.expressions import Expression
 from django.db.models.functions import Lower, Substr
 from django.db.models.lookups import StartsWith
 
@@ -77,7 +77,7 @@ def sort_key(first_name: str, last_name: str) -> tuple[str, str]:
     return (surname_sort_key(last_name), first_name)
 
 
-def surname_sort_expression(field: str = "last_name") -> Combinable:
+def surname_sort_expression(field: str = "last_name") -> Expression:
     """`surname_sort_key` as a database expression over `field` (for the generated column).
 
     LOWER(name) LIKE 'van der %', not Django's istartswith: that compares with UPPER('van der %'),

@@ -9,13 +9,14 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from haven.access.guards import require_permission
 from haven.access.policy import Actor
 from haven.audit.services import record_event
-from haven.core import concurrency
+from haven.infrastructure import concurrency
 from haven.organisations.models import Group
-from haven.organisations.services import require
+from haven.pupils.audit_actions import PupilAction
 from haven.pupils.dates import EARLIEST_YEARS, birth_date_problem
-from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
+from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil, Sibling
 
 
 @transaction.atomic
@@ -30,12 +31,12 @@ def save_pupil(
     seen_version: int | None = None,
 ) -> Pupil:
     """Add or change a pupil. `address` None keeps the address as it is (encrypted at rest)."""
-    require(actor, "school.manage")
+    require_permission(actor, "school.manage")
     if not first_name.strip() or not last_name.strip():
         raise ValidationError(_("First and last name are required."))
     _check_birth(date_of_birth, timezone.localdate())
     if pupil is None:
-        pupil = Pupil(school_id=actor.school_id)
+        pupil = Pupil(school_id=actor.member_school_id)
     elif pupil.school_id != actor.school_id:
         raise PermissionDenied
     else:
@@ -44,7 +45,7 @@ def save_pupil(
     if address is not None:
         pupil.address = address.strip()
     pupil.save()
-    record_event(actor, "pupil.save", obj=pupil, pupil=pupil)
+    record_event(actor, PupilAction.SAVE, obj=pupil, pupil=pupil)
     return pupil
 
 
@@ -65,7 +66,7 @@ def add_pupils(actor: Actor, rows: Sequence[tuple[str, str, dt.date]]) -> list[P
     """New pupils at once (a new school year's intake, as the school's administration system lists
     them: first name, last name, date of birth): `save_pupil`'s checks for every row, nothing written
     when one fails, in a fixed number of queries with one audit event naming the pupils."""
-    require(actor, "school.manage")
+    require_permission(actor, "school.manage")
     today = timezone.localdate()
     pupils = []
     for first_name, last_name, date_of_birth in rows:
@@ -74,27 +75,27 @@ def add_pupils(actor: Actor, rows: Sequence[tuple[str, str, dt.date]]) -> list[P
         _check_birth(date_of_birth, today)
         pupils.append(
             Pupil(
-                school_id=actor.school_id,
+                school_id=actor.member_school_id,
                 first_name=first_name.strip(),
                 last_name=last_name.strip(),
                 date_of_birth=date_of_birth,
             )
         )
     created = Pupil.objects.bulk_create(pupils)
-    record_event(actor, "pupil.add_many", detail={"pupils": [pupil.pk for pupil in created]})
+    record_event(actor, PupilAction.ADD_MANY, detail={"pupils": [pupil.pk for pupil in created]})
     return created
 
 
 @transaction.atomic
 def place_pupil(actor: Actor, pupil: Pupil, group: Group) -> GroupPlacement:
     """Place a pupil in a group for that group's school year, replacing an earlier placement that year."""
-    require(actor, "school.manage")
+    require_permission(actor, "school.manage")
     if pupil.school_id != actor.school_id or group.school_id != actor.school_id:
         raise ValidationError(_("The pupil and the group must belong to your school."))
     placement, _created = GroupPlacement.objects.update_or_create(
         pupil=pupil, school_year=group.school_year, defaults={"group": group}
     )
-    record_event(actor, "pupil.place", obj=pupil, pupil=pupil, detail={"group": str(group)})
+    record_event(actor, PupilAction.PLACE, obj=pupil, pupil=pupil, detail={"group": str(group)})
     return placement
 
 
@@ -109,7 +110,7 @@ def place_pupils(actor: Actor, pupils: Sequence[Pupil], group: Group) -> list[Gr
     teachers has nobody to tell yet: giving it teachers later is announced by the group itself
     (`m2m_changed` of its teachers), which covers all its placements.
     """
-    require(actor, "school.manage")
+    require_permission(actor, "school.manage")
     if group.school_id != actor.school_id or any(pupil.school_id != actor.school_id for pupil in pupils):
         raise ValidationError(_("The pupil and the group must belong to your school."))
     ids = list(dict.fromkeys(pupil.pk for pupil in pupils))
@@ -122,7 +123,7 @@ def place_pupils(actor: Actor, pupils: Sequence[Pupil], group: Group) -> list[Gr
         post_save.send(
             sender=GroupPlacement, instance=placement, created=True, update_fields=None, raw=False, using=using
         )
-    record_event(actor, "pupil.place_group", obj=group, detail={"group": str(group), "pupils": ids})
+    record_event(actor, PupilAction.PLACE_GROUP, obj=group, detail={"group": str(group), "pupils": ids})
     return placements
 
 
@@ -130,7 +131,7 @@ def place_pupils(actor: Actor, pupils: Sequence[Pupil], group: Group) -> list[Gr
 def add_household_member(
     actor: Actor, pupil: Pupil, *, name: str, relation: str, lives_with_pupil: bool
 ) -> HouseholdMember:
-    require(actor, "school.manage")
+    require_permission(actor, "school.manage")
     if pupil.school_id != actor.school_id:
         raise PermissionDenied
     if not name.strip():
@@ -140,16 +141,16 @@ def add_household_member(
     member = HouseholdMember.objects.create(
         pupil=pupil, name=name.strip(), relation=relation, lives_with_pupil=lives_with_pupil
     )
-    record_event(actor, "pupil.add_household_member", obj=member, pupil=pupil)
+    record_event(actor, PupilAction.ADD_HOUSEHOLD_MEMBER, obj=member, pupil=pupil)
     return member
 
 
 @transaction.atomic
 def remove_household_member(actor: Actor, member: HouseholdMember) -> None:
-    require(actor, "school.manage")
+    require_permission(actor, "school.manage")
     if member.pupil.school_id != actor.school_id:
         raise PermissionDenied
-    record_event(actor, "pupil.remove_household_member", obj=member, pupil=member.pupil_id)
+    record_event(actor, PupilAction.REMOVE_HOUSEHOLD_MEMBER, obj=member, pupil=member.pupil_id)
     member.delete()
 
 
@@ -184,6 +185,35 @@ def save_pupil_with_group(
         if current is None or current.group_id != group.pk:
             place_pupil(actor, pupil, group)
     elif current is not None:
-        record_event(actor, "pupil.unplace", obj=pupil, pupil=pupil, detail={"group": str(current.group)})
+        record_event(actor, PupilAction.UNPLACE, obj=pupil, pupil=pupil, detail={"group": str(current.group)})
         current.delete()
     return pupil
+
+
+# Siblings ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def link_siblings(actor: Actor, pupil: Pupil, sibling: Pupil) -> Sibling:
+    require_permission(actor, "school.manage")
+    if pupil.school_id != actor.school_id or sibling.school_id != actor.school_id:
+        raise ValidationError({"sibling": _("Both pupils must be pupils of your school.")})
+    if pupil.pk == sibling.pk:
+        raise ValidationError({"sibling": _("A pupil cannot be their own brother or sister.")})
+    first, second = sorted((pupil.pk, sibling.pk))
+    if Sibling.objects.filter(pupil_a_id=first, pupil_b_id=second).exists():
+        raise ValidationError({"sibling": _("These pupils are already linked as brothers or sisters.")})
+    link = Sibling.objects.create(
+        school_id=actor.school_id, pupil_a_id=first, pupil_b_id=second, created_by_id=actor.user_id
+    )
+    record_event(actor, PupilAction.LINK_SIBLING, obj=link, pupil=pupil, detail={"sibling": sibling.pk})
+    return link
+
+
+@transaction.atomic
+def unlink_siblings(actor: Actor, link: Sibling, pupil: Pupil) -> None:
+    require_permission(actor, "school.manage")
+    if link.school_id != actor.school_id or pupil.pk not in (link.pupil_a_id, link.pupil_b_id):
+        raise PermissionDenied
+    record_event(actor, PupilAction.UNLINK_SIBLING, obj=link, pupil=pupil, detail={"sibling": link.other(pupil.pk)})
+    link.delete()

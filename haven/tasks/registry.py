@@ -1,9 +1,10 @@
 """Tasks ("Mijn taken"): what needs a person now, gathered from every part of Haven.
 
-Each app registers a provider in its AppConfig.ready(). A provider gets the acting person and
-today's date and returns that person's tasks; it must use policy-scoped queries, so a task never
-points at something the person may not open. Titles are short and may name a pupil (the page is
-for the person themself); reminder e-mails never show them (see haven/tasks/reminders.py).
+Each app keeps its providers in `<app>/providers.py` and registers them in its AppConfig.ready().
+A provider gets the acting person and today's date and returns that person's tasks; it must use
+policy-scoped queries, so a task never points at something the person may not open. Titles are
+short and may name a pupil (the page is for the person themself); reminder e-mails never show them
+(see haven/tasks/reminders.py).
 """
 
 from collections.abc import Callable

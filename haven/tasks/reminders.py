@@ -34,6 +34,7 @@ from haven.access.roles import STAFF_ROLES
 from haven.accounts.models import User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
+from haven.tasks.audit_actions import TaskAction
 from haven.tasks.models import ReminderSent
 from haven.tasks.registry import is_due, tasks_for
 
@@ -128,7 +129,7 @@ def send_reminders(today: date | None = None) -> RunResult:
         _close(connection)
     record_event(
         None,
-        "reminders.sent",
+        TaskAction.REMINDERS_SENT,
         kind=AuditEvent.Kind.CHANGE,
         detail={"mails": result.mails, "tasks": result.tasks, "failed": len(result.failed)},
     )

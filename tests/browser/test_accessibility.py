@@ -126,9 +126,9 @@ FORM_ERRORS = [
     ("the decision (step 5)", "af", _object_url("meldcode:decision_create"), MAIN_FORM),
     ("closing a dossier", "af", _object_url("meldcode:case_close"), MAIN_FORM),
     ("Veilig Thuis's feedback", "af", _object_url("followup:feedback", "made_report"), MAIN_FORM),
-    ("a new pupil", "admin", lambda o, c: reverse("school:pupil_create"), MAIN_FORM),
-    ("a new staff member", "admin", lambda o, c: reverse("school:staff_create"), MAIN_FORM),
-    ("a household member", "admin", _object_url("school:pupil_edit", "pupil"), "main form[action$='/gezin/']"),
+    ("a new pupil", "admin", lambda o, c: reverse("organisations:pupil_create"), MAIN_FORM),
+    ("a new staff member", "admin", lambda o, c: reverse("organisations:staff_create"), MAIN_FORM),
+    ("a household member", "admin", _object_url("organisations:pupil_edit", "pupil"), "main form[action$='/gezin/']"),
     ("signing in", "anonymous", lambda o, c: reverse("login"), MAIN_FORM),
     ("importing public figures", "region", lambda o, c: reverse("insights:public_figures"), MAIN_FORM),
 ]
@@ -464,7 +464,7 @@ def _flows(browsers: Browsers, objs, cast, findings: Findings) -> None:
     af.locator("input[type=checkbox][name=date_confirmed]").wait_for()
     check(af, "a consultation dated long ago, asking to confirm the date", findings)
     browsers.open(af, reverse("meldcode:case_detail", args=[case.pk]))
-    side = af.locator(f"form[action='{reverse('signalling:referral_index', args=[case.pk])}']")
+    side = af.locator(f"form[action='{reverse('external_signals:referral_index', args=[case.pk])}']")
     side.locator("input[name=action]").first.check()
     side.locator("input[name=on]").fill(long_ago)
     with af.expect_navigation():
@@ -479,7 +479,7 @@ def _flows(browsers: Browsers, objs, cast, findings: Findings) -> None:
     # from the live server's address so that their styles load as they would.
     browsers.open(teacher, "/bestaat-niet/", status=404)
     check(teacher, "not found (404), as teacher", findings, counts=False)
-    browsers.open(teacher, reverse("school:pupil_list"), status=403)
+    browsers.open(teacher, reverse("organisations:pupil_list"), status=403)
     check(teacher, "refused (403), as teacher", findings, counts=False)
     for template in ("500.html", "503.html"):
         with translation.override("nl"):

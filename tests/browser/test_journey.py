@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from haven.accounts import totp
-from haven.meldcode import labels
+from haven.audit import actions
 from haven.meldcode.models import Case, LookAlongRequest, Signal
 from tests.browser.conftest import login, screenshot
 
@@ -314,7 +314,7 @@ def test_from_signal_to_report_made(transactional_db, cast, live_server, new_pag
         "case.report_made",
     ]
     with translation.override("nl"):
-        wanted = [labels.label(action) for action in expected]
+        wanted = [actions.label(action) for action in expected]
     for label in wanted:
         assert label in texts, f"{label!r} missing from the timeline {texts}"
     order = [texts.index(label) for label in wanted]

@@ -15,15 +15,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from haven.access.labels import ROLE_LABELS
 from haven.access.policy import Actor, can_view_access_log
 from haven.access.roles import Role
-from haven.accounts.models import ROLE_LABELS
-from haven.audit import labels
+from haven.audit import actions
 from haven.audit.models import AuditEvent
 from haven.audit.queries import case_access_log
 from haven.audit.services import record_event
 from haven.meldcode import services
-from haven.meldcode.labels import label as route_label
+from haven.meldcode.audit_actions import MeldcodeAction
 from tests.factories import PupilFactory, UserFactory
 
 
@@ -136,7 +136,7 @@ def test_every_event_of_the_dossier_newest_first_with_who_role_what_outcome_and_
     for role in ("safeguarding_lead", "teacher"):
         assert dutch(ROLE_LABELS[role]) in html
     for action in ("case.view_access_log", "case.view", "case.open"):
-        assert dutch(labels.label(action)) in html
+        assert dutch(actions.label(action)) in html
     assert dutch(AuditEvent.Outcome.DENIED.label) in html
     assert "127.0.0.1" in html
     assert str(cast.teacher2) in html
@@ -161,10 +161,10 @@ def test_a_removed_account_still_shows_on_the_log(cast):
 
 
 def test_labels_for_reads_and_the_route():
-    assert labels.label("case.view") == str(labels.READ_LABELS["case.view"])
-    assert labels.label("signal.view") == str(labels.READ_LABELS["signal.view"])
-    assert labels.label("case.open") == route_label("case.open")
-    assert labels.label("something.new") == "something.new"
+    assert actions.label("case.view") == str(MeldcodeAction.CASE_VIEW.label)
+    assert actions.label("signal.view") == str(MeldcodeAction.SIGNAL_VIEW.label)
+    assert actions.label("case.open") == str(MeldcodeAction.CASE_OPEN.label)
+    assert actions.label("something.new") == "something.new"
 
 
 def test_fifty_to_a_page(cast):

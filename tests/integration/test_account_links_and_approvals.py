@@ -80,7 +80,7 @@ def use_link(token: str, password: str = CHOSEN, client: Client | None = None):
 
 def create_af_with_admin_mailbox(cast) -> User:
     cast.client("admin").post(
-        reverse("school:staff_create"),
+        reverse("organisations:staff_create"),
         {
             "username": "nep-af",
             "first_name": "Nep",
@@ -135,7 +135,7 @@ def test_create_an_af_account_with_his_own_mailbox_gives_no_dossier(cast, dossie
     assert not user.has_usable_password()
     assert not Membership.objects.filter(user=user).exists()
     # No invitation yet, and he cannot have one sent: it comes with the approval.
-    cast.client("admin").post(reverse("school:staff_send_link", args=[user.pk]))
+    cast.client("admin").post(reverse("organisations:staff_send_link", args=[user.pk]))
     assert mailoutbox == []
     # He asks for a link on the sign-in page and chooses the password: still no role until an AF approves.
     assert use_link(reset_link_for("nep-af", mailoutbox)).status_code == 302
@@ -146,7 +146,7 @@ def test_create_an_af_account_with_his_own_mailbox_gives_no_dossier(cast, dossie
 def test_promote_a_teacher_gives_no_dossier(cast, dossier, mailoutbox):
     admin = cast.client("admin")
     fields = {"first_name": "T", "last_name": "Twee", "email": "", "is_active": "on"}
-    admin.post(reverse("school:staff_edit", args=[cast.teacher2.pk]), {**fields, "role": "safeguarding_lead"})
+    admin.post(reverse("organisations:staff_edit", args=[cast.teacher2.pk]), {**fields, "role": "safeguarding_lead"})
     assert Membership.objects.get(user=cast.teacher2).role == "teacher"
     assert RoleRequest.objects.get(user=cast.teacher2).status == "pending"
     # Even in the worst case, that he knows the teacher's password, the promotion gives him nothing.
@@ -159,13 +159,13 @@ def test_redirecting_a_members_mail_waits_for_approval(cast, dossier, mailoutbox
     cast.teacher.save()
     admin = cast.client("admin")
     admin.post(
-        reverse("school:staff_edit", args=[cast.teacher.pk]),
+        reverse("organisations:staff_edit", args=[cast.teacher.pk]),
         {"first_name": "F", "last_name": "B", "email": ADMIN_MAILBOX, "role": "teacher", "is_active": "on"},
     )
     cast.teacher.refresh_from_db()
     assert cast.teacher.email == "femke@example.org"
     assert RoleRequest.objects.get(user=cast.teacher).email == ADMIN_MAILBOX
-    admin.post(reverse("school:staff_send_link", args=[cast.teacher.pk]))
+    admin.post(reverse("organisations:staff_send_link", args=[cast.teacher.pk]))
     Client().post(reverse("accounts:password_forgotten"), {"username": "teacher"})
     assert [mail.to for mail in mailoutbox] == [["femke@example.org"]]
     assert_dossier_closed(full_session("teacher", CHOSEN), dossier)
@@ -174,10 +174,10 @@ def test_redirecting_a_members_mail_waits_for_approval(cast, dossier, mailoutbox
 def test_an_approved_new_address_applies_and_voids_the_links_to_the_old_one(cast, mailoutbox):
     cast.teacher.email = "femke@example.org"
     cast.teacher.save()
-    cast.client("admin").post(reverse("school:staff_send_link", args=[cast.teacher.pk]))
+    cast.client("admin").post(reverse("organisations:staff_send_link", args=[cast.teacher.pk]))
     old_link = token_in(mailoutbox[-1])
     cast.client("admin").post(
-        reverse("school:staff_edit", args=[cast.teacher.pk]),
+        reverse("organisations:staff_edit", args=[cast.teacher.pk]),
         {"first_name": "F", "last_name": "B", "email": "femke@nieuw.example.org", "role": "teacher", "is_active": "on"},
     )
     request = RoleRequest.objects.get(user=cast.teacher)
@@ -193,7 +193,7 @@ def test_the_set_password_page_is_gone_and_a_reset_link_goes_to_the_owner_only(c
     admin = cast.client("admin")
     old_page = f"/beheer/medewerkers/{cast.af.pk}/wachtwoord/"
     assert admin.post(old_page, {"password1": CHOSEN, "password2": CHOSEN}).status_code == 404
-    response = admin.post(reverse("school:staff_send_link", args=[cast.af.pk]), follow=True)
+    response = admin.post(reverse("organisations:staff_send_link", args=[cast.af.pk]), follow=True)
     (mail,) = mailoutbox
     assert mail.to == ["anouk@example.org"]
     assert token_in(mail) not in response.content.decode()
@@ -206,14 +206,14 @@ def test_redirecting_an_afs_mail_waits_for_approval(cast, dossier, mailoutbox):
     TOTPDevice.objects.filter(user=cast.af).delete()  # the worst case: no authenticator yet
     admin = cast.client("admin")
     admin.post(
-        reverse("school:staff_edit", args=[cast.af.pk]),
+        reverse("organisations:staff_edit", args=[cast.af.pk]),
         {"first_name": "A", "last_name": "F", "email": ADMIN_MAILBOX, "role": "safeguarding_lead", "is_active": "on"},
     )
     cast.af.refresh_from_db()
     assert cast.af.email == ""
     request = RoleRequest.objects.get(user=cast.af)
     assert (request.role, request.email) == ("safeguarding_lead", ADMIN_MAILBOX)
-    admin.post(reverse("school:staff_send_link", args=[cast.af.pk]))
+    admin.post(reverse("organisations:staff_send_link", args=[cast.af.pk]))
     Client().post(reverse("accounts:password_forgotten"), {"username": "af"})
     assert mailoutbox == []
     assert_dossier_closed(full_session("af", CHOSEN), dossier)
@@ -224,7 +224,7 @@ def test_reactivating_a_deactivated_af_waits_for_approval(cast, dossier):
     cast.af.is_active = False
     cast.af.save()
     response = cast.client("admin").post(
-        reverse("school:staff_edit", args=[cast.af.pk]),
+        reverse("organisations:staff_edit", args=[cast.af.pk]),
         {"first_name": "A", "last_name": "F", "email": "", "role": "safeguarding_lead", "is_active": "on"},
     )
     assert response.status_code == 302
@@ -244,7 +244,7 @@ def test_reactivating_a_deactivated_teacher_needs_no_approval(cast):
     cast.teacher2.is_active = False
     cast.teacher2.save()
     cast.client("admin").post(
-        reverse("school:staff_edit", args=[cast.teacher2.pk]),
+        reverse("organisations:staff_edit", args=[cast.teacher2.pk]),
         {"first_name": "T", "last_name": "Twee", "email": "", "role": "teacher", "is_active": "on"},
     )
     cast.teacher2.refresh_from_db()
@@ -270,7 +270,7 @@ def test_the_administrator_cannot_approve_his_own_request(cast, dossier, mailout
 
 def test_the_subject_cannot_approve_their_own_request(cast):
     cast.client("admin").post(
-        reverse("school:staff_edit", args=[cast.af.pk]),
+        reverse("organisations:staff_edit", args=[cast.af.pk]),
         {"first_name": "A", "last_name": "F", "email": "", "role": "school_leader", "is_active": "on"},
     )
     request = RoleRequest.objects.get(user=cast.af)
@@ -300,7 +300,7 @@ def test_an_expired_link_is_refused(cast, dossier, mailoutbox):
     TOTPDevice.objects.filter(user=cast.af).delete()
     cast.af.email = "anouk@example.org"
     cast.af.save()
-    cast.client("admin").post(reverse("school:staff_send_link", args=[cast.af.pk]))
+    cast.client("admin").post(reverse("organisations:staff_send_link", args=[cast.af.pk]))
     link = AccountLink.objects.get(user=cast.af)
     assert link.expires_at - link.created_at == timedelta(hours=72)
     AccountLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
@@ -315,7 +315,7 @@ def test_a_link_works_once(cast, dossier, mailoutbox):
     TOTPDevice.objects.filter(user=cast.af).delete()
     cast.af.email = "anouk@example.org"
     cast.af.save()
-    cast.client("admin").post(reverse("school:staff_send_link", args=[cast.af.pk]))
+    cast.client("admin").post(reverse("organisations:staff_send_link", args=[cast.af.pk]))
     token = token_in(mailoutbox[-1])
     assert use_link(token, "Anouk-Kiest-Zelf-2026").status_code == 302
     # Someone who gets hold of the used mail (forwarded, in a backup) cannot use it again.
@@ -328,7 +328,7 @@ def test_a_link_works_once(cast, dossier, mailoutbox):
 def test_only_a_hash_of_the_token_is_stored(cast, mailoutbox):
     cast.af.email = "anouk@example.org"
     cast.af.save()
-    cast.client("admin").post(reverse("school:staff_send_link", args=[cast.af.pk]))
+    cast.client("admin").post(reverse("organisations:staff_send_link", args=[cast.af.pk]))
     token = token_in(mailoutbox[-1])
     stored = AccountLink.objects.get(user=cast.af)
     assert token not in stored.token_hash
@@ -339,8 +339,8 @@ def test_a_new_link_voids_the_older_one(cast, mailoutbox):
     cast.af.email = "anouk@example.org"
     cast.af.save()
     admin = cast.client("admin")
-    admin.post(reverse("school:staff_send_link", args=[cast.af.pk]))
-    admin.post(reverse("school:staff_send_link", args=[cast.af.pk]))
+    admin.post(reverse("organisations:staff_send_link", args=[cast.af.pk]))
+    admin.post(reverse("organisations:staff_send_link", args=[cast.af.pk]))
     first, second = (token_in(mail) for mail in mailoutbox)
     assert use_link(first).status_code == 404
     assert use_link(second).status_code == 302
@@ -354,7 +354,7 @@ def test_setting_the_password_ends_the_other_sessions(cast, mailoutbox):
     cast.teacher.save()
     elsewhere = cast.client("teacher")
     assert elsewhere.get(reverse("home")).status_code == 200
-    cast.client("admin").post(reverse("school:staff_send_link", args=[cast.teacher.pk]))
+    cast.client("admin").post(reverse("organisations:staff_send_link", args=[cast.teacher.pk]))
     assert use_link(token_in(mailoutbox[-1])).status_code == 302
     assert elsewhere.get(reverse("home")).status_code == 302
     event = AuditEvent.objects.get(action="account.password_set", object_id=cast.teacher.pk)
@@ -364,7 +364,7 @@ def test_setting_the_password_ends_the_other_sessions(cast, mailoutbox):
 def test_a_weak_password_is_refused_in_dutch_and_the_link_stays_valid(cast, mailoutbox):
     cast.teacher.email = "teacher@example.org"
     cast.teacher.save()
-    cast.client("admin").post(reverse("school:staff_send_link", args=[cast.teacher.pk]))
+    cast.client("admin").post(reverse("organisations:staff_send_link", args=[cast.teacher.pk]))
     token = token_in(mailoutbox[-1])
     response = use_link(token, "kort")
     assert response.status_code == 200
@@ -433,7 +433,7 @@ def test_a_refusal_is_audited_and_gives_nothing(cast, dossier, mailoutbox):
 
 def test_a_role_that_reads_nothing_withdraws_the_pending_request(cast):
     admin = cast.client("admin")
-    url = reverse("school:staff_edit", args=[cast.teacher2.pk])
+    url = reverse("organisations:staff_edit", args=[cast.teacher2.pk])
     fields = {"first_name": "T", "last_name": "Twee", "email": "", "is_active": "on"}
     admin.post(url, {**fields, "role": "care_coordinator"})
     admin.post(url, {**fields, "role": "teaching_assistant"})
@@ -514,7 +514,7 @@ def test_a_second_membership_does_not_slip_past_the_approval(cast, mailoutbox):
     outsider = UserFactory(username="elders", email="elders@example.org")
     MembershipFactory(user=outsider, school=cast.school_b, role="teacher")
     response = cast.client("admin").post(
-        reverse("school:staff_create"),
+        reverse("organisations:staff_create"),
         {"username": "elders", "first_name": "E", "last_name": "L", "email": ADMIN_MAILBOX, "role": "school_leader"},
     )
     assert response.status_code == 200  # the username is taken: no way to add a role to someone else's account
@@ -534,7 +534,7 @@ def test_admin_sets_password_while_pending_then_swaps_the_mail_back_before_appro
 
     admin = cast.client("admin")
     admin.post(
-        reverse("school:staff_create"),
+        reverse("organisations:staff_create"),
         {"username": "nieuwe-af", "first_name": "Nieuwe", "last_name": "AF", "email": REAL_MAILBOX,
          "role": "safeguarding_lead"},
     )  # fmt: skip
@@ -542,7 +542,7 @@ def test_admin_sets_password_while_pending_then_swaps_the_mail_back_before_appro
     user = User.objects.get(username="nieuwe-af")
     form = {"first_name": "Nieuwe", "last_name": "AF", "role": "safeguarding_lead", "is_active": "on"}
     admin.post(
-        reverse("school:staff_edit", args=[user.pk]),
+        reverse("organisations:staff_edit", args=[user.pk]),
         {**form, "email": ADMIN_MAILBOX, "version": User.objects.get(pk=user.pk).version},
     )
     assert use_link(reset_link_for("nieuwe-af", mailoutbox)).status_code == 302
@@ -550,7 +550,7 @@ def test_admin_sets_password_while_pending_then_swaps_the_mail_back_before_appro
     early = full_session("nieuwe-af", CHOSEN)  # his session, with an authenticator he set up
     StaticDevice.objects.create(user=user, name="backup")
     admin.post(
-        reverse("school:staff_edit", args=[user.pk]),
+        reverse("organisations:staff_edit", args=[user.pk]),
         {**form, "email": REAL_MAILBOX, "version": User.objects.get(pk=user.pk).version},
     )
     request = RoleRequest.objects.get(user=user, status=RoleRequest.Status.PENDING)
@@ -620,7 +620,7 @@ def test_the_administrator_cannot_empty_the_school_of_approvers_and_reach_the_op
     with pytest.raises(ValidationError, match="laatste"):
         demote("leader", role="school_leader", is_active=False)
     response = cast.client("admin").post(
-        reverse("school:staff_edit", args=[cast.leader.pk]),
+        reverse("organisations:staff_edit", args=[cast.leader.pk]),
         {"first_name": "L", "last_name": "L", "email": cast.leader.email, "role": "teacher", "is_active": "on",
          "version": User.objects.get(pk=cast.leader.pk).version},
     )  # fmt: skip

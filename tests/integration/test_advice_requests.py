@@ -259,7 +259,7 @@ def test_an_empty_list_says_so(cast):
 def test_the_inbox_and_the_navigation_lead_there_for_the_school_wide_roles_only(cast):
     inbox = cast.client("af").get(reverse("meldcode:inbox")).content.decode()
     assert f'href="{CREATE}"' in inbox and f'href="{LIST}"' in inbox
-    assert f'href="{reverse("signalling:referral_index_create")}"' in inbox
+    assert f'href="{reverse("external_signals:referral_index_create")}"' in inbox
     home = cast.client("ib").get(reverse("home"))
     assert {"url": LIST, "label": dutch("Advice requests"), "active": False} in [
         {**item, "label": str(item["label"])} for item in home.context["nav_items"]

@@ -11,7 +11,7 @@ from django.db import connection
 from django.urls import reverse
 
 from haven.audit.models import AuditEvent
-from haven.core.encryption import DecryptionError
+from haven.infrastructure.encryption import DecryptionError
 from haven.meldcode import services
 from haven.meldcode.models import Signal
 from tests.integration.test_audit_chain import TABLE, ids, tamper, verify_fails

@@ -21,13 +21,13 @@ from haven.accounts import services as account_services
 from haven.accounts.models import RoleRequest
 from haven.disclosure.queries import build_record
 from haven.disclosure.services import record_disclosure
+from haven.external_signals import services as external_services
 from haven.handover import services as handover_services
 from haven.handover.models import HandoverNotice
 from haven.meldcode import services
 from haven.pupils import services as pupil_services
-from haven.signalling import services as signalling_services
+from tests.builders import followup_objects
 from tests.factories import GroupFactory, PupilFactory, SchoolFactory, place
-from tests.integration.test_followup import followup_objects
 
 ACTORS = [
     "anonymous",
@@ -85,34 +85,34 @@ MATRIX = [
     # Signalling: Handle with Care (the AF and the IB), its support task (only the teacher it is for),
     # the verwijsindex (school-wide roles), planned conversations (who may see the dossier), and
     # brothers and sisters (the functional administrator).
-    ("signalling:police_notice", None, "get", expect({"ib", "af", "af_b"})),
+    ("external_signals:police_notice", None, "get", expect({"ib", "af", "af_b"})),
     (
-        "signalling:support_task",
+        "external_signals:support_task",
         "support_task",
         "get",
         expect({"teacher"}, hidden=STAFF_A - {"teacher"}, other={"af_b"}),
     ),
     (
-        "signalling:support_task_done",
+        "external_signals:support_task_done",
         "support_task",
         "post",
         expect({"teacher"}, ok_code=302, hidden=STAFF_A - {"teacher"}, other={"af_b"}),
     ),
-    ("signalling:referral_index", "case", "post", expect(WIDE_A, ok_code=302, other={"af_b"})),
+    ("external_signals:referral_index", "case", "post", expect(WIDE_A, ok_code=302, other={"af_b"})),
     # Verwijsindex signals and advice requests to Veilig Thuis without a dossier: the school-wide roles,
     # each of their own school (af_b sees only school B's; see test_referral_index_without_case).
-    ("signalling:referral_index_list", None, "get", expect(WIDE_A | {"af_b"})),
-    ("signalling:referral_index_create", None, "get", expect(WIDE_A | {"af_b"})),
+    ("external_signals:referral_index_list", None, "get", expect(WIDE_A | {"af_b"})),
+    ("external_signals:referral_index_create", None, "get", expect(WIDE_A | {"af_b"})),
     ("meldcode:advice_request_list", None, "get", expect(WIDE_A | {"af_b"})),
     ("meldcode:advice_request_create", None, "get", expect(WIDE_A | {"af_b"})),
-    ("signalling:conversation_plan", "case", "get", CASE_VIEW),
+    ("meldcode:conversation_plan", "case", "get", CASE_VIEW),
     (
-        "signalling:conversation_plan_cancel",
+        "meldcode:conversation_plan_cancel",
         "planned_conversation",
         "post",
         expect({"teacher", "ib", "af", "leader"}, ok_code=302, hidden={"teacher2", "assistant"}, other={"af_b"}),
     ),
-    ("signalling:siblings", "pupil", "post", expect({"admin"}, ok_code=302)),
+    ("pupils:siblings", "pupil", "post", expect({"admin"}, ok_code=302)),
     # PDF exports: for those who may read the dossier (the report: for those who may report).
     ("documents:chronology", "case", "get", CASE_VIEW),
     ("documents:conversation", "conversation", "get", CASE_VIEW),
@@ -189,18 +189,18 @@ MATRIX = [
     ("meldcode:case_close", "case", "get", CASE_WIDE),
     ("meldcode:case_reopen", "closed_case", "post", expect(WIDE_A, ok_code=302, other={"af_b"})),
     ("meldcode:case_members", "case", "post", expect(WIDE_A, ok_code=302, other={"af_b"})),
-    ("school:pupil_list", None, "get", expect({"admin"})),
-    ("school:pupil_create", None, "get", expect({"admin"})),
-    ("school:pupil_edit", "pupil", "get", expect({"admin"})),
-    ("school:household_add", "pupil", "post", expect({"admin"})),
-    ("school:household_remove", "household_member", "post", expect({"admin"}, ok_code=302)),
-    ("school:group_list", None, "get", expect({"admin"})),
-    ("school:group_create", None, "get", expect({"admin"})),
-    ("school:group_edit", "group", "get", expect({"admin"})),
-    ("school:staff_list", None, "get", expect({"admin"})),
-    ("school:staff_create", None, "get", expect({"admin"})),
-    ("school:staff_edit", "staff", "get", expect({"admin"})),
-    ("school:staff_send_link", "staff", "post", expect({"admin"}, ok_code=302)),
+    ("organisations:pupil_list", None, "get", expect({"admin"})),
+    ("organisations:pupil_create", None, "get", expect({"admin"})),
+    ("organisations:pupil_edit", "pupil", "get", expect({"admin"})),
+    ("organisations:household_add", "pupil", "post", expect({"admin"})),
+    ("organisations:household_remove", "household_member", "post", expect({"admin"}, ok_code=302)),
+    ("organisations:group_list", None, "get", expect({"admin"})),
+    ("organisations:group_create", None, "get", expect({"admin"})),
+    ("organisations:group_edit", "group", "get", expect({"admin"})),
+    ("organisations:staff_list", None, "get", expect({"admin"})),
+    ("organisations:staff_create", None, "get", expect({"admin"})),
+    ("organisations:staff_edit", "staff", "get", expect({"admin"})),
+    ("organisations:staff_send_link", "staff", "post", expect({"admin"}, ok_code=302)),
     # Setting one's own password with a one-time link: anonymous on purpose (PUBLIC), and what a
     # signed-in person gets is the same. Without a valid link in the session the page is a 404;
     # the link itself only moves its token into the session.
@@ -210,7 +210,7 @@ MATRIX = [
     # Four eyes on roles that read dossiers: the AF and the school leader of the school decide.
     ("accounts:role_requests", None, "get", expect({"af", "leader", "af_b"})),
     ("accounts:role_request_decide", "role_request", "post", expect({"af", "leader"}, ok_code=302, other={"af_b"})),
-    ("school:protocol", None, "get", expect({"admin", "leader"})),
+    ("organisations:protocol", None, "get", expect({"admin", "leader"})),
     # Sign-in locks: the functional administrator and the AF, for their own school's accounts only.
     ("lockouts:list", None, "get", expect({"admin", "af", "af_b"})),
     ("lockouts:lift", "staff", "post", expect({"admin", "af"}, ok_code=302, other={"af_b"})),
@@ -311,8 +311,8 @@ def objects(cast):
     disclosure = record_disclosure(
         af, cast.pupil, state=build_record(cast.pupil).state, withheld={}, reporter_identity_withheld=False
     )
-    police_notice = signalling_services.record_police_notice(af, pupil=cast.pupil, notice_date=timezone.localdate())
-    planned = signalling_services.plan_conversation(
+    police_notice = external_services.record_police_notice(af, pupil=cast.pupil, notice_date=timezone.localdate())
+    planned = services.plan_conversation(
         af, case, planned_at=timezone.now() + timedelta(days=2), participants=["mother"], location="Kamer van de IB"
     )
     # A new account for which the administrator asked the role IB: its request, and a link (asked for on
@@ -406,7 +406,7 @@ def test_access(cast, objects, name, obj, method, expected):
 
 def test_other_school_object_is_404_even_for_the_same_role(cast, objects):
     assert cast.client("af_b").get(reverse("meldcode:case_detail", args=[objects["case"].pk])).status_code == 404
-    assert cast.client("af").get(reverse("school:pupil_edit", args=[cast.pupil_b.pk])).status_code == 403
+    assert cast.client("af").get(reverse("organisations:pupil_edit", args=[cast.pupil_b.pk])).status_code == 403
 
 
 def test_a_signal_observed_now_is_fine_and_a_day_ahead_is_refused(cast):

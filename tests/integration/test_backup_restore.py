@@ -24,7 +24,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from haven.audit.models import AuditEvent
-from haven.core.backup import table_counts, user_tables
+from haven.infrastructure.backup import table_counts, user_tables
 from tests.integration.test_parallel_audit import (
     SEED,
     SqliteSite,

@@ -23,11 +23,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.access.middleware import actor_for
 from haven.accounts.models import User
-from haven.core import bench
 from haven.insights import metrics
 from haven.insights.models import RollupCount, RollupState, RouteSnapshot
 from haven.insights.scopes import scope_of
 from haven.organisations.models import School
+from haven.tools import bench
 
 SUMMARY = re.compile(r"^bench: worst large/small (\d+\.\d\d); worst floor (\d+\.\d\d); verify (\d+) events/s$")
 

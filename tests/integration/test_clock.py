@@ -1,4 +1,4 @@
-"""The seeding clock (haven/core/clock.py): history at its real moments, for seeding only.
+"""The seeding clock (haven/infrastructure/clock.py): history at its real moments, for seeding only.
 
 Reads as the specification: inside the block every time stamp (an audit event, a record's
 `auto_now_add`, a service's "today") is the seeding moment; the moment only moves forward and never
@@ -16,9 +16,10 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from haven.access.middleware import ActorMiddleware
+from haven.accounts.audit_actions import AccountAction
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
-from haven.core.clock import ClockRefused, seeding_clock
+from haven.infrastructure.clock import ClockRefused, seeding_clock
 from haven.meldcode import services
 
 REAL_NOW = timezone.now
@@ -118,5 +119,5 @@ def test_there_is_one_clock_at_a_time(db):
 
 
 def test_an_audit_event_outside_the_clock_has_the_real_time(db):
-    event = record_event(None, "test.event")
+    event = record_event(None, AccountAction.SIGN_IN)
     assert abs(event.at - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)

@@ -1,6 +1,6 @@
 """Two people editing the same record: the second save is refused and shows what changed.
 
-Every record that is edited in place carries a version (haven.core.concurrency). For each one:
+Every record that is edited in place carries a version (haven.infrastructure.concurrency). For each one:
 two people open the edit form, the first saves, the second's save is refused with a Dutch message
 that names the changed fields with their new values and who saved them when; the first person's
 values stay, the second person's input stays in the form, and nothing is written (no audit event
@@ -21,18 +21,16 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from haven.audit.models import AuditEvent
-from haven.core import concurrency
 from haven.followup import services as followup_services
 from haven.followup.models import ReportFollowUp
+from haven.infrastructure import concurrency
 from haven.meldcode import services as route_services
 from haven.meldcode.models import Report
 from haven.organisations import services as organisation_services
 from haven.organisations.models import Group, School
 from haven.pupils.models import Pupil
+from tests.builders import make_report, report_data, report_dossier
 from tests.factories import GroupFactory, MembershipFactory, UserFactory
-from tests.integration.test_followup import make_report
-from tests.integration.test_report import _dossier as report_dossier
-from tests.integration.test_report import report_data
 
 ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 
@@ -64,7 +62,7 @@ def pupil_scenario(cast):
     pupil = cast.pupil
     group = pupil.placements.get().group
     return Scenario(
-        url=reverse("school:pupil_edit", args=[pupil.pk]),
+        url=reverse("organisations:pupil_edit", args=[pupil.pk]),
         first="admin",
         second=second,
         first_data={
@@ -88,7 +86,7 @@ def group_scenario(cast):
     second = _second_admin(cast)
     group = GroupFactory(school=cast.school_a, name="Groep 6", school_year="2026-2027")
     return Scenario(
-        url=reverse("school:group_edit", args=[group.pk]),
+        url=reverse("organisations:group_edit", args=[group.pk]),
         first="admin",
         second=second,
         first_data={"name": "Groep 6a", "school_year": "2026-2027", "teachers": [cast.teacher2.pk]},
@@ -104,7 +102,7 @@ def staff_scenario(cast):
     # Not the e-mail address: a new one waits for the AF's approval (issue 10), so it is not saved at once.
     data = {"first_name": teacher.first_name, "email": teacher.email, "role": "teacher", "is_active": "on"}
     return Scenario(
-        url=reverse("school:staff_edit", args=[teacher.pk]),
+        url=reverse("organisations:staff_edit", args=[teacher.pk]),
         first="admin",
         second=second,
         # Names no generated teacher has: the factory's surname can be "Verbeek" (CI once drew it).
@@ -128,7 +126,7 @@ def protocol_scenario(cast):
         "inactivity_weeks": 6,
     }
     return Scenario(
-        url=reverse("school:protocol"),
+        url=reverse("organisations:protocol"),
         first="leader",
         second="admin",
         first_data={**data, "report_roles": ["safeguarding_lead"], "inactivity_weeks": 8},
@@ -307,7 +305,7 @@ def test_a_tampered_token_is_not_trusted(cast):
     """A token that is not ours does not give a version: the form is saved without the check, as
     a client without the hidden field is (the check protects people, not hostile clients)."""
     client = cast.client("admin")
-    url = reverse("school:pupil_edit", args=[cast.pupil.pk])
+    url = reverse("organisations:pupil_edit", args=[cast.pupil.pk])
     data = {"first_name": "Sanne", "last_name": "Bakker", "date_of_birth": "2017-03-14", "group": ""}
     assert submit(client, url, data, "forged").status_code == 302
 
@@ -316,7 +314,7 @@ def test_services_without_a_form_still_move_the_version(cast):
     """The seeder and imports call services without a version; an open form still notices."""
     group = GroupFactory(school=cast.school_a, name="Groep 3", school_year="2026-2027")
     client = cast.client("admin")
-    url = reverse("school:group_edit", args=[group.pk])
+    url = reverse("organisations:group_edit", args=[group.pk])
     token = open_form(client, url)
     organisation_services.save_group(cast.actor("admin"), group=group, name="Groep 3a", school_year="2026-2027")
     lines = conflict_lines(submit(client, url, {"name": "Groep 3b", "school_year": "2026-2027"}, token))

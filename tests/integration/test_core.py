@@ -19,7 +19,7 @@ def test_healthz_answers_ok_when_the_database_answers(db):
 
 
 def test_healthz_answers_503_when_the_database_does_not(db):
-    with mock.patch("haven.core.views.connection.cursor", side_effect=OperationalError("down")):
+    with mock.patch("haven.infrastructure.health.connection.cursor", side_effect=OperationalError("down")):
         response = Client().get("/healthz")
     assert response.status_code == 503
 

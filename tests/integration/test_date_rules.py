@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from haven.audit.models import AuditEvent
+from haven.external_signals import services as external_signals
+from haven.external_signals.models import ReferralIndexEntry
 from haven.meldcode import advice, services
 from haven.meldcode.models import Consultation, Signal
 from haven.pupils.dates import NEEDS_CONFIRMATION
 from haven.pupils.services import save_pupil
-from haven.signalling import services as signalling
-from haven.signalling.models import ReferralIndexEntry
 
 QUESTION = "Mag ik de ouders vertellen dat ik me zorgen maak?"
 
@@ -143,13 +143,13 @@ def _advice(cast, case, day, confirmed):
 
 
 def _police(cast, case, day, confirmed):
-    return signalling.record_police_notice(
+    return external_signals.record_police_notice(
         cast.actor("af"), pupil=cast.pupil, notice_date=day, date_confirmed=confirmed
     )
 
 
 def _referral(cast, case, day, confirmed):
-    return signalling.record_referral_index_without_case(
+    return external_signals.record_referral_index_without_case(
         cast.actor("af"), pupil=cast.pupil, action=ReferralIndexEntry.Action.PLACED, on=day, date_confirmed=confirmed
     )
 
@@ -222,7 +222,7 @@ def test_a_date_of_birth_of_1900_is_refused(cast):
 
 def test_the_verwijsindex_side_form_asks_on_a_page_of_its_own(cast):
     case = cast.case()
-    url = reverse("signalling:referral_index", args=[case.pk])
+    url = reverse("external_signals:referral_index", args=[case.pk])
     client = cast.client("af")
     data = {"action": "placed", "on": three_years_ago().isoformat()}
     response = client.post(url, data)
@@ -237,7 +237,7 @@ def test_the_verwijsindex_side_form_asks_on_a_page_of_its_own(cast):
 
 
 def test_a_police_notice_long_ago_is_taken_once_confirmed(cast):
-    url = reverse("signalling:police_notice")
+    url = reverse("external_signals:police_notice")
     client = cast.client("af")
     data = {"pupil": cast.pupil.pk, "notice_date": three_years_ago().isoformat()}
     response = client.post(url, data)

@@ -15,11 +15,11 @@ from haven.audit.models import AuditEvent
 from haven.disclosure.models import Disclosure
 from haven.disclosure.queries import build_record, withheld_marker
 from haven.disclosure.services import record_disclosure
+from haven.external_signals import services as external_signals
+from haven.external_signals.models import ReferralIndexEntry
 from haven.meldcode import advice, services
 from haven.meldcode.models import AdviceRequest, Signal
 from haven.pupils import services as pupil_services
-from haven.signalling import services as signalling
-from haven.signalling.models import ReferralIndexEntry
 from tests.factories import PupilFactory
 
 TODAY = timezone.localdate()
@@ -464,7 +464,7 @@ def advice_request(
 
 
 def loose_referral(cast, *, by="ib", action="placed", on=None, pupil=None):
-    return signalling.record_referral_index_without_case(
+    return external_signals.record_referral_index_without_case(
         cast.actor(by), pupil=pupil or cast.pupil, action=action, on=on or TODAY - timedelta(days=10)
     )
 
@@ -619,7 +619,7 @@ def test_another_pupils_or_another_schools_records_are_never_included(cast, loos
     )
     # An entry placed from a dossier belongs to that dossier, not to the section without one.
     case = cast.case(author="teacher")
-    in_dossier = signalling.record_referral_index(cast.actor("af"), case, action="ended", on=TODAY)
+    in_dossier = external_signals.record_referral_index(cast.actor("af"), case, action="ended", on=TODAY)
     assert in_dossier.pupil == cast.pupil
     record = build_record(cast.pupil)
     assert {e.item_id for e in record.advice_requests} == {

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from haven.guidance.content import CONTENT_DIR
 from haven.meldcode import forms, services
 from haven.meldcode.workflow import Step
-from tests.integration.test_followup import REPORT
+from tests.builders import REPORT
 from tests.integration.test_translations import PO, parse_po
 
 
@@ -92,11 +92,11 @@ def test_a_closed_dossier_shows_every_step_open(cast):
 def test_the_verwijsindex_form_on_the_dossier_page_starts_empty(cast):
     case = cast.case()
     html = _page(cast, case).content.decode()
-    form = html.split(f'action="{reverse("signalling:referral_index", args=[case.pk])}"')[1].split("</form>")[0]
+    form = html.split(f'action="{reverse("external_signals:referral_index", args=[case.pk])}"')[1].split("</form>")[0]
     assert 'name="action"' in form and "checked" not in form
     assert re.search(r'<input type="date" name="on" required id="id_vi_on">', form)
     # Posting the form as it comes records nothing.
-    response = cast.client("af").post(reverse("signalling:referral_index", args=[case.pk]), {})
+    response = cast.client("af").post(reverse("external_signals:referral_index", args=[case.pk]), {})
     assert response.status_code == 302
     assert not case.referral_index_entries.exists()
 

@@ -27,8 +27,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from haven.core import demo_data
-from haven.core.backup import pg_environment, pg_tool
+from haven.infrastructure.backup import pg_environment, pg_tool
+from haven.tools import demo_data
 from tests import plaintexts
 
 ROOT = Path(__file__).resolve().parents[2]

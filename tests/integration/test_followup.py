@@ -13,7 +13,6 @@ from datetime import timedelta
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 
 from haven.audit.models import AuditEvent
 from haven.followup import providers
@@ -21,106 +20,7 @@ from haven.followup import services as followup_services
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
 from haven.meldcode import services
 from haven.tasks.registry import tasks_for
-from tests.factories import PupilFactory
-
-REPORT = {"suspicion": True, "unsafety": True, "can_help": None, "accepted": None, "effective": None}
-HELP = {"suspicion": True, "unsafety": False, "can_help": True, "accepted": True, "effective": None}
-REPORT_FIELDS = {
-    "relation_to_family": "School van de leerling",
-    "direct_cause": "Blauwe plekken op de armen",
-    "facts": "Feiten",
-    "household": "Moeder, vader, Sanne",
-    "expectations": "Onderzoek",
-    "parents_informed": True,
-    "parents_informed_how": "In een gesprek op school",
-}
-
-
-def today():
-    return timezone.localdate()
-
-
-def days(n):
-    return timedelta(days=n)
-
-
-def t(message):
-    """A message as the (Dutch) page shows it: the same text once the catalogue translates it."""
-    with translation.override("nl"):
-        return gettext(message)
-
-
-# Shared with the authorization matrix and the encryption test -------------------------------
-
-
-def new_case(cast, pupil=None, lead="af", observed_days_ago=None):
-    pupil = pupil or PupilFactory(school=cast.school_a)
-    if observed_days_ago is None:
-        return cast.case("teacher", by=lead, pupil=pupil)
-    signal = cast.signal("teacher", pupil=pupil, observed_at=timezone.now() - days(observed_days_ago))
-    return services.open_case(cast.actor(lead), signal, lead=cast.users[lead])
-
-
-def make_report(cast, case=None, *, made_on=None, outcome="report_and_help", by="af"):
-    """A dossier with a decision to report (and help) and its report made (today unless `made_on`)."""
-    case = case or new_case(cast)
-    actor = cast.actor(by)
-    services.decide(actor, case, answers=REPORT, outcome=outcome, rationale="Onveilig.", decided_by=cast.users[by])
-    report = services.save_report(actor, case, **REPORT_FIELDS)
-    return services.mark_report_made(actor, report, made_on=made_on or today(), made_by=cast.users[by])
-
-
-def make_plan(cast, case, *, by="af", starts_on=None, ends_on=None, evaluations=None, **fields):
-    values = {
-        "description": "Schoolmaatschappelijk werk: wekelijks gesprek met moeder over structuur thuis.",
-        "provided_by": "Schoolmaatschappelijk werk, Anouk Bakker",
-        "agreed_with_parents": True,
-        "parents_agreement": "Besproken met moeder en vader op 3 maart; zij doen mee.",
-        "starts_on": starts_on or today(),
-        "ends_on": ends_on or today() + days(90),
-        "evaluations": evaluations or [today() + days(30), today() + days(90)],
-    }
-    values.update(fields)
-    return followup_services.record_help_plan(cast.actor(by), case, **values)
-
-
-def followup_objects(cast):
-    """For the authorization matrix: a report made, in a dossier deciding to report and help, with a plan."""
-    report = make_report(cast)
-    plan = make_plan(cast, report.case)
-    return {"made_report": report, "help_case": report.case, "evaluation": plan.moments.first()}
-
-
-def fill_followup(cast, text):
-    """For the encryption test: every encrypted follow-up column gets `text(name)`, through the services."""
-    af = cast.actor("af")
-    report = make_report(cast)
-    followup_services.record_feedback_agreement(
-        af, report, feedback_agreed_on=today() + days(14), feedback_agreed_how=text("how")
-    )
-    followup_services.record_lead(
-        af, report, lead="local_team", lead_contact_name=text("contact"), lead_contact_details=text("details")
-    )
-    followup_services.record_feedback(
-        af,
-        report,
-        outcome="confirmed",
-        feedback_received_on=today(),
-        follow_up_started=text("started"),
-        school_expectations=text("expectations"),
-    )
-    plan = make_plan(
-        cast,
-        report.case,
-        description=text("help"),
-        provided_by=text("provider"),
-        parents_agreement=text("agreement"),
-        evaluations=[today()],
-    )
-    followup_services.answer_evaluation(
-        af, plan.moments.get(), effective=True, explanation=text("explanation"), answered_on=today()
-    )
-
+from tests.builders import REPORT, REPORT_FIELDS, days, make_plan, make_report, new_case, t, today
 
 # ------------------------------------------------------------------------------------------------
 

@@ -15,15 +15,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from haven.audit.models import AuditEvent
+from haven.external_signals import providers, services
+from haven.external_signals.models import SupportTask
+from haven.external_signals.queries import school_year_of
 from haven.meldcode.models import Signal
 from haven.organisations.models import Group
 from haven.pupils.models import GroupPlacement
-from haven.signalling import providers, services
-from haven.signalling.models import SupportTask
-from haven.signalling.queries import school_year_of
 from tests.factories import GroupFactory, MembershipFactory, PupilFactory, UserFactory, place
 
-URL = reverse("signalling:police_notice")
+URL = reverse("external_signals:police_notice")
 
 
 def dutch(text):
@@ -219,7 +219,7 @@ def notice(cast):
 def test_the_teacher_sees_the_task_without_details_and_marks_it_done(cast, notice):
     task = notice.support_tasks[0]
     client = cast.client("teacher")
-    url = reverse("signalling:support_task", args=[task.pk])
+    url = reverse("external_signals:support_task", args=[task.pk])
     page = client.get(url)
     assert page.status_code == 200
     assert "Sanne de Vries" in page.content.decode()
@@ -228,7 +228,7 @@ def test_the_teacher_sees_the_task_without_details_and_marks_it_done(cast, notic
     ).exists()
     # The teacher does not need to open the signal: it stays the AF's and IB's.
     assert client.get(reverse("meldcode:signal_detail", args=[notice.signal.pk])).status_code == 404
-    response = client.post(reverse("signalling:support_task_done", args=[task.pk]))
+    response = client.post(reverse("external_signals:support_task_done", args=[task.pk]))
     assert response.status_code == 302 and response["Location"] == url
     task.refresh_from_db()
     assert task.done_at is not None
@@ -236,7 +236,7 @@ def test_the_teacher_sees_the_task_without_details_and_marks_it_done(cast, notic
     assert (event.actor_id, event.pupil_id, event.object_id) == (cast.teacher.pk, cast.pupil.pk, task.pk)
     # Twice is refused and changes nothing.
     done_at = task.done_at
-    again = client.post(reverse("signalling:support_task_done", args=[task.pk]), follow=True)
+    again = client.post(reverse("external_signals:support_task_done", args=[task.pk]), follow=True)
     assert [m.level_tag for m in again.context["messages"]][-1] == "error"
     task.refresh_from_db()
     assert task.done_at == done_at
@@ -247,8 +247,8 @@ def test_someone_elses_task_does_not_exist_for_you(cast, notice):
     task = notice.support_tasks[0]
     for name in ("teacher2", "af", "ib", "leader"):
         client = cast.client(name)
-        assert client.get(reverse("signalling:support_task", args=[task.pk])).status_code == 404, name
-        assert client.post(reverse("signalling:support_task_done", args=[task.pk])).status_code == 404, name
+        assert client.get(reverse("external_signals:support_task", args=[task.pk])).status_code == 404, name
+        assert client.post(reverse("external_signals:support_task_done", args=[task.pk])).status_code == 404, name
     assert AuditEvent.objects.filter(
         action="support_task.view", outcome=AuditEvent.Outcome.DENIED, actor_id=cast.teacher2.pk
     ).exists()
@@ -265,7 +265,7 @@ def test_the_provider_gives_the_teacher_the_task_due_today(cast, notice):
     assert item.key == f"support:{task.pk}"
     assert item.kind == "support_offer"
     assert "Sanne de Vries" in item.title
-    assert item.url == reverse("signalling:support_task", args=[task.pk])
+    assert item.url == reverse("external_signals:support_task", args=[task.pk])
     assert (item.due, item.overdue) == (today, False)
     # Not done by the end of the day: overdue from tomorrow.
     assert providers.support_tasks(cast.actor("teacher"), today + timedelta(days=1))[0].overdue
@@ -277,8 +277,8 @@ def test_the_provider_gives_the_teacher_the_task_due_today(cast, notice):
 
 def test_the_task_is_on_my_tasks_page(cast, notice):
     page = cast.client("teacher").get(reverse("tasks:mine"))
-    assert reverse("signalling:support_task", args=[notice.support_tasks[0].pk]) in page.content.decode()
-    assert reverse("signalling:support_task", args=[notice.support_tasks[0].pk]) not in (
+    assert reverse("external_signals:support_task", args=[notice.support_tasks[0].pk]) in page.content.decode()
+    assert reverse("external_signals:support_task", args=[notice.support_tasks[0].pk]) not in (
         cast.client("teacher2").get(reverse("tasks:mine")).content.decode()
     )
 

@@ -22,7 +22,7 @@ from haven.followup import services as followup_services
 from haven.followup.models import EvaluationMoment, HelpPlan
 from haven.meldcode import services
 from haven.meldcode.models import Closure
-from tests.integration.test_followup import HELP, REPORT, make_plan, make_report, new_case, t
+from tests.builders import HELP, REPORT, make_plan, make_report, new_case, t
 from tests.integration.test_query_counts import count_queries
 
 

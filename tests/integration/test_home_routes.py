@@ -1,13 +1,13 @@
-"""The home page reads the route of every open dossier from one query (haven/core/queries.py);
+"""The home page reads the route of every open dossier from one query (haven/home/queries.py);
 it must come to the same step and next action as the dossier page's own reading."""
 
 from datetime import date
 
-from haven.core import queries as home_queries
+from haven.home import queries as home_queries
 from haven.meldcode import queries, services
 from haven.meldcode.models import Case
+from tests.builders import HELP, REPORT, REPORT_FIELDS
 from tests.factories import PupilFactory
-from tests.integration.test_followup import HELP, REPORT, REPORT_FIELDS
 
 
 def _dossiers_in_every_state(cast):

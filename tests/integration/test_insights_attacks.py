@@ -299,14 +299,14 @@ def test_an_advice_request_is_not_for_a_teacher_the_fa_or_an_officer(cast, name)
 
 
 def test_a_verwijsindex_entry_cannot_be_placed_for_another_schools_pupil(cast):
-    from haven.signalling.models import ReferralIndexEntry
+    from haven.external_signals.models import ReferralIndexEntry
 
     data = {"pupil": cast.pupil_b.pk, "action": "placed", "on": TODAY.isoformat()}
-    response = cast.client("af").post(reverse("signalling:referral_index_create"), data)
+    response = cast.client("af").post(reverse("external_signals:referral_index_create"), data)
     assert response.status_code == 200
     assert not ReferralIndexEntry.objects.exists()
     for name in ("teacher", "admin", "municipality"):
-        assert cast.client(name).post(reverse("signalling:referral_index_create"), data).status_code == 403
+        assert cast.client(name).post(reverse("external_signals:referral_index_create"), data).status_code == 403
     assert not ReferralIndexEntry.objects.exists()
 
 

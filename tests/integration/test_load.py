@@ -32,7 +32,7 @@ import time
 import pytest
 from django.db import connections
 
-from haven.core.demo_data import DEMO_TOTP_SECRET
+from haven.tools.demo_data import DEMO_TOTP_SECRET
 from tests.load import driver, harness
 
 pytestmark = pytest.mark.postgresql

@@ -223,16 +223,16 @@ def test_the_home_page_summarises_my_tasks(cast):
 
 def test_the_protocol_page_shows_and_saves_the_number_of_weeks(cast):
     client = cast.client("leader")
-    assert 'name="inactivity_weeks"' in client.get(reverse("school:protocol")).content.decode()
+    assert 'name="inactivity_weeks"' in client.get(reverse("organisations:protocol")).content.decode()
     response = client.post(
-        reverse("school:protocol"),
+        reverse("organisations:protocol"),
         {"decision_roles": ["safeguarding_lead"], "report_roles": ["safeguarding_lead"], "inactivity_weeks": "3"},
     )
     assert response.status_code == 302
     cast.school_a.refresh_from_db()
     assert cast.school_a.inactivity_weeks == 3
     response = client.post(
-        reverse("school:protocol"),
+        reverse("organisations:protocol"),
         {"decision_roles": ["safeguarding_lead"], "report_roles": ["safeguarding_lead"], "inactivity_weeks": "0"},
     )
     assert response.status_code == 200

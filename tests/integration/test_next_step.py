@@ -18,7 +18,7 @@ from haven.followup import services as followup_services
 from haven.meldcode import queries, services
 from haven.meldcode.views import NEXT_ACTIONS, next_step
 from haven.meldcode.workflow import NextAction
-from tests.integration.test_followup import HELP, REPORT, make_plan, make_report, new_case
+from tests.builders import HELP, REPORT, make_plan, make_report, new_case
 
 
 def _consulted(cast, case):

@@ -19,7 +19,7 @@ from django.db import OperationalError
 from django.test import RequestFactory
 from django.urls import reverse
 
-from haven.core import errors
+from haven.infrastructure import errors
 from tests.system import clean_environment
 
 DUTCH_HEADING = "Haven is tijdelijk niet beschikbaar"

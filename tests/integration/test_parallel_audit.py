@@ -116,7 +116,9 @@ def shell(env: dict[str, str], code: str) -> str:
 
 def counts_of(env: dict[str, str]) -> dict[str, int]:
     """The rows of every table of the database `env` points at, counted by a Haven process."""
-    out = shell(env, "import json; from haven.core.backup import table_counts; print(json.dumps(table_counts()))")
+    out = shell(
+        env, "import json; from haven.infrastructure.backup import table_counts; print(json.dumps(table_counts()))"
+    )
     return json.loads(out.strip().splitlines()[-1])
 
 

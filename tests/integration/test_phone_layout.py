@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import reverse
 
-from haven.core.templatetags.tables import stack
+from haven.infrastructure.templatetags.tables import stack
 
 TEMPLATES = Path(settings.BASE_DIR) / "haven" / "templates"
 

@@ -14,11 +14,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from haven.audit.models import AuditEvent
-from haven.meldcode import labels
+from haven.meldcode import providers, services
 from haven.meldcode import services as route
-from haven.meldcode.models import Case
-from haven.signalling import providers, services
-from haven.signalling.models import PlannedConversation
+from haven.meldcode.audit_actions import MeldcodeAction
+from haven.meldcode.models import Case, PlannedConversation
 from tests.factories import PupilFactory
 
 
@@ -56,7 +55,7 @@ def _record_conversation(cast, case):
 
 
 def fill_signalling(cast, text):
-    """Give every encrypted column of haven.signalling a value, written through the services: for
+    """Give the encrypted column of the planned conversations a value, written through the services: for
     tests/integration/test_encryption_at_rest.py, like `fill_followup`."""
     case = Case.objects.filter(school=cast.school_a, status=Case.Status.OPEN).first()
     if case is None:
@@ -76,7 +75,7 @@ def test_fill_signalling_fills_the_encrypted_place(cast):
 
 def test_a_member_plans_the_conversation_on_its_page(cast, case):
     client = cast.client("teacher")
-    url = reverse("signalling:conversation_plan", args=[case.pk])
+    url = reverse("meldcode:conversation_plan", args=[case.pk])
     assert client.get(url).status_code == 200
     when = at(3)
     response = client.post(
@@ -99,7 +98,7 @@ def test_a_member_plans_the_conversation_on_its_page(cast, case):
     assert "Kamer" not in str(event.detail)
     page = cast.client("af").get(reverse("meldcode:case_detail", args=[case.pk])).content.decode()
     assert "Kamer van de IB" in page
-    assert dutch(labels.LABELS["conversation.plan"]) in page
+    assert dutch(MeldcodeAction.CONVERSATION_PLAN.label) in page
 
 
 def test_the_place_is_encrypted_at_rest(cast, case):
@@ -132,7 +131,7 @@ def test_bad_input_is_refused_and_nothing_is_saved(cast, case, data, field):
 
 def test_a_moment_in_the_past_is_refused_in_dutch_on_the_page(cast, case):
     response = cast.client("af").post(
-        reverse("signalling:conversation_plan", args=[case.pk]),
+        reverse("meldcode:conversation_plan", args=[case.pk]),
         {"planned_at": timezone.localtime(at(-2)).strftime("%Y-%m-%dT%H:%M"), "participants": ["mother"]},
     )
     assert response.status_code == 200
@@ -149,7 +148,7 @@ def test_a_closed_dossier_cannot_plan(cast, case):
 
 
 def test_who_may_not_see_the_dossier_cannot_plan(cast, case):
-    url = reverse("signalling:conversation_plan", args=[case.pk])
+    url = reverse("meldcode:conversation_plan", args=[case.pk])
     data = {"planned_at": timezone.localtime(at(2)).strftime("%Y-%m-%dT%H:%M"), "participants": ["mother"]}
     for name, status in (("teacher2", 404), ("assistant", 404), ("af_b", 404), ("admin", 403)):
         assert cast.client(name).post(url, data).status_code == status, name
@@ -168,7 +167,7 @@ def test_a_conversation_recorded_later_makes_the_plan_held(cast, case):
     page = cast.client("teacher").get(reverse("meldcode:case_detail", args=[case.pk])).content.decode()
     assert dutch("held and recorded") in page
     assert [p.done for p in page_plans(cast, case)] == [True]
-    assert reverse("signalling:conversation_plan_cancel", args=[planned.pk]) not in page
+    assert reverse("meldcode:conversation_plan_cancel", args=[planned.pk]) not in page
     with pytest.raises(ValidationError):
         services.cancel_planned_conversation(cast.actor("af"), planned)
 
@@ -187,7 +186,7 @@ def test_a_conversation_recorded_before_planning_does_not_count(cast, case):
 def test_cancelling_a_plan(cast, case):
     planned = plan(cast, case)
     client = cast.client("teacher")
-    url = reverse("signalling:conversation_plan_cancel", args=[planned.pk])
+    url = reverse("meldcode:conversation_plan_cancel", args=[planned.pk])
     response = client.post(url)
     assert response.status_code == 302
     planned.refresh_from_db()
@@ -205,7 +204,7 @@ def test_who_may_not_see_the_dossier_cannot_cancel(cast, case):
     planned = plan(cast, case)
     for name in ("teacher2", "assistant", "af_b"):
         assert (
-            cast.client(name).post(reverse("signalling:conversation_plan_cancel", args=[planned.pk])).status_code == 404
+            cast.client(name).post(reverse("meldcode:conversation_plan_cancel", args=[planned.pk])).status_code == 404
         )
     assert AuditEvent.objects.filter(
         action="case.view", outcome=AuditEvent.Outcome.DENIED, actor_id=cast.teacher2.pk, case_id=case.pk

@@ -1,12 +1,24 @@
-"""Prepared queries (haven/core/prepared.py) return what the queryset they were built from returns."""
+"""Prepared queries (haven/infrastructure/prepared.py) return what the queryset they were built from returns."""
 
+import inspect
+import os
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
+from unittest import mock
 
+import django
 import pytest
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import Model
+from django.db.models.query import get_related_populators
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from haven.core.prepared import ActorQuery, PreparedQuery, fetch_together, group_by
+from haven.infrastructure.prepared import ActorQuery, PreparedQuery, PreparedQueryDrift, fetch_together, group_by
 from haven.meldcode import services
 from haven.meldcode.models import CaseMember, Consultation, Signal, SignalAmendment
 from haven.meldcode.queries import visible_cases
@@ -38,6 +50,7 @@ def test_a_prepared_query_returns_the_querysets_rows_fields_and_order(cast):
     assert of_case(0) == []
 
 
+@override_settings(HAVEN_CHECK_PREPARED_QUERIES=False)  # the guard builds the queryset at every run, as in tests
 def test_a_prepared_query_is_compiled_once_and_runs_as_one_query(cast):
     case = _case_with_consultations(cast, 2)
     built = []
@@ -134,3 +147,63 @@ def test_an_actor_query_gives_each_person_what_the_policy_gives_them(cast):
     assert in_a.pk in [c.pk for c in visible(cast.actor("af"))]
     assert [c.pk for c in visible(cast.actor("af_b"))] == [in_b.pk]
     assert visible(cast.actor("board")) == []
+
+
+def test_the_guard_catches_a_prepared_query_that_reads_the_clock(cast):
+    """A query that reads the time while building keeps the first time it saw; the ORM would not."""
+    case = _case_with_consultations(cast, 1)
+    recorded = PreparedQuery(
+        lambda case_id: Consultation.objects.filter(case_id=case_id, recorded_at__lte=timezone.now()),
+        name="recorded_so_far",
+    )
+    later = timezone.now() + timedelta(hours=1)
+    with mock.patch("django.utils.timezone.now", return_value=later - timedelta(minutes=5)):
+        assert len(recorded(case.pk)) == 1  # compiled now: the ORM agrees
+    with (
+        mock.patch("django.utils.timezone.now", return_value=later),
+        pytest.raises(PreparedQueryDrift, match="recorded_so_far .*depend only on its arguments"),
+    ):
+        recorded(case.pk)
+
+
+def test_the_guard_is_on_in_tests_and_off_in_production(cast):
+    assert settings.HAVEN_CHECK_PREPARED_QUERIES is True
+    with override_settings(HAVEN_CHECK_PREPARED_QUERIES=False):
+        stale = PreparedQuery(lambda case_id: Consultation.objects.filter(case_id=case_id, held_on__lte=date.today()))
+        stale(1)
+    # What bench and production run: DEBUG off, no pytest.
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.HAVEN_CHECK_PREPARED_QUERIES)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "haven.settings", "HAVEN_DEBUG": "false"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    env["HAVEN_DEBUG"] = "true"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
+
+
+def test_the_django_internals_prepared_queries_rest_on_are_still_there(cast):
+    """If this fails after a Django upgrade, read docs/decisions/0005-prepared-queries.md ("On a
+    Django upgrade") before changing haven/infrastructure/prepared.py or this test."""
+    adr = "see docs/decisions/0005-prepared-queries.md, 'On a Django upgrade'"
+    assert django.VERSION[:2] == (5, 2), f"prepared.py was checked against Django 5.2; {adr}"
+    assert list(inspect.signature(get_related_populators).parameters) == ["klass_info", "select", "db"], adr
+    assert list(inspect.signature(Model.from_db).parameters) == ["db", "field_names", "values"], adr
+    queryset = Consultation.objects.filter(case_id=1).select_related("recorded_by")
+    assert queryset._prefetch_related_lookups == () and queryset._fields is None, adr
+    compiler = queryset.query.get_compiler(using="default")
+    sql, params = compiler.as_sql()
+    for name in ("select", "klass_info", "annotation_col_map", "col_count"):
+        assert hasattr(compiler, name), f"SQLCompiler.{name}: {adr}"
+    assert set(compiler.klass_info) >= {"model", "select_fields", "related_klass_infos"}, adr
+    assert hasattr(compiler.select[0][0], "target"), adr
+    assert list(inspect.signature(compiler.get_converters).parameters) == ["expressions"], adr
+    assert list(inspect.signature(compiler.apply_converters).parameters) == ["rows", "converters"], adr
+    populator = get_related_populators(compiler.klass_info, compiler.select, "default")[0]
+    assert list(inspect.signature(populator.populate).parameters) == ["row", "from_obj"], adr
+    ops = connection.ops
+    assert callable(ops.adapt_datetimefield_value) and callable(ops.adapt_datefield_value), adr
+    assert hasattr(connection, "wrap_database_errors"), adr
+    with pytest.raises(EmptyResultSet):
+        Consultation.objects.none().query.get_compiler(using="default").as_sql()

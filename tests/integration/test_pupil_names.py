@@ -74,7 +74,7 @@ def test_pupils_added_in_bulk_get_their_sort_name_from_the_database(cast):
 def test_the_administrators_pupil_list_is_in_dutch_name_order(cast):
     for surname in ("van den Berg", "Claassen", "de Bruijn"):
         PupilFactory(school=cast.school_a, last_name=surname)
-    rows = cast.client("admin").get(reverse("school:pupil_list")).context["rows"]
+    rows = cast.client("admin").get(reverse("organisations:pupil_list")).context["rows"]
     surnames = [pupil.last_name for pupil, _group in rows]
     assert surnames[:3] == ["van den Berg", "de Bruijn", "Claassen"]
 

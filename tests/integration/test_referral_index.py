@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from haven.audit.models import AuditEvent
-from haven.meldcode import labels
+from haven.external_signals import services
+from haven.external_signals.audit_actions import ExternalSignalAction
+from haven.external_signals.models import ReferralIndexEntry
 from haven.meldcode import services as route
-from haven.signalling import services
-from haven.signalling.models import ReferralIndexEntry
 
 TODAY = timezone.localdate
 
@@ -31,7 +31,7 @@ def case(cast):
 
 
 def url(case):
-    return reverse("signalling:referral_index", args=[case.pk])
+    return reverse("external_signals:referral_index", args=[case.pk])
 
 
 def post(client, case, action, on):
@@ -52,7 +52,7 @@ def test_the_af_records_placing_and_the_dossier_shows_it(cast, case):
     assert 'id="verwijsindex"' in html
     assert dutch("placed") in html and str(cast.af) in html
     # On the timeline, with its label.
-    assert dutch(labels.LABELS["referral_index.placed"]) in html
+    assert dutch(ExternalSignalAction.REFERRAL_INDEX_PLACED.label) in html
     event = AuditEvent.objects.get(action="referral_index.placed")
     assert (event.case_id, event.pupil_id, event.object_id) == (case.pk, cast.pupil.pk, entry.pk)
     assert event.detail == {"on": placed_on.isoformat()}

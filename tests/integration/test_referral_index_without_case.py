@@ -17,12 +17,12 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from haven.audit.models import AuditEvent
+from haven.external_signals import services
+from haven.external_signals.models import ReferralIndexEntry
 from haven.meldcode import services as route
-from haven.signalling import services
-from haven.signalling.models import ReferralIndexEntry
 
-LIST = reverse("signalling:referral_index_list")
-CREATE = reverse("signalling:referral_index_create")
+LIST = reverse("external_signals:referral_index_list")
+CREATE = reverse("external_signals:referral_index_create")
 TODAY = timezone.localdate
 
 

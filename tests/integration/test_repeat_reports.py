@@ -17,13 +17,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from haven.audit.models import AuditEvent
+from haven.external_signals import services as external_services
 from haven.meldcode import repeat
 from haven.meldcode import services as route
 from haven.meldcode.models import Case, Signal
+from haven.meldcode.templatetags.repeated_care import repeat_heading
 from haven.organisations.models import School
-from haven.signalling import services
-from haven.signalling.models import Sibling
-from haven.signalling.templatetags.signalling import repeat_heading
+from haven.pupils import services as pupil_services
+from haven.pupils.models import Sibling
 from tests.factories import PupilFactory
 
 ANSWERS = {"suspicion": True, "unsafety": True, "can_help": None, "accepted": None, "effective": None}
@@ -66,7 +67,7 @@ def dossier(cast, pupil, opened_on: date, *, reported=False, close=True, author=
 
 
 def link(cast, a, b):
-    return services.link_siblings(cast.actor("admin"), a, b)
+    return pupil_services.link_siblings(cast.actor("admin"), a, b)
 
 
 def case_page(cast, name, case):
@@ -88,27 +89,27 @@ def heading(count, years):
 
 def test_the_admin_links_a_brother_on_the_pupil_page_and_it_is_symmetric(cast):
     client = cast.client("admin")
-    page = client.get(reverse("school:pupil_edit", args=[cast.pupil.pk]))
+    page = client.get(reverse("organisations:pupil_edit", args=[cast.pupil.pk]))
     html = page.content.decode()
     assert 'id="siblings"' in html
     choices = [value for value, _label in page.context["sib"]["form"].fields["sibling"].choices if value]
     assert {int(str(v)) for v in choices} == {cast.sibling.pk}  # not herself, not another school's pupil
-    url = reverse("signalling:siblings", args=[cast.pupil.pk])
+    url = reverse("pupils:siblings", args=[cast.pupil.pk])
     response = client.post(url, {"sibling": cast.sibling.pk})
     assert response.status_code == 302
-    assert response["Location"] == reverse("school:pupil_edit", args=[cast.pupil.pk]) + "#siblings"
+    assert response["Location"] == reverse("organisations:pupil_edit", args=[cast.pupil.pk]) + "#siblings"
     link_row = Sibling.objects.get()
     assert (link_row.pupil_a_id, link_row.pupil_b_id) == tuple(sorted((cast.pupil.pk, cast.sibling.pk)))
     event = AuditEvent.objects.get(action="pupil.link_sibling")
     assert (event.pupil_id, event.detail) == (cast.pupil.pk, {"sibling": cast.sibling.pk})
     # Daan's page shows Sanne.
-    other = client.get(reverse("school:pupil_edit", args=[cast.sibling.pk]))
+    other = client.get(reverse("organisations:pupil_edit", args=[cast.sibling.pk]))
     assert [p for _link, p in other.context["sib"]["links"]] == [cast.pupil]
 
 
 def test_linking_twice_another_schools_pupil_or_oneself_is_refused(cast):
     client = cast.client("admin")
-    url = reverse("signalling:siblings", args=[cast.pupil.pk])
+    url = reverse("pupils:siblings", args=[cast.pupil.pk])
     client.post(url, {"sibling": cast.sibling.pk})
     for value in (cast.sibling.pk, cast.pupil_b.pk, cast.pupil.pk, "", "x"):
         response = client.post(url, {"sibling": value}, follow=True)
@@ -116,18 +117,18 @@ def test_linking_twice_another_schools_pupil_or_oneself_is_refused(cast):
     assert Sibling.objects.count() == 1
     admin = cast.actor("admin")
     with pytest.raises(ValidationError):
-        services.link_siblings(admin, cast.sibling, cast.pupil)  # the same pair, the other way round
+        pupil_services.link_siblings(admin, cast.sibling, cast.pupil)  # the same pair, the other way round
     with pytest.raises(ValidationError):
-        services.link_siblings(admin, cast.pupil, cast.pupil_b)
+        pupil_services.link_siblings(admin, cast.pupil, cast.pupil_b)
     with pytest.raises(ValidationError):
-        services.link_siblings(admin, cast.pupil, cast.pupil)
+        pupil_services.link_siblings(admin, cast.pupil, cast.pupil)
     assert AuditEvent.objects.filter(action="pupil.link_sibling").count() == 1
 
 
 def test_removing_a_link(cast):
     link_row = link(cast, cast.pupil, cast.sibling)
     client = cast.client("admin")
-    response = client.post(reverse("signalling:siblings", args=[cast.sibling.pk]), {"remove": link_row.pk})
+    response = client.post(reverse("pupils:siblings", args=[cast.sibling.pk]), {"remove": link_row.pk})
     assert response.status_code == 302
     assert Sibling.objects.count() == 0
     event = AuditEvent.objects.get(action="pupil.unlink_sibling")
@@ -137,19 +138,19 @@ def test_removing_a_link(cast):
 def test_a_link_of_other_pupils_cannot_be_removed_through_this_pupil(cast):
     third = PupilFactory(school=cast.school_a)
     link_row = link(cast, cast.sibling, third)
-    response = cast.client("admin").post(reverse("signalling:siblings", args=[cast.pupil.pk]), {"remove": link_row.pk})
+    response = cast.client("admin").post(reverse("pupils:siblings", args=[cast.pupil.pk]), {"remove": link_row.pk})
     assert response.status_code == 404
     assert Sibling.objects.count() == 1
 
 
 def test_only_the_functional_administrator_of_the_school_manages_siblings(cast):
-    url = reverse("signalling:siblings", args=[cast.pupil.pk])
+    url = reverse("pupils:siblings", args=[cast.pupil.pk])
     for name in ("af", "leader", "teacher", "af_b"):
         assert cast.client(name).post(url, {"sibling": cast.sibling.pk}).status_code == 403, name
     # Another school's pupil does not exist for the admin.
-    assert cast.client("admin").post(reverse("signalling:siblings", args=[cast.pupil_b.pk])).status_code == 404
+    assert cast.client("admin").post(reverse("pupils:siblings", args=[cast.pupil_b.pk])).status_code == 404
     with pytest.raises(PermissionDenied):
-        services.link_siblings(cast.actor("af"), cast.pupil, cast.sibling)
+        pupil_services.link_siblings(cast.actor("af"), cast.pupil, cast.sibling)
     assert Sibling.objects.count() == 0
 
 
@@ -184,7 +185,7 @@ def test_a_dossier_outside_the_window_does_not_count_until_the_school_widens_it(
     link(cast, cast.pupil, cast.sibling)
     Case.objects.filter(pk=old.pk).update(opened_at=timezone.make_aware(datetime.combine(years_ago(6), time(10))))
     assert dutch("Repeated care") not in case_page(cast, "af", current)
-    services.set_repeat_rule(cast.actor("leader"), cast.school_a, repeat_years=7)
+    route.set_repeat_rule(cast.actor("leader"), cast.school_a, repeat_years=7)
     assert heading(3, 7) in case_page(cast, "af", current)
 
 
@@ -192,7 +193,7 @@ def test_the_schools_threshold_applies(cast):
     dossier(cast, cast.pupil, years_ago(1))
     current = dossier(cast, cast.pupil, timezone.localdate(), close=False)
     assert dutch("Repeated care") not in case_page(cast, "af", current)
-    services.set_repeat_rule(cast.actor("leader"), cast.school_a, repeat_threshold=2)
+    route.set_repeat_rule(cast.actor("leader"), cast.school_a, repeat_threshold=2)
     assert heading(2, 5) in case_page(cast, "af", current)
 
 
@@ -287,8 +288,8 @@ def test_the_dossier_page_query_count_does_not_grow_with_the_family(cast):
         link(cast, big_family, brother)
         dossier(cast, brother, years_ago(1))
     large = dossier(cast, big_family, timezone.localdate(), close=False)
-    services.record_referral_index(cast.actor("af"), large, action="placed", on=timezone.localdate())
-    services.plan_conversation(
+    external_services.record_referral_index(cast.actor("af"), large, action="placed", on=timezone.localdate())
+    route.plan_conversation(
         cast.actor("af"), large, planned_at=timezone.now() + timedelta(days=1), participants=["mother"]
     )
     n_large, response = _count(client, reverse("meldcode:case_detail", args=[large.pk]))
@@ -303,10 +304,10 @@ PROTOCOL = {"decision_roles": ["safeguarding_lead", "school_leader"], "report_ro
 
 def test_the_school_leader_sets_the_rule_on_the_protocol_page(cast):
     client = cast.client("leader")
-    page = client.get(reverse("school:protocol"))
+    page = client.get(reverse("organisations:protocol"))
     assert page.context["form"].initial["repeat_threshold"] == 3
     assert page.context["form"].initial["repeat_years"] == 5
-    response = client.post(reverse("school:protocol"), {**PROTOCOL, "repeat_threshold": 4, "repeat_years": 6})
+    response = client.post(reverse("organisations:protocol"), {**PROTOCOL, "repeat_threshold": 4, "repeat_years": 6})
     assert response.status_code == 302
     school = School.objects.get(pk=cast.school_a.pk)
     assert (school.repeat_threshold, school.repeat_years) == (4, 6)
@@ -317,8 +318,8 @@ def test_the_school_leader_sets_the_rule_on_the_protocol_page(cast):
 
 
 def test_a_form_without_the_rule_keeps_it(cast):
-    services.set_repeat_rule(cast.actor("leader"), cast.school_a, repeat_threshold=4, repeat_years=2)
-    response = cast.client("admin").post(reverse("school:protocol"), PROTOCOL)
+    route.set_repeat_rule(cast.actor("leader"), cast.school_a, repeat_threshold=4, repeat_years=2)
+    response = cast.client("admin").post(reverse("organisations:protocol"), PROTOCOL)
     assert response.status_code == 302
     school = School.objects.get(pk=cast.school_a.pk)
     assert (school.repeat_threshold, school.repeat_years) == (4, 2)
@@ -329,7 +330,7 @@ def test_a_form_without_the_rule_keeps_it(cast):
     "data", [{"repeat_threshold": 1}, {"repeat_threshold": 11}, {"repeat_years": 0}, {"repeat_years": 21}]
 )
 def test_a_rule_out_of_range_is_refused_and_nothing_is_saved(cast, data):
-    response = cast.client("leader").post(reverse("school:protocol"), {**PROTOCOL, **data})
+    response = cast.client("leader").post(reverse("organisations:protocol"), {**PROTOCOL, **data})
     assert response.status_code == 200
     assert set(response.context["form"].errors) == set(data)
     school = School.objects.get(pk=cast.school_a.pk)
@@ -339,14 +340,14 @@ def test_a_rule_out_of_range_is_refused_and_nothing_is_saved(cast, data):
         ["safeguarding_lead", "school_leader"],
     )
     with pytest.raises(ValidationError):
-        services.set_repeat_rule(cast.actor("leader"), school, **data)
+        route.set_repeat_rule(cast.actor("leader"), school, **data)
     assert not AuditEvent.objects.filter(action__in=["protocol.save", "protocol.repeat_rule"]).exists()
 
 
 def test_only_the_protocol_managers_of_the_school_set_the_rule(cast):
     for name in ("af", "teacher"):
         with pytest.raises(PermissionDenied):
-            services.set_repeat_rule(cast.actor(name), cast.school_a, repeat_threshold=2)
+            route.set_repeat_rule(cast.actor(name), cast.school_a, repeat_threshold=2)
     with pytest.raises(PermissionDenied):
-        services.set_repeat_rule(cast.actor("leader"), cast.school_b, repeat_threshold=2)
+        route.set_repeat_rule(cast.actor("leader"), cast.school_b, repeat_threshold=2)
     assert School.objects.get(pk=cast.school_a.pk).repeat_threshold == 3

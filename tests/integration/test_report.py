@@ -19,98 +19,12 @@ from haven.audit.models import AuditEvent
 from haven.meldcode import services
 from haven.meldcode.models import Report
 from haven.meldcode.workflow import NextAction
-from tests.factories import HouseholdMemberFactory
-
-FACTS_1 = "Sanne had een blauwe plek op haar bovenarm."
-FACTS_2 = "Sanne kwam huilend binnen en wilde niet naar huis."
-CHILD_WORDS = '"Papa wordt snel boos."'
-RISK = "Vader recent werkloos, schulden."
-PROTECTIVE = "Oma woont dichtbij en is betrokken."
+from tests.builders import CHILD_WORDS, FACTS_1, FACTS_2, PROTECTIVE, RISK, report_data
+from tests.builders import report_dossier as _dossier
 
 
 def _url(case, name="report_edit"):
     return reverse(f"meldcode:{name}", args=[case.pk])
-
-
-def _dossier(cast, outcome="report"):
-    """A dossier with two signals, a household, two consultations, a weighing and (optionally) a decision."""
-    now = timezone.now()
-    first = cast.signal("teacher", facts=FACTS_1, observed_at=now - timedelta(days=3))
-    case = services.open_case(cast.actor("af"), first, lead=cast.af)
-    cast.signal("teacher2", facts=FACTS_2, child_words=CHILD_WORDS, observed_at=now - timedelta(days=1), case=case)
-    HouseholdMemberFactory(pupil=cast.pupil, name="Els de Vries", relation="mother")
-    HouseholdMemberFactory(pupil=cast.pupil, name="Karel de Vries", relation="father", lives_with_pupil=False)
-    af = cast.actor("af")
-    services.record_consultation(
-        af,
-        case,
-        held_on=timezone.localdate(),
-        consulted="school_doctor",
-        consulted_name="GGD Zonnedal",
-        question="V",
-        advice="A",
-    )
-    services.record_consultation(
-        af,
-        case,
-        held_on=timezone.localdate(),
-        consulted="veilig_thuis",
-        consulted_name="Veilig Thuis regio",
-        anonymous=True,
-        question="V",
-        advice="A",
-    )
-    services.record_weighing(
-        af,
-        case,
-        suspicion=True,
-        suspicion_explanation="Ja",
-        unsafety=True,
-        risk_factors=RISK,
-        protective_factors=PROTECTIVE,
-    )
-    if outcome:
-        services.decide(
-            af,
-            case,
-            answers={"suspicion": True, "unsafety": True, "can_help": None, "accepted": None, "effective": None},
-            outcome=outcome,
-            rationale="Structurele onveiligheid.",
-            decided_by=cast.af,
-            deviation_justification="" if outcome in ("report", "report_and_help") else "Ouders werken mee.",
-        )
-    return case
-
-
-def report_data(**overrides):
-    data = {
-        "reporter_name": "Anja Meijer",
-        "reporter_function": "Aandachtsfunctionaris",
-        "reporter_phone": "030 123 45 67",
-        "reporter_email": "a.meijer@example.org",
-        "school_name": "OBS De Regenboog",
-        "school_address": "Regenbooglaan 12, 9901 RB Zonnedal",
-        "pupil_address": "Lindelaan 3, 9901 ZD Zonnedal",
-        "household_contacts": "Els de Vries (moeder): 06 1234 5678, Lindelaan 3, 9901 ZD Zonnedal",
-        "conversation": "Gesprek met moeder op 1 december.",
-        "relation_to_family": "School van Sanne; groepsleerkracht groep 5.",
-        "direct_cause": FACTS_2,
-        "facts": f"{FACTS_1}\n{FACTS_2}",
-        "interpretation": "",
-        "risk_factors": RISK,
-        "protective_factors": PROTECTIVE,
-        "household": "Sanne, moeder Els, vader Karel.",
-        "help_contacts": "GGD Zonnedal",
-        "police_contacts": "",
-        "intervention_risks": "Vader kan boos worden op school.",
-        "expectations": "Onderzoek naar de veiligheid thuis.",
-        "parents_informed": "yes",
-        "parents_informed_how": "Gesprek met moeder op school.",
-        "not_informed_reason": "",
-        "not_informed_explanation": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def _made(cast, **overrides):

@@ -21,14 +21,14 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from haven.accounts.models import ROLE_LABELS
+from haven.access.labels import ROLE_LABELS
 from haven.meldcode import forms, services
 from haven.meldcode.models import Report
 from haven.pupils import services as pupil_services
 from haven.pupils.models import Pupil
+from tests.builders import report_data
 from tests.factories import HouseholdMemberFactory
 from tests.integration.test_documents import pdf_text
-from tests.integration.test_report import report_data
 
 TODAY = timezone.localdate()
 ADDRESS = "Lindelaan 3, 9901 ZD Zonnedal"
@@ -258,7 +258,7 @@ def test_the_report_page_when_made_shows_the_same_report(cast, case):
 def test_the_administrator_keeps_the_pupils_address_and_a_staff_members_phone(cast):
     admin = cast.client("admin")
     pupil = cast.pupil
-    page = admin.get(reverse("school:pupil_edit", args=[pupil.pk]))
+    page = admin.get(reverse("organisations:pupil_edit", args=[pupil.pk]))
     data = {
         "first_name": pupil.first_name,
         "last_name": pupil.last_name,
@@ -266,24 +266,24 @@ def test_the_administrator_keeps_the_pupils_address_and_a_staff_members_phone(ca
         "address": ADDRESS,
         "edit_token": page.context["form"]["edit_token"].value(),
     }
-    response = admin.post(reverse("school:pupil_edit", args=[pupil.pk]), data)
+    response = admin.post(reverse("organisations:pupil_edit", args=[pupil.pk]), data)
     assert response.status_code == 302
     assert Pupil.objects.get(pk=pupil.pk).address == ADDRESS
-    assert admin.get(reverse("school:pupil_edit", args=[pupil.pk])).context["form"]["address"].value() == ADDRESS
+    assert admin.get(reverse("organisations:pupil_edit", args=[pupil.pk])).context["form"]["address"].value() == ADDRESS
 
     staff = cast.teacher
-    page = admin.get(reverse("school:staff_edit", args=[staff.pk]))
+    page = admin.get(reverse("organisations:staff_edit", args=[staff.pk]))
     form = page.context["form"]
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
     data.update(phone="06 5555 1234", is_active="on")
-    response = admin.post(reverse("school:staff_edit", args=[staff.pk]), data)
+    response = admin.post(reverse("organisations:staff_edit", args=[staff.pk]), data)
     assert response.status_code == 302, response.context["form"].errors
     staff.refresh_from_db()
     assert staff.phone == "06 5555 1234"
 
 
 def _protocol_data(client):
-    form = client.get(reverse("school:protocol")).context["form"]
+    form = client.get(reverse("organisations:protocol")).context["form"]
     data = {}
     for name in form.fields:
         value = form[name].value()
@@ -296,7 +296,7 @@ def test_the_school_keeps_its_address_with_the_protocol(cast):
     client = cast.client("leader")
     data = _protocol_data(client)
     data.update(street_address="Regenbooglaan 12", postal_code="9901rb", city="Zonnedal")
-    response = client.post(reverse("school:protocol"), data)
+    response = client.post(reverse("organisations:protocol"), data)
     assert response.status_code == 302
     cast.school_a.refresh_from_db()
     assert cast.school_a.address == "Regenbooglaan 12, 9901 RB Zonnedal"
@@ -305,7 +305,7 @@ def test_the_school_keeps_its_address_with_the_protocol(cast):
     # A postcode that is none is refused, and nothing changes.
     data = _protocol_data(client)
     data.update(postal_code="Zonnedal")
-    response = client.post(reverse("school:protocol"), data)
+    response = client.post(reverse("organisations:protocol"), data)
     assert "postal_code" in response.context["form"].errors
     cast.school_a.refresh_from_db()
     assert cast.school_a.postal_code == "9901 RB"

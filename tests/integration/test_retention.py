@@ -17,6 +17,8 @@ from django.utils import timezone
 from haven.audit.models import AuditEvent
 from haven.disclosure.queries import build_record
 from haven.disclosure.services import record_disclosure
+from haven.external_signals import services as external_signals
+from haven.external_signals.models import ReferralIndexEntry
 from haven.insights import metrics
 from haven.insights.models import RollupCount
 from haven.insights.periods import PeriodKind, last_periods, month_of
@@ -39,8 +41,6 @@ from haven.meldcode.models import (
 )
 from haven.meldcode.retention import add_years
 from haven.pupils.models import Pupil
-from haven.signalling import services as signalling
-from haven.signalling.models import ReferralIndexEntry
 from tests.factories import PupilFactory
 
 TODAY = timezone.localdate()
@@ -272,10 +272,10 @@ PROTOCOL = {"decision_roles": ["safeguarding_lead", "school_leader"], "report_ro
 
 def test_the_protocol_page_shows_and_saves_the_retention_term(cast):
     client = cast.client("leader")
-    response = client.get(reverse("school:protocol"))
+    response = client.get(reverse("organisations:protocol"))
     assert response.context["form"].initial["retention_years"] == 5
     assert 'name="retention_years"' in response.content.decode()
-    response = client.post(reverse("school:protocol"), {**PROTOCOL, "retention_years": "7"})
+    response = client.post(reverse("organisations:protocol"), {**PROTOCOL, "retention_years": "7"})
     assert response.status_code == 302
     cast.school_a.refresh_from_db()
     assert cast.school_a.retention_years == 7
@@ -288,7 +288,7 @@ def test_the_protocol_page_shows_and_saves_the_retention_term(cast):
 def test_a_protocol_form_without_the_term_keeps_it(cast):
     cast.school_a.retention_years = 8
     cast.school_a.save()
-    response = cast.client("admin").post(reverse("school:protocol"), PROTOCOL)
+    response = cast.client("admin").post(reverse("organisations:protocol"), PROTOCOL)
     assert response.status_code == 302
     cast.school_a.refresh_from_db()
     assert cast.school_a.retention_years == 8
@@ -296,7 +296,7 @@ def test_a_protocol_form_without_the_term_keeps_it(cast):
 
 @pytest.mark.parametrize("value", ["0", "21", "-1", "vijf", "2.5"])
 def test_the_retention_term_must_lie_between_one_and_twenty_years(cast, value):
-    response = cast.client("leader").post(reverse("school:protocol"), {**PROTOCOL, "retention_years": value})
+    response = cast.client("leader").post(reverse("organisations:protocol"), {**PROTOCOL, "retention_years": value})
     assert response.status_code == 200
     assert "retention_years" in response.context["form"].errors
     cast.school_a.refresh_from_db()
@@ -349,7 +349,7 @@ def advice_request(cast, held_on, *, pupil=None, who="af"):
 
 
 def loose_entry(cast, pupil, on, *, action="placed", who="af"):
-    return signalling.record_referral_index_without_case(
+    return external_signals.record_referral_index_without_case(
         cast.actor(who), pupil=pupil, action=action, on=on, date_confirmed=True
     )
 
@@ -516,7 +516,7 @@ def test_a_record_already_destroyed_by_another_run_is_not_counted_twice(cast):
 
 def test_an_entry_of_a_dossier_is_left_to_its_dossier(cast):
     case = cast.case(author="teacher")
-    entry = signalling.record_referral_index(
+    entry = external_signals.record_referral_index(
         cast.actor("af"), case, action="placed", on=years_ago(9), date_confirmed=True
     )
     assert loose_retention.records_past_retention(school_id=cast.school_a.pk, years=5, today=TODAY) == []

@@ -29,6 +29,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from haven.audit.models import AuditEvent
+from haven.external_signals import services as external_signals
+from haven.external_signals.models import ReferralIndexEntry
 from haven.followup import services as followup
 from haven.followup.models import EvaluationMoment, ReportFollowUp
 from haven.insights import metrics
@@ -48,10 +50,9 @@ from haven.meldcode.models import (
     Report,
     Signal,
 )
+from haven.meldcode.providers import inactive_cases
+from haven.pupils import services as pupil_services
 from haven.pupils.models import GroupPlacement
-from haven.signalling import services as signalling
-from haven.signalling.models import ReferralIndexEntry
-from haven.tasks.providers import inactive_cases
 from tests.factories import GroupFactory, PupilFactory, place
 
 TODAY = date(2026, 11, 16)
@@ -205,7 +206,7 @@ def build_world(cast) -> World:
     with clock(at(2025, 9, 10, 15, 30)):
         services.pick_up_look_along(w.actor("ib"), request)  # after 5.5 hours
     with clock(at(2025, 10, 3, 8, 30)):
-        signalling.record_police_notice(w.actor("af"), pupil=pupils[1], notice_date=date(2025, 10, 3))
+        external_signals.record_police_notice(w.actor("af"), pupil=pupils[1], notice_date=date(2025, 10, 3))
     # Observed in June 2025 (school year 2024-2025), typed in only today.
     late = w.signal(
         at(2026, 11, 16, 9),
@@ -258,9 +259,9 @@ def build_world(cast) -> World:
     w.consult(at(2026, 9, 2), step4, date(2026, 9, 2), consulted="veilig_thuis")
     w.converse(at(2026, 9, 15), step4, date(2026, 9, 15))
     with clock(at(2026, 9, 16)):
-        signalling.record_referral_index(w.actor(), step4, action="placed", on=date(2026, 9, 16))
+        external_signals.record_referral_index(w.actor(), step4, action="placed", on=date(2026, 9, 16))
     with clock(at(2026, 10, 1)):
-        signalling.record_referral_index(w.actor("ib"), step4, action="ended", on=date(2026, 10, 1))
+        external_signals.record_referral_index(w.actor("ib"), step4, action="ended", on=date(2026, 10, 1))
     w.signal(at(2026, 10, 6, 8), step4.pupil, case=step4, observed=at(2026, 10, 5, 12))
     w.open_routes[step4.pk] = (4, False)
 
@@ -346,7 +347,7 @@ def build_world(cast) -> World:
     no_suspicion = w.case(at(2025, 11, 3))
     w.consult(at(2025, 11, 5), no_suspicion, date(2025, 11, 4))
     with clock(at(2025, 11, 6)):
-        signalling.record_referral_index(w.actor(), no_suspicion, action="placed", on=date(2025, 11, 6))
+        external_signals.record_referral_index(w.actor(), no_suspicion, action="placed", on=date(2025, 11, 6))
     w.weigh(at(2025, 11, 10, 9), no_suspicion, suspicion=False, unsafety=None)
     w.decide(at(2025, 11, 10, 11), no_suspicion, NO_SUSPICION, "close")
     w.close(at(2025, 11, 12), no_suspicion, "explained", 5)
@@ -380,7 +381,7 @@ def build_world(cast) -> World:
     # no repeat when it was made (one dossier then); the second was (three dossiers, two reported).
     sister, brother = w.pupil(), w.pupil()
     with clock(at(2026, 1, 5)):
-        signalling.link_siblings(w.actor("admin"), sister, brother)
+        pupil_services.link_siblings(w.actor("admin"), sister, brother)
     first = w.case(at(2024, 9, 16), sister)
     w.decide(at(2024, 9, 30), first, REPORT, "report")
     w.report(at(2024, 10, 1), first, date(2024, 10, 1))
@@ -800,7 +801,7 @@ def grow(cast, copies):
         pupil, brother = w.pupil(), w.pupil()
         place(pupil, group)
         with clock(moment):
-            signalling.link_siblings(w.actor("admin"), pupil, brother)
+            pupil_services.link_siblings(w.actor("admin"), pupil, brother)
         loose = w.signal(moment, brother, categories=["gut_feeling", "other"])
         with clock(moment):
             services.pick_up_look_along(w.actor("ib"), services.request_look_along(w.actor("teacher"), loose))
@@ -809,7 +810,7 @@ def grow(cast, copies):
         w.converse(moment, case, day)
         w.weigh(moment, case)
         with clock(moment):
-            signalling.record_referral_index(w.actor(), case, action="placed", on=day)
+            external_signals.record_referral_index(w.actor(), case, action="placed", on=day)
         w.decide(moment, case, REPORT, "report_and_help")
         report = w.report(moment, case, day)
         with clock(moment):

@@ -29,9 +29,9 @@ from haven.access.middleware import actor_for
 from haven.accounts.models import AnalystMembership, Membership, User
 from haven.audit.models import AuditChainHead, AuditEvent
 from haven.audit.verification import verify_chain
-from haven.core import scale
-from haven.core.encryption import encrypted_fields_of
+from haven.external_signals.models import ReferralIndexEntry
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
+from haven.infrastructure.encryption import encrypted_fields_of
 from haven.insights import metrics, rollups
 from haven.insights.models import PublicFigure, Region, RollupCount, RollupState, RouteSnapshot
 from haven.meldcode import services
@@ -51,7 +51,7 @@ from haven.meldcode.queries import facts_for
 from haven.meldcode.workflow import NextAction, Step, route_state
 from haven.organisations.models import Board, Group, Municipality, School
 from haven.pupils.models import GroupPlacement, HouseholdMember, Pupil
-from haven.signalling.models import ReferralIndexEntry
+from haven.tools import scale
 
 SMALL = ["--schools", "3", "--pupils-per-school", "40", "--years", "2", "--seed", "7"]
 GENERATED_MODELS = (

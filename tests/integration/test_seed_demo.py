@@ -28,9 +28,9 @@ from haven.access.roles import Role
 from haven.accounts.models import AccountLink, AnalystMembership, Membership, User
 from haven.accounts.totp import plain_key
 from haven.audit.models import AuditEvent
-from haven.core import demo_data, demo_history
-from haven.core.queries import open_cases, route_of
+from haven.external_signals.models import ReferralIndexEntry
 from haven.handover.models import HandoverNotice
+from haven.home.queries import open_cases, route_of
 from haven.insights.models import PublicFigure, Region
 from haven.meldcode import queries
 from haven.meldcode.models import (
@@ -47,7 +47,7 @@ from haven.meldcode.workflow import NextAction, Step, route_state
 from haven.organisations.bootstrap import bootstrap_school
 from haven.organisations.models import Board, School
 from haven.pupils.models import GroupPlacement, Pupil
-from haven.signalling.models import ReferralIndexEntry
+from haven.tools import demo_data, demo_history
 
 DEMO_ROLES = {
     ("leerkracht", "99RB"): "teacher",
@@ -245,7 +245,7 @@ class TestTheSeededDemo:
         from django.utils import timezone
 
         from haven.followup.models import HelpPlan, ReportFollowUp
-        from haven.signalling.models import Sibling
+        from haven.pupils.models import Sibling
         from haven.tasks.registry import tasks_for
 
         children = Pupil.objects.filter(demo_children())

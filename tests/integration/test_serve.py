@@ -76,14 +76,14 @@ def test_the_development_server_still_serves_static_files(settings):
     assert b"".join(response.streaming_content if response.streaming else [response.content])
 
 
-# Behind the reverse proxy: the client's address (haven/core/proxy.py) -------------------------
+# Behind the reverse proxy: the client's address (haven/infrastructure/proxy.py) -------------------------
 
 
 def _address_seen(settings, remote: str, forwarded: str | None) -> str:
     from django.http import HttpResponse
     from django.test import RequestFactory
 
-    from haven.core.proxy import TrustedProxyMiddleware
+    from haven.infrastructure.proxy import TrustedProxyMiddleware
 
     settings.HAVEN_TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/24"]
     middleware = TrustedProxyMiddleware(lambda request: HttpResponse(request.META["REMOTE_ADDR"]))
@@ -104,7 +104,7 @@ def test_the_client_address_is_the_last_one_a_trusted_proxy_added(settings):
 def test_without_trusted_proxies_the_middleware_stays_out_of_the_way(settings):
     from django.core.exceptions import MiddlewareNotUsed
 
-    from haven.core.proxy import TrustedProxyMiddleware
+    from haven.infrastructure.proxy import TrustedProxyMiddleware
 
     settings.HAVEN_TRUSTED_PROXIES = []
     with pytest.raises(MiddlewareNotUsed):

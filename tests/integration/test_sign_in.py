@@ -69,7 +69,7 @@ def test_roles_with_school_wide_access_must_use_two_factor_sign_in(cast, name):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("two_factor:setup")
-    assert client.get(reverse("meldcode:inbox" if name != "admin" else "school:pupil_list")).status_code == 302
+    assert client.get(reverse("meldcode:inbox" if name != "admin" else "organisations:pupil_list")).status_code == 302
 
 
 @pytest.mark.parametrize("name", ["teacher", "assistant"])

@@ -121,7 +121,7 @@ def test_flash_messages_naming_a_pupil_stay_out_of_cookies(cast):
         cast.actor("admin"), cast.pupil, name="Els Zonneveld", relation="mother", lives_with_pupil=True
     )
     client = cast.client("admin")
-    response = client.post(reverse("school:household_remove", args=[cast.pupil.pk, member.pk]))
+    response = client.post(reverse("organisations:household_remove", args=[cast.pupil.pk, member.pk]))
     assert response.status_code == 302
     shown = client.get(response["Location"])
     assert "Els Zonneveld" in shown.content.decode()  # the message is still shown

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from haven.accounts import services as account_services
 from haven.accounts.models import TOTPKey
 from haven.accounts.totp import SEALED, plain_key
-from haven.core.encryption import generate_key, key_id_of
+from haven.infrastructure.encryption import generate_key, key_id_of
 from tests.integration.test_sign_in import DEMO_SECRET, enter_code, sign_in, totp
 from tests.integration.test_sign_in_secrets import database_text
 

@@ -29,8 +29,8 @@ from django.test import override_settings  # noqa: E402
 from haven.accounts import invitations  # noqa: E402
 from haven.accounts.models import AccountLink, Membership, User  # noqa: E402
 from haven.audit.models import AuditEvent  # noqa: E402
-from haven.core import demo_data  # noqa: E402
 from haven.meldcode.models import Case, Consultation, Signal  # noqa: E402
+from haven.tools import demo_data  # noqa: E402
 
 TEACHING = ("teacher", "teaching_assistant")
 LEADS = ("care_coordinator", "safeguarding_lead", "school_leader")

@@ -1,4 +1,4 @@
-"""The demo's five years of history as planned (haven/core/demo_history.py), before anything is written.
+"""The demo's five years of history as planned (haven/tools/demo_history.py), before anything is written.
 
 Reads as the specification: the same seed and day give the same history; it covers five school
 years up to yesterday, in time order; every school has a believable number of pupils each year;
@@ -12,9 +12,9 @@ from collections import Counter
 
 import pytest
 
-from haven.core import demo_data as demo
-from haven.core import demo_history as history
 from haven.meldcode.decision_framework import evaluate
+from haven.tools import demo_data as demo
+from haven.tools import demo_history as history
 
 NOW = dt.datetime(2026, 12, 4, 12, 0, tzinfo=history.TZ)
 YEARS = [2022, 2023, 2024, 2025, 2026]

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from haven.core.encryption import (
+from haven.infrastructure.encryption import (
     NONCE_BYTES,
     DecryptionError,
     KeyRingError,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 def seal_secrets(apps, schema_editor):
     from haven.accounts.totp import HASHED, SEALED, hash_code, identity
-    from haven.core.encryption import encrypt
+    from haven.infrastructure.encryption import encrypt
 
     TOTPDevice = apps.get_model("otp_totp", "TOTPDevice")
     TOTPKey = apps.get_model("accounts", "TOTPKey")

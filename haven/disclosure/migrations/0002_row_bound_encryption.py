@@ -1,4 +1,4 @@
-"""Encrypt at rest, bound to column and row (haven.core.encryption, format enc2): why items of a
+"""Encrypt at rest, bound to column and row (haven.infrastructure.encryption, format enc2): why items of a
 parents' access export were withheld.
 
 The AlterFields make the columns `text` (a ciphertext is neither a boolean, a number nor short);
@@ -7,10 +7,10 @@ would try to open the old values), skipping values already row-bound, so a secon
 nothing. Reversing it writes the values back as the columns held them before.
 """
 
-import haven.core.encryption
+import haven.infrastructure.encryption
 from django.db import migrations
 
-from haven.core.encryption import seal_existing, unseal_existing
+from haven.infrastructure.encryption import seal_existing, unseal_existing
 
 # The encrypted columns as of this migration (model name: field names).
 FIELDS = {
@@ -36,12 +36,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="disclosure",
             name="reporter_reason",
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name="reason"),
+            field=haven.infrastructure.encryption.EncryptedTextField(blank=True, verbose_name="reason"),
         ),
         migrations.AlterField(
             model_name="disclosure",
             name="withheld",
-            field=haven.core.encryption.EncryptedJSONField(default=dict),
+            field=haven.infrastructure.encryption.EncryptedJSONField(default=dict),
         ),
         migrations.RunPython(seal, unseal, elidable=False),
     ]

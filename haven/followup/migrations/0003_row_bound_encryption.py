@@ -1,4 +1,4 @@
-"""Encrypt at rest, bound to column and row (haven.core.encryption, format enc2): the follow-up's
+"""Encrypt at rest, bound to column and row (haven.infrastructure.encryption, format enc2): the follow-up's
 narrative text (`enc1` before), who leads it and Veilig Thuis's outcome, and the answer to question
 5 at evaluation moments.
 
@@ -8,10 +8,10 @@ would try to open the old values), skipping values already row-bound, so a secon
 nothing. Reversing it writes the values back as the columns held them before.
 """
 
-import haven.core.encryption
+import haven.infrastructure.encryption
 from django.db import migrations
 
-from haven.core.encryption import seal_existing, unseal_existing
+from haven.infrastructure.encryption import seal_existing, unseal_existing
 
 # The encrypted columns as of this migration (model name: field names).
 FIELDS = {
@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="evaluationmoment",
             name="effective",
-            field=haven.core.encryption.EncryptedBooleanField(
+            field=haven.infrastructure.encryption.EncryptedBooleanField(
                 null=True,
                 verbose_name="5. Does the help lead, within the agreed term, to the safety and wellbeing needed?",
             ),
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="reportfollowup",
             name="lead",
-            field=haven.core.encryption.EncryptedTextField(
+            field=haven.infrastructure.encryption.EncryptedTextField(
                 blank=True,
                 choices=[
                     ("veilig_thuis", "Veilig Thuis"),
@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="reportfollowup",
             name="outcome",
-            field=haven.core.encryption.EncryptedTextField(
+            field=haven.infrastructure.encryption.EncryptedTextField(
                 blank=True,
                 choices=[
                     ("refuted", "The suspicion is refuted"),

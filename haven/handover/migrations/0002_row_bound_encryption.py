@@ -1,4 +1,4 @@
-"""Encrypt at rest, bound to column and row (haven.core.encryption, format enc2): what the handover
+"""Encrypt at rest, bound to column and row (haven.infrastructure.encryption, format enc2): what the handover
 packages (sent and received) say about informing the parents.
 
 The AlterFields make the columns `text` (a ciphertext is neither a boolean, a number nor short);
@@ -7,10 +7,10 @@ would try to open the old values), skipping values already row-bound, so a secon
 nothing. Reversing it writes the values back as the columns held them before.
 """
 
-import haven.core.encryption
+import haven.infrastructure.encryption
 from django.db import migrations
 
-from haven.core.encryption import seal_existing, unseal_existing
+from haven.infrastructure.encryption import seal_existing, unseal_existing
 
 # The encrypted columns as of this migration (model name: field names).
 FIELDS = {
@@ -37,24 +37,24 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="handoverimport",
             name="not_informed_reason",
-            field=haven.core.encryption.EncryptedTextField(blank=True),
+            field=haven.infrastructure.encryption.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
             model_name="handoverimport",
             name="parents_informed_how",
-            field=haven.core.encryption.EncryptedTextField(blank=True),
+            field=haven.infrastructure.encryption.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
             model_name="handoverpackage",
             name="not_informed_reason",
-            field=haven.core.encryption.EncryptedTextField(
+            field=haven.infrastructure.encryption.EncryptedTextField(
                 blank=True, verbose_name="why the parents were not informed"
             ),
         ),
         migrations.AlterField(
             model_name="handoverpackage",
             name="parents_informed_how",
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name="how the parents were informed"),
+            field=haven.infrastructure.encryption.EncryptedTextField(blank=True, verbose_name="how the parents were informed"),
         ),
         migrations.RunPython(seal, unseal, elidable=False),
     ]

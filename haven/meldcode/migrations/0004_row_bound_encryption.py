@@ -1,4 +1,4 @@
-"""Encrypt at rest, bound to column and row (haven.core.encryption, format enc2): the narrative text
+"""Encrypt at rest, bound to column and row (haven.infrastructure.encryption, format enc2): the narrative text
 (bound to its column only, `enc1`, since 0002) and the codes and answers that say what happened to
 the child: the signal's categories, the weighing's and the decision's answers, advice and outcome,
 the reasons for skipping a step and for closing, the Veilig Thuis reference and why the parents
@@ -10,10 +10,10 @@ would try to open the old values), skipping values already row-bound, so a secon
 nothing. Reversing it writes the values back as the columns held them before.
 """
 
-import haven.core.encryption
+import haven.infrastructure.encryption
 from django.db import migrations
 
-from haven.core.encryption import seal_existing, unseal_existing
+from haven.infrastructure.encryption import seal_existing, unseal_existing
 
 # The encrypted columns as of this migration (model name: field names).
 FIELDS = {
@@ -127,7 +127,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="closure",
             name="reason",
-            field=haven.core.encryption.EncryptedTextField(
+            field=haven.infrastructure.encryption.EncryptedTextField(
                 choices=[
                     ("explained", "Suspicion taken away by the parents' explanation"),
                     ("help_working", "Help organised and working"),
@@ -143,27 +143,27 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="decision",
             name="accepted",
-            field=haven.core.encryption.EncryptedBooleanField(null=True),
+            field=haven.infrastructure.encryption.EncryptedBooleanField(null=True),
         ),
         migrations.AlterField(
             model_name="decision",
             name="advice",
-            field=haven.core.encryption.EncryptedTextField(max_length=16),
+            field=haven.infrastructure.encryption.EncryptedTextField(max_length=16),
         ),
         migrations.AlterField(
             model_name="decision",
             name="can_help",
-            field=haven.core.encryption.EncryptedBooleanField(null=True),
+            field=haven.infrastructure.encryption.EncryptedBooleanField(null=True),
         ),
         migrations.AlterField(
             model_name="decision",
             name="effective",
-            field=haven.core.encryption.EncryptedBooleanField(null=True),
+            field=haven.infrastructure.encryption.EncryptedBooleanField(null=True),
         ),
         migrations.AlterField(
             model_name="decision",
             name="outcome",
-            field=haven.core.encryption.EncryptedTextField(
+            field=haven.infrastructure.encryption.EncryptedTextField(
                 choices=[
                     ("report", "Report to Veilig Thuis"),
                     ("help", "Organise help"),
@@ -177,17 +177,17 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="decision",
             name="suspicion",
-            field=haven.core.encryption.EncryptedBooleanField(null=True),
+            field=haven.infrastructure.encryption.EncryptedBooleanField(null=True),
         ),
         migrations.AlterField(
             model_name="decision",
             name="unsafety",
-            field=haven.core.encryption.EncryptedBooleanField(null=True),
+            field=haven.infrastructure.encryption.EncryptedBooleanField(null=True),
         ),
         migrations.AlterField(
             model_name="report",
             name="not_informed_reason",
-            field=haven.core.encryption.EncryptedTextField(
+            field=haven.infrastructure.encryption.EncryptedTextField(
                 blank=True,
                 choices=[
                     ("child_safety", "The safety of the child"),
@@ -201,19 +201,19 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="report",
             name="vt_reference",
-            field=haven.core.encryption.EncryptedTextField(
+            field=haven.infrastructure.encryption.EncryptedTextField(
                 blank=True, max_length=100, verbose_name="Veilig Thuis reference"
             ),
         ),
         migrations.AlterField(
             model_name="signal",
             name="categories",
-            field=haven.core.encryption.EncryptedJSONField(default=list, verbose_name="categories"),
+            field=haven.infrastructure.encryption.EncryptedJSONField(default=list, verbose_name="categories"),
         ),
         migrations.AlterField(
             model_name="stepskip",
             name="reason",
-            field=haven.core.encryption.EncryptedTextField(
+            field=haven.infrastructure.encryption.EncryptedTextField(
                 choices=[
                     ("child_safety", "The safety of the child"),
                     ("others_safety", "The safety of others"),
@@ -228,28 +228,28 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="weighing",
             name="safety_score_parents",
-            field=haven.core.encryption.EncryptedIntegerField(
+            field=haven.infrastructure.encryption.EncryptedIntegerField(
                 null=True, verbose_name="safety score given by the parents"
             ),
         ),
         migrations.AlterField(
             model_name="weighing",
             name="safety_score_pupil",
-            field=haven.core.encryption.EncryptedIntegerField(
+            field=haven.infrastructure.encryption.EncryptedIntegerField(
                 null=True, verbose_name="safety score given by the pupil"
             ),
         ),
         migrations.AlterField(
             model_name="weighing",
             name="suspicion",
-            field=haven.core.encryption.EncryptedBooleanField(
+            field=haven.infrastructure.encryption.EncryptedBooleanField(
                 verbose_name="1. Is there a suspicion of domestic violence or child abuse?"
             ),
         ),
         migrations.AlterField(
             model_name="weighing",
             name="unsafety",
-            field=haven.core.encryption.EncryptedBooleanField(
+            field=haven.infrastructure.encryption.EncryptedBooleanField(
                 null=True, verbose_name="2. Is there (a suspicion of) acute or structural unsafety?"
             ),
         ),

@@ -1,7 +1,7 @@
 """A dossier Haven closes itself (retention, a pupil who left) has no person who closed it and no explanation."""
 
 import django.db.models.deletion
-import haven.core.encryption
+import haven.infrastructure.encryption
 from django.conf import settings
 from django.db import migrations, models
 
@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='closure',
             name='explanation',
-            field=haven.core.encryption.EncryptedTextField(blank=True, verbose_name='explanation'),
+            field=haven.infrastructure.encryption.EncryptedTextField(blank=True, verbose_name='explanation'),
         ),
         migrations.AlterField(
             model_name='closure',

@@ -1,8 +1,12 @@
-from django import template
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms, template
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
+from haven.audit import actions
 from haven.meldcode import labels
 from haven.meldcode.sections import LoadedSection
 from haven.meldcode.workflow import NextAction
@@ -22,7 +26,7 @@ def dossier_section(context: template.Context, section: LoadedSection) -> SafeSt
 
 @register.filter
 def event_label(action: str) -> str:
-    return labels.label(action)
+    return actions.label(action)
 
 
 @register.filter
@@ -33,17 +37,17 @@ def yes_no(value: bool | None) -> str:
 
 
 @register.filter
-def get_field(form, name: str):  # type: ignore[no-untyped-def]
+def get_field(form: forms.BaseForm, name: str) -> forms.BoundField:
     return form[name]
 
 
 @register.filter
-def get_item(mapping, key):  # type: ignore[no-untyped-def]
+def get_item(mapping: Mapping[Any, Any], key: Any) -> Any:
     return mapping.get(key)
 
 
 @register.filter
-def verbose(instance, field_name: str) -> str:  # type: ignore[no-untyped-def]
+def verbose(instance: Any, field_name: str) -> str:
     return capfirst(instance._meta.get_field(field_name).verbose_name)
 
 

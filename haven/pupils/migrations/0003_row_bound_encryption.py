@@ -1,4 +1,4 @@
-"""Encrypt at rest, bound to column and row (haven.core.encryption, format enc2): the names of the
+"""Encrypt at rest, bound to column and row (haven.infrastructure.encryption, format enc2): the names of the
 household members.
 
 The AlterFields make the columns `text` (a ciphertext is neither a boolean, a number nor short);
@@ -7,10 +7,10 @@ would try to open the old values), skipping values already row-bound, so a secon
 nothing. Reversing it writes the values back as the columns held them before.
 """
 
-import haven.core.encryption
+import haven.infrastructure.encryption
 from django.db import migrations
 
-from haven.core.encryption import seal_existing, unseal_existing
+from haven.infrastructure.encryption import seal_existing, unseal_existing
 
 # The encrypted columns as of this migration (model name: field names).
 FIELDS = {
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="householdmember",
             name="name",
-            field=haven.core.encryption.EncryptedTextField(max_length=200, verbose_name="name"),
+            field=haven.infrastructure.encryption.EncryptedTextField(max_length=200, verbose_name="name"),
         ),
         migrations.RunPython(seal, unseal, elidable=False),
     ]

@@ -1,4 +1,4 @@
-"""Encrypt at rest, bound to column and row (haven.core.encryption, format enc2): where a planned
+"""Encrypt at rest, bound to column and row (haven.infrastructure.encryption, format enc2): where a planned
 conversation takes place (`enc1` before).
 
 The AlterFields make the columns `text` (a ciphertext is neither a boolean, a number nor short);
@@ -9,7 +9,7 @@ nothing. Reversing it writes the values back as the columns held them before.
 
 from django.db import migrations
 
-from haven.core.encryption import seal_existing, unseal_existing
+from haven.infrastructure.encryption import seal_existing, unseal_existing
 
 # The encrypted columns as of this migration (model name: field names).
 FIELDS = {

@@ -41,11 +41,9 @@ class Command(BaseCommand):
         )
         if not options["username"]:
             self.stdout.write(f"Roles waiting for approval at {school.name}:")
-            for request in waiting:
-                by = request.requested_by.username if request.requested_by else "-"
-                self.stdout.write(
-                    f"  {request.user.username:<20}{request.role:<20}{request.user.email:<35}asked by {by}"
-                )
+            for asked in waiting:
+                by = asked.requested_by.username if asked.requested_by else "-"
+                self.stdout.write(f"  {asked.user.username:<20}{asked.role:<20}{asked.user.email:<35}asked by {by}")
             return
         request = waiting.filter(user__username__iexact=options["username"]).first()
         if request is None:

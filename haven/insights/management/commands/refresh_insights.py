@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from haven.audit.services import record_event
+from haven.insights.audit_actions import InsightsAction
 from haven.insights.rollups import refresh_school
 from haven.organisations.models import School
 
@@ -53,7 +54,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             record_event(
                 None,
-                "insights.refresh",
+                InsightsAction.REFRESH,
                 detail={"schools": school_count, "counts": counts, "route_rows": snapshots},
             )
         self.stdout.write(

@@ -1,0 +1,16 @@
+"""What haven.external_signals records: Handle with Care police notices and the verwijsindex."""
+
+from django.utils.translation import gettext_lazy as _
+
+from haven.audit.actions import AuditActions
+
+
+class ExternalSignalAction(AuditActions):
+    POLICE_NOTICE_RECORD = "police_notice.record", _("Police notice (Handle with Care) recorded")
+    SUPPORT_TASK_DONE = "support_task.done", _("Support offered (Handle with Care)")
+    REFERRAL_INDEX_PLACED = "referral_index.placed", _("Signal placed in the verwijsindex")
+    REFERRAL_INDEX_ENDED = "referral_index.ended", _("Signal in the verwijsindex ended")
+    REFERRAL_INDEX_DESTROY = "referral_index.destroy", _("Verwijsindex entry destroyed after its retention term")
+    # Reads.
+    SUPPORT_TASK_VIEW = "support_task.view", _("Viewed a support task (Handle with Care)")
+    REFERRAL_INDEX_LIST = "referral_index.list", _("Viewed the verwijsindex entries without a dossier")

@@ -1,0 +1,187 @@
+"""The only code that writes this app's data: Handle with Care (the police notice and its support
+tasks) and the verwijsindex.
+
+As in `haven.meldcode.services`: each verb checks the permission, validates, writes in one
+transaction and records its audit event in that same transaction. Bad input raises
+ValidationError with a Dutch message and writes nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from haven.access.guards import require_permission
+from haven.access.policy import Actor
+from haven.audit.services import record_event
+from haven.external_signals import queries
+from haven.external_signals.audit_actions import ExternalSignalAction
+from haven.external_signals.models import ReferralIndexEntry, SupportTask
+from haven.meldcode import services as route
+from haven.meldcode.models import Case, Signal
+from haven.pupils.dates import check_date
+from haven.pupils.models import Pupil
+
+# The fixed text of a police notice: what the school knows, and that it knows no more.
+POLICE_NOTICE_FACTS = gettext_noop(
+    "Police notice (Handle with Care): the police attended an incident at the pupil's home. No details are shared."
+)
+
+
+def _require_open(case: Case) -> None:
+    if not case.is_open:
+        raise ValidationError(_("This dossier is closed. Reopen it first."))
+
+
+# Handle with Care ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PoliceNotice:
+    signal: Signal
+    support_tasks: list[SupportTask]
+
+
+@transaction.atomic
+def record_police_notice(
+    actor: Actor, *, pupil: Pupil, notice_date: date, date_confirmed: bool = False
+) -> PoliceNotice:
+    """The police attended an incident at the pupil's home: a signal with no details, and a task for
+    the pupil's current teachers to offer support today."""
+    require_permission(actor, "police_notice.record")
+    if pupil.school_id != actor.school_id:
+        raise ValidationError(_("This pupil is not a pupil of your school."))
+    check_date(notice_date, "notice_date", born_on=pupil.date_of_birth, confirmed=date_confirmed)
+    today = timezone.localdate()
+    # The day it is recorded is the moment the school learned of it; an earlier day has no known time.
+    observed_at = (
+        timezone.now() if notice_date == today else timezone.make_aware(datetime.combine(notice_date, time.min))
+    )
+    signal = route.log_signal(
+        actor,
+        pupil=pupil,
+        observed_at=observed_at,
+        source=Signal.Source.POLICE_NOTICE,
+        categories=[Signal.Category.GUT_FEELING],
+        facts=_(POLICE_NOTICE_FACTS),
+        date_confirmed=date_confirmed,
+    )
+    # Support is offered on the day the school hears of it, which cannot lie in the past.
+    tasks = [
+        SupportTask.objects.create(school_id=actor.school_id, pupil=pupil, signal=signal, teacher=teacher, due_on=today)
+        for teacher in queries.current_teachers(pupil, today)
+    ]
+    record_event(
+        actor,
+        ExternalSignalAction.POLICE_NOTICE_RECORD,
+        obj=signal,
+        pupil=pupil,
+        detail={"notice_date": notice_date.isoformat(), "support_for": [str(task.teacher) for task in tasks]},
+    )
+    return PoliceNotice(signal=signal, support_tasks=tasks)
+
+
+@transaction.atomic
+def complete_support_task(actor: Actor, task: SupportTask) -> SupportTask:
+    require_permission(actor, "support_task.complete")
+    if task.teacher_id != actor.user_id or task.school_id != actor.school_id:
+        raise PermissionDenied(_("This task is not yours."))
+    if task.is_done:
+        raise ValidationError(_("This task has already been marked as done."))
+    task.done_at = timezone.now()
+    task.save(update_fields=["done_at"])
+    record_event(actor, ExternalSignalAction.SUPPORT_TASK_DONE, obj=task, pupil=task.pupil_id)
+    return task
+
+
+# The verwijsindex -----------------------------------------------------------------------------------
+
+# The event of each kind of entry.
+REFERRAL_INDEX_EVENTS: dict[str, ExternalSignalAction] = {
+    ReferralIndexEntry.Action.PLACED: ExternalSignalAction.REFERRAL_INDEX_PLACED,
+    ReferralIndexEntry.Action.ENDED: ExternalSignalAction.REFERRAL_INDEX_ENDED,
+}
+
+
+@transaction.atomic
+def record_referral_index(
+    actor: Actor, case: Case, *, action: str, on: date, date_confirmed: bool = False
+) -> ReferralIndexEntry:
+    """The school placed a signal about the pupil in the verwijsindex, or ended it."""
+    require_permission(actor, "referral_index.record")
+    route.require_visible_case(actor, case)
+    if action not in ReferralIndexEntry.Action.values:
+        raise ValidationError({"action": _("Choose whether the signal was placed or ended.")})
+    check_date(on, "on", born_on=case.pupil.date_of_birth, confirmed=date_confirmed)
+    # Locked, so that two people recording at once cannot both place the signal.
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    # The verwijsindex holds one signal per school and pupil: one placed without a dossier (or from an
+    # earlier dossier) counts here too, so it is neither placed twice nor left impossible to end.
+    last = (
+        ReferralIndexEntry.objects.filter(school_id=case.school_id, pupil_id=case.pupil_id)
+        .order_by("on", "recorded_at", "pk")
+        .last()
+    )
+    placed = last is not None and last.action == ReferralIndexEntry.Action.PLACED
+    if action == ReferralIndexEntry.Action.PLACED:
+        _require_open(case)
+        if placed:
+            raise ValidationError(_("A signal about this pupil is already placed in the verwijsindex."))
+    elif not placed:
+        raise ValidationError(_("There is no signal in the verwijsindex to end."))
+    if last is not None and on < last.on:
+        raise ValidationError({"on": _("The date cannot lie before the previous entry.")})
+    entry = ReferralIndexEntry.objects.create(
+        school_id=case.school_id, case=case, pupil_id=case.pupil_id, action=action, on=on, recorded_by_id=actor.user_id
+    )
+    record_event(actor, REFERRAL_INDEX_EVENTS[action], obj=entry, case=case, detail={"on": on.isoformat()})
+    return entry
+
+
+@transaction.atomic
+def record_referral_index_without_case(
+    actor: Actor, *, pupil: Pupil | None, action: str, on: date, date_confirmed: bool = False
+) -> ReferralIndexEntry:
+    """The school placed a signal about a pupil in the verwijsindex, or ended it, with no dossier
+    in Haven (the school's own judgement in step 1). The monitoring counts it beside the signals
+    placed from a dossier.
+
+    The verwijsindex holds one signal per school and pupil, so what was placed or ended before,
+    from a dossier or not, decides whether it can be placed or ended now.
+    """
+    require_permission(actor, "referral_index.record")
+    if pupil is None:
+        raise ValidationError({"pupil": _("Choose the pupil: a verwijsindex signal is always about a pupil.")})
+    if pupil.school_id != actor.school_id:
+        raise ValidationError({"pupil": _("This pupil is not a pupil of your school.")})
+    if action not in ReferralIndexEntry.Action.values:
+        raise ValidationError({"action": _("Choose whether the signal was placed or ended.")})
+    check_date(on, "on", born_on=pupil.date_of_birth, confirmed=date_confirmed)
+    # Locked, so that two people recording at once cannot both place the signal.
+    Pupil.objects.select_for_update().filter(pk=pupil.pk).first()
+    if Case.objects.filter(pupil=pupil, status=Case.Status.OPEN).exists():
+        # Recorded there, the dossier shows it and its history stays in one place.
+        raise ValidationError(_("This pupil has an open dossier: record the verwijsindex signal in the dossier."))
+    last = (
+        ReferralIndexEntry.objects.filter(school_id=actor.school_id, pupil=pupil)
+        .order_by("on", "recorded_at", "pk")
+        .last()
+    )
+    placed = last is not None and last.action == ReferralIndexEntry.Action.PLACED
+    if action == ReferralIndexEntry.Action.PLACED and placed:
+        raise ValidationError(_("A signal about this pupil is already placed in the verwijsindex."))
+    if action == ReferralIndexEntry.Action.ENDED and not placed:
+        raise ValidationError(_("There is no signal in the verwijsindex to end."))
+    if last is not None and on < last.on:
+        raise ValidationError({"on": _("The date cannot lie before the previous entry.")})
+    entry = ReferralIndexEntry.objects.create(
+        school_id=actor.school_id, case=None, pupil=pupil, action=action, on=on, recorded_by_id=actor.user_id
+    )
+    record_event(
+        actor, REFERRAL_INDEX_EVENTS[action], obj=entry, pupil=pupil, detail={"on": on.isoformat(), "dossier": False}
+    )
+    return entry

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from haven.external_signals import views
+
+app_name = "external_signals"
+urlpatterns = [
+    path("politiemelding/", views.police_notice, name="police_notice"),
+    path("ondersteuning/<int:pk>/", views.support_task, name="support_task"),
+    path("ondersteuning/<int:pk>/gedaan/", views.support_task_done, name="support_task_done"),
+    path("dossiers/<int:pk>/verwijsindex/", views.referral_index, name="referral_index"),
+    path("verwijsindex/", views.referral_index_list, name="referral_index_list"),
+    path("verwijsindex/nieuw/", views.referral_index_create, name="referral_index_create"),
+]
