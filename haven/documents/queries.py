@@ -1,15 +1,16 @@
 """What the PDF exports read: a dossier's records, scoped by the policy, and its chronology.
 
-The views first ask `haven.meldcode.queries.get_case` (or `get_conversation` here) for the
-object, so a dossier outside the actor's scope answers 404 and the attempt is logged; only then
-are the records loaded. Each export is one audited read event of its own ("document.*").
+The views first ask `haven.meldcode.queries` for the dossier (`load_dossier`, the one loader of
+a dossier, with `Dossier.prefetched_case()` for its records; `get_case`) or `get_conversation`
+here for the object, so a dossier outside the actor's scope answers 404 and the attempt is logged.
+Each export is one audited read event of its own ("document.*").
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Model, Prefetch
+from django.db.models import Model
 from django.utils import timezone
 
 from haven.access.lookup import scoped_get
@@ -17,53 +18,9 @@ from haven.access.policy import Actor
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.documents.audit_actions import DocumentAction
-from haven.meldcode.models import (
-    Case,
-    CaseMember,
-    Closure,
-    Consultation,
-    Conversation,
-    Decision,
-    Report,
-    Signal,
-    SignalAmendment,
-    StepSkip,
-    Weighing,
-)
+from haven.meldcode.models import Case, Conversation, Report
 from haven.meldcode.queries import current_report, visible_cases
 from haven.meldcode.services import current_text
-
-
-def load_case(case: Case) -> Case:
-    """The dossier with every record prefetched, in a fixed number of queries; `case` is already scoped."""
-    return (
-        Case.objects.filter(pk=case.pk)
-        .select_related("pupil", "lead", "school", "opened_by")
-        .prefetch_related(
-            Prefetch(
-                "signals",
-                queryset=Signal.objects.select_related("author")
-                .prefetch_related(
-                    Prefetch(
-                        "amendments",
-                        queryset=SignalAmendment.objects.select_related("author").order_by("created_at", "pk"),
-                    )
-                )
-                .order_by("observed_at", "pk"),
-            ),
-            Prefetch("consultations", queryset=Consultation.objects.select_related("recorded_by")),
-            Prefetch("conversations", queryset=Conversation.objects.select_related("recorded_by")),
-            Prefetch("stepskips", queryset=StepSkip.objects.select_related("recorded_by")),
-            Prefetch("weighings", queryset=Weighing.objects.select_related("recorded_by")),
-            Prefetch("decisions", queryset=Decision.objects.select_related("recorded_by")),
-            Prefetch("reports", queryset=Report.objects.select_related("made_by", "recorded_by")),
-            Prefetch("closures", queryset=Closure.objects.select_related("recorded_by", "reopened_by")),
-            Prefetch(
-                "memberships", queryset=CaseMember.objects.select_related("user", "added_by").order_by("added_at")
-            ),
-        )
-        .get()
-    )
 
 
 def report_for_export(case: Case) -> Report | None:

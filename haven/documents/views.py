@@ -37,7 +37,7 @@ def _context(request: HttpRequest, case: Any, **extra: Any) -> dict[str, Any]:
 @requires("case.view")
 def chronology(request: ActorRequest, pk: int) -> HttpResponse:
     actor = request.actor
-    case = queries.load_case(route.get_case(actor, pk, audit=False))
+    case = route.load_dossier(actor, pk, audit=False, timeline=False).prefetched_case()
     context = _context(
         request,
         case,

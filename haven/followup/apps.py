@@ -12,3 +12,8 @@ class FollowupConfig(AppConfig):
 
         register(providers.feedback_tasks)
         register(providers.evaluation_tasks)
+        # The dossier page's section (haven/meldcode/sections.py).
+        from haven.followup import dossier_sections
+        from haven.meldcode import sections
+
+        sections.register(dossier_sections.SECTION)

@@ -17,3 +17,8 @@ class HandoverConfig(AppConfig):
         register(handover_tasks)
         post_save.connect(receivers.placement_saved, sender=GroupPlacement, dispatch_uid="handover.placement")
         m2m_changed.connect(receivers.teachers_changed, sender=Group.teachers.through, dispatch_uid="handover.teachers")
+        # The dossier page's section (haven/meldcode/sections.py).
+        from haven.handover import dossier_sections
+        from haven.meldcode import sections
+
+        sections.register(dossier_sections.SECTION)

@@ -95,7 +95,7 @@ def build(
 ) -> dict[str, Any]:
     """The package of `case` with the chosen `parts`, as the dossier stood at `made_at`.
 
-    `case` must come with its records prefetched (haven.documents.queries.load_case).
+    `case` must come with its records prefetched (`haven.meldcode.queries.read_dossier(case).prefetched_case()`).
     """
     pupil, school = case.pupil, case.school
     chosen = [p for p in PARTS if p in parts]

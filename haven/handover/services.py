@@ -182,11 +182,13 @@ def decide_notice(actor: Actor, notice: HandoverNotice, *, add: bool) -> Handove
 
 def package_data(package: HandoverPackage) -> dict[str, Any]:
     """The package as JSON-ready data, rendered from the dossier as it stood when it was made, and signed."""
-    from haven.documents.queries import load_case
+    from haven.meldcode.queries import read_dossier
 
+    # The package's dossier was scoped when the package was made or opened (`queries.package` reads
+    # it with its pupil and school); its records are read once, as the dossier page reads them.
     return signing.sign(
         schema.build(
-            load_case(package.case),
+            read_dossier(package.case, timeline=False).prefetched_case(),
             parts=package.parts,
             made_at=package.made_at,
             made_by=str(package.made_by),

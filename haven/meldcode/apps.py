@@ -13,3 +13,8 @@ class MeldcodeConfig(AppConfig):
         register(providers.look_along_requests)
         register(providers.inactive_cases)
         register(providers.planned_conversations)
+
+        # The dossier page's own section on signalling around the route (haven/meldcode/sections.py).
+        from haven.meldcode import dossier_sections, sections
+
+        sections.register(dossier_sections.SECTION)

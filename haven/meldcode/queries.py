@@ -5,6 +5,7 @@ the acting person may see. Objects of another school or outside one's dossiers r
 so their existence does not leak, and the denied attempt is written to the audit log.
 """
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -352,6 +353,10 @@ class Dossier:
     people: dict[int, User]  # everyone the dossier names, with the columns their names need
     help_plan: bool = False  # the current decision (to help) has its help plan
     next_evaluation_id: int | None = None  # that plan's first evaluation moment not yet answered
+    # Every record of the kinds above shows only the latest or one per step of (for the exports).
+    step_skips: list[StepSkip] = dataclasses.field(default_factory=list)
+    weighings: list[Weighing] = dataclasses.field(default_factory=list)
+    decisions: list[Decision] = dataclasses.field(default_factory=list)
 
     def attach_people(self, records: list[tuple[Any, str]]) -> None:
         """For the sections other apps add to the dossier page: most people are read already."""
@@ -359,6 +364,28 @@ class Dossier:
 
     def signal_text(self, signal: Signal) -> dict[str, str]:
         return signal.text_with(self.amendments.get(signal.pk, []))
+
+    def prefetched_case(self) -> Case:
+        """The second step for the exports (PDFs, the handover package): the case with the records
+        this dossier read as its related managers' results (`case.signals.all()`, each signal's
+        `amendments.all()`, `case.memberships.all()`, ...), as `prefetch_related` would leave them,
+        without reading them again."""
+        case = self.case
+        for signal in self.signals:
+            _prefetched(signal, amendments=self.amendments.get(signal.pk, []))
+        _prefetched(
+            case,
+            signals=self.signals,
+            consultations=self.consultations,
+            conversations=self.conversations,
+            stepskips=self.step_skips,
+            weighings=self.weighings,
+            decisions=self.decisions,
+            reports=self.reports,
+            closures=self.closures,
+            memberships=self.members,
+        )
+        return case
 
 
 # The records of one dossier, each a fixed-shape read by case: prepared, so that the page does not
@@ -397,6 +424,17 @@ _RECORDS_OF_CASE = (
 _NAME_COLUMNS = ("id", "username", "first_name", "last_name")
 
 
+def _prefetched(instance: models.Model, **related: list[Any]) -> None:
+    """Give `instance` these rows as its related managers' results, as `prefetch_related` does."""
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in related.items():
+        manager = getattr(instance, name)  # a reverse foreign key's manager (reads nothing yet)
+        queryset = manager.get_queryset()
+        queryset._result_cache = list(rows)
+        queryset._prefetch_done = True
+        cache[manager.field.remote_field.cache_name] = queryset
+
+
 def attach_people(records: list[tuple[Any, str]], people: dict[int, User]) -> None:
     """Give each (record, field) pair its user: from `people` (users read before), the others read
     in one query and added to `people`."""
@@ -408,9 +446,22 @@ def attach_people(records: list[tuple[Any, str]], people: dict[int, User]) -> No
             setattr(record, field, people[user_id])
 
 
-def load_dossier(actor: Actor, pk: int) -> Dossier:
-    """Everything the dossier page shows, in a fixed number of queries whatever the case's size."""
-    case = get_case(actor, pk, related=("pupil", "school"), help_plan=True)
+def load_dossier(actor: Actor, pk: int, *, audit: bool = True, timeline: bool = True) -> Dossier:
+    """Everything the dossier page shows, in a fixed number of queries whatever the case's size:
+    the one loader of a dossier. The case is looked up through the policy (outside one's scope:
+    404, the attempt audited) and its view audited unless `audit` is False (an export writes its
+    own read event). `timeline=False` leaves out the audit timeline (and the look-along requests it
+    needs): the PDFs and the handover package do not show it. For the records as the case's related
+    managers (`case.signals.all()`, ...), take the second step `Dossier.prefetched_case()`."""
+    case = get_case(actor, pk, audit=audit, related=("pupil", "school"), help_plan=True)
+    return read_dossier(case, timeline=timeline)
+
+
+def read_dossier(case: Case, *, timeline: bool = True) -> Dossier:
+    """The records of `case`, which the caller has already scoped (`load_dossier` through the
+    policy; a service that holds the case, such as the handover package). `case` comes with its
+    pupil and school; read through `get_case(help_plan=True)` it also knows its help plan."""
+    reads = _RECORDS_OF_CASE if timeline else _RECORDS_OF_CASE[:-1]
     (
         signals,
         amended,
@@ -422,33 +473,38 @@ def load_dossier(actor: Actor, pk: int) -> Dossier:
         reports,
         closures,
         members,
-        look_alongs,
-    ) = fetch_together(*((records_of, [case.pk]) for records_of in _RECORDS_OF_CASE))
+        *look_along_rows,
+    ) = fetch_together(*((records_of, [case.pk]) for records_of in reads))
+    look_alongs = look_along_rows[0] if look_along_rows else []
     amendments = group_by(amended, "signal_id")
     # The ids as a list, not a subquery: PostgreSQL runs such a subquery as a filter after reading
     # every look-along event of every school through the index on object_type alone.
     look_along_ids = [request.pk for request in look_alongs]
     # Events about the case's signals from before it existed (logged, look-along) belong to its story.
-    timeline = list(
-        AuditEvent.objects.filter(
-            Q(case=case)
-            | Q(object_type="signal", object_id__in=[signal.pk for signal in signals])
-            | Q(object_type="lookalongrequest", object_id__in=look_along_ids),
-            kind=AuditEvent.Kind.CHANGE,
+    events = (
+        list(
+            AuditEvent.objects.filter(
+                Q(case=case)
+                | Q(object_type="signal", object_id__in=[signal.pk for signal in signals])
+                | Q(object_type="lookalongrequest", object_id__in=look_along_ids),
+                kind=AuditEvent.Kind.CHANGE,
+            )
+            .only("at", "action", "actor_id", "case_id")
+            .order_by("-at", "-pk")
         )
-        .only("at", "action", "actor_id", "case_id")
-        .order_by("-at", "-pk")
+        if timeline
+        else []
     )
     people: dict[int, User] = {}
     attach_people(
-        [(case, "lead")]
+        [(case, "lead"), (case, "opened_by")]
         + [(signal, "author") for signal in signals]
         + [(amendment, "author") for per_signal in amendments.values() for amendment in per_signal]
         + [(record, "recorded_by") for record in [*consultations, *conversations, *skips, *weighings, *decisions]]
         + [(report, field) for report in reports for field in ("recorded_by", "made_by")]
         + [(closure, field) for closure in closures for field in ("recorded_by", "reopened_by")]
-        + [(member, "user") for member in members]
-        + [(event, "actor") for event in timeline],
+        + [(member, field) for member in members for field in ("user", "added_by")]
+        + [(event, "actor") for event in events],
         people,
     )
     for record in [*signals, *consultations, *conversations, *skips, *weighings, *decisions, *reports, *closures]:
@@ -478,12 +534,16 @@ def load_dossier(actor: Actor, pk: int) -> Dossier:
         amendments=amendments,
         closures=closures,
         members=members,
-        timeline=timeline,
+        timeline=events,
         look_along_open=sum(1 for request in look_alongs if request.picked_up_at is None),
         people=people,
-        # Annotated by _with_help_plan, which the page's case lookup adds on request: mypy cannot see it.
-        help_plan=(help_plan := decision is not None and case.help_plan_decision_id == decision.pk),  # type: ignore[attr-defined]
+        # Only a case read with its help plan's state (get_case(help_plan=True)) knows it: annotated
+        # by _with_help_plan, which mypy cannot see.
+        help_plan=(help_plan := decision is not None and getattr(case, "help_plan_decision_id", None) == decision.pk),
         next_evaluation_id=case.next_evaluation_id if help_plan else None,  # type: ignore[attr-defined]
+        step_skips=skips,
+        weighings=weighings,
+        decisions=decisions,
     )
 
 

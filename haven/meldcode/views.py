@@ -21,6 +21,7 @@ from haven.infrastructure.forms import apply_errors
 from haven.meldcode import advice, forms, queries, services
 from haven.meldcode.decision_framework import evaluate
 from haven.meldcode.models import Case, Signal
+from haven.meldcode.sections import load_sections
 from haven.meldcode.workflow import NextAction, Step, StepStatus
 
 # The next action of the route (haven/meldcode/workflow.py) -> what to do and the page that does it:
@@ -374,6 +375,8 @@ def case_detail(request: ActorRequest, pk: int) -> HttpResponse:
         and has_permission(actor, cast(PermissionedView, resolve(next_url).func).required_permission),
         "guidance_topic": GUIDANCE_BY_STEP[dossier.route.current_step],
         "d": dossier,
+        # The other apps' sections, each loaded once (haven/meldcode/sections.py lists them).
+        "sections": load_sections(actor, dossier),
         "case": dossier.case,
         "steps": steps,
         "next_text": text,

@@ -2,14 +2,26 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms, template
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from haven.audit import actions
 from haven.meldcode import labels
+from haven.meldcode.sections import LoadedSection
 from haven.meldcode.workflow import NextAction
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def dossier_section(context: template.Context, section: LoadedSection) -> SafeString:
+    """Render a dossier section (haven/meldcode/sections.py) with what its loader read, like
+    `{% include %}` with the section's context added; it reads nothing itself."""
+    assert context.template is not None
+    with context.push(**section.context):
+        rendered: SafeString = context.template.engine.get_template(section.template).render(context)
+        return rendered
 
 
 @register.filter

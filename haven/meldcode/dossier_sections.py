@@ -1,32 +1,29 @@
-"""The template tag of the dossier page's section on signalling around the route: repeated care,
-the planned conversations with the parents and the verwijsindex (`meldcode/_dossier_signalling.html`).
+"""The dossier page's section on signalling around the route (see haven/meldcode/sections.py):
+repeated care, the planned conversations with the parents and the verwijsindex, through
+policy-scoped queries (`meldcode.repeated_care`, `meldcode.queries`, `external_signals.queries`)."""
 
-The tag only calls policy-scoped queries with the acting person, in a fixed number of queries; the
-dossier page's view loaded the dossier through the policy.
-"""
-
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from django import template
 from django.utils import timezone
 
-from haven.access.policy import has_permission
+from haven.access.policy import Actor, has_permission
 from haven.external_signals import forms as external_forms
 from haven.external_signals import queries as external_queries
 from haven.external_signals.models import ReferralIndexEntry
-from haven.meldcode import queries as route_queries
 from haven.meldcode import repeat, repeated_care
 from haven.meldcode.models import PlannedConversation
-from haven.meldcode.templatetags.repeated_care import _actor, repeat_heading
-
-register = template.Library()
+from haven.meldcode.queries import Dossier, dossier_signalling
+from haven.meldcode.sections import Section
+from haven.meldcode.templatetags.repeated_care import repeat_heading
 
 
 @dataclass
 class RepeatRow:
     case_id: int
-    opened_on: Any
+    opened_on: date
     reported: bool
     sibling: str | None
     current: bool
@@ -47,17 +44,12 @@ class CaseSignalling:
     may_plan: bool = False
 
 
-@register.simple_tag(takes_context=True)
-def case_signalling(context: template.Context, case: Any) -> CaseSignalling:
-    """The dossier page's part (`d` is the dossier `load_dossier` read, access checked)."""
-    actor = _actor(context)
-    if actor is None:
-        return CaseSignalling()
-    dossier = context["d"]
+def load(actor: Actor, dossier: Dossier) -> Mapping[str, Any] | None:
+    case = dossier.case
     today = timezone.localdate()
     # The dossier came with its school: its protocol's rule for repeated care is known already.
     finding = repeated_care.repeat_findings(actor, {case.pupil_id}, today, school=case.school).get(case.pupil_id)
-    records = route_queries.dossier_signalling(dossier)
+    records = dossier_signalling(dossier)
     result = CaseSignalling(
         referral_entries=records.referral_entries,
         referral_current=external_queries.referral_index_state(records.referral_entries),
@@ -72,4 +64,7 @@ def case_signalling(context: template.Context, case: Any) -> CaseSignalling:
         result.repeat_rows = [
             RepeatRow(d.key, d.opened_on, d.reported, d.sibling, d.key == case.pk) for d in reversed(finding.counted)
         ]
-    return result
+    return {"sg": result}
+
+
+SECTION = Section(name="signalling", order=10, template="meldcode/_dossier_signalling.html", load=load)

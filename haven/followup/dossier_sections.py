@@ -1,18 +1,16 @@
+"""The dossier page's follow-up section (see haven/meldcode/sections.py): feedback from Veilig
+Thuis on each report made, help plans and their evaluation moments."""
+
+from collections.abc import Mapping
 from typing import Any
 
-from django import template
-
-from haven.access.policy import has_permission
+from haven.access.policy import Actor, has_permission
 from haven.followup.queries import dossier_follow_up
+from haven.meldcode.queries import Dossier
+from haven.meldcode.sections import Section
 
-register = template.Library()
 
-
-@register.inclusion_tag("followup/_section.html", takes_context=True)
-def followup_section(context: Any) -> dict[str, Any]:
-    """The follow-up part of the dossier page (`d` is the dossier `load_dossier` read, access checked)."""
-    actor = context["request"].actor
-    dossier = context["d"]
+def load(actor: Actor, dossier: Dossier) -> Mapping[str, Any] | None:
     section = dossier_follow_up(actor, dossier)
     case = dossier.case
     decision, report = dossier.decision, dossier.report
@@ -20,10 +18,12 @@ def followup_section(context: Any) -> dict[str, Any]:
     report_pending = decision is not None and decision.reports and not (report is not None and report.is_made)
     return {
         "s": section,
-        "case": case,
         "may_follow_up": has_permission(actor, "case.follow_up"),
         "report_again": case.is_open
         and section.latest_report is not None
         and not report_pending
         and has_permission(actor, "case.decide"),
     }
+
+
+SECTION = Section(name="followup", order=20, template="followup/_section.html", load=load)
