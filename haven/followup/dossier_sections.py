@@ -1,17 +1,17 @@
 """The dossier page's follow-up section (see haven/meldcode/sections.py): feedback from Veilig
 Thuis on each report made, help plans and their evaluation moments."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from haven.access.policy import Actor, has_permission
-from haven.followup.queries import dossier_follow_up
+from haven.followup.queries import dossier_follow_up, dossier_reads
 from haven.meldcode.queries import Dossier
 from haven.meldcode.sections import Section
 
 
-def load(actor: Actor, dossier: Dossier) -> Mapping[str, Any] | None:
-    section = dossier_follow_up(actor, dossier)
+def load(actor: Actor, dossier: Dossier, rows: Sequence[list[Any]]) -> Mapping[str, Any] | None:
+    section = dossier_follow_up(actor, dossier, rows)
     case = dossier.case
     decision, report = dossier.decision, dossier.report
     # A report is pending when the latest decision is to report and its report is not made yet.
@@ -26,4 +26,4 @@ def load(actor: Actor, dossier: Dossier) -> Mapping[str, Any] | None:
     }
 
 
-SECTION = Section(name="followup", order=20, template="followup/_section.html", load=load)
+SECTION = Section(name="followup", order=20, template="followup/_section.html", load=load, reads=dossier_reads)

@@ -5,8 +5,10 @@ acting person may see it (404 for another school's or a dossier one is not in, w
 audit event) and audits the read. What the dossier page shows is read in a fixed number of queries.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -16,9 +18,10 @@ from haven.access.policy import Actor
 from haven.access.roles import Role
 from haven.followup import rules
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
-from haven.infrastructure.prepared import PreparedQuery, fetch_together, group_by
+from haven.infrastructure.prepared import PreparedQuery, group_by
 from haven.meldcode.models import Case, Decision, Report, Signal
 from haven.meldcode.queries import Dossier, get_case, visible_cases
+from haven.meldcode.sections import Read
 from haven.meldcode.workflow import DecisionOutcome
 
 HELP_OUTCOMES = (DecisionOutcome.HELP, DecisionOutcome.REPORT_AND_HELP)
@@ -106,17 +109,21 @@ _help_plans_of = PreparedQuery(lambda case_id: HelpPlan.objects.filter(case_id=c
 _moments_of = PreparedQuery(lambda case_id: EvaluationMoment.objects.filter(plan__case_id=case_id))
 
 
-def dossier_follow_up(actor: Actor, dossier: Dossier, today: date | None = None) -> FollowUpSection:
+def dossier_reads(actor: Actor, case: Case) -> list[Read]:
+    """What the follow-up section reads, sent with the dossier's own reads (`dossier_follow_up`)."""
+    return [(_follow_ups_of, [case.pk]), (_help_plans_of, [case.pk]), (_moments_of, [case.pk])]
+
+
+def dossier_follow_up(
+    actor: Actor, dossier: Dossier, rows: Sequence[list[Any]], today: date | None = None
+) -> FollowUpSection:
     """The follow-up part of a dossier loaded by `load_dossier` (which checked access and audited
-    the read): three reads, sent together."""
+    the read), from the rows of `dossier_reads`."""
     today = today or timezone.localdate()
-    case = dossier.case
     made = sorted(
         (r for r in dossier.reports if r.is_made), key=lambda r: (r.made_on, r.recorded_at, r.pk), reverse=True
     )
-    follow_up_rows, plans, moments = fetch_together(
-        (_follow_ups_of, [case.pk]), (_help_plans_of, [case.pk]), (_moments_of, [case.pk])
-    )
+    follow_up_rows, plans, moments = rows
     follow_ups = {f.report_id: f for f in follow_up_rows}
     section = FollowUpSection()
     for report in made:
@@ -148,7 +155,7 @@ def dossier_follow_up(actor: Actor, dossier: Dossier, today: date | None = None)
         current = rules.plan_is_current(
             is_latest_plan=index == 0,
             made_for_latest_decision=decision is not None and plan.decision_id == decision.pk,
-            case_open=case.is_open,
+            case_open=dossier.case.is_open,
         )
         moments = [
             MomentRow(m, rules.evaluation_state(m.due_on, m.answered_on, today) if current or m.answered_on else None)

@@ -1,7 +1,7 @@
 """The dossier page's handover section (see haven/meldcode/sections.py): where the dossier came
 from, notices to new teachers, handover packages."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from haven.access.policy import Actor
@@ -10,8 +10,10 @@ from haven.meldcode.queries import Dossier
 from haven.meldcode.sections import Section
 
 
-def load(actor: Actor, dossier: Dossier) -> Mapping[str, Any] | None:
-    return {"h": queries.for_case(actor, dossier)}
+def load(actor: Actor, dossier: Dossier, rows: Sequence[list[Any]]) -> Mapping[str, Any] | None:
+    return {"h": queries.for_case(actor, dossier, rows)}
 
 
-SECTION = Section(name="handover", order=30, template="handover/_case_section.html", load=load)
+SECTION = Section(
+    name="handover", order=30, template="handover/_case_section.html", load=load, reads=queries.dossier_reads
+)

@@ -1,6 +1,7 @@
 """Reads of handover data, scoped to the actor: another school's notice or package does not seem
 to exist (404), and the attempt is logged like any denied read of case data."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,8 +11,10 @@ from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.handover.audit_actions import HandoverAction
 from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage, PendingImport
-from haven.infrastructure.prepared import PreparedQuery, fetch_together
+from haven.infrastructure.prepared import PreparedQuery
+from haven.meldcode.models import Case
 from haven.meldcode.queries import Dossier
+from haven.meldcode.sections import Read
 
 
 def _about_case(existing: Any) -> dict[str, Any]:
@@ -97,17 +100,24 @@ _notices_of = PreparedQuery(lambda case_id: HandoverNotice.objects.filter(case_i
 _packages_of = PreparedQuery(lambda case_id: HandoverPackage.objects.filter(case_id=case_id).order_by("-made_at"))
 
 
-def for_case(actor: Actor, dossier: Dossier) -> CaseHandover:
-    """The dossier has been scoped (the dossier page read it through `load_dossier`)."""
-    case = dossier.case
+def dossier_reads(actor: Actor, case: Case) -> list[Read]:
+    """What the handover section reads for this person, sent with the dossier's own reads."""
+    reads: list[PreparedQuery[Any]] = [_import_of]
+    reads += [_notices_of] if has_permission(actor, "handover.decide") else []
+    reads += [_packages_of] if has_permission(actor, "handover.export") else []
+    return [(read, [case.pk]) for read in reads]
+
+
+def for_case(actor: Actor, dossier: Dossier, rows: Sequence[list[Any]]) -> CaseHandover:
+    """The dossier has been scoped (the dossier page read it through `load_dossier`); `rows` are
+    those of `dossier_reads`."""
     may_decide = has_permission(actor, "handover.decide")
     may_export = has_permission(actor, "handover.export")
-    reads = [_import_of] + ([_notices_of] if may_decide else []) + ([_packages_of] if may_export else [])
-    rows = iter(fetch_together(*((read, [case.pk]) for read in reads)))
-    imported = next(iter(next(rows)), None)  # a case has at most one (one-to-one)
+    found = iter(rows)
+    imported = next(iter(next(found)), None)  # a case has at most one (one-to-one)
     result = CaseHandover(imported=imported, may_decide=may_decide, may_export=may_export)
-    result.notices = next(rows) if may_decide else []
-    result.packages = next(rows) if may_export else []
+    result.notices = next(found) if may_decide else []
+    result.packages = next(found) if may_export else []
     dossier.attach_people(
         ([(imported, "imported_by")] if imported is not None else [])
         + [(notice, field) for notice in result.notices for field in ("teacher", "decided_by")]

@@ -2,7 +2,7 @@
 repeated care, the planned conversations with the parents and the verwijsindex, through
 policy-scoped queries (`meldcode.repeated_care`, `meldcode.queries`, `external_signals.queries`)."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -14,9 +14,9 @@ from haven.external_signals import forms as external_forms
 from haven.external_signals import queries as external_queries
 from haven.external_signals.models import ReferralIndexEntry
 from haven.meldcode import repeat, repeated_care
-from haven.meldcode.models import PlannedConversation
-from haven.meldcode.queries import Dossier, dossier_signalling
-from haven.meldcode.sections import Section
+from haven.meldcode.models import Case, PlannedConversation
+from haven.meldcode.queries import Dossier, dossier_signalling, dossier_signalling_reads
+from haven.meldcode.sections import Read, Section
 from haven.meldcode.templatetags.repeated_care import repeat_heading
 
 
@@ -44,12 +44,16 @@ class CaseSignalling:
     may_plan: bool = False
 
 
-def load(actor: Actor, dossier: Dossier) -> Mapping[str, Any] | None:
-    case = dossier.case
-    today = timezone.localdate()
+def reads(actor: Actor, case: Case) -> list[Read]:
     # The dossier came with its school: its protocol's rule for repeated care is known already.
-    finding = repeated_care.repeat_findings(actor, {case.pupil_id}, today, school=case.school).get(case.pupil_id)
-    records = dossier_signalling(dossier)
+    return dossier_signalling_reads(case) + repeated_care.dossier_repeat_read(actor, case, timezone.localdate())
+
+
+def load(actor: Actor, dossier: Dossier, rows: Sequence[list[Any]]) -> Mapping[str, Any] | None:
+    case = dossier.case
+    entries, plans, *around = rows
+    finding = repeated_care.dossier_repeat_finding(case, around[0], timezone.localdate()) if around else None
+    records = dossier_signalling(dossier, entries, plans)
     result = CaseSignalling(
         referral_entries=records.referral_entries,
         referral_current=external_queries.referral_index_state(records.referral_entries),
@@ -67,4 +71,4 @@ def load(actor: Actor, dossier: Dossier) -> Mapping[str, Any] | None:
     return {"sg": result}
 
 
-SECTION = Section(name="signalling", order=10, template="meldcode/_dossier_signalling.html", load=load)
+SECTION = Section(name="signalling", order=10, template="meldcode/_dossier_signalling.html", load=load, reads=reads)

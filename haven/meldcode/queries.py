@@ -6,7 +6,8 @@ so their existence does not leak, and the denied attempt is written to the audit
 """
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -30,6 +31,7 @@ from haven.audit.services import record_event
 from haven.external_signals.models import ReferralIndexEntry
 from haven.followup.models import EvaluationMoment, HelpPlan
 from haven.infrastructure.prepared import ActorQuery, PreparedQuery, fetch_together, group_by
+from haven.meldcode import sections as section_registry
 from haven.meldcode.audit_actions import MeldcodeAction
 from haven.meldcode.models import (
     AdviceRequest,
@@ -358,9 +360,27 @@ class Dossier:
     weighings: list[Weighing] = dataclasses.field(default_factory=list)
     decisions: list[Decision] = dataclasses.field(default_factory=list)
 
+    # The rows of the dossier sections' reads, per section (load_dossier(sections=True)).
+    section_rows: dict[str, list[list[Any]]] = dataclasses.field(default_factory=dict)
+    _pending_people: list[tuple[Any, str]] | None = dataclasses.field(default=None, repr=False)
+
     def attach_people(self, records: list[tuple[Any, str]]) -> None:
-        """For the sections other apps add to the dossier page: most people are read already."""
-        attach_people(records, self.people)
+        """For the sections other apps add to the dossier page: most people are read already; the
+        others are read in one query for all sections (`people_together`)."""
+        if self._pending_people is not None:
+            self._pending_people.extend(records)
+        else:
+            attach_people(records, self.people)
+
+    @contextmanager
+    def people_together(self) -> Iterator[None]:
+        """Collect the people that `attach_people` is asked for, and read them once at the end."""
+        self._pending_people = []
+        try:
+            yield
+            attach_people(self._pending_people, self.people)
+        finally:
+            self._pending_people = None
 
     def signal_text(self, signal: Signal) -> dict[str, str]:
         return signal.text_with(self.amendments.get(signal.pk, []))
@@ -446,22 +466,37 @@ def attach_people(records: list[tuple[Any, str]], people: dict[int, User]) -> No
             setattr(record, field, people[user_id])
 
 
-def load_dossier(actor: Actor, pk: int, *, audit: bool = True, timeline: bool = True) -> Dossier:
+def load_dossier(
+    actor: Actor, pk: int, *, audit: bool = True, timeline: bool = True, sections: bool = False
+) -> Dossier:
     """Everything the dossier page shows, in a fixed number of queries whatever the case's size:
     the one loader of a dossier. The case is looked up through the policy (outside one's scope:
     404, the attempt audited) and its view audited unless `audit` is False (an export writes its
     own read event). `timeline=False` leaves out the audit timeline (and the look-along requests it
     needs): the PDFs and the handover package do not show it. For the records as the case's related
-    managers (`case.signals.all()`, ...), take the second step `Dossier.prefetched_case()`."""
+    managers (`case.signals.all()`, ...), take the second step `Dossier.prefetched_case()`.
+    `sections=True` (the dossier page) sends the registered sections' reads along with the
+    dossier's own (haven/meldcode/sections.py)."""
     case = get_case(actor, pk, audit=audit, related=("pupil", "school"), help_plan=True)
-    return read_dossier(case, timeline=timeline)
+    return read_dossier(
+        case, timeline=timeline, section_reads=section_registry.reads_of(actor, case) if sections else ()
+    )
 
 
-def read_dossier(case: Case, *, timeline: bool = True) -> Dossier:
+def read_dossier(
+    case: Case, *, timeline: bool = True, section_reads: Sequence[tuple[str, Sequence[section_registry.Read]]] = ()
+) -> Dossier:
     """The records of `case`, which the caller has already scoped (`load_dossier` through the
     policy; a service that holds the case, such as the handover package). `case` comes with its
     pupil and school; read through `get_case(help_plan=True)` it also knows its help plan."""
     reads = _RECORDS_OF_CASE if timeline else _RECORDS_OF_CASE[:-1]
+    own = [(records_of, [case.pk]) for records_of in reads]
+    rows = fetch_together(*own, *(read for _name, section in section_reads for read in section))
+    section_rows = {}
+    position = len(own)
+    for name, section in section_reads:
+        section_rows[name] = rows[position : position + len(section)]
+        position += len(section)
     (
         signals,
         amended,
@@ -474,7 +509,7 @@ def read_dossier(case: Case, *, timeline: bool = True) -> Dossier:
         closures,
         members,
         *look_along_rows,
-    ) = fetch_together(*((records_of, [case.pk]) for records_of in reads))
+    ) = rows[: len(own)]
     look_alongs = look_along_rows[0] if look_along_rows else []
     amendments = group_by(amended, "signal_id")
     # The ids as a list, not a subquery: PostgreSQL runs such a subquery as a filter after reading
@@ -544,6 +579,7 @@ def read_dossier(case: Case, *, timeline: bool = True) -> Dossier:
         step_skips=skips,
         weighings=weighings,
         decisions=decisions,
+        section_rows=section_rows,
     )
 
 
@@ -740,15 +776,19 @@ class DossierSignalling:
     planned: list[PlannedConversation]  # each with `held`, soonest first
 
 
-def dossier_signalling(dossier: Dossier) -> DossierSignalling:
+def dossier_signalling_reads(case: Case) -> list[section_registry.Read]:
+    """What `dossier_signalling` reads, sent with the dossier's own reads."""
+    return [(_referral_entries_of, [case.pk]), (_planned_of, [case.pk])]
+
+
+def dossier_signalling(dossier: Dossier, entries: list[ReferralIndexEntry], plans: list[Any]) -> DossierSignalling:
     """The verwijsindex entries and planned conversations of a dossier `load_dossier` read (which
-    decided access and audited the read), with the names of the people in them.
+    decided access and audited the read), from the rows of `dossier_signalling_reads`, with the
+    names of the people in them.
 
     Whether a planned conversation was held follows from the dossier's recorded conversations (the
     same test as `with_state`, without asking the database again).
     """
-    case = dossier.case
-    entries, plans = fetch_together((_referral_entries_of, [case.pk]), (_planned_of, [case.pk]))
     latest = max((c.recorded_at for c in dossier.conversations), default=None)
     for plan in plans:
         plan.held = latest is not None and latest >= plan.created_at

@@ -3,15 +3,21 @@ only dossiers the person may open count (`visible_cases`), so nobody learns of a
 it. The rule itself is pure: `haven.meldcode.repeat`.
 """
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from haven.access.policy import Actor
+from haven.infrastructure.prepared import ActorQuery
 from haven.meldcode import repeat
+from haven.meldcode.models import Case, Report
 from haven.meldcode.queries import visible_cases
+from haven.meldcode.sections import Read
 from haven.organisations.models import School
-from haven.pupils.queries import sibling_ids
+from haven.pupils.queries import pupil_or_siblings, sibling_ids
 
 
 def repeat_findings(
@@ -33,21 +39,41 @@ def repeat_findings(
     threshold, years = rule
     siblings = sibling_ids(actor, pupil_ids)
     everyone = set(pupil_ids) | {s for ids in siblings.values() for s in ids}
-    # The database narrows generously (a day's margin for the time zone); the pure rule decides.
-    since = repeat.window_start(today, years) - timedelta(days=1)
     # A dossier comes back once per report (or once without any): joining the reports is cheaper
     # to build than an EXISTS subquery, and `reported` is whether any of them was made.
     rows = (
         visible_cases(actor)
-        .filter(pupil_id__in=everyone, opened_at__gte=timezone.make_aware(datetime.combine(since, time.min)))
+        .filter(pupil_id__in=everyone, opened_at__gte=_since(today, years))
         .order_by()  # the rule orders them
         .values_list("pk", "pupil_id", "pupil__first_name", "opened_at", "reports__made_on")
     )
+    facts = (
+        (pk, pupil_id, first_name, opened_at, made_on is not None)
+        for pk, pupil_id, first_name, opened_at, made_on in rows
+    )
+    return _assess(pupil_ids, siblings, facts, threshold=threshold, years=years, today=today)
+
+
+def _since(today: date, years: int) -> datetime:
+    """The database narrows generously (a day's margin for the time zone); the pure rule decides."""
+    return timezone.make_aware(datetime.combine(repeat.window_start(today, years) - timedelta(days=1), time.min))
+
+
+def _assess(
+    pupil_ids: set[int],
+    siblings: dict[int, set[int]],
+    rows: Iterable[tuple[int, int, str, datetime, bool]],
+    *,
+    threshold: int,
+    years: int,
+    today: date,
+) -> dict[int, repeat.RepeatFinding]:
+    """The pure rule for each pupil, from rows (dossier, pupil, first name, opened at, reported)."""
     dossiers: dict[int, tuple[int, date, bool]] = {}
     names: dict[int, str] = {}
-    for pk, pupil_id, first_name, opened_at, made_on in rows:
+    for pk, pupil_id, first_name, opened_at, reported in rows:
         names[pupil_id] = first_name
-        reported = made_on is not None or (pk in dossiers and dossiers[pk][2])
+        reported = reported or (pk in dossiers and dossiers[pk][2])
         dossiers[pk] = (pupil_id, timezone.localdate(opened_at), reported)
     by_pupil: dict[int, list[tuple[int, date, bool]]] = {}
     for pk, (pupil_id, opened_on, reported) in dossiers.items():
@@ -63,3 +89,39 @@ def repeat_findings(
             ]
         findings[pupil_id] = repeat.assess(facts, threshold=threshold, years=years, today=today)
     return findings
+
+
+# The dossier page's one pupil: their dossiers and their brothers' and sisters' in one prepared read
+# (fixed shape), sent with the dossier's own reads (haven/meldcode/sections.py).
+def _dossiers_around(actor: Actor, pupil_id: int, since: datetime) -> QuerySet[Case]:
+    made = Report.objects.filter(case_id=OuterRef("pk"), made_on__isnull=False)
+    return (
+        visible_cases(actor)
+        .filter(pupil_or_siblings(actor, pupil_id), opened_at__gte=since)
+        .annotate(reported=Exists(made))
+        .select_related("pupil")
+        .only("pk", "pupil_id", "opened_at", "pupil__first_name")
+        .order_by()  # the rule orders them
+    )
+
+
+_dossiers_around_of = ActorQuery(_dossiers_around, int, datetime)
+
+
+def dossier_repeat_read(actor: Actor, case: Case, today: date) -> list[Read]:
+    """The read behind `dossier_repeat_finding`, for the dossier's case (read with its school)."""
+    if not actor.is_staff or actor.school_id != case.school_id:
+        return []
+    return [_dossiers_around_of.bound(actor, case.pupil_id, _since(today, case.school.repeat_years))]
+
+
+def dossier_repeat_finding(case: Case, rows: list[Any], today: date) -> repeat.RepeatFinding:
+    """Repeated care for the dossier's pupil, from the rows of `dossier_repeat_read` (cases with
+    their `reported`)."""
+    pupil_id = case.pupil_id
+    siblings = {pupil_id: {row.pupil_id for row in rows} - {pupil_id}}
+    facts = ((row.pk, row.pupil_id, row.pupil.first_name, row.opened_at, row.reported) for row in rows)
+    school = case.school
+    return _assess(
+        {pupil_id}, siblings, facts, threshold=school.repeat_threshold, years=school.repeat_years, today=today
+    )[pupil_id]

@@ -348,7 +348,7 @@ def case_list(request: ActorRequest) -> HttpResponse:
 @requires("case.view")
 def case_detail(request: ActorRequest, pk: int) -> HttpResponse:
     actor = request.actor
-    dossier = queries.load_dossier(actor, pk)
+    dossier = queries.load_dossier(actor, pk, sections=True)
     text, next_url = next_step(dossier)
     route, case = dossier.route, dossier.case
     steps = [(step, STEP_LABELS[step], status) for step, status in route.steps.items()]

@@ -3,6 +3,8 @@
 of queries.
 """
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -32,6 +34,17 @@ def sibling_ids(actor: Actor, pupil_ids: set[int]) -> dict[int, set[int]]:
         if b in result:
             result[b].add(a)
     return result
+
+
+def pupil_or_siblings(actor: Actor, pupil_id: Any, field: str = "pupil_id") -> Q:
+    """A filter on `field`: this pupil or one of their linked brothers and sisters, as subqueries of
+    a fixed shape (for prepared reads, where an `__in` list of ids would change the SQL)."""
+    links = Sibling.objects.filter(school_id=actor.member_school_id)
+    return (
+        Q(**{field: pupil_id})
+        | Q(**{f"{field}__in": links.filter(pupil_a_id=pupil_id).values("pupil_b_id")})
+        | Q(**{f"{field}__in": links.filter(pupil_b_id=pupil_id).values("pupil_a_id")})
+    )
 
 
 def sibling_links(actor: Actor, pupil: Pupil) -> list[tuple[Sibling, Pupil]]:

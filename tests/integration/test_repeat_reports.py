@@ -18,9 +18,11 @@ from django.utils import timezone, translation
 
 from haven.audit.models import AuditEvent
 from haven.external_signals import services as external_services
+from haven.infrastructure.prepared import fetch_together
 from haven.meldcode import repeat
 from haven.meldcode import services as route
 from haven.meldcode.models import Case, Signal
+from haven.meldcode.repeated_care import dossier_repeat_finding, dossier_repeat_read, repeat_findings
 from haven.meldcode.templatetags.repeated_care import repeat_heading
 from haven.organisations.models import School
 from haven.pupils import services as pupil_services
@@ -213,6 +215,23 @@ def test_a_teacher_only_counts_the_dossiers_she_may_open(cast, family):
     assert dutch("Repeated care") not in html
     for case in (old, daan):
         assert reverse("meldcode:case_detail", args=[case.pk]) not in html
+
+
+@pytest.mark.parametrize("who", ["af", "teacher", "ib"])
+def test_the_dossier_pages_one_read_finds_what_the_inbox_read_finds(cast, family, who):
+    """The dossier page reads its pupil's repeated care in one prepared query, the inbox for many
+    pupils at once: both give the same finding, for every person and with a report among them."""
+    _old, daan, current = family
+    link(cast, cast.pupil, cast.sibling)
+    dossier(cast, cast.sibling, years_ago(3), reported=True)
+    dossier(cast, PupilFactory(school=cast.school_a), years_ago(1))  # another family: never counts
+    actor, today = cast.actor(who), timezone.localdate()
+    for case in (current, daan):
+        case = Case.objects.select_related("school").get(pk=case.pk)
+        (rows,) = fetch_together(*dossier_repeat_read(actor, case, today))
+        expected = repeat_findings(actor, {case.pupil_id}, today, school=case.school)[case.pupil_id]
+        assert dossier_repeat_finding(case, rows, today) == expected
+        assert len(expected.counted) == (4 if who != "teacher" else 1)  # the teacher: her own dossier only
 
 
 # The inbox ----------------------------------------------------------------------------------------------------
