@@ -102,12 +102,8 @@ def token_hash(token: str) -> str:
     return _hash(token) if token and len(token) <= 100 else ""
 
 
-def valid_link(token: str) -> AccountLink | None:
-    """The unused, unexpired link of an active account for this token; None for anything else."""
-    return valid_link_by_hash(token_hash(token))
-
-
 def valid_link_by_hash(digest: str) -> AccountLink | None:
+    """The unused, unexpired link of an active account for this token's hash; None for anything else."""
     if not digest:
         return None
     return (

@@ -48,7 +48,7 @@ from haven.followup import rules as followup_rules
 from haven.followup.models import EvaluationMoment, HelpPlan, ReportFollowUp
 from haven.insights import metrics
 from haven.insights.models import RollupCount, RollupState, RouteSnapshot
-from haven.insights.periods import PeriodKind, month_of, period_of
+from haven.insights.periods import Period, PeriodKind, month_of, period_of
 from haven.meldcode import repeat
 from haven.meldcode.models import (
     AdviceRequest,
@@ -345,7 +345,7 @@ def build(school: School, today: date) -> tuple[list[RollupCount], list[RouteSna
     for school_year, n in placed:
         start = _school_year_start(school_year)
         if start is not None and start <= current_year:
-            counts[(date(start, 10, 1), metrics.PUPILS, "")] += n
+            counts[(Period(PeriodKind.SCHOOL_YEAR, start).pupil_count_date, metrics.PUPILS, "")] += n
 
     rollups = [
         RollupCount(school=school, month=month, metric=metric, dimension=dimension, count=n)
