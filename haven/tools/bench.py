@@ -353,6 +353,39 @@ class Bench:
             counts[name] = sum(len(queries.captured_queries) for queries in captured)
         return counts
 
+    def prepared_read(self, count: int) -> dict[str, float]:
+        """Why prepared queries exist (docs/decisions/0005-prepared-queries.md): one small read, the
+        measured dossier's signals, as an ordinary queryset (built, compiled, run), as a prepared
+        query, and its SQL alone through the cursor (the database and the driver): medians, seconds."""
+        from django.db import connection
+
+        from haven.meldcode.queries import _signals_of
+
+        case_id = self.case.pk
+        compiled, params = _signals_of.bind([case_id])
+
+        def orm() -> None:
+            list(_signals_of._build(case_id))
+
+        def prepared() -> None:
+            _signals_of(case_id)
+
+        def database() -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(compiled.sql, params)
+                cursor.fetchall()
+
+        medians = {}
+        for name, run in (("orm", orm), ("prepared", prepared), ("database", database)):
+            run()
+            samples = []
+            for _ in range(count):
+                start = time.perf_counter()
+                run()
+                samples.append(time.perf_counter() - start)
+            medians[name] = statistics.median(samples)
+        return medians
+
     def read_rounds(self, rounds: int) -> dict[str, list[float]]:
         """`rounds` requests of every read page, round robin, so noise on the machine hits all alike."""
         samples: dict[str, list[float]] = {name: [] for name in self.reads}
@@ -428,8 +461,8 @@ def serve(lines: Any, write: Callable[[str], None], **targets: Any) -> None:
     """The child's loop: answer each command from the parent with one JSON line.
 
     Commands: `read N` (N rounds of the read pages), `queries 1` (the queries of one request of every
-    read page), `submit N` (N signal submits), `audit N` (append N events, then verify the chain;
-    the last command).
+    read page), `prepared N` (one small read three ways, N times each), `submit N` (N signal
+    submits), `audit N` (append N events, then verify the chain; the last command).
     """
     bench = Bench(**targets)
     write(json.dumps(bench.meta))
@@ -439,6 +472,8 @@ def serve(lines: Any, write: Callable[[str], None], **targets: Any) -> None:
             write(json.dumps(bench.read_rounds(int(count))))
         elif command == "queries":
             write(json.dumps({"queries": bench.query_counts()}))
+        elif command == "prepared":
+            write(json.dumps({"prepared": bench.prepared_read(int(count))}))
         elif command == "submit":
             write(json.dumps(bench.submits(int(count))))
         elif command == "audit":
@@ -648,6 +683,7 @@ def run(
         chunk = max(1, min(10, iterations))
         _interleaved(children, "read", warmup, chunk)
         queries = {child.name: child.ask("queries 1")["queries"] for child in children}
+        prepared = {child.name: child.ask(f"prepared {max(iterations, 20)}")["prepared"] for child in children}
         reads = _interleaved(children, "read", iterations, chunk)
         # The submits come after the read pages: the signals they log would show in the inbox.
         _interleaved(children, "submit", warmup, chunk)
@@ -659,6 +695,7 @@ def run(
                 **child.meta,
                 **child.ask(f"audit {append_events}"),
                 "queries": queries[child.name],
+                "prepared": prepared[child.name],
                 "pages": {
                     page: {"p50": percentile(values, 0.5), "p95": percentile(values, 0.95), "n": len(values)}
                     for page, values in samples.items()
@@ -741,6 +778,13 @@ def report(results: dict[str, dict[str, Any]], write: Callable[[str], None]) -> 
             f"audit {name}: append {per_event * 1e6:.0f} µs/event ({append['events']} events); "
             f"verify {verify['events']} events in {verify['seconds']:.2f} s = {int(rate)} events/s"
         )
+    write("")
+    for name in names:
+        if (prepared := results[name].get("prepared")) is not None:
+            write(
+                f"prepared {name}: one small read (a dossier's signals): queryset {prepared['orm'] * 1e3:.2f} ms, "
+                f"prepared {prepared['prepared'] * 1e3:.2f} ms, its SQL alone {prepared['database'] * 1e3:.2f} ms"
+            )
     # The verification speed of the longest chain measured: a short chain is mostly start-up.
     longest = max(names, key=lambda n: results[n]["verify"]["events"])
     verify = results[longest]["verify"]

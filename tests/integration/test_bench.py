@@ -101,6 +101,16 @@ def test_bench_quick_measures_every_page_on_each_of_its_databases(tmp_path) -> N
     assert f"{max(floors):.2f}" == summary[2]
     for size in ("small", "municipality", "region"):
         assert re.search(rf"^audit {size}: append \d+ µs/event \(50 events\); verify \d+ events", out.getvalue(), re.M)
+        # Why prepared queries exist, measured on each database (docs/decisions/0005-prepared-queries.md).
+        figures = re.search(
+            rf"^prepared {size}: one small read \(a dossier's signals\): queryset (\d+\.\d+) ms, "
+            r"prepared (\d+\.\d+) ms, its SQL alone (\d+\.\d+) ms$",
+            out.getvalue(),
+            re.M,
+        )
+        assert figures is not None, size
+        queryset, prepared, alone = map(float, figures.groups())
+        assert queryset > 0 and prepared > 0 and alone > 0
     # Query counts: the insights pages make as many queries on the larger database as on its counterpart.
     queries = {
         line.split()[1].rstrip(":"): dict(re.findall(r"(\w+) (\d+)", line.split(":", 1)[1]))
