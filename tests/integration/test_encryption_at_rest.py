@@ -51,10 +51,8 @@ from haven.meldcode.models import (
 )
 from haven.pupils import services as pupil_services
 from haven.pupils.models import HouseholdMember, Pupil
-from tests.builders import fill_followup
+from tests.builders import fill_followup, fill_handover, fill_signalling
 from tests.factories import PupilFactory
-from tests.integration.test_handover import fill_handover
-from tests.integration.test_planned_conversations import fill_signalling
 
 WORD = "Zeppelinvogel"  # a word that appears in every text we write, and nowhere else
 VT_REFERENCE = "VT-ZEPPELIN-0001"

@@ -31,12 +31,12 @@ from haven.meldcode import services
 from haven.meldcode.models import Case, Closure, Signal
 from haven.pupils.models import GroupPlacement, Pupil
 from haven.tasks.registry import tasks_for
+from tests.builders import FACT, _make_package
 from tests.factories import GroupFactory, MembershipFactory, PupilFactory, SchoolFactory, UserFactory, place
-from tests.integration.test_documents import pdf_text
+from tests.support import pdf_text
 
 NEW_YEAR = "2027-2028"
 TODAY = timezone.localdate()
-FACT = "Komt voor de derde keer deze week zonder ontbijt en zonder jas naar school."
 
 
 @pytest.fixture
@@ -180,62 +180,6 @@ def test_the_af_decides_whether_the_new_teacher_joins_the_dossier(cast, new_grou
 # Change of school: the package -----------------------------------------------------------------
 
 
-@pytest.fixture
-def full_case(cast):
-    af = cast.actor("af")
-    case = cast.case()
-    services.amend_signal(
-        cast.actor("teacher"),
-        case.signals.get(),
-        reason="Preciezer.",
-        facts=FACT,
-        interpretation="Ik denk dat er thuis weinig toezicht is.",
-    )
-    services.record_consultation(
-        af, case, held_on=TODAY, consulted="veilig_thuis", anonymous=True, question="Vraag?", advice="Advies."
-    )
-    services.record_conversation(
-        af,
-        case,
-        held_on=TODAY,
-        participants=["mother", "pupil"],
-        shared="Zorgen gedeeld.",
-        reaction="Moeder herkent het.",
-        acknowledgement="agreed",
-    )
-    services.record_weighing(af, case, suspicion=True, suspicion_explanation="Patroon.", unsafety=False)
-    services.decide(
-        af,
-        case,
-        answers={"suspicion": True, "unsafety": False, "can_help": False, "accepted": None, "effective": None},
-        outcome="report",
-        rationale="Hulp lukt niet.",
-        decided_by=cast.af,
-    )
-    report = services.save_report(
-        af,
-        case,
-        relation_to_family="School.",
-        direct_cause="Weer zonder jas.",
-        facts=FACT,
-        household="Moeder en Sanne.",
-        expectations="Onderzoek.",
-        parents_informed=False,
-        not_informed_reason="child_safety",
-    )
-    services.mark_report_made(af, report, made_on=TODAY, made_by=cast.af, vt_reference="VT-9")
-    return case
-
-
-def _make_package(cast, case, parts, **extra):
-    data = {"parts": parts, "receiving_school": "CBS Het Kompas", "receiving_school_brin": "34CD"}
-    data["parents_informed"] = "yes"
-    data.update({"parents_informed_how": "In een gesprek met moeder op school."}, **extra)
-    response = cast.client("af").post(reverse("handover:package_create", args=[case.pk]), data)
-    assert response.status_code == 302, response.content.decode()[:2000]
-    return HandoverPackage.objects.get(case=case)
-
-
 def _download_json(cast, package):
     response = cast.client("af").get(reverse("handover:package_json", args=[package.pk]))
     assert response.status_code == 200
@@ -324,27 +268,6 @@ def test_the_package_shows_the_dossier_as_it_was_when_made(cast, full_case):
 
 
 # Change of school: the import ------------------------------------------------------------------
-
-
-def fill_handover(cast, text):
-    """Give every encrypted column of haven.handover a value, written through the services: for
-    tests/integration/test_encryption_at_rest.py, like `fill_followup`. A package from school A is
-    held at school B, which has a pupil of the same name and date of birth."""
-    from haven.handover.services import make_package, package_data, receive_package
-
-    pupil = PupilFactory(school=cast.school_a, first_name="Mila", last_name="Bos")
-    signal = cast.signal("teacher", pupil=pupil, facts=text("handover facts"))
-    case = services.open_case(cast.actor("af"), signal, lead=cast.af)
-    package = make_package(
-        cast.actor("af"),
-        case,
-        parts=["signals"],
-        receiving_school_brin=cast.school_b.brin_code,
-        parents_informed=True,
-        parents_informed_how=text("handover how"),
-    )
-    PupilFactory(school=cast.school_b, first_name="Mila", last_name="Bos", date_of_birth=pupil.date_of_birth)
-    receive_package(cast.actor("af_b"), json.dumps(package_data(package)).encode())
 
 
 def _upload(cast, content, who="af_b"):

@@ -21,9 +21,7 @@ counts are the same on SQLite and PostgreSQL and include the session's savepoint
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.db.models import Q
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -53,17 +51,9 @@ from tests.factories import (
     SchoolFactory,
     place,
 )
+from tests.support import count_queries
 
 ANSWERS = {"suspicion": True, "unsafety": True, "can_help": None, "accepted": None, "effective": None}
-
-
-def count_queries(client, url, **headers):
-    """Queries of one GET of `url`, after a warm-up GET (sessions, caches)."""
-    assert client.get(url, headers=headers).status_code == 200
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, headers=headers)
-    assert response.status_code == 200
-    return len(queries.captured_queries)
 
 
 def _signal(cast, author, pupil, n, **extra):
