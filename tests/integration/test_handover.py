@@ -36,7 +36,8 @@ from tests.factories import GroupFactory, MembershipFactory, PupilFactory, Schoo
 from tests.support import pdf_text
 
 NEW_YEAR = "2027-2028"
-TODAY = timezone.localdate()
+# A function, not a constant: a run that passes midnight must not compare yesterday with today.
+TODAY = timezone.localdate
 
 
 @pytest.fixture
@@ -126,14 +127,14 @@ def test_tasks_say_only_that_there_is_a_dossier(cast, new_group):
     cast.case()
     place(cast.pupil, new_group)
     notice = HandoverNotice.objects.get()
-    [task] = [t for t in tasks_for(cast.actor("teacher2"), TODAY) if t.kind == "handover_notice"]
+    [task] = [t for t in tasks_for(cast.actor("teacher2"), TODAY()) if t.kind == "handover_notice"]
     assert task.title == _("Handover: a pupil in your new group has a dossier")
     assert "Sanne" not in task.title
     assert task.url == reverse("handover:notice", args=[notice.pk])
-    [decide] = [t for t in tasks_for(cast.actor("af"), TODAY) if t.kind == "handover_decide"]
+    [decide] = [t for t in tasks_for(cast.actor("af"), TODAY()) if t.kind == "handover_decide"]
     assert decide.url == reverse("handover:notice_decide", args=[notice.pk])
-    assert not [t for t in tasks_for(cast.actor("teacher"), TODAY) if t.kind.startswith("handover")]
-    assert not [t for t in tasks_for(cast.actor("ib"), TODAY) if t.kind == "handover_decide"]
+    assert not [t for t in tasks_for(cast.actor("teacher"), TODAY()) if t.kind.startswith("handover")]
+    assert not [t for t in tasks_for(cast.actor("ib"), TODAY()) if t.kind == "handover_decide"]
 
 
 def test_the_notice_page_shows_no_dossier_content_and_is_marked_read(cast, new_group):
@@ -151,7 +152,7 @@ def test_the_notice_page_shows_no_dossier_content_and_is_marked_read(cast, new_g
     notice.refresh_from_db()
     assert notice.read_at is not None
     assert AuditEvent.objects.filter(action="handover.notice_read", case=case, actor=cast.teacher2).count() == 1
-    assert not [t for t in tasks_for(cast.actor("teacher2"), TODAY) if t.kind == "handover_notice"]
+    assert not [t for t in tasks_for(cast.actor("teacher2"), TODAY()) if t.kind == "handover_notice"]
 
 
 @pytest.mark.parametrize(("decision", "member"), [("added", True), ("not_added", False)])
@@ -300,7 +301,7 @@ def test_a_package_round_trips_into_a_dossier_at_the_new_school(cast, full_case)
     decision = case.decisions.get()
     assert (decision.outcome, decision.can_help, decision.rationale) == ("report", False, "Hulp lukt niet.")
     report = case.reports.get()
-    assert (report.made_on, report.vt_reference, report.not_informed_reason) == (TODAY, "VT-9", "child_safety")
+    assert (report.made_on, report.vt_reference, report.not_informed_reason) == (TODAY(), "VT-9", "child_safety")
     handover = HandoverImport.objects.get(case=case)
     assert (handover.sending_school_name, handover.sending_school_brin) == ("OBS De Regenboog", "12AB")
     assert handover.handed_over_on == timezone.localdate(package.made_at) and handover.pupil_created

@@ -28,7 +28,8 @@ from tests.builders import REACTION, SHARED, _to_report, report_data
 from tests.factories import HouseholdMemberFactory
 from tests.support import pdf_text
 
-TODAY = timezone.localdate()
+# A function, not a constant: a run that passes midnight must not compare yesterday with today.
+TODAY = timezone.localdate
 ADDRESS = "Lindelaan 3, 9901 ZD Zonnedal"
 
 
@@ -213,7 +214,7 @@ def test_the_report_page_when_made_shows_the_same_report(cast, case):
     client = cast.client("af")
     client.post(_url(case), report_data())
     client.post(
-        _url(case, "report_made"), {"made_on": TODAY.isoformat(), "made_by": cast.af.pk, "vt_reference": "VT-1"}
+        _url(case, "report_made"), {"made_on": TODAY().isoformat(), "made_by": cast.af.pk, "vt_reference": "VT-1"}
     )
     page = client.get(_url(case)).content.decode()
     assert "a.meijer@example.org" in page and "Lindelaan 3" in page
