@@ -141,6 +141,11 @@ MATRIX = [
     ("handover:package_json", "package", "get", expect(DECIDERS_A, other={"af_b"})),
     ("handover:package_import", None, "get", expect(DECIDERS_A | {"af_b"})),
     ("handover:import_confirm", "pending_import", "get", expect(DECIDERS_A, other={"af_b"})),
+    # Handover between two Haven schools: the sender's receipt (school A sent it), and the receiving AF's
+    # page (school B sent it to school A); the other school's AF does not see that either exists.
+    ("handover:transfer_create", "case", "get", expect(DECIDERS_A, other={"af_b"})),
+    ("handover:transfer_sent", "transfer_sent", "get", expect(DECIDERS_A, other={"af_b"})),
+    ("handover:transfer_receive", "transfer_received", "get", expect(DECIDERS_A, other={"af_b"})),
     # My tasks: every staff member of a school (the functional administrator and policy officers have none).
     ("tasks:mine", None, "get", expect(STAFF_A | {"af_b"})),
     # Who viewed a dossier: its AF and school leader, and its case lead (here the AF; see test_access_log).
@@ -306,6 +311,22 @@ def objects(cast: "Cast") -> dict[str, Any]:
     )
     content = json.dumps(handover_services.package_data(package_b)).encode()
     pending_import = handover_services.receive_package(af, content)
+    transfer_sent = handover_services.send_transfer(
+        af,
+        case,
+        receiving_school=cast.school_b,
+        parts=["signals"],
+        parents_informed=True,
+        parents_informed_how="Gesprek.",
+    )
+    transfer_received = handover_services.send_transfer(
+        cast.actor("af_b"),
+        case_b,
+        receiving_school=cast.school_a,
+        parts=["signals"],
+        parents_informed=True,
+        parents_informed_how="Gesprek.",
+    )
     member = pupil_services.add_household_member(
         cast.actor("admin"), cast.pupil, name="Els de Vries", relation="mother", lives_with_pupil=True
     )
@@ -341,6 +362,8 @@ def objects(cast: "Cast") -> dict[str, Any]:
         "notice": HandoverNotice.objects.get(teacher=cast.teacher2),
         "package": package,
         "pending_import": pending_import,
+        "transfer_sent": transfer_sent,
+        "transfer_received": transfer_received,
         "disclosure": disclosure,
         "case": case,
         "signal": case.signals.get(),
