@@ -5,11 +5,11 @@ AF's page, in a real browser at 1280 and 390 px, checked with axe; refusing show
 from django.urls import reverse
 
 from haven.handover.models import Transfer
+from tests.browser.axe import AXE_JS, Findings, check
 from tests.browser.conftest import login, screenshot
-from tests.browser.test_accessibility import AXE_JS, Findings, axe_core, check  # noqa: F401
 
 
-def test_send_receive_and_refuse_a_transfer(axe_core, transactional_db, cast, live_server, new_page):  # noqa: F811
+def test_send_receive_and_refuse_a_transfer(axe_core, transactional_db, cast, live_server, new_page):
     case = cast.case(author="teacher")
     findings = Findings()
     sender = new_page()
