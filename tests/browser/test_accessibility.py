@@ -36,12 +36,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
 from django.template import loader
 from django.urls import Resolver404, get_resolver, resolve, reverse
 from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Error as PlaywrightError
 
+from haven.accounts.sso_views import PENDING_SESSION_KEY
 from tests.browser.conftest import SCREENSHOTS, TIMEOUT_MS, current_totp, two_factor_device
 from tests.factories import PASSWORD
 
@@ -84,6 +87,7 @@ NOT_PAGES = {
     "meldcode:decision_advice": "an htmx fragment, checked in place on the decision form",
     "meldcode:case_add_signal": "only redirects, to the signal form for the dossier (checked in EXTRA_STATES)",
     "accounts:password_link": "only moves the link's token into the session and redirects to password_set",
+    "sso:start": "only redirects to the school's identity provider",
     "insights:export": "a CSV or XLSX download of a monitoring table",
     "insights:report": "the monitoring report, a PDF download",
 }
@@ -91,6 +95,8 @@ NOT_PAGES = {
 # Pages that no plain GET reaches, and how `_flows` opens them the way a person gets there.
 REACHED_BY_FLOW = {
     "accounts:password_set": "the one-time link from an invitation, by someone not signed in",
+    "sso:callback": "the identity provider's answer; without a sign-in of this browser, the refusal page (400)",
+    "sso:code": "Haven's own second step after a school account whose provider said no two factors were used",
     "two_factor:disable": "a teacher who set up two-factor sign-in herself (the matrix's teachers have none)",
 }
 
@@ -428,6 +434,24 @@ def _flows(browsers: Browsers, objs, cast, findings: Findings) -> None:
     browsers.open(stranger, reverse("accounts:password_set"), status=404)
     check(stranger, "the password page without a valid link (404)", findings, counts=False)
     stranger.context.close()
+
+    # Signing in with the school's account: the refusal page, and Haven's own second step after a
+    # provider that did not say two factors were used (the session as the provider's answer leaves it).
+    stranger = browsers.new_page()
+    browsers.open(stranger, reverse("sso:callback"), status=400)
+    check(stranger, "a refused sign-in with a school account (400)", findings, counts=False)
+    stranger.context.close()
+    waiting = browsers.new_page()
+    session = SessionStore()
+    session[PENDING_SESSION_KEY] = {"user": cast.ib.pk, "provider": objs["sso_provider"].pk, "at": time.time()}
+    session.create()
+    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": browsers.live_server.url}
+    waiting.context.add_cookies([cookie])
+    browsers.open(waiting, reverse("sso:code"))
+    check(waiting, "Haven's own second step after a school account", findings)
+    submit_empty(waiting, MAIN_FORM)
+    check(waiting, "Haven's own second step after a school account, submitted empty", findings)
+    waiting.context.close()
 
     # Two-factor sign-in set up by a teacher (optional for her role): the app step with its QR code,
     # that step with a wrong code, and turning it off again (teacher2 has an authenticator).
