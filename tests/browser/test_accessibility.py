@@ -439,7 +439,7 @@ def _flows(browsers: Browsers, objs, cast, findings: Findings) -> None:
     # provider that did not say two factors were used (the session as the provider's answer leaves it).
     stranger = browsers.new_page()
     browsers.open(stranger, reverse("sso:callback"), status=400)
-    check(stranger, "a refused sign-in with a school account (400)", findings, counts=False)
+    check(stranger, "a refused sign-in with a school account (400)", findings)
     stranger.context.close()
     waiting = browsers.new_page()
     session = SessionStore()

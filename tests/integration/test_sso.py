@@ -21,10 +21,10 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
 
-from haven.accounts import invitations, sso
+from haven.accounts import invitations, role_requests, sso
 from haven.accounts import services as account_services
 from haven.accounts.audit_actions import AccountAction
-from haven.accounts.models import AccountLink, ExternalIdentity, User
+from haven.accounts.models import AccountLink, ExternalIdentity, RoleRequest, User
 from haven.audit.models import AuditEvent
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
@@ -270,6 +270,29 @@ def test_an_invitation_of_another_school_cannot_link_through_this_provider(cast,
     invited(other, client)
     assert sign_in_with_provider(client, provider, "juf.anna", link=True).status_code == 403
     assert not ExternalIdentity.objects.exists()
+
+
+def test_an_approved_role_that_reads_dossiers_removes_the_linked_school_account(cast, provider, mailoutbox):
+    """As with the password and the authenticator: whoever asked for the role may have linked it."""
+    teacher = cast.teacher
+    teacher.email = "juf@regenboog.example"
+    teacher.save()
+    linked(teacher, provider, "juf.anna")
+    account_services.update_staff_account(
+        cast.actor("admin"),
+        teacher,
+        first_name=teacher.first_name,
+        last_name=teacher.last_name,
+        email=teacher.email,
+        role="care_coordinator",
+        is_active=True,
+    )
+    request = RoleRequest.objects.get(user=teacher, status=RoleRequest.Status.PENDING)
+    role_requests.approve(cast.actor("af"), request.pk, shown_email=teacher.email)
+    assert not ExternalIdentity.objects.filter(user=teacher).exists()
+    client = Client()
+    assert sign_in_with_provider(client, provider, "juf.anna").status_code == 403
+    assert signed_in_user(client) is None
 
 
 # --- Two-factor -------------------------------------------------------------------------------------
