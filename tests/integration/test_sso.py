@@ -24,8 +24,9 @@ from django_otp.oath import TOTP
 from haven.accounts import invitations, role_requests, sso
 from haven.accounts import services as account_services
 from haven.accounts.audit_actions import AccountAction
-from haven.accounts.models import AccountLink, ExternalIdentity, RoleRequest, User
+from haven.accounts.models import AccountLink, ExternalIdentity, IdentityProvider, RoleRequest, User
 from haven.audit.models import AuditEvent
+from haven.organisations.models import School
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -525,3 +526,59 @@ def _now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+# --- Configuring a provider ---------------------------------------------------------------------------
+
+
+def test_the_command_configures_a_provider_for_a_board_and_keeps_only_the_secrets_name(cast):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "sso_provider",
+        "zonnedal-entra",
+        name="Microsoft 365 van Zonnedal",
+        issuer="https://login.microsoftonline.com/tenant/v2.0",
+        client_id="app-id",
+        secret_env="HAVEN_SSO_ZONNEDAL_SECRET",
+        board=cast.school_a.board.name,
+        mfa_amr="mfa",
+        passwords_off=True,
+        stdout=out,
+    )
+    provider = IdentityProvider.objects.get(slug="zonnedal-entra")
+    assert set(sso.schools_served(provider)) == set(School.objects.filter(board=cast.school_a.board))
+    assert provider.secret_env == "HAVEN_SSO_ZONNEDAL_SECRET" and provider.passwords_off
+    assert sso.passwords_off_for(cast.teacher) == [provider]
+    assert AuditEvent.objects.filter(action=AccountAction.SSO_PROVIDER_SAVED).count() == 1
+    listing = StringIO()
+    call_command("sso_provider", list=True, stdout=listing)
+    assert "zonnedal-entra" in listing.getvalue() and "$HAVEN_SSO_ZONNEDAL_SECRET" in listing.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"secret_env": "s3cr3t-value!"}, "NAME of an environment variable"),
+        ({"schools": "99ZZ"}, "No school with BRIN code 99ZZ"),
+        ({"schools": ""}, "at least one school"),
+        ({"issuer": "not a url"}, "valid SLUG and --issuer"),
+    ],
+)
+def test_the_command_refuses_bad_input_and_changes_nothing(cast, options, message):
+    from django.core.management import CommandError, call_command
+
+    values = {
+        "name": "Google van De Regenboog",
+        "issuer": "https://accounts.google.com",
+        "client_id": "client",
+        "secret_env": "HAVEN_SSO_REGENBOOG",
+        "schools": cast.school_a.brin_code,
+        **options,
+    }
+    with pytest.raises(CommandError, match=message):
+        call_command("sso_provider", "regenboog-google", **values)
+    assert not IdentityProvider.objects.exists()
