@@ -10,4 +10,5 @@ urlpatterns = [
     path("start/<slug:slug>/", requires(PUBLIC)(sso_views.StartView.as_view()), name="start"),
     path("terug/", sso_views.callback, name="callback"),
     path("code/", sso_views.code, name="code"),
+    path("uitgelogd/", sso_views.signed_out, name="signed_out"),
 ]

@@ -31,6 +31,8 @@ STATES = "oidc_states"
 PENDING_SESSION_KEY = "haven_sso_pending"
 PENDING_SECONDS = 300
 LINK_PARAMETER = "koppelen"
+# After signing out of a session started with a school account: the provider's sign-out address.
+END_SESSION_KEY = "haven_sso_end_session"
 
 
 class StartView(OIDCAuthenticationRequestView):
@@ -167,6 +169,15 @@ def code(request: HttpRequest) -> HttpResponse:
             detail={"username": user.username, "provider": provider.slug},
         )
     return render(request, "accounts/sso/code.html", {"form": form, "backup": backup, "provider": provider})
+
+
+@requires(PUBLIC)
+def signed_out(request: HttpRequest) -> HttpResponse:
+    """Signed out of Haven; one click signs out at the school's account too (RP-initiated logout)."""
+    end_session = request.session.get(END_SESSION_KEY)
+    if not isinstance(end_session, str) or request.user.is_authenticated:
+        return redirect("login")
+    return render(request, "accounts/sso/signed_out.html", {"end_session": end_session})
 
 
 def end_session_url(request: HttpRequest, provider_id: int | None) -> str | None:

@@ -45,7 +45,12 @@ class LogoutView(auth_views.LogoutView):
         provider_id = request.session.get(sso.PROVIDER_SESSION_KEY) if request.user.is_authenticated else None
         response = super().post(request, *args, **kwargs)
         end_session = sso_views.end_session_url(request, provider_id)
-        return redirect(end_session) if end_session else response
+        if end_session is None:
+            return response
+        # Not a redirect to the provider: the CSP's form-action 'self' rightly stops a form's redirect
+        # to another site. A page of Haven's own links on to the provider's sign-out.
+        request.session[sso_views.END_SESSION_KEY] = end_session
+        return redirect("sso:signed_out")
 
 
 class ProfileView(two_factor_views.ProfileView):

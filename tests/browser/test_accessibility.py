@@ -44,7 +44,7 @@ from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Error as PlaywrightError
 
-from haven.accounts.sso_views import PENDING_SESSION_KEY
+from haven.accounts.sso_views import END_SESSION_KEY, PENDING_SESSION_KEY
 from tests.browser.conftest import SCREENSHOTS, TIMEOUT_MS, current_totp, two_factor_device
 from tests.factories import PASSWORD
 
@@ -97,6 +97,7 @@ REACHED_BY_FLOW = {
     "accounts:password_set": "the one-time link from an invitation, by someone not signed in",
     "sso:callback": "the identity provider's answer; without a sign-in of this browser, the refusal page (400)",
     "sso:code": "Haven's own second step after a school account whose provider said no two factors were used",
+    "sso:signed_out": "signing out of a session that was started with a school account",
     "two_factor:disable": "a teacher who set up two-factor sign-in herself (the matrix's teachers have none)",
 }
 
@@ -452,6 +453,15 @@ def _flows(browsers: Browsers, objs, cast, findings: Findings) -> None:
     submit_empty(waiting, MAIN_FORM)
     check(waiting, "Haven's own second step after a school account, submitted empty", findings)
     waiting.context.close()
+    signed_out = browsers.new_page()
+    session = SessionStore()
+    session[END_SESSION_KEY] = "https://login.example.org/tenant/end-session?client_id=haven"
+    session.create()
+    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": browsers.live_server.url}
+    signed_out.context.add_cookies([cookie])
+    browsers.open(signed_out, reverse("sso:signed_out"))
+    check(signed_out, "signed out after a school account", findings)
+    signed_out.context.close()
 
     # Two-factor sign-in set up by a teacher (optional for her role): the app step with its QR code,
     # that step with a wrong code, and turning it off again (teacher2 has an authenticator).

@@ -212,6 +212,7 @@ MATRIX = [
     ("sso:start", "sso_provider", "get", dict.fromkeys(ACTORS, 302)),
     ("sso:callback", None, "get", dict.fromkeys(ACTORS, 400)),
     ("sso:code", None, "get", dict.fromkeys(ACTORS, 302)),
+    ("sso:signed_out", None, "get", dict.fromkeys(ACTORS, 302)),
     # Four eyes on roles that read dossiers: the AF and the school leader of the school decide.
     ("accounts:role_requests", None, "get", expect({"af", "leader", "af_b"})),
     ("accounts:role_request_decide", "role_request", "post", expect({"af", "leader"}, ok_code=302, other={"af_b"})),
