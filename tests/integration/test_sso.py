@@ -496,6 +496,13 @@ def _now():
     return timezone.now()
 
 
+def test_a_provider_switched_off_has_no_button_and_starts_no_sign_in(cast, provider):
+    provider.active = False
+    provider.save()
+    assert f"sso-{provider.slug}" not in Client().get(reverse("login")).content.decode()
+    assert Client().get(reverse("sso:start", args=[provider.slug])).status_code == 404
+
+
 # --- Configuring a provider ---------------------------------------------------------------------------
 
 
