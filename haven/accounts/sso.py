@@ -271,6 +271,16 @@ def link_identity(provider: IdentityProvider, link_hash: str, claims: dict[str, 
     return user
 
 
+@transaction.atomic
+def unlink_identities(user: User) -> int:
+    """Remove the account's linked school accounts (the `sso_unlink` command): the person links again from a
+    new invitation. Returns how many were removed; one audit event."""
+    issuers = sorted(ExternalIdentity.objects.filter(user=user).values_list("issuer", flat=True))
+    removed, _counts = ExternalIdentity.objects.filter(user=user).delete()
+    record_event(None, AccountAction.SSO_UNLINKED, obj=user, detail={"username": user.username, "issuers": issuers})
+    return removed
+
+
 def needs_haven_code(user: User, *, mfa: bool) -> bool:
     """Whether Haven's own second step follows the provider's sign-in: when the provider did not say
     two factors were used and the person has an authenticator in Haven. (A role that must use two

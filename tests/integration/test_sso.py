@@ -557,3 +557,19 @@ def test_the_command_refuses_bad_input_and_changes_nothing(cast, options, messag
     with pytest.raises(CommandError, match=message):
         call_command("sso_provider", "regenboog-google", **values)
     assert not IdentityProvider.objects.exists()
+
+
+def test_unlinking_removes_the_identity_and_the_person_links_again_from_a_new_invitation(cast, provider, mailoutbox):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    teacher = UserFactory(username="anna", email="anna@regenboog.example")
+    MembershipFactory(user=teacher, school=cast.school_a, role="teacher")
+    linked(teacher, provider, "juf.anna")
+    call_command("sso_unlink", "anna", stdout=StringIO())
+    assert not ExternalIdentity.objects.exists()
+    assert AuditEvent.objects.filter(action=AccountAction.SSO_UNLINKED).count() == 1
+    assert sign_in_with_provider(Client(), provider, "juf.anna").status_code == 403
+    linked(teacher, provider, "juf.anna")
+    assert ExternalIdentity.objects.get().user == teacher
