@@ -185,6 +185,8 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses locked-out accounts and addresses before passwords are checked.
     "axes.backends.AxesStandaloneBackend",
     "haven.accounts.backends.HavenBackend",
+    # Sign-in with the school's account (OpenID Connect, docs/sso.md): finds the user of such a session.
+    "haven.accounts.sso.SchoolAccountBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

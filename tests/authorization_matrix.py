@@ -26,7 +26,7 @@ from haven.handover import services as handover_services
 from haven.handover.models import HandoverNotice
 from haven.meldcode import services
 from haven.pupils import services as pupil_services
-from tests.builders import followup_objects
+from tests.builders import followup_objects, school_account_provider
 from tests.factories import GroupFactory, PupilFactory, SchoolFactory, place
 
 if TYPE_CHECKING:
@@ -221,6 +221,12 @@ MATRIX = [
     ("accounts:password_forgotten", None, "get", dict.fromkeys(ACTORS, 200)),
     ("accounts:password_set", None, "get", dict.fromkeys(ACTORS, 404)),
     ("accounts:password_link", "link_token", "get", dict.fromkeys(ACTORS, 302)),
+    # Sign-in with the school's account (OpenID Connect): public; the start sends everyone to the provider,
+    # the provider's answer without a sign-in of this browser is refused, the second step needs a pending one.
+    ("sso:start", "sso_provider", "get", dict.fromkeys(ACTORS, 302)),
+    ("sso:callback", None, "get", dict.fromkeys(ACTORS, 400)),
+    ("sso:code", None, "get", dict.fromkeys(ACTORS, 302)),
+    ("sso:signed_out", None, "get", dict.fromkeys(ACTORS, 302)),
     # Four eyes on roles that read dossiers: the AF and the school leader of the school decide.
     ("accounts:role_requests", None, "get", expect({"af", "leader", "af_b"})),
     ("accounts:role_request_decide", "role_request", "post", expect({"af", "leader"}, ok_code=302, other={"af_b"})),
@@ -377,6 +383,7 @@ def objects(cast: "Cast") -> dict[str, Any]:
         "staff": cast.teacher,
         "role_request": role_request,
         "link_token": link_token,
+        "sso_provider": school_account_provider(cast.school_a),
     }
 
 
@@ -386,6 +393,8 @@ def _url(name: str, obj: str | None, objects: dict[str, Any]) -> str:
     target = objects[obj]
     if obj == "link_token":
         return reverse(name, args=[target])
+    if obj == "sso_provider":
+        return reverse(name, args=[target.slug])
     if obj == "insights_table":
         return reverse(name, kwargs=target)
     if obj == "household_member":

@@ -610,3 +610,32 @@ def dossier(
     Case.objects.filter(pk=case.pk).update(opened_at=opened_at)
     case.refresh_from_db()
     return case
+
+
+def school_account_provider(school: Any, *, issuer: str = "https://login.example.org/tenant") -> Any:
+    """A school's OpenID Connect provider whose discovery document Haven already holds (no network needed):
+    for pages that show or start the sign-in with it. tests/integration/test_sso.py uses a real provider."""
+    from django.core.cache import cache
+
+    from haven.accounts import sso
+
+    provider = sso.save_provider(
+        slug="schoolaccount",
+        name="Schoolaccount",
+        issuer=issuer,
+        client_id="haven",
+        secret_env="HAVEN_TEST_SSO_SECRET",
+        schools=[school],
+    )
+    cache.set(
+        sso.discovery_cache_key(issuer),
+        {
+            "issuer": issuer,
+            "authorization_endpoint": f"{issuer}/authorize",
+            "token_endpoint": f"{issuer}/token",
+            "jwks_uri": f"{issuer}/jwks",
+            "end_session_endpoint": f"{issuer}/end-session",
+        },
+        3600,
+    )
+    return provider

@@ -22,3 +22,12 @@ class AccountAction(AuditActions):
     STAFF_ROLE_APPROVED = "staff.role_approved", _("Role approved")
     STAFF_ROLE_REFUSED = "staff.role_refused", _("Role refused")
     STAFF_ROLE_CONFIRMED_BY_OPERATOR = "staff.role_confirmed_by_operator", _("Role confirmed by the operator")
+    SSO_LINKED = "account.sso_linked", _("School account linked")
+    SSO_UNLINKED = "account.sso_unlinked", _("School account unlinked")
+    SSO_REFUSED = "account.sso_refused", _("Sign-in with a school account refused")
+    SSO_CODE_FAILED = "account.sso_code_failed", _("Second step after a school account failed")
+    PASSWORD_SIGN_IN_REFUSED = (
+        "account.password_sign_in_refused",
+        _("Password sign-in refused: the school uses its own accounts"),
+    )
+    SSO_PROVIDER_SAVED = "account.sso_provider_saved", _("Sign-in provider configured")

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,3 +34,33 @@ class OwnPasswordForm(forms.Form):
 
 class ResetRequestForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
+
+
+class PasswordSignInForm(AuthenticationForm):
+    """The sign-in page's password step: refused for the staff of a school that turned passwords off."""
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        from haven.accounts import sso
+
+        providers = sso.passwords_off_for(user)
+        if providers:
+            from haven.accounts.audit_actions import AccountAction
+            from haven.audit.models import AuditEvent
+            from haven.audit.services import record_event
+
+            record_event(
+                None,
+                AccountAction.PASSWORD_SIGN_IN_REFUSED,
+                outcome=AuditEvent.Outcome.DENIED,
+                obj=user,
+                detail={"username": user.username, "providers": [p.slug for p in providers]},
+            )
+            raise forms.ValidationError(
+                _(
+                    "Your school signs in with its own accounts, not with a password. Use the button "
+                    "“%(button)s” below."
+                ),
+                code="passwords_off",
+                params={"button": providers[0].name},
+            )

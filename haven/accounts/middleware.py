@@ -11,6 +11,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from haven.accounts import sso
+
 LAST_SEEN = "haven_last_seen"
 STARTED = "haven_started"
 
@@ -62,8 +64,12 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         actor = getattr(request, "actor", None)
         # is_verified() is added to the user by django_otp's OTPMiddleware at runtime.
+        # A sign-in with the school's account counts when its provider said two factors were used (haven.accounts.sso).
         if (
-            actor is not None and actor.role in settings.HAVEN_TWO_FACTOR_ROLES and not request.user.is_verified()  # type: ignore[union-attr]
+            actor is not None
+            and actor.role in settings.HAVEN_TWO_FACTOR_ROLES
+            and not request.user.is_verified()  # type: ignore[union-attr]
+            and not sso.session_has_mfa(request)
         ):
             allowed = {reverse(name) for name in TWO_FACTOR_SETUP_PATHS}
             if request.path not in allowed:

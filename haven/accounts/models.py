@@ -202,3 +202,72 @@ class RoleRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.school} ({self.role}, {self.status})"
+
+
+class IdentityProvider(models.Model):
+    """A school's or board's OpenID Connect provider (Entra ID, Google Workspace, Entree Federatie).
+
+    Its secret is never in the database: `secret_env` names the environment variable that holds it.
+    It serves the schools listed and every school of its board (docs/sso.md).
+    """
+
+    slug = models.SlugField(_("identifier"), max_length=50, unique=True)
+    name = models.CharField(_("name on the sign-in button"), max_length=100)
+    issuer = models.URLField(_("issuer"), max_length=255)
+    client_id = models.CharField(_("client id"), max_length=255)
+    secret_env = models.CharField(_("environment variable with the client secret"), max_length=100)
+    scopes = models.CharField(_("scopes"), max_length=200, default="openid email profile")
+    # Values of the ID token's `amr` (any of them) or `acr` that mean the person used two factors.
+    mfa_amr = models.CharField(_("amr values that count as two-factor"), max_length=200, blank=True)
+    mfa_acr = models.CharField(_("acr values that count as two-factor"), max_length=500, blank=True)
+    board = models.ForeignKey(
+        "organisations.Board",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="identity_providers",
+        verbose_name=_("board"),
+    )
+    schools = models.ManyToManyField(
+        "organisations.School", blank=True, related_name="identity_providers", verbose_name=_("schools")
+    )
+    # The staff of the schools it serves sign in only with it: their password sign-in is refused.
+    passwords_off = models.BooleanField(_("passwords turned off"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("identity provider")
+        verbose_name_plural = _("identity providers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExternalIdentity(models.Model):
+    """The one identity (issuer, subject) at a provider that signs in to this account.
+
+    Stored once, when the person first signs in with the provider from their invitation link; never
+    made by signing in itself.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_identities", verbose_name=_("user")
+    )
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    provider = models.ForeignKey(
+        IdentityProvider, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("linked with")
+    )
+    linked_at = models.DateTimeField(_("linked at"))
+
+    class Meta:
+        verbose_name = _("school account")
+        verbose_name_plural = _("school accounts")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="one_account_per_external_identity"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="one_external_identity_per_issuer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.issuer}"

@@ -21,7 +21,7 @@ from haven.access.policy import Actor, can_decide_role_request, has_permission
 from haven.access.roles import ROLE_APPROVER_ROLES, ROLES_NEEDING_APPROVAL, Role
 from haven.accounts import invitations
 from haven.accounts.audit_actions import AccountAction
-from haven.accounts.models import AccountLink, Membership, RoleRequest, User
+from haven.accounts.models import AccountLink, ExternalIdentity, Membership, RoleRequest, User
 from haven.audit.services import record_event
 
 
@@ -94,10 +94,11 @@ def _grant(request: RoleRequest) -> None:
     """Apply the request, and start the account afresh under the approver's eyes.
 
     Whatever was set on the account before the approval (a password, an authenticator, recovery
-    codes, a session) may have been set by whoever asked for the role, through an address he
-    controlled at the time. So all of it goes: the password becomes unusable, the TOTP and
-    recovery devices are deleted, every session ends, and a new invitation goes to the address
-    the approver saw. Only its owner can then set the password and the second step.
+    codes, a linked school account, a session) may have been set by whoever asked for the role,
+    through an address he controlled at the time. So all of it goes: the password becomes unusable,
+    the TOTP and recovery devices and the linked school accounts are deleted, every session ends,
+    and a new invitation goes to the address the approver saw. Only its owner can then set the
+    password and the second step.
     """
     Membership.objects.update_or_create(user=request.user, school_id=request.school_id, defaults={"role": request.role})
     user = request.user
@@ -108,6 +109,7 @@ def _grant(request: RoleRequest) -> None:
     user.save(update_fields=["is_active", "email", "password"])
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    ExternalIdentity.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
     if user.email:
         # Also voids every older link, to whatever address it went.

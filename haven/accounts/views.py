@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,8 +18,8 @@ from two_factor import views as two_factor_views
 from haven.access.decorators import PUBLIC, requires
 from haven.access.http import ActorRequest, HavenRequest
 from haven.access.labels import ROLE_LABELS
-from haven.accounts import invitations, role_requests, services
-from haven.accounts.forms import OwnPasswordForm, ResetRequestForm
+from haven.accounts import invitations, role_requests, services, sso, sso_views
+from haven.accounts.forms import OwnPasswordForm, PasswordSignInForm, ResetRequestForm
 from haven.infrastructure.forms import apply_errors
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,30 @@ logger = logging.getLogger(__name__)
 
 class LoginView(two_factor_views.LoginView):
     redirect_authenticated_user = True
+    form_list = (
+        (two_factor_views.LoginView.AUTH_STEP, PasswordSignInForm),
+        *two_factor_views.LoginView.form_list[1:],
+    )
+
+    def get_context_data(self, form: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(form, **kwargs)
+        context["sso_providers"] = list(sso.active_providers())
+        return context
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's sign-out (POST only); after a sign-in with a school account, the provider's sign-out follows."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        provider_id = request.session.get(sso.PROVIDER_SESSION_KEY) if request.user.is_authenticated else None
+        response = super().post(request, *args, **kwargs)
+        end_session = sso_views.end_session_url(request, provider_id)
+        if end_session is None:
+            return response
+        # Not a redirect to the provider: the CSP's form-action 'self' rightly stops a form's redirect
+        # to another site. A page of Haven's own links on to the provider's sign-out.
+        request.session[sso_views.END_SESSION_KEY] = end_session
+        return redirect("sso:signed_out")
 
 
 class ProfileView(two_factor_views.ProfileView):
@@ -78,8 +103,15 @@ def password_link(request: HttpRequest, token: str | None = None) -> HttpRespons
         request.session[LINK_SESSION_KEY] = invitations.token_hash(token)
         return redirect("accounts:password_set")
     digest = request.session.get(LINK_SESSION_KEY, "")
-    if invitations.valid_link_by_hash(digest) is None:
+    link = invitations.valid_link_by_hash(digest)
+    if link is None:
         return render(request, "accounts/link_invalid.html", status=404)
+    # The school's own accounts: signing in with one from here links it to this account (haven.accounts.sso).
+    providers = list(sso.providers_for_user(link.user))
+    passwords_off = any(p.passwords_off for p in providers)
+    if passwords_off and request.method == "POST":
+        messages.error(request, _("Your school signs in with its own accounts, not with a password."))
+        return redirect("accounts:password_set")
     form = OwnPasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -98,7 +130,11 @@ def password_link(request: HttpRequest, token: str | None = None) -> HttpRespons
                 ),
             )
             return redirect("login")
-    return render(request, "accounts/password_set.html", {"form": form})
+    return render(
+        request,
+        "accounts/password_set.html",
+        {"form": form, "sso_providers": providers, "passwords_off": passwords_off},
+    )
 
 
 @requires(PUBLIC)

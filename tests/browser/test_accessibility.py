@@ -30,10 +30,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
 from django.template import loader
 from django.urls import get_resolver, reverse
 from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from haven.accounts.sso_views import END_SESSION_KEY, PENDING_SESSION_KEY
 
 # The matrix's objects (the `objects` fixture of tests/conftest.py), made through the services: the
 # dossier, signal, report, package, ... that the authorization test asks about, so objects added
@@ -57,6 +61,7 @@ NOT_PAGES = {
     "meldcode:decision_advice": "an htmx fragment, checked in place on the decision form",
     "meldcode:case_add_signal": "only redirects, to the signal form for the dossier (checked in EXTRA_STATES)",
     "accounts:password_link": "only moves the link's token into the session and redirects to password_set",
+    "sso:start": "only redirects to the school's identity provider",
     "insights:export": "a CSV or XLSX download of a monitoring table",
     "insights:report": "the monitoring report, a PDF download",
 }
@@ -64,6 +69,9 @@ NOT_PAGES = {
 # Pages that no plain GET reaches, and how `_flows` opens them the way a person gets there.
 REACHED_BY_FLOW = {
     "accounts:password_set": "the one-time link from an invitation, by someone not signed in",
+    "sso:callback": "the identity provider's answer; without a sign-in of this browser, the refusal page (400)",
+    "sso:code": "Haven's own second step after a school account whose provider said no two factors were used",
+    "sso:signed_out": "signing out of a session that was started with a school account",
     "two_factor:disable": "a teacher who set up two-factor sign-in herself (the matrix's teachers have none)",
 }
 
@@ -241,6 +249,33 @@ def _flows(browsers: Browsers, objs, cast, findings: Findings) -> None:
     browsers.open(stranger, reverse("accounts:password_set"), status=404)
     check(stranger, "the password page without a valid link (404)", findings, counts=False)
     stranger.context.close()
+
+    # Signing in with the school's account: the refusal page, and Haven's own second step after a
+    # provider that did not say two factors were used (the session as the provider's answer leaves it).
+    stranger = browsers.new_page()
+    browsers.open(stranger, reverse("sso:callback"), status=400)
+    check(stranger, "a refused sign-in with a school account (400)", findings)
+    stranger.context.close()
+    waiting = browsers.new_page()
+    session = SessionStore()
+    session[PENDING_SESSION_KEY] = {"user": cast.ib.pk, "provider": objs["sso_provider"].pk, "at": time.time()}
+    session.create()
+    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": browsers.live_server.url}
+    waiting.context.add_cookies([cookie])
+    browsers.open(waiting, reverse("sso:code"))
+    check(waiting, "Haven's own second step after a school account", findings)
+    submit_empty(waiting, MAIN_FORM)
+    check(waiting, "Haven's own second step after a school account, submitted empty", findings)
+    waiting.context.close()
+    signed_out = browsers.new_page()
+    session = SessionStore()
+    session[END_SESSION_KEY] = "https://login.example.org/tenant/end-session?client_id=haven"
+    session.create()
+    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": browsers.live_server.url}
+    signed_out.context.add_cookies([cookie])
+    browsers.open(signed_out, reverse("sso:signed_out"))
+    check(signed_out, "signed out after a school account", findings)
+    signed_out.context.close()
 
     # Two-factor sign-in set up by a teacher (optional for her role): the app step with its QR code,
     # that step with a wrong code, and turning it off again (teacher2 has an authenticator).
