@@ -15,9 +15,7 @@ SCOPE_LABELS = {
 
 
 class ApiKeyForm(forms.Form):
-    name = forms.CharField(
-        label=_("Name"), max_length=100, help_text=_("Who uses the key, e.g. \u201cPolitie Zonnedal\u201d.")
-    )
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("Who uses the key, e.g. “Politie Zonnedal”."))
     scopes = forms.MultipleChoiceField(
         label=_("Scopes"),
         widget=forms.CheckboxSelectMultiple,

@@ -16,7 +16,7 @@ class ApiKey(models.Model):
     """A key of one organisation with its scopes. Only the hash of the key is stored: the key itself
     is shown once, when it is made. A revoked key answers 401 like an unknown one."""
 
-    name = models.CharField(_("name"), max_length=100, help_text=_("Who uses it, e.g. \u201cPolitie Zonnedal\u201d."))
+    name = models.CharField(_("name"), max_length=100, help_text=_("Who uses it, e.g. “Politie Zonnedal”."))
     kind = models.CharField(max_length=16, choices=[(k.value, k.value) for k in OrganisationKind])
     school = models.ForeignKey(
         "organisations.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework import status
@@ -43,15 +42,16 @@ from haven.insights.views import default_period
 API_KEY = "api_key"
 
 ERRORS = {
-    401: OpenApiResponse(ErrorSerializer, description=gettext_lazy("No valid API key.")),
-    403: OpenApiResponse(ErrorSerializer, description=gettext_lazy("The key lacks the endpoint's scope.")),
+    401: OpenApiResponse(ErrorSerializer, description=("No valid API key.")),
+    403: OpenApiResponse(ErrorSerializer, description=("The key lacks the endpoint's scope.")),
+    406: OpenApiResponse(ErrorSerializer, description=("The API answers JSON only.")),
     429: OpenApiResponse(
-        ErrorSerializer, description=gettext_lazy("Over the rate limit: wait the seconds of the Retry-After header.")
+        ErrorSerializer, description=("Over the rate limit: wait the seconds of the Retry-After header.")
     ),
 }
 INVALID = OpenApiResponse(
     {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-    description=gettext_lazy("Bad input: a Dutch message per field (or under non_field_errors)."),
+    description=("Bad input: a Dutch message per field (or under non_field_errors)."),
 )
 
 
@@ -70,6 +70,8 @@ class KeyView(APIView):
     authentication_classes = [ApiKeyAuthentication]
     permission_classes = [HasScope]
     throttle_classes = [KeyRateThrottle]
+    # No OPTIONS description of the endpoints: the schema is the description (and a page for administrators).
+    metadata_class = None
     required_scope: str = ""
 
     @classmethod
@@ -109,13 +111,14 @@ class PoliceNotices(KeyView):
         summary="Send a Handle with Care police notice",
         request=PoliceNoticeInSerializer,
         responses={
-            201: OpenApiResponse(PoliceNoticeOutSerializer, description=gettext_lazy("Received: what it became.")),
+            201: OpenApiResponse(PoliceNoticeOutSerializer, description=("Received: what it became.")),
             200: OpenApiResponse(
                 PoliceNoticeOutSerializer,
-                description=gettext_lazy("Sent before with this notice id: the first answer."),
+                description=("Sent before with this notice id: the first answer."),
             ),
             400: INVALID,
             **ERRORS,
+            415: OpenApiResponse(ErrorSerializer, description=("Send the notice as application/json.")),
         },
         tags=["Handle with Care"],
     )
@@ -183,7 +186,7 @@ class Aggregates(KeyView):
             OpenApiParameter(
                 "period",
                 str,
-                description=gettext_lazy(
+                description=(
                     "A school year (2025-2026) or a calendar year (2025); by default the last whole school year."
                 ),
                 pattern=r"^[0-9]{4}(-[0-9]{4})?$",

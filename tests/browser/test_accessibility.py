@@ -86,6 +86,9 @@ NOT_PAGES = {
     "accounts:password_link": "only moves the link's token into the session and redirects to password_set",
     "insights:export": "a CSV or XLSX download of a monitoring table",
     "insights:report": "the monitoring report, a PDF download",
+    "api:police_notices": "the JSON API, for API keys only (tests/integration/test_api.py, schemathesis)",
+    "api:aggregates": "the JSON API, for API keys only (tests/integration/test_api.py, schemathesis)",
+    "api:schema": "the API's OpenAPI schema (YAML), read by the documentation page",
 }
 
 # Pages that no plain GET reaches, and how `_flows` opens them the way a person gets there.

@@ -19,6 +19,7 @@ from django.utils import timezone
 from haven.accounts import invitations
 from haven.accounts import services as account_services
 from haven.accounts.models import RoleRequest
+from haven.api import services as api_services
 from haven.disclosure.queries import build_record
 from haven.disclosure.services import record_disclosure
 from haven.external_signals import services as external_services
@@ -214,6 +215,18 @@ MATRIX = [
     # Sign-in locks: the functional administrator and the AF, for their own school's accounts only.
     ("lockouts:list", None, "get", expect({"admin", "af", "af_b"})),
     ("lockouts:lift", "staff", "post", expect({"admin", "af"}, ok_code=302, other={"af_b"})),
+    # Handle with Care notices sent through the API that wait to be matched by hand: the AF and the IB.
+    ("external_signals:intake_list", None, "get", expect({"ib", "af", "af_b"})),
+    ("external_signals:intake_match", "intake", "get", expect({"ib", "af"}, other={"af_b"})),
+    # API keys of one's own organisation (here a key of the region), and the API's documentation:
+    # the school's functional administrator and the policy officers.
+    ("api_keys:list", None, "get", expect({"admin"} | ANALYSTS)),
+    ("api_keys:revoke", "api_key", "post", expect({"region"}, ok_code=302, other={"admin", "board", "municipality"})),
+    ("api:schema", None, "get", expect({"admin"} | ANALYSTS)),
+    ("api:docs", None, "get", expect({"admin"} | ANALYSTS)),
+    # The API itself answers only a key, never a session: 401 for everyone (see the API section below).
+    ("api:police_notices", None, "post", dict.fromkeys(ACTORS, 401)),
+    ("api:aggregates", None, "get", dict.fromkeys(ACTORS, 401)),
 ]
 
 
@@ -331,7 +344,21 @@ def objects(cast):
     SchoolFactory(
         name="IKC De Esch", brin_code="56EF", board=cast.school_a.board, municipality=cast.school_a.municipality
     )
+    api_key = api_services.create_key(cast.actor("region"), name="Politie", scopes=["intake"]).key
+    intake = external_services.receive_police_notice(
+        sender="region:0",
+        sender_notice_id="N-1",
+        school=cast.school_a,
+        first_name="Onbekend",
+        last_name="Kind",
+        date_of_birth=cast.pupil.date_of_birth,
+        notice_date=timezone.localdate(),
+        author=api_key.account,
+        via={"api_key": api_key.pk},
+    ).intake
     return {
+        "api_key": api_key,
+        "intake": intake,
         "insights_table": {"table": "trend", "fmt": "csv"},
         **followup_objects(cast),
         "support_task": police_notice.support_tasks[0],
@@ -415,3 +442,47 @@ def test_a_signal_observed_now_is_fine_and_a_day_ahead_is_refused(cast):
     cast.signal(observed_at=timezone.now())
     with pytest.raises(ValidationError):
         cast.signal(observed_at=timezone.now() + timedelta(days=1))
+
+
+# The API: keys, not sessions ----------------------------------------------------------------------
+# Every endpoint of /api/v1/ (but its schema and documentation, which are pages for administrators,
+# above) with the scope it needs. Asked without a key, with a wrong one, a revoked one, a key of
+# another scope and a key with the scope: 401, 401, 401, 403, and an answer.
+API_MATRIX = {
+    "api:police_notices": ("post", "intake"),
+    "api:aggregates": ("get", "aggregates"),
+}
+API_PAGES = {"api:schema", "api:docs"}
+
+
+def test_every_api_endpoint_is_in_the_api_matrix():
+    names = {name for name, _pattern in _names(get_resolver().url_patterns) if name.startswith("api:")}
+    assert names == set(API_MATRIX) | API_PAGES
+
+
+@pytest.mark.parametrize("name", sorted(API_MATRIX))
+def test_api_access_by_key(cast, name):
+    method, scope = API_MATRIX[name]
+    other_scope = "intake" if scope != "intake" else "aggregates"
+    with_scope = api_services.create_key(cast.actor("region"), name="Met", scopes=[scope]).text
+    without = api_services.create_key(cast.actor("region"), name="Zonder", scopes=[other_scope]).text
+    revoked = api_services.create_key(cast.actor("region"), name="Ingetrokken", scopes=[scope])
+    api_services.revoke_key(cast.actor("region"), revoked.key)
+    body = {
+        "notice_id": "A-1",
+        "school_brin": cast.school_a.brin_code,
+        "first_name": "Sanne",
+        "last_name": "de Vries",
+        "date_of_birth": cast.pupil.date_of_birth.isoformat(),
+        "notice_date": timezone.localdate().isoformat(),
+    }
+
+    def ask(text):
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {text}"} if text else {}
+        if method == "post":
+            return Client().post(reverse(name), json.dumps(body), content_type="application/json", **headers)
+        return Client().get(reverse(name), **headers)
+
+    answers = [ask(t).status_code for t in (None, "hv_0000_wrong", revoked.text, without, with_scope)]
+    assert answers[:4] == [401, 401, 401, 403], answers
+    assert answers[4] in (200, 201), answers
