@@ -381,7 +381,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Haven API",
     "DESCRIPTION": (
-        "Handle with Care intake and the monitoring's aggregates. Authorization: Bearer <API key>. See docs/api.md."
+        "Handle with Care intake and the monitoring's aggregates. "
+        "Send the key as Authorization: Bearer (key). See docs/api.md."
     ),
     "VERSION": "1",
     "SCHEMA_PATH_PREFIX": "/api/v1",
