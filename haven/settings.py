@@ -92,7 +92,6 @@ INSTALLED_APPS = [
     "haven.disclosure",
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "haven.api",
 ]
 
@@ -387,8 +386,6 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "APPEND_COMPONENTS": {"securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}}},
     "SECURITY": [{"apiKey": []}],
     "AUTHENTICATION_WHITELIST": [],

@@ -121,6 +121,7 @@ class PoliceNotices(KeyView):
             415: OpenApiResponse(ErrorSerializer, description=("Send the notice as application/json.")),
         },
         tags=["Handle with Care"],
+        extensions={"x-haven-scope": Scope.INTAKE.value},
     )
     def post(self, request: Request) -> Response:
         key = request.auth
@@ -194,6 +195,7 @@ class Aggregates(KeyView):
         ],
         responses={200: AggregatesSerializer, 400: INVALID, **ERRORS},
         tags=["Aggregates"],
+        extensions={"x-haven-scope": Scope.AGGREGATES.value},
     )
     def get(self, request: Request) -> Response:
         key = request.auth
