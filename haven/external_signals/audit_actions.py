@@ -12,6 +12,7 @@ class ExternalSignalAction(AuditActions):
         _("Police notice (Handle with Care) received, to be matched by hand"),
     )
     POLICE_NOTICE_MATCH = "police_notice.match", _("Police notice (Handle with Care) matched to a pupil by hand")
+    POLICE_NOTICE_DISMISS = "police_notice.dismiss", _("Police notice (Handle with Care) about no pupil of the school")
     SUPPORT_TASK_DONE = "support_task.done", _("Support offered (Handle with Care)")
     REFERRAL_INDEX_PLACED = "referral_index.placed", _("Signal placed in the verwijsindex")
     REFERRAL_INDEX_ENDED = "referral_index.ended", _("Signal in the verwijsindex ended")

@@ -79,15 +79,18 @@ class PoliceNoticeIntake(EncryptedModel):
 
     Haven matches it to a pupil of the school on name and date of birth; a match becomes the police
     notice (the signal and the support tasks) at once, as `services.record_police_notice` records
-    one from the form. A notice that matches no pupil, or more than one, waits for the AF or the IB to
-    match it by hand (`services.match_police_notice`). One row per sender and the sender's own notice
-    id: sending the same notice again returns this row (idempotent).
+    one from the form. A notice that matches no pupil, or more than one, waits for the AF or the IB
+    to match it by hand (`services.match_police_notice`), or to say that it is about no pupil of
+    the school (`services.dismiss_police_notice`: then its name and date of birth are erased).
+    One row per sender and the sender's own notice id: sending the same notice again returns this
+    row (idempotent).
     """
 
     class Status(models.TextChoices):
         MATCHED = "matched", _("Matched to a pupil")
         WAITING = "waiting", _("Waiting to be matched by hand")
         MATCHED_BY_HAND = "matched_by_hand", _("Matched to a pupil by hand")
+        NOT_OUR_PUPIL = "not_our_pupil", _("Not a pupil of this school")
 
     # Who sent it: the API key's organisation ("region:3"), so two senders' notice ids never collide.
     sender = models.CharField(max_length=40)

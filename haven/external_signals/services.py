@@ -217,6 +217,26 @@ def match_police_notice(actor: Actor, intake: PoliceNoticeIntake, pupil: Pupil) 
 
 
 @transaction.atomic
+def dismiss_police_notice(actor: Actor, intake: PoliceNoticeIntake) -> PoliceNoticeIntake:
+    """The AF or the IB says a waiting notice is about no pupil of the school. Nothing is logged
+    about any pupil, and what the notice said of the child (name, date of birth) is erased: the
+    sender hears "not_our_pupil" when it asks again."""
+    require_permission(actor, "police_notice.record")
+    if intake.school_id != actor.school_id:
+        raise PermissionDenied(_("This police notice is not for your school."))
+    locked = PoliceNoticeIntake.objects.select_for_update().filter(pk=intake.pk).first()
+    if locked is None or locked.status != PoliceNoticeIntake.Status.WAITING:
+        raise ValidationError(_("This police notice has already been matched to a pupil."))
+    locked.status = PoliceNoticeIntake.Status.NOT_OUR_PUPIL
+    locked.first_name = locked.last_name = locked.date_of_birth = ""
+    locked.matched_by_id = actor.user_id
+    locked.matched_at = timezone.now()
+    locked.save()
+    record_event(actor, ExternalSignalAction.POLICE_NOTICE_DISMISS, obj=locked)
+    return locked
+
+
+@transaction.atomic
 def complete_support_task(actor: Actor, task: SupportTask) -> SupportTask:
     require_permission(actor, "support_task.complete")
     if task.teacher_id != actor.user_id or task.school_id != actor.school_id:

@@ -138,6 +138,20 @@ def intake_match(request: ActorRequest, pk: int) -> HttpResponse:
     return render(request, "external_signals/intake_match.html", context)
 
 
+@require_POST
+@requires("police_notice.record")
+def intake_dismiss(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    intake = queries.get_waiting_intake(actor, pk)
+    try:
+        services.dismiss_police_notice(actor, intake)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("The police notice has been set aside: it is about no pupil of your school."))
+    return redirect("external_signals:intake_list")
+
+
 # The dossier's verwijsindex ---------------------------------------------------------------------------
 
 

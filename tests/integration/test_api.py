@@ -236,3 +236,24 @@ def test_the_docs_are_for_administrators_and_describe_every_endpoint(cast):
     schema = cast.client("admin").get(reverse("api:schema"))
     assert schema.status_code == 200 and b"/api/v1/handle-with-care/notices/" in schema.content
     assert cast.client("teacher").get(reverse("api:docs")).status_code == 403
+
+
+def test_a_notice_about_no_pupil_of_the_school_is_set_aside_and_its_child_erased(cast):
+    _key_obj, text = _key(cast)
+    _post(text, _notice(cast, first_name="Onbekend", notice_id="Z-1"))
+    intake = PoliceNoticeIntake.objects.get()
+    url = reverse("external_signals:intake_dismiss", args=[intake.pk])
+    assert cast.client("af_b").post(url).status_code == 404
+    assert cast.client("teacher").post(url).status_code == 403
+    assert cast.client("ib").post(url).status_code == 302
+    intake.refresh_from_db()
+    assert intake.status == "not_our_pupil" and (intake.first_name, intake.last_name, intake.date_of_birth) == (
+        "",
+        "",
+        "",
+    )
+    assert not Signal.objects.exists()
+    assert _post(text, _notice(cast, first_name="Onbekend", notice_id="Z-1")).json()["status"] == "not_our_pupil"
+    assert (
+        reverse("external_signals:intake_list") not in cast.client("af").get(reverse("meldcode:inbox")).content.decode()
+    )

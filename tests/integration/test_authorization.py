@@ -218,6 +218,7 @@ MATRIX = [
     # Handle with Care notices sent through the API that wait to be matched by hand: the AF and the IB.
     ("external_signals:intake_list", None, "get", expect({"ib", "af", "af_b"})),
     ("external_signals:intake_match", "intake", "get", expect({"ib", "af"}, other={"af_b"})),
+    ("external_signals:intake_dismiss", "intake", "post", expect({"ib", "af"}, ok_code=302, other={"af_b"})),
     # API keys of one's own organisation (here a key of the region), and the API's documentation:
     # the school's functional administrator and the policy officers.
     ("api_keys:list", None, "get", expect({"admin"} | ANALYSTS)),
