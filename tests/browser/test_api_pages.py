@@ -65,6 +65,7 @@ def test_the_af_matches_a_notice_from_the_api(transactional_db, cast, live_serve
         page.goto(f"{live_server.url}{reverse('external_signals:intake_match', args=[intake.pk])}")
         screenshot(page, f"api/intake-match-{label}")
     page.select_option("select[name=pupil]", str(cast.pupil.pk))
-    page.locator("main form[method=post] button[type=submit]").click()
+    match = reverse("external_signals:intake_match", args=[intake.pk])
+    page.locator(f"main form[action='{match}'] button[type=submit]").click()
     page.wait_for_url("**/signalen/**")
     screenshot(page, "api/intake-matched-390")
