@@ -7,6 +7,8 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -33,7 +35,18 @@ SUMMARY: Counter[str] = Counter()
 
 
 @pytest.fixture
-def api_key(cast, settings):
+def _the_test_connection_stays_open():
+    """Django closes the database connection when a request ends; its test Client switches that off,
+    and so must a call straight into the WSGI app, or PostgreSQL loses the test's transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_key(cast, settings, _the_test_connection_stays_open):
     """A region's key with both of its scopes; the rate limit out of the way (it has its own test)."""
     settings.HAVEN_API_RATE_LIMIT = 10**9
     settings.ALLOWED_HOSTS = ["*"]
