@@ -90,6 +90,9 @@ INSTALLED_APPS = [
     "haven.tasks",
     "haven.insights",
     "haven.disclosure",
+    "rest_framework",
+    "drf_spectacular",
+    "haven.api",
 ]
 
 MIDDLEWARE = [
@@ -364,6 +367,31 @@ if HAVEN_INSIGHTS_THRESHOLD < 2:
     raise ImproperlyConfigured("HAVEN_INSIGHTS_THRESHOLD must be at least 2.")
 # How long a built monitoring page is kept (haven/insights/cache.py); 0 builds it on every view.
 HAVEN_INSIGHTS_CACHE_SECONDS = envint("HAVEN_INSIGHTS_CACHE_SECONDS", "3600")
+# The API (haven/api, docs/api.md): calls per key per minute before it answers 429 with Retry-After.
+HAVEN_API_RATE_LIMIT = envint("HAVEN_API_RATE_LIMIT", "60")
+REST_FRAMEWORK = {
+    # Deny by default: every endpoint is a haven.api.views.KeyView with its scope.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["haven.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["haven.api.authentication.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["haven.api.authentication.KeyRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "haven.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Haven API",
+    "DESCRIPTION": (
+        "Handle with Care intake and the monitoring's aggregates. "
+        "Send the key as Authorization: Bearer (key). See docs/api.md."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "APPEND_COMPONENTS": {"securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}}},
+    "SECURITY": [{"apiKey": []}],
+    "AUTHENTICATION_WHITELIST": [],
+}
 
 LOGGING = {
     "version": 1,

@@ -28,6 +28,8 @@ urlpatterns = [
     path("beheer/aanmeldblokkades/", include("haven.accounts.lockout_urls")),
     path("beheer/", include("haven.organisations.urls")),
     path("", include("haven.insights.urls")),
+    path("api/v1/", include("haven.api.urls")),
+    path("beheer/api-sleutels/", include("haven.api.key_urls")),
 ]
 
 # A database outage answers 503 "temporarily unavailable" instead of 500 (haven/infrastructure/errors.py).

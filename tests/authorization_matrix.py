@@ -19,6 +19,7 @@ from django.utils import timezone
 from haven.accounts import invitations
 from haven.accounts import services as account_services
 from haven.accounts.models import RoleRequest
+from haven.api import services as api_services
 from haven.disclosure.queries import build_record
 from haven.disclosure.services import record_disclosure
 from haven.external_signals import services as external_services
@@ -234,6 +235,20 @@ MATRIX = [
     # Sign-in locks: the functional administrator and the AF, for their own school's accounts only.
     ("lockouts:list", None, "get", expect({"admin", "af", "af_b"})),
     ("lockouts:lift", "staff", "post", expect({"admin", "af"}, ok_code=302, other={"af_b"})),
+    # Handle with Care notices sent through the API that wait to be matched by hand: the AF and the IB.
+    ("external_signals:intake_list", None, "get", expect({"ib", "af", "af_b"})),
+    ("external_signals:intake_match", "intake", "get", expect({"ib", "af"}, other={"af_b"})),
+    ("external_signals:intake_dismiss", "intake", "post", expect({"ib", "af"}, ok_code=302, other={"af_b"})),
+    # API keys of one's own organisation (here a key of the region), and the API's documentation:
+    # the school's functional administrator and the policy officers.
+    ("api_keys:list", None, "get", expect({"admin"} | ANALYSTS)),
+    ("api_keys:revoke", "api_key", "post", expect({"region"}, ok_code=302, other={"admin", "board", "municipality"})),
+    ("api:schema", None, "get", expect({"admin"} | ANALYSTS)),
+    ("api:docs", None, "get", expect({"admin"} | ANALYSTS)),
+    # The API itself answers only a key, never a session: 401 for everyone (see the API section of
+    # tests/integration/test_authorization.py).
+    ("api:police_notices", None, "post", dict.fromkeys(ACTORS, 401)),
+    ("api:aggregates", None, "get", dict.fromkeys(ACTORS, 401)),
 ]
 
 
@@ -359,7 +374,21 @@ def objects(cast: "Cast") -> dict[str, Any]:
     SchoolFactory(
         name="IKC De Esch", brin_code="56EF", board=cast.school_a.board, municipality=cast.school_a.municipality
     )
+    api_key = api_services.create_key(cast.actor("region"), name="Politie", scopes=["intake"]).key
+    intake = external_services.receive_police_notice(
+        sender="region:0",
+        sender_notice_id="N-1",
+        school=cast.school_a,
+        first_name="Onbekend",
+        last_name="Kind",
+        date_of_birth=cast.pupil.date_of_birth,
+        notice_date=timezone.localdate(),
+        author=api_key.account,
+        via={"api_key": api_key.pk},
+    ).intake
     return {
+        "api_key": api_key,
+        "intake": intake,
         "insights_table": {"table": "trend", "fmt": "csv"},
         **followup_objects(cast),
         "support_task": police_notice.support_tasks[0],

@@ -53,6 +53,7 @@ NAVIGATION = [
     ("organisations:protocol", _("Protocol"), "protocol.manage", ()),
     ("lockouts:list", _("Sign-in locks"), "account.unlock", ()),
     ("insights:overview", _("Insights"), "insights.view", ()),
+    ("api_keys:list", _("API keys"), "api.manage_keys", ("api:docs",)),
 ]
 
 

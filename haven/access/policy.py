@@ -186,6 +186,9 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "case.close": _school_wide,
     "case.manage_members": _school_wide,
     "school.manage": _functional_admin,
+    # API keys (haven.api) of one's own organisation: the school's functional administrator, and the
+    # policy officer of a board, a municipality or a region. They also read the API's documentation.
+    "api.manage_keys": lambda actor: _functional_admin(actor) or _analyst(actor),
     "protocol.manage": _protocol_manager,
 }
 

@@ -60,3 +60,13 @@ class ReferralIndexWithoutCaseForm(ConfirmDateMixin):
     def __init__(self, *args: Any, pupils: QuerySet[Pupil], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "pupil").queryset = pupils
+
+
+class MatchPoliceNoticeForm(forms.Form):
+    """Which pupil a police notice from outside is about, when Haven could not tell."""
+
+    pupil = pupil_field(_("Pupil"), required=True, empty_label=_("Choose a pupil"))
+
+    def __init__(self, *args: Any, pupils: QuerySet[Pupil], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "pupil").queryset = pupils

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from haven.infrastructure.encryption import EncryptedModel, EncryptedTextField
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -69,3 +71,55 @@ class ReferralIndexEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Referral index {self.action} {self.on}"
+
+
+class PoliceNoticeIntake(EncryptedModel):
+    """A Handle with Care notice that reached Haven from outside (the police or the regional
+    coordinator, through the API: `haven.api`), as the sender gave it.
+
+    Haven matches it to a pupil of the school on name and date of birth; a match becomes the police
+    notice (the signal and the support tasks) at once, as `services.record_police_notice` records
+    one from the form. A notice that matches no pupil, or more than one, waits for the AF or the IB
+    to match it by hand (`services.match_police_notice`), or to say that it is about no pupil of
+    the school (`services.dismiss_police_notice`: then its name and date of birth are erased).
+    One row per sender and the sender's own notice id: sending the same notice again returns this
+    row (idempotent).
+    """
+
+    class Status(models.TextChoices):
+        MATCHED = "matched", _("Matched to a pupil")
+        WAITING = "waiting", _("Waiting to be matched by hand")
+        MATCHED_BY_HAND = "matched_by_hand", _("Matched to a pupil by hand")
+        NOT_OUR_PUPIL = "not_our_pupil", _("Not a pupil of this school")
+
+    # Who sent it: the API key's organisation ("region:3"), so two senders' notice ids never collide.
+    sender = models.CharField(max_length=40)
+    sender_notice_id = models.CharField(max_length=100)
+    school = models.ForeignKey("organisations.School", on_delete=models.PROTECT, related_name="+")
+    # Who the notice is about, as the sender wrote it: encrypted, bound to the row.
+    first_name = EncryptedTextField(_("first name"), max_length=100)
+    last_name = EncryptedTextField(_("last name"), max_length=100)
+    date_of_birth = EncryptedTextField(_("date of birth"), max_length=10)
+    notice_date = models.DateField(_("date of the police notice"))
+    status = models.CharField(max_length=16, choices=Status.choices)
+    pupil = models.ForeignKey("pupils.Pupil", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    signal = models.ForeignKey(
+        "meldcode.Signal", null=True, blank=True, on_delete=models.SET_NULL, related_name="police_notice_intakes"
+    )
+    matched_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    matched_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["sender", "sender_notice_id"], name="one_intake_per_sender_notice")
+        ]
+        indexes = [models.Index(fields=["school", "status"])]
+
+    def __str__(self) -> str:
+        return f"Police notice intake {self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()

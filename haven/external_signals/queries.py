@@ -13,11 +13,12 @@ from django.db.models import Prefetch, QuerySet
 
 from haven.access.lookup import scoped_get
 from haven.access.policy import Actor
+from haven.access.roles import Role
 from haven.accounts.models import Membership, User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.external_signals.audit_actions import ExternalSignalAction
-from haven.external_signals.models import ReferralIndexEntry, SupportTask
+from haven.external_signals.models import PoliceNoticeIntake, ReferralIndexEntry, SupportTask
 from haven.meldcode.models import Signal
 from haven.meldcode.queries import visible_signals
 from haven.pupils.models import Pupil
@@ -84,6 +85,33 @@ def recent_police_notices(actor: Actor, limit: int = 10) -> list[Signal]:
         .order_by("-observed_at", "-pk")
     )
     return list(signals[:limit])
+
+
+def waiting_intakes(actor: Actor) -> QuerySet[PoliceNoticeIntake]:
+    """Police notices sent through the API that Haven could not match to one pupil: for those who
+    record police notices (the AF and the IB), of their own school."""
+    if actor.role not in (Role.SAFEGUARDING_LEAD, Role.CARE_COORDINATOR) or actor.school_id is None:
+        return PoliceNoticeIntake.objects.none()
+    return PoliceNoticeIntake.objects.filter(school_id=actor.school_id, status=PoliceNoticeIntake.Status.WAITING)
+
+
+def waiting_intake_list(actor: Actor) -> list[PoliceNoticeIntake]:
+    """The waiting notices, oldest first; showing them (names and dates of birth) is an audited read."""
+    intakes = list(waiting_intakes(actor).order_by("received_at", "pk"))
+    record_event(
+        actor,
+        ExternalSignalAction.POLICE_NOTICE_INTAKE_LIST,
+        kind=AuditEvent.Kind.READ,
+        detail={"intakes": [intake.pk for intake in intakes]},
+    )
+    return intakes
+
+
+def get_waiting_intake(actor: Actor, pk: int) -> PoliceNoticeIntake:
+    """One waiting notice of the actor's school; another school's (or a matched one) is a 404."""
+    intake = scoped_get(actor, waiting_intakes(actor), pk, action=ExternalSignalAction.POLICE_NOTICE_INTAKE_LIST)
+    record_event(actor, ExternalSignalAction.POLICE_NOTICE_INTAKE_LIST, kind=AuditEvent.Kind.READ, obj=intake)
+    return intake
 
 
 # The verwijsindex -----------------------------------------------------------------------------------

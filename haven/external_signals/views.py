@@ -1,5 +1,6 @@
 """Views of this app: parse input, call one query or service, render. No rules here."""
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -106,6 +107,49 @@ def support_task_done(request: ActorRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Thank you. The task has been marked as done."))
     return redirect("external_signals:support_task", pk=task.pk)
+
+
+@requires("police_notice.record")
+def intake_list(request: ActorRequest) -> HttpResponse:
+    """Police notices sent through the API that wait to be matched to a pupil by hand."""
+    return render(request, "external_signals/intake_list.html", {"intakes": queries.waiting_intake_list(request.actor)})
+
+
+@requires("police_notice.record")
+def intake_match(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    intake = queries.get_waiting_intake(actor, pk)
+    pupils = route_queries.school_pupils(actor).in_name_order()
+    form = forms.MatchPoliceNoticeForm(request.POST or None, pupils=pupils)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = services.match_police_notice(actor, intake, form.cleaned_data["pupil"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            return _police_notice_saved(request, notice)
+    born = intake.date_of_birth
+    context = {
+        "form": form,
+        "intake": intake,
+        "born_on": date.fromisoformat(born) if born else None,
+        "candidates": pupils.filter(date_of_birth=born) if born else pupils.none(),
+    }
+    return render(request, "external_signals/intake_match.html", context)
+
+
+@require_POST
+@requires("police_notice.record")
+def intake_dismiss(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    intake = queries.get_waiting_intake(actor, pk)
+    try:
+        services.dismiss_police_notice(actor, intake)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("The police notice has been set aside: it is about no pupil of your school."))
+    return redirect("external_signals:intake_list")
 
 
 # The dossier's verwijsindex ---------------------------------------------------------------------------

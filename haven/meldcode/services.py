@@ -91,6 +91,74 @@ def log_signal(
     (request_look_along, with its own audit event), so logging and asking is one submit."""
     require_permission(actor, "signal.create")
     _require_same_school(actor, pupil, *other_pupils)
+    signal = _create_signal(
+        actor,
+        school_id=actor.member_school_id,
+        author_id=actor.user_id,
+        pupil=pupil,
+        observed_at=observed_at,
+        source=source,
+        categories=categories,
+        facts=facts,
+        child_words=child_words,
+        interpretation=interpretation,
+        context=context,
+        contradicting_info=contradicting_info,
+        other_pupils=other_pupils,
+        case=case,
+        date_confirmed=date_confirmed,
+    )
+    if look_along:
+        request_look_along(actor, signal)
+    return signal
+
+
+def log_signal_from_outside(
+    *,
+    pupil: Pupil,
+    author: User,
+    observed_at: datetime,
+    source: str,
+    categories: list[str],
+    facts: str,
+    via: dict[str, Any],
+) -> Signal:
+    """A system action: a signal that reaches the school from outside through Haven's API (a Handle
+    with Care notice), with no person of the school acting. `author` is the sender's own account
+    (never a member of a school, never able to sign in); `via` names the sender in the audit event
+    (the API key's id, never the key). The caller checked that the sender may send for this school."""
+    return _create_signal(
+        None,
+        school_id=pupil.school_id,
+        author_id=author.pk,
+        pupil=pupil,
+        observed_at=observed_at,
+        source=source,
+        categories=categories,
+        facts=facts,
+        via=via,
+    )
+
+
+def _create_signal(
+    actor: Actor | None,
+    *,
+    school_id: int,
+    author_id: int,
+    pupil: Pupil,
+    observed_at: datetime,
+    source: str,
+    categories: list[str],
+    facts: str,
+    child_words: str = "",
+    interpretation: str = "",
+    context: str = "",
+    contradicting_info: str = "",
+    other_pupils: list[Pupil] | tuple[Pupil, ...] = (),
+    case: Case | None = None,
+    date_confirmed: bool = False,
+    via: dict[str, Any] | None = None,
+) -> Signal:
     if not facts.strip():
         raise ValidationError({"facts": _("Describe what you saw or heard: the facts are required.")})
     if observed_at > timezone.now() + CLOCK_SKEW:
@@ -109,9 +177,9 @@ def log_signal(
         if case.pupil_id != pupil.pk:
             raise ValidationError(_("This signal is about another pupil than the dossier."))
     signal = Signal.objects.create(
-        school_id=actor.member_school_id,
+        school_id=school_id,
         pupil=pupil,
-        author_id=actor.user_id,
+        author_id=author_id,
         observed_at=observed_at,
         source=source,
         categories=list(categories),
@@ -130,10 +198,9 @@ def log_signal(
         obj=signal,
         case=case,
         pupil=pupil,
-        detail={"source": source, "categories": categories},
+        school_id=school_id,
+        detail={"source": source, "categories": categories, **(via or {})},
     )
-    if look_along:
-        request_look_along(actor, signal)
     return signal
 
 

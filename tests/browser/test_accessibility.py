@@ -64,6 +64,9 @@ NOT_PAGES = {
     "sso:start": "only redirects to the school's identity provider",
     "insights:export": "a CSV or XLSX download of a monitoring table",
     "insights:report": "the monitoring report, a PDF download",
+    "api:police_notices": "the JSON API, for API keys only (tests/integration/test_api.py, schemathesis)",
+    "api:aggregates": "the JSON API, for API keys only (tests/integration/test_api.py, schemathesis)",
+    "api:schema": "the API's OpenAPI schema (YAML), read by the documentation page",
 }
 
 # Pages that no plain GET reaches, and how `_flows` opens them the way a person gets there.

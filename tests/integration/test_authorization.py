@@ -7,6 +7,7 @@ URLs are asked about a dossier in school A that `teacher` is a member of (throug
 the municipality's and the region's policy officers see aggregates only: every case URL refuses them.
 """
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
+from haven.api import services as api_services
 from tests.authorization_matrix import ACTORS, MATRIX, _names, _url
 
 
@@ -71,3 +73,47 @@ def test_a_signal_observed_now_is_fine_and_a_day_ahead_is_refused(cast):
     cast.signal(observed_at=timezone.now())
     with pytest.raises(ValidationError):
         cast.signal(observed_at=timezone.now() + timedelta(days=1))
+
+
+# The API: keys, not sessions ----------------------------------------------------------------------
+# Every endpoint of /api/v1/ (but its schema and documentation, which are pages for administrators,
+# in the matrix) with the scope it needs. Asked without a key, with a wrong one, a revoked one, a key
+# of another scope and a key with the scope: 401, 401, 401, 403, and an answer.
+API_MATRIX = {
+    "api:police_notices": ("post", "intake"),
+    "api:aggregates": ("get", "aggregates"),
+}
+API_PAGES = {"api:schema", "api:docs"}
+
+
+def test_every_api_endpoint_is_in_the_api_matrix():
+    names = {name for name, _pattern in _names(get_resolver().url_patterns) if name.startswith("api:")}
+    assert names == set(API_MATRIX) | API_PAGES
+
+
+@pytest.mark.parametrize("name", sorted(API_MATRIX))
+def test_api_access_by_key(cast, name):
+    method, scope = API_MATRIX[name]
+    other_scope = "intake" if scope != "intake" else "aggregates"
+    with_scope = api_services.create_key(cast.actor("region"), name="Met", scopes=[scope]).text
+    without = api_services.create_key(cast.actor("region"), name="Zonder", scopes=[other_scope]).text
+    revoked = api_services.create_key(cast.actor("region"), name="Ingetrokken", scopes=[scope])
+    api_services.revoke_key(cast.actor("region"), revoked.key)
+    body = {
+        "notice_id": "A-1",
+        "school_brin": cast.school_a.brin_code,
+        "first_name": "Sanne",
+        "last_name": "de Vries",
+        "date_of_birth": cast.pupil.date_of_birth.isoformat(),
+        "notice_date": timezone.localdate().isoformat(),
+    }
+
+    def ask(text):
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {text}"} if text else {}
+        if method == "post":
+            return Client().post(reverse(name), json.dumps(body), content_type="application/json", **headers)
+        return Client().get(reverse(name), **headers)
+
+    answers = [ask(t).status_code for t in (None, "hv_0000_wrong", revoked.text, without, with_scope)]
+    assert answers[:4] == [401, 401, 401, 403], answers
+    assert answers[4] in (200, 201), answers

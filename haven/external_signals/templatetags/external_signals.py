@@ -6,6 +6,7 @@ from typing import Any
 from django import template
 
 from haven.access.policy import has_permission
+from haven.external_signals import queries
 
 register = template.Library()
 
@@ -17,4 +18,6 @@ def _actor(context: template.Context) -> Any:
 
 @register.inclusion_tag("external_signals/_handle_with_care_link.html", takes_context=True)
 def handle_with_care_link(context: template.Context) -> dict[str, Any]:
-    return {"show": has_permission(_actor(context), "police_notice.record")}
+    actor = _actor(context)
+    show = has_permission(actor, "police_notice.record")
+    return {"show": show, "waiting": queries.waiting_intakes(actor).count() if show else 0}
