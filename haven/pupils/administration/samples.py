@@ -7,7 +7,7 @@ import datetime as dt
 import random
 from xml.sax.saxutils import escape
 
-FIRST = ("Sanne", "Daan", "Emma", "Noah", "Julia", "Sem", "Tess", "Lucas", "Zoë", "Finn", "Mila", "Levi")
+FIRST = ("Fenna", "Bram", "Emma", "Jesse", "Julia", "Sem", "Tess", "Lucas", "Zoë", "Finn", "Mila", "Levi")
 LAST = ("Berg", "Jansen", "Vries", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos", "Dijkstra")
 PREFIX = ("", "", "", "van den", "de", "van", "van der")
 PER_GROUP = 25

@@ -63,9 +63,10 @@ def is_xml(data: bytes) -> bool:
     return start.startswith(b"<")
 
 
-def read_file(school: School, data: bytes, today: dt.date) -> tuple[str, Incoming]:
-    """(source, what the file says); FileRefused with a Dutch message for a file that cannot be read."""
-    if is_xml(data):
+def read_file(school: School, data: bytes, today: dt.date, filename: str = "") -> tuple[str, Incoming]:
+    """(source, what the file says); FileRefused with a Dutch message for a file that cannot be read.
+    A file named .xml, or one that starts with "<", is read as EDEXML; anything else as CSV."""
+    if is_xml(data) or filename.lower().endswith(".xml"):
         incoming = edexml.parse_edexml(data, today)
         if incoming.brin and incoming.brin != school.brin_code.upper():
             raise FileRefused(
@@ -133,7 +134,7 @@ def make_plan(school: School, incoming: Incoming, today: dt.date | None = None) 
 def upload(actor: Actor, school: School, data: bytes, filename: str) -> PupilImport:
     """Read an upload and keep what it says (encrypted) for the dry run; FileRefused changes nothing."""
     _check_school(actor, school)
-    source, incoming = read_file(school, data, timezone.localdate())
+    source, incoming = read_file(school, data, timezone.localdate(), filename)
     pending = PupilImport.objects.create(
         school=school,
         created_by_id=actor.user_id,
@@ -322,6 +323,7 @@ def sync(
     dry_run: bool,
     invite: Collection[str] = (),
     today: dt.date | None = None,
+    filename: str = "",
 ) -> Plan:
     """Read, plan and (unless `dry_run`) apply a file in one call: the command's and the API's way in.
 
@@ -329,7 +331,7 @@ def sync(
     FileRefused for a file that cannot be read."""
     _check_school(actor, school)
     today = today or timezone.localdate()
-    source, incoming = read_file(school, data, today)
+    source, incoming = read_file(school, data, today, filename)
     result = make_plan(school, incoming, today)
     if not dry_run and result.can_apply:
         apply_plan(actor, school, result, invite=invite, source=source)

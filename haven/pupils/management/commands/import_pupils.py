@@ -36,7 +36,7 @@ class Command(BaseCommand):
         with open(path, "rb") as file:
             data = file.read(MAX_FILE_BYTES + 1)
         try:
-            plan = sync.sync(None, school, data, dry_run=options["dry_run"])
+            plan = sync.sync(None, school, data, dry_run=options["dry_run"], filename=path)
         except FileRefused as refused:
             raise CommandError(refused.message) from None
         except ValidationError as error:
