@@ -123,6 +123,7 @@ def import_dry_run(request: ActorRequest, pk: int) -> HttpResponse:
         "changes": changes,
         "shown": f":{SHOWN}",
         "invitable": bool(invitable),
+        "applicable": plan.can_apply and (not plan.changes_nothing or bool(invitable)),
     }
     return render(request, "pupils/import_dry_run.html", context)
 
