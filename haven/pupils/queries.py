@@ -22,6 +22,13 @@ def school_pupils(actor: Actor) -> PupilQuerySet:
     return Pupil.objects.filter(school_id=actor.school_id, left_on__isnull=True)
 
 
+def managed_pupils(actor: Actor) -> PupilQuerySet:
+    """Every pupil of the actor's school, those who have left too: what the functional administrator manages."""
+    if actor.school_id is None or actor.role is None:
+        return Pupil.objects.none()
+    return Pupil.objects.filter(school_id=actor.school_id)
+
+
 def sibling_ids(actor: Actor, pupil_ids: set[int]) -> dict[int, set[int]]:
     """For each pupil: the ids of their linked brothers and sisters, in one query."""
     result: dict[int, set[int]] = {pk: set() for pk in pupil_ids}

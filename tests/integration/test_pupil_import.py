@@ -289,3 +289,14 @@ def test_the_command_refuses_bad_files(cast, school, tmp_path):
 def test_dates_of_birth_in_the_dry_run_are_dates(cast, school):
     plan = run(cast, "school.xml", dry_run=True)
     assert {p.date_of_birth for p in plan.added} == {dt.date(2018, 5, 2), dt.date(2016, 11, 30)}
+
+
+def test_the_administrator_still_manages_a_pupil_who_has_left(cast, school):
+    run(cast, "school.xml")
+    run(cast, "school_later.xml")
+    fenna = Pupil.objects.get(school=school, administration_key="1003")
+    client = cast.client("admin")
+    listing = client.get(reverse("organisations:pupil_list"), {"q": "Fenna"})
+    assert [pupil for pupil, _group in listing.context["rows"]] == [fenna]
+    assert client.get(reverse("organisations:pupil_edit", args=[fenna.pk])).status_code == 200
+    assert client.post(reverse("pupils:siblings", args=[fenna.pk]), {"sibling": cast.pupil.pk}).status_code == 302
