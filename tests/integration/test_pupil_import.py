@@ -251,6 +251,8 @@ def test_the_administrator_of_another_school_gets_404_and_staff_403(cast, school
     url = reverse("pupils:import_dry_run", args=[pending.pk])
     assert other.get(url).status_code == 404
     assert other.post(url, {"fingerprint": "x"}).status_code == 404
+    denied = AuditEvent.objects.filter(action="pupil.import_view", outcome=AuditEvent.Outcome.DENIED)
+    assert denied.filter(actor_id=admin_b.pk).count() == 2
     for name in ("teacher", "af", "leader"):
         assert cast.client(name).get(url).status_code == 403
         assert upload(cast.client(name), "school.xml").status_code == 403

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.access.guards import require_permission
+from haven.access.lookup import scoped_get
 from haven.access.policy import Actor
 from haven.access.roles import Role
 from haven.accounts.models import Membership
@@ -152,14 +153,10 @@ def upload(actor: Actor, school: School, data: bytes, filename: str) -> PupilImp
 
 
 def pending_import(actor: Actor, pk: int) -> PupilImport:
-    """An upload of the actor's own school; another school's is a 404."""
-    from django.http import Http404
-
+    """An upload of the actor's own school; another school's is a 404, and the attempt is audited."""
     require_permission(actor, "school.manage")
-    found = PupilImport.objects.filter(pk=pk, school_id=actor.member_school_id).first()
-    if found is None:
-        raise Http404
-    return found
+    scoped = PupilImport.objects.filter(school_id=actor.member_school_id)
+    return scoped_get(actor, scoped, pk, action=PupilAction.IMPORT_VIEW)
 
 
 @dataclass(frozen=True)
