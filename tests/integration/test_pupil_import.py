@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -127,6 +128,15 @@ def test_teachers_are_invited_only_when_ticked(cast, school):
     assert [m.to for m in mail.outbox] == [["p.dewit@regenboog.example"]]
     assert set(pieter.taught_groups.values_list("name", flat=True)) == {"Groep 6", "Leesclub"}
     assert imports().last().detail["invited"] == 1
+
+
+def test_a_plan_applied_twice_is_refused_the_second_time(cast, school):
+    plan = run(cast, "school.xml", dry_run=True)
+    sync.apply_plan(cast.actor("admin"), school, plan)
+    count = Pupil.objects.count()
+    with pytest.raises(ValidationError):
+        sync.apply_plan(cast.actor("admin"), school, plan)
+    assert Pupil.objects.count() == count and imports().count() == 1
 
 
 def test_rejected_rows_block_the_import_and_change_nothing(cast, school):

@@ -62,6 +62,8 @@ class Plan:
     # (group name, account id): existing accounts that become teachers of a group.
     teachers_added: list[tuple[str, int]] = field(default_factory=list)
     teachers: list[TeacherLine] = field(default_factory=list)
+    # What the plan was made from: the apply makes it again under its lock, to see that it still holds.
+    incoming: Incoming | None = field(default=None, repr=False, compare=False)
 
     @property
     def can_apply(self) -> bool:
@@ -101,7 +103,7 @@ def _identity(first_name: str, last_name: str, date_of_birth: dt.date) -> tuple[
 
 
 def plan(current: CurrentState, incoming: Incoming, today: dt.date) -> Plan:
-    result = Plan(school_year=incoming.school_year, today=today, rejected=list(incoming.rejected))
+    result = Plan(school_year=incoming.school_year, today=today, rejected=list(incoming.rejected), incoming=incoming)
     by_key = {p.key: p for p in current.pupils if p.key}
     keyless = [p for p in current.pupils if not p.key]
     keyless_ids = Counter(_identity(p.first_name, p.last_name, p.date_of_birth) for p in keyless)

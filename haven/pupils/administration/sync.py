@@ -191,6 +191,14 @@ def apply_plan(
         )
     year = plan.school_year
     today = plan.today
+    # One import of a school at a time: a second one (a double click, the cron during the page's
+    # apply) waits here, then finds that the plan no longer holds and changes nothing. A plan that
+    # changes nothing (the nightly rerun) has nothing to guard: it only records its event.
+    if plan.incoming is not None and not (plan.changes_nothing and not invite):
+        School.objects.select_for_update().filter(pk=school.pk).first()
+        again = make_plan(school, plan.incoming, today)
+        if again.fingerprint() != plan.fingerprint():
+            raise ValidationError(_("The pupils changed since this page was shown. Check what the import changes now."))
     groups = dict(Group.objects.filter(school=school, school_year=year).values_list("name", "pk"))
     new_groups = [
         Group(school=school, school_year=year, name=g.name) for g in plan.groups_added if g.name not in groups
