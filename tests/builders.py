@@ -7,10 +7,12 @@ dossier through the route up to a stage; the smaller builders below make one ste
 tests/conftest.py.
 """
 
+import json
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -18,9 +20,11 @@ from haven.external_signals import services as external_signal_services
 from haven.external_signals.models import ReferralIndexEntry
 from haven.followup import services as followup_services
 from haven.followup.models import HelpPlan
+from haven.handover import services as handover_services
+from haven.handover.models import HandoverPackage
 from haven.meldcode import advice as advice_services
-from haven.meldcode import services
-from haven.meldcode.models import AdviceRequest, Case, Report
+from haven.meldcode import repeat, services
+from haven.meldcode.models import AdviceRequest, Case, Conversation, PlannedConversation, Report
 from haven.pupils.models import Pupil
 from tests.factories import HouseholdMemberFactory, PupilFactory
 
@@ -381,3 +385,228 @@ def fill_followup(cast: Any, text: Callable[[str], str]) -> None:
     followup_services.answer_evaluation(
         af, plan.moments.get(), effective=True, explanation=text("explanation"), answered_on=today()
     )
+
+
+def fill_handover(cast: Any, text: Callable[[str], str]) -> None:
+    """Give every encrypted column of haven.handover a value, written through the services: for
+    tests/integration/test_encryption_at_rest.py, like `fill_followup`. A package from school A is
+    held at school B, which has a pupil of the same name and date of birth."""
+    pupil = PupilFactory(school=cast.school_a, first_name="Mila", last_name="Bos")
+    signal = cast.signal("teacher", pupil=pupil, facts=text("handover facts"))
+    case = services.open_case(cast.actor("af"), signal, lead=cast.af)
+    package = handover_services.make_package(
+        cast.actor("af"),
+        case,
+        parts=["signals"],
+        receiving_school_brin=cast.school_b.brin_code,
+        parents_informed=True,
+        parents_informed_how=text("handover how"),
+    )
+    PupilFactory(school=cast.school_b, first_name="Mila", last_name="Bos", date_of_birth=pupil.date_of_birth)
+    handover_services.receive_package(cast.actor("af_b"), json.dumps(handover_services.package_data(package)).encode())
+
+
+def at(days: int, hour: int = 15, minute: int = 30) -> datetime:
+    """A local moment `days` from today."""
+    return timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=days), time(hour, minute)))
+
+
+def fill_signalling(cast: Any, text: Callable[[str], str]) -> PlannedConversation:
+    """Give the encrypted column of the planned conversations a value, written through the services: for
+    tests/integration/test_encryption_at_rest.py, like `fill_followup`."""
+    case = Case.objects.filter(school=cast.school_a, status=Case.Status.OPEN).first()
+    if case is None:
+        case = cast.case(author="teacher", by="af", pupil=PupilFactory(school=cast.school_a))
+    return services.plan_conversation(
+        cast.actor("af"), case, planned_at=at(1), participants=["mother"], location=text("where planned")
+    )
+
+
+# The dossiers of the PDF exports, the report's contacts and the handover -----------------------
+
+CORRECTED = "Kwam maandag, woensdag en vrijdag zonder ontbijt en zonder jas naar school."
+INTERPRETATION = "Ik vermoed dat er thuis weinig toezicht is."
+LONG = " ".join(["Sanne zat de hele ochtend stil in de hoek en wilde niet naar buiten tijdens de pauze."] * 12)
+
+
+def documents_dossier(cast: Any) -> tuple[Case, Conversation]:
+    """A dossier with a record of every kind, long enough to run over several pages."""
+    af = cast.actor("af")
+    case = cast.case(author="teacher")
+    signal = case.signals.get()
+    services.amend_signal(
+        cast.actor("teacher"), signal, reason="Dagen precies genoemd.", facts=CORRECTED, interpretation=INTERPRETATION
+    )
+    cast.signal("teacher", case=case, facts=LONG, observed_at=timezone.now() - timedelta(days=3))
+    services.record_consultation(
+        af,
+        case,
+        held_on=today() - timedelta(days=2),
+        consulted="veilig_thuis",
+        anonymous=True,
+        question="Hoe wegen wij dit?",
+        advice="Ga eerst het gesprek aan met moeder.",
+    )
+    conversation = services.record_conversation(
+        af,
+        case,
+        held_on=today() - timedelta(days=1),
+        participants=["mother", "pupil"],
+        location="Kamer van de IB",
+        shared="De zorgen over ontbijt en kleding.",
+        reaction="Moeder vertelt dat het thuis druk is sinds de verhuizing.",
+        agreements="Over twee weken opnieuw in gesprek.",
+        acknowledgement="seen",
+    )
+    services.record_weighing(
+        af, case, suspicion=True, suspicion_explanation="Herhaald patroon.", unsafety=True, unsafety_explanation="Ja."
+    )
+    services.decide(
+        af,
+        case,
+        answers={"suspicion": True, "unsafety": True, "can_help": None, "accepted": None, "effective": None},
+        outcome="report",
+        rationale="Structurele verwaarlozing.",
+        decided_by=cast.af,
+    )
+    report = services.save_report(
+        af,
+        case,
+        relation_to_family="School van de leerling.",
+        direct_cause="Opnieuw zonder jas in de kou.",
+        facts=CORRECTED,
+        interpretation=INTERPRETATION,
+        household="Moeder, Sanne en Daan.",
+        expectations="Onderzoek naar de thuissituatie.",
+        parents_informed=True,
+        parents_informed_how="In een gesprek met moeder.",
+    )
+    services.mark_report_made(af, report, made_on=today(), made_by=cast.af, vt_reference="VT-2027-118")
+    return case, conversation
+
+
+SHARED = "De blauwe plekken en dat Sanne niet naar huis wil."
+REACTION = "Moeder schrikt en zegt dat vader veel drinkt."
+
+
+def _to_report(cast: Any, case: Case, *, conversation: bool = True) -> Case:
+    af = cast.actor("af")
+    if conversation:
+        services.record_conversation(
+            af,
+            case,
+            held_on=today() - timedelta(days=2),
+            participants=["mother"],
+            location="Kamer van de IB",
+            shared=SHARED,
+            reaction=REACTION,
+            agreements="Over een week opnieuw.",
+            acknowledgement="seen",
+        )
+    else:
+        services.skip_conversation(af, case, reason="child_safety", explanation="Vader dreigde de school.")
+    services.record_weighing(af, case, suspicion=True, suspicion_explanation="Ja", unsafety=True)
+    services.decide(
+        af,
+        case,
+        answers={"suspicion": True, "unsafety": True, "can_help": None, "accepted": None, "effective": None},
+        outcome="report",
+        rationale="Structurele onveiligheid.",
+        decided_by=cast.af,
+    )
+    return case
+
+
+FACT = "Komt voor de derde keer deze week zonder ontbijt en zonder jas naar school."
+
+
+def full_case(cast: Any) -> Case:
+    """A dossier through the whole route up to a report made: what a handover package can hold."""
+    af = cast.actor("af")
+    case = cast.case()
+    services.amend_signal(
+        cast.actor("teacher"),
+        case.signals.get(),
+        reason="Preciezer.",
+        facts=FACT,
+        interpretation="Ik denk dat er thuis weinig toezicht is.",
+    )
+    services.record_consultation(
+        af, case, held_on=today(), consulted="veilig_thuis", anonymous=True, question="Vraag?", advice="Advies."
+    )
+    services.record_conversation(
+        af,
+        case,
+        held_on=today(),
+        participants=["mother", "pupil"],
+        shared="Zorgen gedeeld.",
+        reaction="Moeder herkent het.",
+        acknowledgement="agreed",
+    )
+    services.record_weighing(af, case, suspicion=True, suspicion_explanation="Patroon.", unsafety=False)
+    services.decide(
+        af,
+        case,
+        answers={"suspicion": True, "unsafety": False, "can_help": False, "accepted": None, "effective": None},
+        outcome="report",
+        rationale="Hulp lukt niet.",
+        decided_by=cast.af,
+    )
+    report = services.save_report(
+        af,
+        case,
+        relation_to_family="School.",
+        direct_cause="Weer zonder jas.",
+        facts=FACT,
+        household="Moeder en Sanne.",
+        expectations="Onderzoek.",
+        parents_informed=False,
+        not_informed_reason="child_safety",
+    )
+    services.mark_report_made(af, report, made_on=today(), made_by=cast.af, vt_reference="VT-9")
+    return case
+
+
+def _make_package(cast: Any, case: Case, parts: list[str], **extra: Any) -> HandoverPackage:
+    data = {"parts": parts, "receiving_school": "CBS Het Kompas", "receiving_school_brin": "34CD"}
+    data["parents_informed"] = "yes"
+    data.update({"parents_informed_how": "In een gesprek met moeder op school."}, **extra)
+    response = cast.client("af").post(reverse("handover:package_create", args=[case.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return HandoverPackage.objects.get(case=case)
+
+
+# Repeated care: dossiers dated back ------------------------------------------------------------
+
+
+def years_ago(years: int, days: int = 0) -> date:
+    today = timezone.localdate()
+    return repeat.window_start(today, years) + timedelta(days=days)
+
+
+def dossier(
+    cast: Any, pupil: Pupil, opened_on: date, *, reported: bool = False, close: bool = True, author: str = "teacher2"
+) -> Case:
+    """A dossier opened on `opened_on`, made through the services (then dated back), closed by default."""
+    af = cast.actor("af")
+    case = cast.case(author=author, by="af", pupil=pupil)
+    if reported:
+        services.decide(af, case, answers=REPORT, outcome="report", rationale="Onveilig.", decided_by=cast.af)
+        report = services.save_report(
+            af,
+            case,
+            relation_to_family="School",
+            direct_cause="Oorzaak",
+            facts="Feiten",
+            household="Gezin",
+            expectations="Onderzoek",
+            parents_informed=True,
+            parents_informed_how="Gesprek",
+        )
+        services.mark_report_made(af, report, made_on=timezone.localdate(), made_by=cast.af)
+    if close:
+        services.close_case(af, case, reason="too_vague", explanation="Vaag.")
+    opened_at = timezone.make_aware(datetime.combine(opened_on, time(10, 0)))
+    Case.objects.filter(pk=case.pk).update(opened_at=opened_at)
+    case.refresh_from_db()
+    return case

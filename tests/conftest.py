@@ -27,6 +27,7 @@ from haven.meldcode import services
 from haven.meldcode.models import Case, Signal
 from haven.organisations.models import School
 from haven.pupils.models import Pupil
+from tests import authorization_matrix
 from tests.factories import GroupFactory, MembershipFactory, PupilFactory, SchoolFactory, UserFactory, place
 
 # Timing is measured by the benchmarks, not by tests: on a loaded 2-core CI machine a property
@@ -160,6 +161,12 @@ def cast(db) -> Cast:
     cast.users["region"] = UserFactory(username="region")
     AnalystMembership.objects.create(user=cast.users["region"], region=region)
     return cast
+
+
+@pytest.fixture
+def objects(cast) -> dict:
+    """The objects the authorization matrix's object URLs are asked about (tests/authorization_matrix.py)."""
+    return authorization_matrix.objects(cast)
 
 
 def pytest_collection_modifyitems(config, items):

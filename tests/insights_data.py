@@ -3,20 +3,28 @@
 The rollups are what `refresh_insights` writes (counts per school, month and figure); making them
 directly lets a test build a region of many schools and years in a moment. The proportions follow
 seed 004: most routes stop at step 2, for about four in ten stops nobody recorded why, a few
-reports per year against many advice requests. Deterministic for a seed.
+reports per year against many advice requests. Deterministic for a seed. Below them: the periods,
+labels and page helpers the monitoring's integration tests share.
 """
 
 import random
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from haven.insights import metrics
 from haven.insights.models import PublicFigure, RollupCount, RollupState, RouteSnapshot
-from haven.insights.periods import month_of
+from haven.insights.periods import PeriodKind, month_of, period_of
+from haven.insights.tables import TREND
 from haven.meldcode.models import Closure, Signal
 from haven.organisations.models import School
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 CATEGORIES = [c.value for c in Signal.Category]
 REASONS = [r.value for r in Closure.Reason if r != Closure.Reason.NOT_RECORDED]
@@ -126,3 +134,30 @@ def publish(municipality, year: int, pupils, advice, reports, referral) -> Publi
             "referral_index_signals_primary": referral,
         },
     )[0]
+
+
+# The monitoring page in the integration tests -------------------------------------------------
+
+TODAY = timezone.localdate()
+THIS_YEAR = period_of(TODAY, PeriodKind.CALENDAR_YEAR)
+LAST_YEAR = THIS_YEAR.previous()
+SIGNALS = str(metrics.LABELS[metrics.SIGNALS])
+REPORTS = str(metrics.LABELS[metrics.REPORTS])
+
+
+def rollup(school: School, month: date, metric: str, count: int, dimension: str = "") -> None:
+    RollupCount.objects.create(school=school, month=month, metric=metric, dimension=dimension, count=count)
+
+
+def page(client: Client, query: str = "") -> "Response":
+    response = client.get(reverse("insights:overview") + query)
+    assert response.status_code == 200
+    return response
+
+
+def calendar(year: int = LAST_YEAR.year) -> str:
+    return f"?soort=kalenderjaar&jaar={year}"
+
+
+def trend_cells(response: "Response", label: str) -> tuple:
+    return response.context["m"].table(TREND).row(label).cells

@@ -9,12 +9,13 @@ class HandoverConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_save
 
         from haven.handover import receivers, signing  # noqa: F401  (signing registers its check)
-        from haven.handover.providers import handover_tasks
+        from haven.handover.providers import handover_tasks, transfer_tasks
         from haven.organisations.models import Group
         from haven.pupils.models import GroupPlacement
         from haven.tasks.registry import register
 
         register(handover_tasks)
+        register(transfer_tasks)
         post_save.connect(receivers.placement_saved, sender=GroupPlacement, dispatch_uid="handover.placement")
         m2m_changed.connect(receivers.teachers_changed, sender=Group.teachers.through, dispatch_uid="handover.teachers")
         # The dossier page's section (haven/meldcode/sections.py).

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.handover.models import HandoverNotice, HandoverPackage
 from haven.meldcode.forms import text
+from haven.organisations.models import School
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -74,3 +75,44 @@ class ConfirmImportForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
+
+
+class SchoolChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: School) -> str:
+        return f"{obj.name} ({obj.brin_code}{', ' + obj.city if obj.city else ''})"
+
+
+class TransferForm(PackageForm):
+    """The package form, with the receiving school chosen among the schools that use Haven."""
+
+    field_order = ["receiving", "parts", "parents_informed", "parents_informed_how", "not_informed_reason"]
+
+    def __init__(self, *args: Any, schools: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["receiving_school"], self.fields["receiving_school_brin"]
+        self.fields["receiving"] = SchoolChoiceField(
+            label=_("The new school"),
+            queryset=schools,
+            empty_label=_("Choose the school"),
+            help_text=_("Only schools that use Haven. Is the school not in the list? Make a file package instead."),
+        )
+        self.order_fields(self.field_order)
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = super().service_arguments()
+        data["receiving_school"] = data.pop("receiving")
+        return data
+
+
+class TransferDecisionForm(forms.Form):
+    ACCEPT, REFUSE = "accept", "refuse"
+
+    decision = forms.ChoiceField(
+        label=_("Will your school take over this dossier?"),
+        choices=[
+            (ACCEPT, _("Yes, accept: open the dossier at our school")),
+            (REFUSE, _("No, refuse: the pupil does not come to our school")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = text(_("Why do you refuse?"), rows=2)

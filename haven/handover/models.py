@@ -139,3 +139,47 @@ class PendingImport(EncryptedModel):
 
     def __str__(self) -> str:
         return f"Pending handover import {self.pk}"
+
+
+class Transfer(EncryptedModel):
+    """A handover package sent in Haven to another Haven school, tracked until it is picked up.
+
+    The sending AF makes the package as for the file route (`package`); the receiving school's AF
+    accepts it (the dossier is imported exactly as an uploaded package is, `haven.handover.services`)
+    or refuses it with a reason. Not picked up within five school days, it is overdue for both
+    (`haven.handover.school_days`). The file package stays for schools outside Haven.
+    """
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Waiting for the receiving school")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+
+    package = models.OneToOneField(HandoverPackage, on_delete=models.CASCADE, related_name="transfer")
+    sending_school = models.ForeignKey("organisations.School", on_delete=models.PROTECT, related_name="+")
+    receiving_school = models.ForeignKey("organisations.School", on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SENT)
+    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = EncryptedTextField(_("why the transfer is refused"), blank=True)
+    # Accepted while the receiving school has a pupil of the same name and date of birth: the package
+    # waits there until the AF says whether it is the same child (as an uploaded package does).
+    pending = models.OneToOneField(
+        PendingImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="transfer"
+    )
+    # The dossier opened at the receiving school; the sending school sees only that it was accepted.
+    received_case = models.OneToOneField(
+        "meldcode.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="received_transfer"
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        indexes = [
+            models.Index(fields=["receiving_school", "status"]),
+            models.Index(fields=["sending_school", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Transfer {self.pk}"

@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.access.policy import Actor, has_permission
+from haven.handover import school_days
 from haven.handover.models import HandoverNotice
+from haven.handover.queries import waiting_transfers
 from haven.infrastructure.prepared import ActorQuery
 from haven.tasks.registry import Task
 
@@ -71,4 +73,41 @@ def handover_tasks(actor: Actor, today: date) -> list[Task]:
             for notice in notices
             if notice.decision == ""
         ]
+    return tasks
+
+
+def transfer_tasks(actor: Actor, today: date) -> list[Task]:
+    """A dossier sent in Haven: the receiving AF accepts or refuses it; both schools see it overdue
+    once five school days have passed (haven.handover.school_days)."""
+    if actor.school_id is None or not actor.is_staff:
+        return []
+    tasks = []
+    for transfer in waiting_transfers(actor):
+        sent_on = timezone.localdate(transfer.sent_at)
+        overdue = school_days.is_overdue(sent_on, today)
+        values = {"pupil": transfer.package.case.pupil.full_name}
+        if transfer.receiving_school_id == actor.member_school_id:
+            values["school"] = transfer.sending_school.name
+            tasks.append(
+                Task(
+                    key=f"transfer_receive:{transfer.pk}",
+                    kind="transfer_receive",
+                    title=_("Accept or refuse the dossier of %(pupil)s that %(school)s sent you") % values,
+                    url=reverse("handover:transfer_receive", args=[transfer.pk]),
+                    due=school_days.pick_up_by(sent_on),
+                    overdue=overdue,
+                )
+            )
+        elif overdue:
+            values["school"] = transfer.receiving_school.name
+            tasks.append(
+                Task(
+                    key=f"transfer_overdue:{transfer.pk}",
+                    kind="transfer_overdue",
+                    title=_("%(school)s has not yet picked up the dossier of %(pupil)s") % values,
+                    url=reverse("handover:transfer_sent", args=[transfer.pk]),
+                    due=school_days.pick_up_by(sent_on),
+                    overdue=True,
+                )
+            )
     return tasks

@@ -5,16 +5,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q, QuerySet
+
 from haven.access.lookup import scoped_get
 from haven.access.policy import Actor, has_permission
+from haven.access.roles import Role
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.handover.audit_actions import HandoverAction
-from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage, PendingImport
+from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage, PendingImport, Transfer
 from haven.infrastructure.prepared import PreparedQuery
 from haven.meldcode.models import Case
 from haven.meldcode.queries import Dossier
 from haven.meldcode.sections import Read
+from haven.organisations.models import School
 
 
 def _about_case(existing: Any) -> dict[str, Any]:
@@ -78,6 +82,72 @@ def pending_import(actor: Actor, pk: int) -> PendingImport:
     return found
 
 
+def transfer_schools(actor: Actor) -> QuerySet[School]:
+    """The schools a dossier can be sent to in Haven: those with an active AF or school leader (who
+    can accept it), other than the actor's own. Schools only known from DUO's files are not among them."""
+    return (
+        School.objects.filter(
+            memberships__role__in=[Role.SAFEGUARDING_LEAD.value, Role.SCHOOL_LEADER.value],
+            memberships__user__is_active=True,
+        )
+        .exclude(pk=actor.member_school_id)
+        .distinct()
+        .order_by("name", "brin_code")
+    )
+
+
+def _about_transfer(existing: Any) -> dict[str, Any]:
+    return {"obj": existing}
+
+
+def sent_transfer(actor: Actor, pk: int) -> Transfer:
+    """A transfer the actor's school sent: its receipt (accepted, refused and why, or still waiting)."""
+    return scoped_get(
+        actor,
+        Transfer.objects.filter(sending_school_id=actor.member_school_id).select_related(
+            "package__case__pupil", "package__case__school", "receiving_school", "sent_by", "decided_by"
+        ),
+        pk,
+        action=HandoverAction.VIEW_TRANSFER,
+        about=lambda existing: {"obj": existing, "case": existing.package.case},
+        unscoped=Transfer.objects.select_related("package__case"),
+    )
+
+
+def received_transfer(actor: Actor, pk: int) -> Transfer:
+    """A transfer sent to the actor's school; reading it is audited (it names a pupil of another school)."""
+    found = scoped_get(
+        actor,
+        Transfer.objects.filter(receiving_school_id=actor.member_school_id).select_related(
+            "package__case__pupil", "package__made_by", "sending_school", "sent_by", "decided_by", "received_case"
+        ),
+        pk,
+        action=HandoverAction.VIEW_TRANSFER,
+        about=_about_transfer,
+    )
+    record_event(actor, HandoverAction.VIEW_TRANSFER, kind=AuditEvent.Kind.READ, obj=found)
+    return found
+
+
+def waiting_transfers(actor: Actor) -> list[Transfer]:
+    """The transfers still waiting that concern the actor's school, sent or to receive (for the tasks)."""
+    school = actor.member_school_id
+    received = has_permission(actor, "handover.import")
+    sent = has_permission(actor, "handover.export")
+    if school is None or not (received or sent):
+        return []
+    mine = Q(pk__in=[])
+    if received:
+        mine |= Q(receiving_school_id=school)
+    if sent:
+        mine |= Q(sending_school_id=school)
+    return list(
+        Transfer.objects.filter(mine, status=Transfer.Status.SENT)
+        .select_related("package__case__pupil", "sending_school", "receiving_school")
+        .order_by("sent_at", "pk")
+    )
+
+
 @dataclass
 class CaseHandover:
     """What the dossier page shows about handover, for this actor."""
@@ -97,7 +167,14 @@ class CaseHandover:
 # (see haven/infrastructure/prepared.py).
 _import_of = PreparedQuery(lambda case_id: HandoverImport.objects.filter(case_id=case_id))
 _notices_of = PreparedQuery(lambda case_id: HandoverNotice.objects.filter(case_id=case_id).order_by("pk"))
-_packages_of = PreparedQuery(lambda case_id: HandoverPackage.objects.filter(case_id=case_id).order_by("-made_at"))
+# With the transfer, when the package was sent in Haven: the section shows whether it was picked up.
+_packages_of = PreparedQuery(
+    lambda case_id: (
+        HandoverPackage.objects.filter(case_id=case_id)
+        .select_related("transfer__receiving_school")
+        .order_by("-made_at")
+    )
+)
 
 
 def dossier_reads(actor: Actor, case: Case) -> list[Read]:

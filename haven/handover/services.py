@@ -6,7 +6,9 @@ New school year: `create_handover_notices` tells the new teachers of a pupil wit
 recently closed dossier that there is one (it runs from the management command, and for one
 placement from the receivers in `haven.handover.receivers`); the AF decides per teacher.
 Change of school: `make_package` records what goes along; `import_package` opens the dossier
-at the receiving school.
+at the receiving school. Between two Haven schools: `send_transfer` sends the package in Haven,
+the receiving AF accepts it (`accept_transfer`: the same import as an uploaded package) or refuses
+it (`refuse_transfer`).
 """
 
 import json
@@ -26,7 +28,7 @@ from haven.accounts.models import Membership, User
 from haven.audit.services import record_event
 from haven.handover import schema, signing
 from haven.handover.audit_actions import HandoverAction
-from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage, PendingImport
+from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage, PendingImport, Transfer
 from haven.meldcode import services as route
 from haven.meldcode.models import (
     Case,
@@ -400,6 +402,9 @@ def confirm_import(actor: Actor, pending: PendingImport, *, same_pupil: bool) ->
     school = School.objects.get(pk=actor.member_school_id)
     _check_importable(received, school)
     imported = _import(actor, school, received, pupil=locked.candidate if same_pupil else None)
+    transfer = Transfer.objects.select_for_update().filter(pending=locked).first()
+    if transfer is not None:
+        _accepted(actor, transfer, imported.case)
     locked.delete()
     return imported
 
@@ -524,3 +529,122 @@ def _import(actor: Actor, school: School, received: Received, *, pupil: Pupil | 
         },
     )
     return Imported(case=case, pupil_created=pupil_created, signed_by=received.origin.name)
+
+
+# Between two Haven schools: the tracked transfer ------------------------------------------------
+
+
+@transaction.atomic
+def send_transfer(
+    actor: Actor,
+    case: Case,
+    *,
+    receiving_school: School,
+    parts: list[str],
+    parents_informed: bool | None,
+    parents_informed_how: str = "",
+    not_informed_reason: str = "",
+) -> Transfer:
+    """Make the handover package for a school that uses Haven and send it there in Haven."""
+    from haven.handover.queries import transfer_schools
+
+    require_permission(actor, "handover.export")
+    if not transfer_schools(actor).filter(pk=receiving_school.pk).exists():
+        raise ValidationError({"receiving_school": _("Choose a school that uses Haven, other than your own.")})
+    if Transfer.objects.filter(
+        package__case=case, receiving_school=receiving_school, status=Transfer.Status.SENT
+    ).exists():
+        raise ValidationError(
+            {"receiving_school": _("This dossier has already been sent to this school; it has not been picked up yet.")}
+        )
+    package = make_package(
+        actor,
+        case,
+        parts=parts,
+        parents_informed=parents_informed,
+        parents_informed_how=parents_informed_how,
+        not_informed_reason=not_informed_reason,
+        receiving_school=receiving_school.name,
+        receiving_school_brin=receiving_school.brin_code,
+    )
+    transfer = Transfer.objects.create(
+        package=package, sending_school_id=case.school_id, receiving_school=receiving_school, sent_by_id=actor.user_id
+    )
+    record_event(
+        actor,
+        HandoverAction.TRANSFER_SEND,
+        obj=transfer,
+        case=case,
+        detail={"receiving_school": receiving_school.name, "receiving_brin": receiving_school.brin_code},
+    )
+    return transfer
+
+
+def _waiting(actor: Actor, transfer: Transfer) -> Transfer:
+    """The transfer, locked, when it is for the actor's school and still waiting; else ValidationError."""
+    if transfer.receiving_school_id != actor.member_school_id:
+        raise ValidationError(_("This transfer is not for your school."))
+    locked = (
+        Transfer.objects.select_for_update()
+        .select_related("package__made_by", "package__case__school", "package__case__pupil", "sending_school")
+        .get(pk=transfer.pk)
+    )
+    if locked.status != Transfer.Status.SENT:
+        raise ValidationError(_("This has already been decided."))
+    return locked
+
+
+def _accepted(actor: Actor, transfer: Transfer, case: Case) -> None:
+    transfer.status = Transfer.Status.ACCEPTED
+    transfer.decided_by_id = actor.user_id
+    transfer.decided_at = timezone.now()
+    transfer.received_case = case
+    transfer.pending = None
+    transfer.save(update_fields=["status", "decided_by", "decided_at", "received_case", "pending"])
+    record_event(
+        actor,
+        HandoverAction.TRANSFER_ACCEPT,
+        obj=transfer,
+        case=case,
+        detail={"sending_brin": transfer.sending_school.brin_code},
+    )
+
+
+@transaction.atomic
+def accept_transfer(actor: Actor, transfer: Transfer) -> Imported | PendingImport:
+    """Open the dossier at the receiving school, exactly as importing the package file would (the same
+    checks, the same new dossier marked as handed over). When the school has a pupil of the same name
+    and date of birth, the package waits for the AF's answer (`confirm_import`), which completes it."""
+    require_permission(actor, "handover.import")
+    locked = _waiting(actor, transfer)
+    if locked.pending_id is not None:
+        return PendingImport.objects.get(pk=locked.pending_id)
+    content = json.dumps(package_data(locked.package)).encode("utf-8")
+    result = receive_package(actor, content)
+    if isinstance(result, PendingImport):
+        locked.pending = result
+        locked.save(update_fields=["pending"])
+        return result
+    _accepted(actor, locked, result.case)
+    return result
+
+
+@transaction.atomic
+def refuse_transfer(actor: Actor, transfer: Transfer, *, reason: str) -> Transfer:
+    """Not for this school (the pupil did not come, or went elsewhere): refused with the reason the sender reads."""
+    require_permission(actor, "handover.import")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason, so the sending school knows what to do.")})
+    locked = _waiting(actor, transfer)
+    if locked.pending_id is not None:
+        cancel_import(actor, PendingImport.objects.get(pk=locked.pending_id))
+    locked.status = Transfer.Status.REFUSED
+    locked.decided_by_id = actor.user_id
+    locked.decided_at = timezone.now()
+    locked.refusal_reason = reason.strip()
+    locked.pending = None
+    locked.save(update_fields=["status", "decided_by", "decided_at", "refusal_reason", "pending"])
+    record_event(
+        actor, HandoverAction.TRANSFER_REFUSE, obj=locked, detail={"sending_brin": locked.sending_school.brin_code}
+    )
+    return locked

@@ -13,4 +13,7 @@ urlpatterns = [
     path("overdracht/pakketten/<int:pk>/overdracht.json", views.package_json, name="package_json"),
     path("overdracht/importeren/", views.package_import, name="package_import"),
     path("overdracht/importeren/<int:pk>/", views.import_confirm, name="import_confirm"),
+    path("dossiers/<int:pk>/overdracht/haven/", views.transfer_create, name="transfer_create"),
+    path("overdracht/verzonden/<int:pk>/", views.transfer_sent, name="transfer_sent"),
+    path("overdracht/ontvangen/<int:pk>/", views.transfer_receive, name="transfer_receive"),
 ]

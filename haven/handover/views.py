@@ -18,10 +18,17 @@ from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.documents.pdf import render_pdf
 from haven.documents.views import pdf_response
-from haven.handover import queries, schema, services, signing
+from haven.handover import queries, schema, school_days, services, signing
 from haven.handover.audit_actions import HandoverAction
-from haven.handover.forms import ConfirmImportForm, ImportForm, NoticeDecisionForm, PackageForm
-from haven.handover.models import HandoverPackage, PendingImport
+from haven.handover.forms import (
+    ConfirmImportForm,
+    ImportForm,
+    NoticeDecisionForm,
+    PackageForm,
+    TransferDecisionForm,
+    TransferForm,
+)
+from haven.handover.models import HandoverPackage, PendingImport, Transfer
 from haven.handover.uploads import CappedUploadHandler
 from haven.infrastructure.forms import apply_errors
 from haven.meldcode import queries as route
@@ -207,3 +214,71 @@ def import_confirm(request: ActorRequest, pk: int) -> HttpResponse:
         "form": form,
     }
     return render(request, "handover/import_confirm.html", context)
+
+
+# Between two Haven schools: the tracked transfer ------------------------------------------------
+
+
+def _pick_up(transfer: Transfer) -> dict[str, Any]:
+    sent_on = timezone.localdate(transfer.sent_at)
+    waiting = transfer.status == Transfer.Status.SENT
+    return {
+        "pick_up_by": school_days.pick_up_by(sent_on),
+        "overdue": waiting and school_days.is_overdue(sent_on, timezone.localdate()),
+        "waiting": waiting,
+    }
+
+
+@requires("handover.export")
+def transfer_create(request: ActorRequest, pk: int) -> HttpResponse:
+    """Send the dossier's handover package in Haven, to a school that uses Haven."""
+    actor = request.actor
+    case = route.get_case(actor, pk)
+    form = TransferForm(request.POST or None, schools=queries.transfer_schools(actor))
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfer = services.send_transfer(actor, case, **form.service_arguments())
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Sent to %(school)s. Their AF gets a task to accept it.") % {"school": transfer.receiving_school},
+            )
+            return redirect("handover:transfer_sent", pk=transfer.pk)
+    return render(request, "handover/transfer_form.html", {"form": form, "case": case})
+
+
+@requires("handover.export")
+def transfer_sent(request: ActorRequest, pk: int) -> HttpResponse:
+    """The sending school's receipt: waiting (overdue after five school days), accepted, or refused and why."""
+    transfer = queries.sent_transfer(request.actor, pk)
+    context = {"transfer": transfer, "case": transfer.package.case, **_pick_up(transfer)}
+    return render(request, "handover/transfer_sent.html", context)
+
+
+@requires("handover.import")
+def transfer_receive(request: ActorRequest, pk: int) -> HttpResponse:
+    """The receiving AF accepts the dossier (imported as a package file would be) or refuses it with a reason."""
+    actor = request.actor
+    transfer = queries.received_transfer(actor, pk)
+    form = TransferDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and transfer.status == Transfer.Status.SENT:
+        try:
+            if form.cleaned_data["decision"] == TransferDecisionForm.REFUSE:
+                services.refuse_transfer(actor, transfer, reason=form.cleaned_data["reason"])
+                result = None
+            else:
+                result = services.accept_transfer(actor, transfer)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            if result is None:
+                messages.success(request, _("Refused. The sending school sees your reason."))
+                return redirect("handover:transfer_receive", pk=pk)
+            if isinstance(result, PendingImport):
+                return redirect("handover:import_confirm", pk=result.pk)
+            messages.success(request, _imported_message(result))
+            return redirect("meldcode:case_detail", pk=result.case.pk)
+    context = {"transfer": transfer, "package": transfer.package, "form": form, **_pick_up(transfer)}
+    return render(request, "handover/transfer_receive.html", context)

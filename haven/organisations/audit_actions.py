@@ -10,3 +10,4 @@ class OrganisationAction(AuditActions):
     SCHOOL_ADDRESS = "school.address", _("School address changed")
     GROUP_SAVE = "group.save", _("Group saved")
     PROTOCOL_SAVE = "protocol.save", _("School's meldcode protocol changed")
+    DUO_IMPORT = "organisations.import_duo", _("Schools, boards and municipalities imported from DUO")

@@ -22,6 +22,8 @@ class Municipality(models.Model):
 
 class Board(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
+    # DUO's "bevoegd gezag nummer": how `manage.py import_duo` recognises the board (docs/duo-import.md).
+    duo_number = models.CharField(_("DUO board number"), max_length=10, unique=True, null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -363,6 +363,8 @@ class Bench:
 
         case_id = self.case.pk
         compiled, params = _signals_of.bind([case_id])
+        sql = compiled.sql
+        assert sql is not None  # a read by case is never empty by its shape
 
         def orm() -> None:
             list(_signals_of._build(case_id))
@@ -372,7 +374,7 @@ class Bench:
 
         def database() -> None:
             with connection.cursor() as cursor:
-                cursor.execute(compiled.sql, params)
+                cursor.execute(sql, params)
                 cursor.fetchall()
 
         medians = {}

@@ -9,6 +9,7 @@ server thread must see what the test writes. Ask for it before `cast` in the tes
 order, so `cast`'s `db` then gets the transactional database too).
 """
 
+import hashlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -90,6 +91,20 @@ def new_page(browser) -> Iterator[Callable[[], "object"]]:
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+@pytest.fixture(scope="session")
+def axe_core() -> None:
+    """Session-scoped and asked first, so a missing axe-core skips (or fails, in CI) before the database is built."""
+    from tests.browser.axe import AXE_JS, PIN  # here, not at the top: axe.py imports this conftest
+
+    if not AXE_JS.exists():
+        reason = f"axe-core {PIN['AXE_VERSION']} is not installed ({AXE_JS}): run scripts/ensure-axe.sh"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"The accessibility test must run in CI: {reason}", pytrace=False)
+        pytest.skip(reason)
+    digest = hashlib.sha256(AXE_JS.read_bytes()).hexdigest()
+    assert digest == PIN["AXE_SHA256"], f"{AXE_JS} is not the pinned axe-core: run scripts/ensure-axe.sh"
 
 
 def login(page, live_server, username: str, password: str = PASSWORD) -> None:

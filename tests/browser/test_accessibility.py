@@ -1,7 +1,7 @@
 """Every page of Haven passes axe-core's WCAG 2.2 AA rules in the real Chromium, wide and on a phone.
 
 Which pages there are comes from the URL resolver; who may open each one, and about which object,
-from the authorization matrix (tests/integration/test_authorization.py), which itself fails on a URL
+from the authorization matrix (tests/authorization_matrix.py), whose test fails on a URL
 without a row. So a new page gets its axe visit with no change here: the first actor in PREFERRED
 order (then the matrix's own order) who gets 200 on GET opens it, about the matrix's object. A URL
 that never answers an HTML page (a PDF, JSON, an image, an htmx fragment, a redirect, a POST action)
@@ -24,49 +24,22 @@ its file, in tests/browser/axe-core.pin. When it is missing the test skips with 
 (CI=true) it fails.
 """
 
-import hashlib
-import os
-import re
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 from django.template import loader
-from django.urls import Resolver404, get_resolver, resolve, reverse
+from django.urls import get_resolver, reverse
 from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.conftest import SCREENSHOTS, TIMEOUT_MS, current_totp, two_factor_device
-from tests.factories import PASSWORD
-
-# The matrix's objects, made through the services: the dossier, signal, report, package, ... that the
-# authorization test asks about. Used as the same fixture, so objects added there are here too.
-from tests.integration.test_authorization import (
-    ACTORS,
-    MATRIX,
-    _names,
-    _url,
-    objects,  # noqa: F401
-)
-
-HERE = Path(__file__).resolve().parent
-PIN = dict(
-    line.split("=", 1)
-    for line in (HERE / "axe-core.pin").read_text().splitlines()
-    if line.strip() and not line.startswith("#")
-)
-AXE_JS = HERE.parents[1] / ".cache" / f"axe-core-{PIN['AXE_VERSION']}" / "axe.min.js"
-# WCAG 2.0, 2.1 and 2.2, levels A and AA (what EN 301 549 and the Dutch government ask, and 2.2 on top).
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-PAGE_SHOTS = SCREENSHOTS / "pages"
-WIDE = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+# The matrix's objects (the `objects` fixture of tests/conftest.py), made through the services: the
+# dossier, signal, report, package, ... that the authorization test asks about, so objects added
+# there are here too.
+from tests.authorization_matrix import ACTORS, MATRIX, _names, _url
+from tests.browser.axe import MAIN_FORM, PAGE_SHOTS, PIN, Browsers, Findings, check
 
 # Who opens a page when several may: the roles that see the most of it (every control and section)
 # first, then the matrix's own order, so a new actor needs no change here.
@@ -94,7 +67,6 @@ REACHED_BY_FLOW = {
     "two_factor:disable": "a teacher who set up two-factor sign-in herself (the matrix's teachers have none)",
 }
 
-MAIN_FORM = "main form[method=post]"
 PathFor = Callable[[dict, object], str]  # (the matrix's objects, the cast) -> path
 
 
@@ -168,172 +140,13 @@ def _coverage():
 def test_every_page_has_an_axe_visit():
     missing = [name for name, how in _coverage() if how == "missing"]
     assert missing == [], (
-        f"No axe visit for {missing}. Give the URL a row in the MATRIX of tests/integration/test_authorization.py "
+        f"No axe visit for {missing}. Give the URL a row in the MATRIX of tests/authorization_matrix.py "
         "with an actor who gets 200 on GET (this test then opens it as that actor), or, when it never answers an "
         "HTML page, add it with the reason to NOT_PAGES in tests/browser/test_accessibility.py."
     )
 
 
-# --- Running axe ---------------------------------------------------------------------------------
-
-# Two rules beyond the WCAG tags, as issue 12 asks: `region` (best practice: all content inside a
-# landmark) and `aria-prohibited-attr` (WCAG, but what it is unsure of it reports as "incomplete"):
-# for these two an incomplete result counts as a finding too.
-STRICT_RULES = ["region", "aria-prohibited-attr"]
-
-AXE_RUN = """async ([tags, strict]) => {
-  const rules = Object.fromEntries(strict.map(id => [id, {enabled: true}]));
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, rules});
-  const unsure = result.incomplete.filter(v => strict.includes(v.id));
-  return [...result.violations, ...unsure].map(v => ({
-    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, more: Math.max(0, v.nodes.length - 5),
-    nodes: v.nodes.slice(0, 5).map(
-      n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\\n').slice(1).join(' ').trim()),
-  }));
-}"""
-
-# WCAG 1.4.10 (Reflow): at phone width the page itself must not scroll sideways; a wide table may,
-# inside its own scroll region (a stacked table has none there: see theme.css). Names the outermost
-# elements that stick out.
-SIDEWAYS = """() => {
-  const width = document.documentElement.clientWidth;
-  if (document.documentElement.scrollWidth <= width) return [];
-  const sticksOut = el => el.getBoundingClientRect().right > width + 1;
-  // A table stacked as cards has no scroll region of its own on a phone: what sticks out there counts.
-  const inScrollRegion = el => {
-    const region = el.closest('.utrecht-table-container');
-    return region !== null && getComputedStyle(region).overflowX !== 'visible';
-  };
-  const classes = el => typeof el.className === 'string' ? el.className.trim().split(/\\s+/).filter(Boolean) : [];
-  const name = el => [el.tagName.toLowerCase() + (el.id ? '#' + el.id : ''), ...classes(el)].join('.');
-  const culprits = [...document.body.querySelectorAll('*')]
-    .filter(el => sticksOut(el) && !sticksOut(el.parentElement) && !inScrollRegion(el))
-    .slice(0, 5)
-    .map(el => name(el) + ' (right edge at ' + Math.round(el.getBoundingClientRect().right) + ' px)');
-  // The page scrolls sideways even when no single element can be named: that is a finding too.
-  return culprits.length ? culprits : ['the page is ' + document.documentElement.scrollWidth + ' px wide'];
-}"""
-
-
-@dataclass
-class Findings:
-    problems: list[str] = field(default_factory=list)
-    checked: set[str] = field(default_factory=set)  # URL names
-    runs: int = 0
-    second_step_checked: bool = False
-
-
-def check(page, label: str, findings: Findings, *, counts: bool = True, shots: bool = True) -> None:
-    """axe on the page as it is now, at 1280 px and at 390 px (the same document, the phone layout).
-
-    `counts`: the page answers for its URL in the coverage check (not so for an error page shown there).
-    `shots`: a full-page screenshot at each width goes to test-artifacts/screenshots/pages/, named by
-    the label (`meldcode-case_detail-as-af-390.png`), for people to look at.
-    """
-    # Both sizes, starting from the one the page has: one resize per page instead of two.
-    sizes = (PHONE, WIDE) if page.viewport_size == PHONE else (WIDE, PHONE)
-    for size in sizes:
-        if page.viewport_size != size:
-            page.set_viewport_size(size)
-        where = f"{label} [{size['width']} px]"
-        findings.runs += 1
-        for v in page.evaluate(AXE_RUN, [WCAG_TAGS, STRICT_RULES]):
-            nodes = "\n    ".join(v["nodes"]) + (f"\n    (and {v['more']} more)" if v["more"] else "")
-            findings.problems.append(f"{where} {v['id']} ({v['impact']}): {v['help']}\n    {nodes}\n    {v['helpUrl']}")
-        if shots:
-            _screenshot(page, f"{label}-{size['width']}")
-        if size is PHONE and (wide := page.evaluate(SIDEWAYS)):
-            findings.problems.append(
-                f"{where} reflow: the page scrolls sideways (WCAG 1.4.10)\n    " + "\n    ".join(wide)
-            )
-        if counts and (name := _url_name(page.url)) is not None:
-            findings.checked.add(name)
-
-
-def _screenshot(page, label: str) -> None:
-    name = re.sub(r"[^a-z0-9_]+", "-", label.lower()).strip("-")
-    page.screenshot(path=str(PAGE_SHOTS / f"{name}.png"), full_page=True)
-
-
-def _url_name(url: str) -> str | None:
-    try:
-        return resolve(urlsplit(url).path).view_name
-    except Resolver404:
-        return None
-
-
-@pytest.fixture(scope="session")
-def axe_core() -> None:
-    """Session-scoped and asked first, so a missing axe-core skips (or fails, in CI) before the database is built."""
-    if not AXE_JS.exists():
-        reason = f"axe-core {PIN['AXE_VERSION']} is not installed ({AXE_JS}): run scripts/ensure-axe.sh"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"The accessibility test must run in CI: {reason}", pytrace=False)
-        pytest.skip(reason)
-    digest = hashlib.sha256(AXE_JS.read_bytes()).hexdigest()
-    assert digest == PIN["AXE_SHA256"], f"{AXE_JS} is not the pinned axe-core: run scripts/ensure-axe.sh"
-
-
 # --- Browsing as the cast ------------------------------------------------------------------------
-
-
-class Browsers:
-    """One browser context per actor, signed in on first use and kept for all of that actor's pages."""
-
-    def __init__(self, browser, live_server, findings: Findings):
-        self.browser, self.live_server, self.findings, self.pages = browser, live_server, findings, {}
-
-    def new_page(self):
-        context = self.browser.new_context(viewport=WIDE, locale="nl-NL")
-        context.set_default_timeout(TIMEOUT_MS)
-        # axe-core is in every page the context opens, before the page's own scripts. An init script
-        # is not subject to the page's Content-Security-Policy (no inline script), which a script tag
-        # added afterwards would be, so the pages are checked under their real policy.
-        context.add_init_script(path=AXE_JS)
-        return context.new_page()
-
-    def __call__(self, actor: str):
-        if actor not in self.pages:
-            self.pages[actor] = page = self.new_page()
-            if actor != "anonymous":
-                self.sign_in(page, actor)
-        return self.pages[actor]
-
-    def sign_in(self, page, username: str) -> None:
-        """The real sign-in form, and its second step for whoever has an authenticator (that step checked once)."""
-        device = two_factor_device(username) or TOTPDevice.objects.filter(user__username=username).first()
-        self.open(page, reverse("login"))
-        form = page.locator(MAIN_FORM).first
-        form.locator("input[name='auth-username']").fill(username)
-        form.locator("input[name='auth-password']").fill(PASSWORD)
-        form.locator("button[type=submit]").click()
-        if device is not None:
-            token = page.locator("input[name='token-otp_token']")
-            token.wait_for()
-            if not self.findings.second_step_checked:
-                self.findings.second_step_checked = True
-                check(page, f"the second sign-in step, as {username}", self.findings)
-            token.fill(current_totp(device))
-            page.locator(MAIN_FORM).first.locator("button[type=submit]").click()
-        page.wait_for_url(lambda url: "/inloggen/" not in url)
-        page.locator("header form[action$='/uitloggen/']").wait_for()
-
-    def open(self, page, path: str, *, status: int = 200):
-        try:
-            response = page.goto(f"{self.live_server.url}{path}")
-        except PlaywrightError as exc:  # a download, for one
-            first_line = exc.message.splitlines()[0]
-            pytest.fail(f"{path} did not open as a page ({first_line}): list its URL name in NOT_PAGES with the reason")
-        assert response is not None and response.status == status, (path, response and response.status)
-        kind = response.headers.get("content-type", "")
-        assert kind.startswith("text/html"), (
-            f"{path} answered {kind!r}, not a page: list its URL name in NOT_PAGES with the reason"
-        )
-        return response
-
-    def close(self) -> None:
-        for page in self.pages.values():
-            page.context.close()
 
 
 def submit_empty(page, selector: str) -> None:
@@ -359,7 +172,7 @@ def submit_empty(page, selector: str) -> None:
 # --- The test ------------------------------------------------------------------------------------
 
 
-def test_every_page_passes_axe(axe_core, transactional_db, cast, objects, live_server, browser):  # noqa: F811
+def test_every_page_passes_axe(axe_core, transactional_db, cast, objects, live_server, browser):
     started = time.monotonic()
     findings = Findings()
     shutil.rmtree(PAGE_SHOTS, ignore_errors=True)  # only this run's pages

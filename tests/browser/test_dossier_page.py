@@ -9,8 +9,8 @@ in view.
 from django.urls import reverse
 
 from haven.meldcode import services
+from tests.browser.axe import AXE_JS, Findings, check
 from tests.browser.conftest import login, screenshot
-from tests.browser.test_accessibility import AXE_JS, Findings, axe_core, check  # noqa: F401
 
 TOP = "(selector) => document.querySelector(selector).getBoundingClientRect().top"
 
@@ -55,7 +55,7 @@ def test_the_next_step_is_in_the_first_screen_on_a_phone(transactional_db, cast,
 
 
 def test_the_changed_pages_pass_axe_in_their_full_state(
-    axe_core,  # noqa: F811
+    axe_core,
     transactional_db,
     cast,
     live_server,

@@ -12,9 +12,8 @@ from playwright.sync_api import expect
 
 from haven.audit.models import AuditEvent
 from haven.meldcode.models import LookAlongRequest, Signal
+from tests.browser.axe import Browsers, Findings, check
 from tests.browser.conftest import login, screenshot
-from tests.browser.test_accessibility import Browsers, Findings, check
-from tests.browser.test_accessibility import axe_core as axe_core  # the fixture
 from tests.factories import PASSWORD
 
 FACTS = "Sanne kwam zonder jas en zonder ontbijt; ze zei dat er thuis niemand was."
@@ -189,7 +188,7 @@ def test_a_form_with_errors_puts_focus_on_its_summary(transactional_db, cast, li
     expect(page.locator("#id_observed_at_0")).to_be_focused()
 
 
-def test_the_signal_form_states_pass_axe(axe_core, transactional_db, cast, live_server, browser):  # noqa: F811
+def test_the_signal_form_states_pass_axe(axe_core, transactional_db, cast, live_server, browser):
     """The states only a submit reaches (search results, pupils added, the look-along box ticked),
     with axe-core's WCAG 2.2 AA rules at 1280 and 390 px, as tests/browser/test_accessibility.py does."""
     findings = Findings()

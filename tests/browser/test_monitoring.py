@@ -12,8 +12,8 @@ from haven.insights.models import Region
 from haven.insights.periods import PeriodKind, period_of
 from haven.insights.public_figures import HEADER
 from haven.organisations.models import Municipality
+from tests.browser.axe import Browsers, Findings, check
 from tests.browser.conftest import SCREENSHOTS, login, screenshot
-from tests.browser.test_accessibility import Browsers, Findings, axe_core, check  # noqa: F401
 from tests.factories import BoardFactory, SchoolFactory
 from tests.insights_data import fill_school, publish
 from tests.system import require_system_tool
@@ -163,7 +163,7 @@ def test_the_report_pages_as_pictures(transactional_db, live_server, cast, page,
 
 
 def test_the_monitoring_pages_pass_axe_with_figures_shown_and_hidden(
-    axe_core,  # noqa: F811 - the fixture of the accessibility test, imported above
+    axe_core,
     transactional_db,
     cast,
     live_server,

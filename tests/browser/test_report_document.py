@@ -4,7 +4,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login, screenshot
-from tests.integration.test_report_contacts import _to_report
+from tests.builders import _to_report
 
 WIDTH = """() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"""
 

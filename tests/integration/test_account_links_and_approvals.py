@@ -28,7 +28,7 @@ from haven.organisations.bootstrap import bootstrap_school
 from haven.tasks.queries import my_tasks
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 from tests.integration.account_links import token_in
-from tests.integration.test_sign_in import sign_in
+from tests.signing_in import sign_in
 
 ADMIN_MAILBOX = "beheerder.prive@example.org"
 CHOSEN = "Kastanjeboom-Zomer-2026"

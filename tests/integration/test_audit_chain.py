@@ -35,12 +35,10 @@ from haven.audit.models import AuditChainHead, AuditEvent
 from haven.audit.services import AuditChainBroken, record_event
 from haven.audit.verification import ranges, verify_chain
 from tests.factories import PupilFactory, UserFactory
+from tests.support import ON_POSTGRESQL, TABLE, ids, tamper, triggers_off, verify_fails
 from tests.system import PRODUCTION, clean_environment
 
-ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
-TABLE = AuditEvent._meta.db_table
 HEAD_TABLE = AuditChainHead._meta.db_table
-SQLITE_TRIGGERS = importlib.import_module("haven.audit.migrations.0008_sqlite_append_only_trigger")
 REKEY = importlib.import_module("haven.audit.migrations.0007_keyed_chain_sealed_detail")
 
 
@@ -54,49 +52,9 @@ def _postgresql_only(request):
     pytest.skip("needs PostgreSQL: runs in the PostgreSQL run of `make test` (scripts/with-postgres.sh)")
 
 
-class triggers_off:  # noqa: N801 - used like a function
-    """The append-only triggers out of the way, as the table's owner can do it, and back after."""
-
-    def __enter__(self):
-        with connection.cursor() as cursor:
-            if ON_POSTGRESQL:
-                cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
-            else:
-                for sql in SQLITE_TRIGGERS.drop_sql():
-                    cursor.execute(sql)
-
-    def __exit__(self, *exc):
-        with connection.cursor() as cursor:
-            if ON_POSTGRESQL:
-                cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER USER")
-            else:
-                for sql in SQLITE_TRIGGERS.create_sql(connection.ops.quote_name(TABLE)):
-                    cursor.execute(sql)
-
-
-def tamper(sql, params=()):
-    """Raw SQL on the audit tables, as someone with database access would do it."""
-    with triggers_off(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
 def stored(*fields, sequence):
     """The values of one event as the database holds them (the detail as its ciphertext)."""
     return dict(zip(fields, AuditEvent.objects.filter(sequence=sequence).values_list(*fields).get(), strict=True))
-
-
-def verify_fails(*fragments):
-    with pytest.raises(CommandError) as error:
-        call_command("verify_audit")
-    message = str(error.value)
-    for fragment in fragments:
-        assert fragment in message, message
-    return message
-
-
-def ids():
-    """sequence -> id of every event."""
-    return dict(AuditEvent.objects.order_by("sequence").values_list("sequence", "pk"))
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from haven.audit.models import AuditEvent
 from haven.infrastructure.encryption import DecryptionError
 from haven.meldcode import services
 from haven.meldcode.models import Signal
-from tests.integration.test_audit_chain import TABLE, ids, tamper, verify_fails
+from tests.support import TABLE, ids, tamper, verify_fails
 
 
 def _raw_table() -> str:

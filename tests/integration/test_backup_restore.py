@@ -25,17 +25,15 @@ from django.db import connection
 
 from haven.audit.models import AuditEvent
 from haven.infrastructure.backup import table_counts, user_tables
-from tests.integration.test_parallel_audit import (
+from tests.processes import (
     SEED,
     SqliteSite,
-    allow_flush,  # noqa: F401 - a fixture
     assert_one_chain,
     child_env,
     counts_of,
     database_url,
     finish,
     manage,
-    migrated_sqlite,  # noqa: F401 - a fixture
     release,
     shell,
     sqlite_chain,

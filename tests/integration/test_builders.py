@@ -39,31 +39,6 @@ def _test_module(path: Path) -> bool:
     return path.name.startswith("test_") and path.suffix == ".py"
 
 
-STILL_TO_MOVE = {
-    "tests/browser/test_accessibility.py",
-    "tests/browser/test_dossier_page.py",
-    "tests/browser/test_keyboard.py",
-    "tests/browser/test_monitoring.py",
-    "tests/browser/test_report_document.py",
-    "tests/integration/test_account_links_and_approvals.py",
-    "tests/integration/test_audit_detail_at_rest.py",
-    "tests/integration/test_backup_restore.py",
-    "tests/integration/test_dossier_actions.py",
-    "tests/integration/test_encryption_at_rest.py",
-    "tests/integration/test_handover.py",
-    "tests/integration/test_help_plans.py",
-    "tests/integration/test_insights_cache.py",
-    "tests/integration/test_lockout.py",
-    "tests/integration/test_pdf_accessibility.py",
-    "tests/integration/test_report_contacts.py",
-    "tests/integration/test_sign_in_secrets.py",
-    "tests/integration/test_signal_form.py",
-    "tests/integration/test_totp_at_rest.py",
-    "tests/integration/test_triage_history.py",
-    "tests/integration/test_two_factor_dutch.py",
-}
-
-
 def test_no_test_module_imports_another_test_module():
     offenders = []
     for path in sorted(TESTS.rglob("*.py")):
@@ -80,6 +55,4 @@ def test_no_test_module_imports_another_test_module():
                 if parts[0] == "tests" and any(p.startswith("test_") for p in parts[1:]):
                     offenders.append(f"{path.relative_to(TESTS.parent)} imports {name}")
                     break
-    # A ratchet: these imports are still to move into support modules (issue 13); no new ones.
-    still_to_move = {o.split(" imports ")[0] for o in offenders} - STILL_TO_MOVE
-    assert still_to_move == set()
+    assert offenders == []

@@ -22,7 +22,8 @@ from haven.meldcode.models import AdviceRequest, Signal
 from haven.pupils import services as pupil_services
 from tests.factories import PupilFactory
 
-TODAY = timezone.localdate()
+# A function, not a constant: a run that passes midnight must not compare yesterday with today.
+TODAY = timezone.localdate
 SECRET = "De buurvrouw Jansen drinkt en slaat haar eigen kinderen"
 REASON = "gaat over de buurvrouw, niet over het kind"
 REPORTER_REASON = "veiligheid van de melder"
@@ -43,7 +44,7 @@ def dossier(cast):
     consultation = services.record_consultation(
         af,
         case,
-        held_on=TODAY,
+        held_on=TODAY(),
         consulted="other_organisation",
         consulted_name="Buurtteam Oost",
         question=SECRET,
@@ -52,7 +53,7 @@ def dossier(cast):
     services.record_conversation(
         af,
         case,
-        held_on=TODAY,
+        held_on=TODAY(),
         participants=["mother", "pupil"],
         shared="De zorgen over ontbijt en kleding.",
         reaction="Moeder vertelt dat het thuis druk is.",
@@ -193,7 +194,7 @@ def test_data_that_changed_while_preparing_is_not_recorded_unseen(cast, dossier)
     services.record_consultation(
         cast.actor("ib"),
         _reopened(cast, dossier["case"]),
-        held_on=TODAY,
+        held_on=TODAY(),
         consulted="colleague",
         question="Nieuw overleg",
         advice="Nieuw advies",
@@ -306,7 +307,7 @@ def test_reading_the_export_is_an_audited_read(cast, dossier, disclosure):
 def test_what_was_added_after_the_access_is_not_in_its_export(cast, dossier, disclosure):
     case = _reopened(cast, dossier["case"])
     services.record_consultation(
-        cast.actor("af"), case, held_on=TODAY, consulted="colleague", question="LATER-VRAAG", advice="LATER-ADVIES"
+        cast.actor("af"), case, held_on=TODAY(), consulted="colleague", question="LATER-VRAAG", advice="LATER-ADVIES"
     )
     services.amend_signal(cast.actor("af"), dossier["signal"], reason="Later.", facts="LATER-CORRECTIE van de feiten.")
     pupil_services.add_household_member(
@@ -455,7 +456,7 @@ def advice_request(
 ):
     return advice.record_advice_request(
         cast.actor(by),
-        held_on=held_on or TODAY - timedelta(days=20),
+        held_on=held_on or TODAY() - timedelta(days=20),
         anonymous=anonymous,
         question=question,
         advice=answer,
@@ -465,7 +466,7 @@ def advice_request(
 
 def loose_referral(cast, *, by="ib", action="placed", on=None, pupil=None):
     return external_signals.record_referral_index_without_case(
-        cast.actor(by), pupil=pupil or cast.pupil, action=action, on=on or TODAY - timedelta(days=10)
+        cast.actor(by), pupil=pupil or cast.pupil, action=action, on=on or TODAY() - timedelta(days=10)
     )
 
 
@@ -473,16 +474,16 @@ def loose_referral(cast, *, by="ib", action="placed", on=None, pupil=None):
 def loose(cast):
     """Advice requests and a verwijsindex signal about cast.pupil, recorded without any dossier."""
     return {
-        "anonymous": advice_request(cast, held_on=TODAY - timedelta(days=30)),
+        "anonymous": advice_request(cast, held_on=TODAY() - timedelta(days=30)),
         "named": advice_request(
             cast,
             by="ib",
             anonymous=False,
             question=NAMED_QUESTION,
             answer=NAMED_ANSWER,
-            held_on=TODAY - timedelta(days=5),
+            held_on=TODAY() - timedelta(days=5),
         ),
-        "placed": loose_referral(cast, on=TODAY - timedelta(days=12)),
+        "placed": loose_referral(cast, on=TODAY() - timedelta(days=12)),
     }
 
 
@@ -501,11 +502,11 @@ def test_records_without_a_dossier_are_offered_for_withholding_in_their_own_sect
     for text in (ADVICE_QUESTION, ADVICE_ANSWER, NAMED_QUESTION, NAMED_ANSWER, dutch("anonymous advice")):
         assert text in advice, text
     assert advice.count(dutch("anonymous advice")) == 1  # the named request is not marked anonymous
-    assert dutch_day(TODAY - timedelta(days=30)) in advice
+    assert dutch_day(TODAY() - timedelta(days=30)) in advice
     assert str(cast.af) in advice and str(cast.ib) in advice
     verwijsindex = section(page, "Verwijsindex without a dossier", "There is no dossier about this pupil.")
     assert dutch("Placed in the verwijsindex") in verwijsindex
-    assert dutch_day(TODAY - timedelta(days=12)) in verwijsindex
+    assert dutch_day(TODAY() - timedelta(days=12)) in verwijsindex
     assert str(cast.ib) in verwijsindex
     record = response.context["record"]
     ids = {f"advice-{loose['anonymous'].pk}", f"advice-{loose['named'].pk}", f"referral-{loose['placed'].pk}"}
@@ -544,7 +545,7 @@ def test_a_record_without_a_dossier_is_withheld_with_its_reason(cast, loose):
     assert withheld_marker("ander kind") in page
     for secret in (NAMED_QUESTION, NAMED_ANSWER):
         assert secret not in page, secret
-    assert dutch_day(TODAY - timedelta(days=5)) in page
+    assert dutch_day(TODAY() - timedelta(days=5)) in page
     # What is not withheld is shown in full.
     assert ADVICE_QUESTION in page and ADVICE_ANSWER in page
 
@@ -573,8 +574,8 @@ def test_the_withheld_reporter_is_not_named_as_the_one_who_recorded_them(cast, l
 def test_records_without_a_dossier_added_after_the_access_are_not_in_its_export(cast, loose):
     cast.client("af").post(prepare_url(cast), form_data(cast))
     disclosure = Disclosure.objects.get()
-    later = advice_request(cast, question="LATER-VRAAG", answer="LATER-ADVIES", held_on=TODAY)
-    ended = loose_referral(cast, action="ended", on=TODAY)
+    later = advice_request(cast, question="LATER-VRAAG", answer="LATER-ADVIES", held_on=TODAY())
+    ended = loose_referral(cast, action="ended", on=TODAY())
     page = text_of(export(cast, disclosure))
     assert "LATER-VRAAG" not in page and "LATER-ADVIES" not in page
     assert dutch("Ended in the verwijsindex") not in page
@@ -601,7 +602,7 @@ def test_a_record_added_while_preparing_is_not_recorded_unseen(cast, loose):
 def test_another_pupils_or_another_schools_records_are_never_included(cast, loose):
     advice_request(cast, pupil=cast.sibling, question="OVER-DAAN", answer="Advies over Daan")
     advice.record_advice_request(
-        cast.actor("af"), held_on=TODAY, anonymous=True, question="ZONDER-LEERLING", advice="Algemeen advies"
+        cast.actor("af"), held_on=TODAY(), anonymous=True, question="ZONDER-LEERLING", advice="Algemeen advies"
     )
     loose_referral(cast, pupil=cast.sibling)
     # Rows of another school that name this pupil: written directly, as no service of that school
@@ -609,17 +610,17 @@ def test_another_pupils_or_another_schools_records_are_never_included(cast, loos
     AdviceRequest.objects.create(
         school=cast.school_b,
         pupil=cast.pupil,
-        held_on=TODAY,
+        held_on=TODAY(),
         question="ANDERE-SCHOOL",
         advice="x",
         recorded_by=cast.af_b,
     )
     other_school_entry = ReferralIndexEntry.objects.create(
-        school=cast.school_b, pupil=cast.pupil, action="placed", on=TODAY, recorded_by=cast.af_b
+        school=cast.school_b, pupil=cast.pupil, action="placed", on=TODAY(), recorded_by=cast.af_b
     )
     # An entry placed from a dossier belongs to that dossier, not to the section without one.
     case = cast.case(author="teacher")
-    in_dossier = external_signals.record_referral_index(cast.actor("af"), case, action="ended", on=TODAY)
+    in_dossier = external_signals.record_referral_index(cast.actor("af"), case, action="ended", on=TODAY())
     assert in_dossier.pupil == cast.pupil
     record = build_record(cast.pupil)
     assert {e.item_id for e in record.advice_requests} == {
@@ -667,13 +668,13 @@ def test_the_export_shows_records_without_a_dossier_like_every_other_item(cast, 
     recorded_by = dutch("recorded by %(name)s")
     anonymous = page[page.index(dutch("Advice request to Veilig Thuis")) : page.index(ADVICE_ANSWER)]
     # "Adviesvraag aan Veilig Thuis · 7 maart 2025 · anoniem advies · vastgelegd door <AF>", then the texts.
-    assert dutch_day(TODAY - timedelta(days=30)) in anonymous
+    assert dutch_day(TODAY() - timedelta(days=30)) in anonymous
     assert dutch("anonymous advice") in anonymous
     assert recorded_by % {"name": cast.af} in anonymous
     assert f"{dutch('Question')} {ADVICE_QUESTION} {dutch('Advice')} {ADVICE_ANSWER}" in page
     verwijsindex = page[page.index(dutch("Verwijsindex without a dossier")) :]
     assert (
-        f"{dutch('Placed in the verwijsindex')} · {dutch_day(TODAY - timedelta(days=12))} · "
+        f"{dutch('Placed in the verwijsindex')} · {dutch_day(TODAY() - timedelta(days=12))} · "
         f"{recorded_by % {'name': cast.ib}}"
     ) in verwijsindex
     # Reading the export is audited for the pupil, as for any access.

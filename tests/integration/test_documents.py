@@ -7,98 +7,18 @@ keeps, a file name without the pupil's name, one audited read event, nothing for
 not read the dossier. Set HAVEN_KEEP_PDFS to a folder to keep the PDFs for looking at them.
 """
 
-import os
-import shutil
-import subprocess
-from datetime import timedelta
-from pathlib import Path
-
-import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.audit.models import AuditEvent
-from haven.meldcode import services
-from tests.system import require_system_tool
+from tests.builders import CORRECTED, INTERPRETATION
+from tests.support import pdf_text
 
-TODAY = timezone.localdate()
 FACT = "Komt voor de derde keer deze week zonder ontbijt en zonder jas naar school."
-CORRECTED = "Kwam maandag, woensdag en vrijdag zonder ontbijt en zonder jas naar school."
-INTERPRETATION = "Ik vermoed dat er thuis weinig toezicht is."
-LONG = " ".join(["Sanne zat de hele ochtend stil in de hoek en wilde niet naar buiten tijdens de pauze."] * 12)
-
-
-def pdf_text(content: bytes, tmp_path: Path, name: str = "export.pdf") -> str:
-    require_system_tool("pdftotext")
-    path = tmp_path / name
-    path.write_bytes(content)
-    if keep := os.environ.get("HAVEN_KEEP_PDFS"):
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(keep) / name)
-    result = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True)
-    return result.stdout
 
 
 def pages(text: str) -> list[str]:
     return [page for page in text.split("\f") if page.strip()]
-
-
-@pytest.fixture
-def dossier(cast):
-    """A dossier with a record of every kind, long enough to run over several pages."""
-    af = cast.actor("af")
-    case = cast.case(author="teacher")
-    signal = case.signals.get()
-    services.amend_signal(
-        cast.actor("teacher"), signal, reason="Dagen precies genoemd.", facts=CORRECTED, interpretation=INTERPRETATION
-    )
-    cast.signal("teacher", case=case, facts=LONG, observed_at=timezone.now() - timedelta(days=3))
-    services.record_consultation(
-        af,
-        case,
-        held_on=TODAY - timedelta(days=2),
-        consulted="veilig_thuis",
-        anonymous=True,
-        question="Hoe wegen wij dit?",
-        advice="Ga eerst het gesprek aan met moeder.",
-    )
-    conversation = services.record_conversation(
-        af,
-        case,
-        held_on=TODAY - timedelta(days=1),
-        participants=["mother", "pupil"],
-        location="Kamer van de IB",
-        shared="De zorgen over ontbijt en kleding.",
-        reaction="Moeder vertelt dat het thuis druk is sinds de verhuizing.",
-        agreements="Over twee weken opnieuw in gesprek.",
-        acknowledgement="seen",
-    )
-    services.record_weighing(
-        af, case, suspicion=True, suspicion_explanation="Herhaald patroon.", unsafety=True, unsafety_explanation="Ja."
-    )
-    services.decide(
-        af,
-        case,
-        answers={"suspicion": True, "unsafety": True, "can_help": None, "accepted": None, "effective": None},
-        outcome="report",
-        rationale="Structurele verwaarlozing.",
-        decided_by=cast.af,
-    )
-    report = services.save_report(
-        af,
-        case,
-        relation_to_family="School van de leerling.",
-        direct_cause="Opnieuw zonder jas in de kou.",
-        facts=CORRECTED,
-        interpretation=INTERPRETATION,
-        household="Moeder, Sanne en Daan.",
-        expectations="Onderzoek naar de thuissituatie.",
-        parents_informed=True,
-        parents_informed_how="In een gesprek met moeder.",
-    )
-    services.mark_report_made(af, report, made_on=TODAY, made_by=cast.af, vt_reference="VT-2027-118")
-    return case, conversation
 
 
 def _get(cast, who, url):

@@ -17,7 +17,7 @@ from haven.guidance.content import CONTENT_DIR
 from haven.meldcode import forms, services
 from haven.meldcode.workflow import Step
 from tests.builders import REPORT
-from tests.integration.test_translations import PO, parse_po
+from tests.support import PO, parse_po
 
 
 def _page(cast, case, who="af"):

@@ -53,10 +53,8 @@ from haven.pupils import services as pupil_services
 from haven.pupils.administration import samples as pupil_samples
 from haven.pupils.administration import sync as pupil_import
 from haven.pupils.models import HouseholdMember, Pupil
-from tests.builders import fill_followup
+from tests.builders import fill_followup, fill_handover, fill_signalling
 from tests.factories import PupilFactory
-from tests.integration.test_handover import fill_handover
-from tests.integration.test_planned_conversations import fill_signalling
 
 WORD = "Zeppelinvogel"  # a word that appears in every text we write, and nowhere else
 VT_REFERENCE = "VT-ZEPPELIN-0001"
@@ -143,6 +141,7 @@ ENCRYPTED = {
     "handover.handoverpackage": {"parents_informed_how", "not_informed_reason"},
     "handover.handoverimport": {"parents_informed_how", "not_informed_reason"},
     "handover.pendingimport": {"content"},
+    "handover.transfer": {"refusal_reason"},
     "disclosure.disclosure": {"withheld", "reporter_reason"},
 }
 # The report's narrative fields (the route fills each with its own text).
@@ -247,6 +246,11 @@ def _the_whole_route(cast):
     handover_services.make_package(
         af, case, **to, parents_informed=False, not_informed_reason=t("handover not informed")
     )
+    # Sent in Haven to school B, whose AF refuses it with a reason.
+    transfer = handover_services.send_transfer(
+        af, case, receiving_school=cast.school_b, parts=["signals"], parents_informed=True, parents_informed_how="x"
+    )
+    handover_services.refuse_transfer(cast.actor("af_b"), transfer, reason=t("transfer refused"))
     # Written as the import and the access export write them (their services need a signed package
     # and a reviewed page): what is stored is the same.
     HandoverImport.objects.create(
@@ -294,7 +298,7 @@ def _raw_values():
 def test_the_fields_that_say_what_happened_are_the_encrypted_ones():
     found = {model._meta.label_lower: {f.name for f in fields} for model, fields in encrypted_fields().items()}
     assert found == ENCRYPTED
-    assert sum(len(names) for names in found.values()) == 95
+    assert sum(len(names) for names in found.values()) == 96
 
 
 def test_a_database_dump_holds_nothing_of_it(cast):

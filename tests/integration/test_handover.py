@@ -31,12 +31,13 @@ from haven.meldcode import services
 from haven.meldcode.models import Case, Closure, Signal
 from haven.pupils.models import GroupPlacement, Pupil
 from haven.tasks.registry import tasks_for
+from tests.builders import FACT, _make_package
 from tests.factories import GroupFactory, MembershipFactory, PupilFactory, SchoolFactory, UserFactory, place
-from tests.integration.test_documents import pdf_text
+from tests.support import pdf_text
 
 NEW_YEAR = "2027-2028"
-TODAY = timezone.localdate()
-FACT = "Komt voor de derde keer deze week zonder ontbijt en zonder jas naar school."
+# A function, not a constant: a run that passes midnight must not compare yesterday with today.
+TODAY = timezone.localdate
 
 
 @pytest.fixture
@@ -126,14 +127,14 @@ def test_tasks_say_only_that_there_is_a_dossier(cast, new_group):
     cast.case()
     place(cast.pupil, new_group)
     notice = HandoverNotice.objects.get()
-    [task] = [t for t in tasks_for(cast.actor("teacher2"), TODAY) if t.kind == "handover_notice"]
+    [task] = [t for t in tasks_for(cast.actor("teacher2"), TODAY()) if t.kind == "handover_notice"]
     assert task.title == _("Handover: a pupil in your new group has a dossier")
     assert "Sanne" not in task.title
     assert task.url == reverse("handover:notice", args=[notice.pk])
-    [decide] = [t for t in tasks_for(cast.actor("af"), TODAY) if t.kind == "handover_decide"]
+    [decide] = [t for t in tasks_for(cast.actor("af"), TODAY()) if t.kind == "handover_decide"]
     assert decide.url == reverse("handover:notice_decide", args=[notice.pk])
-    assert not [t for t in tasks_for(cast.actor("teacher"), TODAY) if t.kind.startswith("handover")]
-    assert not [t for t in tasks_for(cast.actor("ib"), TODAY) if t.kind == "handover_decide"]
+    assert not [t for t in tasks_for(cast.actor("teacher"), TODAY()) if t.kind.startswith("handover")]
+    assert not [t for t in tasks_for(cast.actor("ib"), TODAY()) if t.kind == "handover_decide"]
 
 
 def test_the_notice_page_shows_no_dossier_content_and_is_marked_read(cast, new_group):
@@ -151,7 +152,7 @@ def test_the_notice_page_shows_no_dossier_content_and_is_marked_read(cast, new_g
     notice.refresh_from_db()
     assert notice.read_at is not None
     assert AuditEvent.objects.filter(action="handover.notice_read", case=case, actor=cast.teacher2).count() == 1
-    assert not [t for t in tasks_for(cast.actor("teacher2"), TODAY) if t.kind == "handover_notice"]
+    assert not [t for t in tasks_for(cast.actor("teacher2"), TODAY()) if t.kind == "handover_notice"]
 
 
 @pytest.mark.parametrize(("decision", "member"), [("added", True), ("not_added", False)])
@@ -178,62 +179,6 @@ def test_the_af_decides_whether_the_new_teacher_joins_the_dossier(cast, new_grou
 
 
 # Change of school: the package -----------------------------------------------------------------
-
-
-@pytest.fixture
-def full_case(cast):
-    af = cast.actor("af")
-    case = cast.case()
-    services.amend_signal(
-        cast.actor("teacher"),
-        case.signals.get(),
-        reason="Preciezer.",
-        facts=FACT,
-        interpretation="Ik denk dat er thuis weinig toezicht is.",
-    )
-    services.record_consultation(
-        af, case, held_on=TODAY, consulted="veilig_thuis", anonymous=True, question="Vraag?", advice="Advies."
-    )
-    services.record_conversation(
-        af,
-        case,
-        held_on=TODAY,
-        participants=["mother", "pupil"],
-        shared="Zorgen gedeeld.",
-        reaction="Moeder herkent het.",
-        acknowledgement="agreed",
-    )
-    services.record_weighing(af, case, suspicion=True, suspicion_explanation="Patroon.", unsafety=False)
-    services.decide(
-        af,
-        case,
-        answers={"suspicion": True, "unsafety": False, "can_help": False, "accepted": None, "effective": None},
-        outcome="report",
-        rationale="Hulp lukt niet.",
-        decided_by=cast.af,
-    )
-    report = services.save_report(
-        af,
-        case,
-        relation_to_family="School.",
-        direct_cause="Weer zonder jas.",
-        facts=FACT,
-        household="Moeder en Sanne.",
-        expectations="Onderzoek.",
-        parents_informed=False,
-        not_informed_reason="child_safety",
-    )
-    services.mark_report_made(af, report, made_on=TODAY, made_by=cast.af, vt_reference="VT-9")
-    return case
-
-
-def _make_package(cast, case, parts, **extra):
-    data = {"parts": parts, "receiving_school": "CBS Het Kompas", "receiving_school_brin": "34CD"}
-    data["parents_informed"] = "yes"
-    data.update({"parents_informed_how": "In een gesprek met moeder op school."}, **extra)
-    response = cast.client("af").post(reverse("handover:package_create", args=[case.pk]), data)
-    assert response.status_code == 302, response.content.decode()[:2000]
-    return HandoverPackage.objects.get(case=case)
 
 
 def _download_json(cast, package):
@@ -326,27 +271,6 @@ def test_the_package_shows_the_dossier_as_it_was_when_made(cast, full_case):
 # Change of school: the import ------------------------------------------------------------------
 
 
-def fill_handover(cast, text):
-    """Give every encrypted column of haven.handover a value, written through the services: for
-    tests/integration/test_encryption_at_rest.py, like `fill_followup`. A package from school A is
-    held at school B, which has a pupil of the same name and date of birth."""
-    from haven.handover.services import make_package, package_data, receive_package
-
-    pupil = PupilFactory(school=cast.school_a, first_name="Mila", last_name="Bos")
-    signal = cast.signal("teacher", pupil=pupil, facts=text("handover facts"))
-    case = services.open_case(cast.actor("af"), signal, lead=cast.af)
-    package = make_package(
-        cast.actor("af"),
-        case,
-        parts=["signals"],
-        receiving_school_brin=cast.school_b.brin_code,
-        parents_informed=True,
-        parents_informed_how=text("handover how"),
-    )
-    PupilFactory(school=cast.school_b, first_name="Mila", last_name="Bos", date_of_birth=pupil.date_of_birth)
-    receive_package(cast.actor("af_b"), json.dumps(package_data(package)).encode())
-
-
 def _upload(cast, content, who="af_b"):
     upload = io.BytesIO(content if isinstance(content, bytes) else json.dumps(content).encode())
     upload.name = "overdracht.json"
@@ -377,7 +301,7 @@ def test_a_package_round_trips_into_a_dossier_at_the_new_school(cast, full_case)
     decision = case.decisions.get()
     assert (decision.outcome, decision.can_help, decision.rationale) == ("report", False, "Hulp lukt niet.")
     report = case.reports.get()
-    assert (report.made_on, report.vt_reference, report.not_informed_reason) == (TODAY, "VT-9", "child_safety")
+    assert (report.made_on, report.vt_reference, report.not_informed_reason) == (TODAY(), "VT-9", "child_safety")
     handover = HandoverImport.objects.get(case=case)
     assert (handover.sending_school_name, handover.sending_school_brin) == ("OBS De Regenboog", "12AB")
     assert handover.handed_over_on == timezone.localdate(package.made_at) and handover.pupil_created

@@ -23,7 +23,7 @@ from haven.followup.models import EvaluationMoment, HelpPlan
 from haven.meldcode import services
 from haven.meldcode.models import Closure
 from tests.builders import HELP, REPORT, make_plan, make_report, new_case, t
-from tests.integration.test_query_counts import count_queries
+from tests.support import count_queries
 
 
 def today():

@@ -34,52 +34,23 @@ from haven.insights.templatetags.monitoring import _text
 from haven.meldcode import services
 from haven.organisations.models import Municipality
 from tests.factories import BoardFactory, SchoolFactory, UserFactory
-from tests.insights_data import fill_school, publish
+from tests.insights_data import (
+    LAST_YEAR,
+    REPORTS,
+    SIGNALS,
+    THIS_YEAR,
+    TODAY,
+    calendar,
+    fill_school,
+    page,
+    publish,
+    rollup,
+    trend_cells,
+)
 from tests.system import require_system_tool
 
-TODAY = timezone.localdate()
-THIS_YEAR = period_of(TODAY, PeriodKind.CALENDAR_YEAR)
-LAST_YEAR = THIS_YEAR.previous()
-SIGNALS = str(metrics.LABELS[metrics.SIGNALS])
-REPORTS = str(metrics.LABELS[metrics.REPORTS])
 INSIGHTS = ("af", "leader", "af_b", "board", "municipality", "region")
 OTHERS = ("teacher", "teacher2", "assistant", "ib", "admin")
-
-
-def rollup(school, month: date, metric: str, count: int, dimension: str = "") -> None:
-    RollupCount.objects.create(school=school, month=month, metric=metric, dimension=dimension, count=count)
-
-
-def page(client: Client, query: str = ""):
-    response = client.get(reverse("insights:overview") + query)
-    assert response.status_code == 200
-    return response
-
-
-def calendar(year: int = LAST_YEAR.year) -> str:
-    return f"?soort=kalenderjaar&jaar={year}"
-
-
-def trend_cells(response, label: str) -> tuple:
-    return response.context["m"].table(TREND).row(label).cells
-
-
-@pytest.fixture
-def school_c(cast):
-    """A third school of the board and the municipality: now both show figures."""
-    return SchoolFactory(
-        name="IKC De Esch", brin_code="56EF", board=cast.school_a.board, municipality=cast.school_a.municipality
-    )
-
-
-@pytest.fixture
-def counted(cast, school_c):
-    """Last calendar year's signals and reports per school: A 3 and 1, B 11 and 6, C 20 and 7."""
-    month = date(LAST_YEAR.year, 3, 1)
-    for school, signals, reports in ((cast.school_a, 3, 1), (cast.school_b, 11, 6), (school_c, 20, 7)):
-        rollup(school, month, metrics.SIGNALS, signals)
-        rollup(school, month, metrics.REPORTS, reports)
-    return cast
 
 
 # --- Who sees what ------------------------------------------------------------------------------

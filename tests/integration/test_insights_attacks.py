@@ -22,8 +22,9 @@ from haven.meldcode.models import AdviceRequest, Signal
 from haven.organisations.models import Municipality
 from tests.factories import SchoolFactory
 
-TODAY = timezone.localdate()
-LAST_YEAR = period_of(TODAY, PeriodKind.CALENDAR_YEAR).previous()
+# A function, not a constant: a run that passes midnight must not compare yesterday with today.
+TODAY = timezone.localdate
+LAST_YEAR = period_of(TODAY(), PeriodKind.CALENDAR_YEAR).previous()
 CALENDAR = f"?soort=kalenderjaar&jaar={LAST_YEAR.year}"
 HEAD = ",".join(FIGURES_HEADER)
 OVERVIEW = reverse("insights:overview")
@@ -152,7 +153,7 @@ def test_a_bad_period_never_answers_an_error_page(counted, name, query):
     client = counted.client(name)
     response = client.get(OVERVIEW + query)
     assert response.status_code == 200, response.status_code
-    assert response.context["m"].period.start <= TODAY
+    assert response.context["m"].period.start <= TODAY()
     download = client.get(reverse("insights:export", args=[TREND, "csv"]) + query)
     assert download.status_code == 200
 
@@ -278,7 +279,7 @@ def test_a_hidden_category_cannot_be_worked_out_from_the_signals_total(counted, 
 
 def test_an_advice_request_cannot_name_another_schools_pupil(cast):
     data = {
-        "held_on": TODAY.isoformat(),
+        "held_on": TODAY().isoformat(),
         "anonymous": "no",
         "question": "Vraag",
         "advice": "Advies",
@@ -301,7 +302,7 @@ def test_an_advice_request_is_not_for_a_teacher_the_fa_or_an_officer(cast, name)
 def test_a_verwijsindex_entry_cannot_be_placed_for_another_schools_pupil(cast):
     from haven.external_signals.models import ReferralIndexEntry
 
-    data = {"pupil": cast.pupil_b.pk, "action": "placed", "on": TODAY.isoformat()}
+    data = {"pupil": cast.pupil_b.pk, "action": "placed", "on": TODAY().isoformat()}
     response = cast.client("af").post(reverse("external_signals:referral_index_create"), data)
     assert response.status_code == 200
     assert not ReferralIndexEntry.objects.exists()

@@ -12,10 +12,8 @@ from django.urls import reverse
 
 from haven.audit.models import AuditEvent
 from haven.insights.rollups import refresh_school
-from tests.insights_data import publish
-from tests.integration.test_insights import LAST_YEAR, SIGNALS, TODAY, calendar, counted, page, school_c, trend_cells
+from tests.insights_data import LAST_YEAR, SIGNALS, TODAY, calendar, page, publish, trend_cells
 
-__all__ = ["counted", "school_c"]  # fixtures used by name below
 THIS_YEAR_QUERY = "?soort=kalenderjaar&jaar=" + str(TODAY.year)
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import override
 from haven.accounts import lockout
 from haven.audit.models import AuditEvent
 from tests.factories import PASSWORD
-from tests.integration.test_sign_in import sign_in
+from tests.signing_in import sign_in
 
 A, B = "10.1.2.3", "10.9.9.9"
 

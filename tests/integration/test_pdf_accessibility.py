@@ -21,9 +21,8 @@ from django.urls import reverse
 
 from haven.documents import pdf as pdf_module
 from haven.insights import metrics
-from tests.integration.test_documents import dossier  # noqa: F401  # a fixture
-from tests.integration.test_handover import _make_package, full_case  # noqa: F401  # a fixture
-from tests.integration.test_insights import LAST_YEAR, calendar, rollup, school_c  # noqa: F401  # a fixture
+from tests.builders import _make_package
+from tests.insights_data import LAST_YEAR, calendar, rollup
 from tests.pdf_structure import Structure, html_headings
 
 

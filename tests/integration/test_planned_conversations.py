@@ -5,7 +5,7 @@ like every free text). It is in "My tasks" of the dossier's members and of the s
 due on its day, until a conversation is recorded in the dossier or the plan is cancelled.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,18 +17,14 @@ from haven.audit.models import AuditEvent
 from haven.meldcode import providers, services
 from haven.meldcode import services as route
 from haven.meldcode.audit_actions import MeldcodeAction
-from haven.meldcode.models import Case, PlannedConversation
+from haven.meldcode.models import PlannedConversation
+from tests.builders import at, fill_signalling
 from tests.factories import PupilFactory
 
 
 def dutch(text):
     with translation.override("nl"):
         return translation.gettext(text) if isinstance(text, str) else str(text)
-
-
-def at(days, hour=15, minute=30):
-    """A local moment `days` from today."""
-    return timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=days), time(hour, minute)))
 
 
 @pytest.fixture
@@ -51,17 +47,6 @@ def _record_conversation(cast, case):
         shared="Zorgen gedeeld.",
         reaction="Moeder herkent het.",
         acknowledgement="seen",
-    )
-
-
-def fill_signalling(cast, text):
-    """Give the encrypted column of the planned conversations a value, written through the services: for
-    tests/integration/test_encryption_at_rest.py, like `fill_followup`."""
-    case = Case.objects.filter(school=cast.school_a, status=Case.Status.OPEN).first()
-    if case is None:
-        case = cast.case(author="teacher", by="af", pupil=PupilFactory(school=cast.school_a))
-    return services.plan_conversation(
-        cast.actor("af"), case, planned_at=at(1), participants=["mother"], location=text("where planned")
     )
 
 

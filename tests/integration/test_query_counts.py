@@ -21,9 +21,7 @@ counts are the same on SQLite and PostgreSQL and include the session's savepoint
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.db.models import Q
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -53,17 +51,9 @@ from tests.factories import (
     SchoolFactory,
     place,
 )
+from tests.support import count_queries
 
 ANSWERS = {"suspicion": True, "unsafety": True, "can_help": None, "accepted": None, "effective": None}
-
-
-def count_queries(client, url, **headers):
-    """Queries of one GET of `url`, after a warm-up GET (sessions, caches)."""
-    assert client.get(url, headers=headers).status_code == 200
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, headers=headers)
-    assert response.status_code == 200
-    return len(queries.captured_queries)
 
 
 def _signal(cast, author, pupil, n, **extra):
@@ -279,9 +269,10 @@ def test_the_home_page_query_count_does_not_grow_with_the_data(cast):
     _new_signals(cast, 30)
     large = {name: count_queries(client, url) for name, client in clients.items()}
     measured = {name: (n, large[name]) for name, n in small.items()}
-    # The AF's one more: the roles waiting for her approval (issue 10, finding 2).
-    # The AF: one more for the open dossiers of pupils who have left (haven.pupils.providers).
-    assert measured == {"af": (19, 19), "teacher": (14, 14)}
+    # The AF's three more: the roles waiting for her approval (issue 10, finding 2), the dossiers
+    # sent in Haven between schools (issue 14, section 5), and the open dossiers of pupils who have
+    # left (haven.pupils.providers, issue 14, section 1).
+    assert measured == {"af": (20, 20), "teacher": (14, 14)}
 
 
 # --- Every other list and detail page -------------------------------------------------------------
@@ -645,10 +636,11 @@ EXPECTED = {
     "tasks and home": {
         "tasks (teacher)": 12,
         "tasks (teacher2)": 12,
-        # The AF and the school leader: one more for the roles waiting for their approval; the AF
-        # one more for the open dossiers of pupils who have left (haven.pupils.providers).
-        "tasks (af)": 16,
-        "tasks (leader)": 15,
+        # The AF and the school leader: one more for the roles waiting for their approval, one for the
+        # dossiers sent in Haven between schools; the AF one more for the open dossiers of pupils who
+        # have left (haven.pupils.providers).
+        "tasks (af)": 17,
+        "tasks (leader)": 16,
         "home (ib)": 17,
         "home (admin)": 7,
     },

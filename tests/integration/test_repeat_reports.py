@@ -27,45 +27,13 @@ from haven.meldcode.templatetags.repeated_care import repeat_heading
 from haven.organisations.models import School
 from haven.pupils import services as pupil_services
 from haven.pupils.models import Sibling
+from tests.builders import dossier, years_ago
 from tests.factories import PupilFactory
-
-ANSWERS = {"suspicion": True, "unsafety": True, "can_help": None, "accepted": None, "effective": None}
 
 
 def dutch(text):
     with translation.override("nl"):
         return translation.gettext(text) if isinstance(text, str) else str(text)
-
-
-def years_ago(years, days=0):
-    today = timezone.localdate()
-    return repeat.window_start(today, years) + timedelta(days=days)
-
-
-def dossier(cast, pupil, opened_on: date, *, reported=False, close=True, author="teacher2") -> Case:
-    """A dossier opened on `opened_on`, made through the services (then dated back), closed by default."""
-    af = cast.actor("af")
-    case = cast.case(author=author, by="af", pupil=pupil)
-    if reported:
-        route.decide(af, case, answers=ANSWERS, outcome="report", rationale="Onveilig.", decided_by=cast.af)
-        report = route.save_report(
-            af,
-            case,
-            relation_to_family="School",
-            direct_cause="Oorzaak",
-            facts="Feiten",
-            household="Gezin",
-            expectations="Onderzoek",
-            parents_informed=True,
-            parents_informed_how="Gesprek",
-        )
-        route.mark_report_made(af, report, made_on=timezone.localdate(), made_by=cast.af)
-    if close:
-        route.close_case(af, case, reason="too_vague", explanation="Vaag.")
-    opened_at = timezone.make_aware(datetime.combine(opened_on, time(10, 0)))
-    Case.objects.filter(pk=case.pk).update(opened_at=opened_at)
-    case.refresh_from_db()
-    return case
 
 
 def link(cast, a, b):

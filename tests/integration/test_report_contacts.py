@@ -12,8 +12,6 @@ The print page and the PDF read as a report: the parts and the items are heading
 het gezin"), never the form's questions ("Jouw relatie tot het gezin") or its help texts.
 """
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -22,50 +20,21 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from haven.access.labels import ROLE_LABELS
-from haven.meldcode import forms, services
+from haven.meldcode import forms
 from haven.meldcode.models import Report
 from haven.pupils import services as pupil_services
 from haven.pupils.models import Pupil
-from tests.builders import report_data
+from tests.builders import REACTION, SHARED, _to_report, report_data
 from tests.factories import HouseholdMemberFactory
-from tests.integration.test_documents import pdf_text
+from tests.support import pdf_text
 
-TODAY = timezone.localdate()
+# A function, not a constant: a run that passes midnight must not compare yesterday with today.
+TODAY = timezone.localdate
 ADDRESS = "Lindelaan 3, 9901 ZD Zonnedal"
-SHARED = "De blauwe plekken en dat Sanne niet naar huis wil."
-REACTION = "Moeder schrikt en zegt dat vader veel drinkt."
 
 
 def _url(case, name="report_edit"):
     return reverse(f"meldcode:{name}", args=[case.pk])
-
-
-def _to_report(cast, case, *, conversation=True):
-    af = cast.actor("af")
-    if conversation:
-        services.record_conversation(
-            af,
-            case,
-            held_on=TODAY - timedelta(days=2),
-            participants=["mother"],
-            location="Kamer van de IB",
-            shared=SHARED,
-            reaction=REACTION,
-            agreements="Over een week opnieuw.",
-            acknowledgement="seen",
-        )
-    else:
-        services.skip_conversation(af, case, reason="child_safety", explanation="Vader dreigde de school.")
-    services.record_weighing(af, case, suspicion=True, suspicion_explanation="Ja", unsafety=True)
-    services.decide(
-        af,
-        case,
-        answers={"suspicion": True, "unsafety": True, "can_help": None, "accepted": None, "effective": None},
-        outcome="report",
-        rationale="Structurele onveiligheid.",
-        decided_by=cast.af,
-    )
-    return case
 
 
 @pytest.fixture
@@ -245,7 +214,7 @@ def test_the_report_page_when_made_shows_the_same_report(cast, case):
     client = cast.client("af")
     client.post(_url(case), report_data())
     client.post(
-        _url(case, "report_made"), {"made_on": TODAY.isoformat(), "made_by": cast.af.pk, "vt_reference": "VT-1"}
+        _url(case, "report_made"), {"made_on": TODAY().isoformat(), "made_by": cast.af.pk, "vt_reference": "VT-1"}
     )
     page = client.get(_url(case)).content.decode()
     assert "a.meijer@example.org" in page and "Lindelaan 3" in page

@@ -43,7 +43,8 @@ from haven.meldcode.retention import add_years
 from haven.pupils.models import Pupil
 from tests.factories import PupilFactory
 
-TODAY = timezone.localdate()
+# A function, not a constant: a run that passes midnight must not compare yesterday with today.
+TODAY = timezone.localdate
 
 
 def _move_closing(case: Case, closed_on) -> None:
@@ -80,7 +81,7 @@ def closed_case(cast, closed_on, *, school="a", reopen=False, close_again_on=Non
 
 
 def years_ago(years: int, days: int = 0):
-    return add_years(TODAY, -years) - timedelta(days=days)
+    return add_years(TODAY(), -years) - timedelta(days=days)
 
 
 def full_case(cast) -> Case:
@@ -93,11 +94,11 @@ def full_case(cast) -> Case:
     services.request_look_along(teacher, signal)
     second = cast.signal("teacher2", pupil=pupil, case=case, other_pupils=[cast.sibling])
     assert second.other_pupils.count() == 1
-    services.record_consultation(af, case, held_on=TODAY, consulted="safeguarding_lead", question="Q", advice="A")
+    services.record_consultation(af, case, held_on=TODAY(), consulted="safeguarding_lead", question="Q", advice="A")
     services.record_conversation(
         af,
         case,
-        held_on=TODAY,
+        held_on=TODAY(),
         participants=["mother"],
         shared="Zorgen gedeeld.",
         reaction="Moeder herkent het.",
@@ -248,7 +249,7 @@ def test_destroy_case_refuses_an_open_dossier(cast):
 
 def test_destroy_case_refuses_a_dossier_reopened_since_it_was_selected(cast):
     case = closed_case(cast, years_ago(8))
-    [selected] = services.cases_past_retention(school_id=cast.school_a.pk, years=5, today=TODAY)
+    [selected] = services.cases_past_retention(school_id=cast.school_a.pk, years=5, today=TODAY())
     services.reopen_case(cast.actor("af"), case, reason="Nieuwe signalen.")
     with pytest.raises(ValidationError):
         services.destroy_case(selected, reason="retention")
@@ -258,10 +259,10 @@ def test_destroy_case_refuses_a_dossier_reopened_since_it_was_selected(cast):
 def test_cases_past_retention_is_exact_to_the_day(cast):
     kept = closed_case(cast, years_ago(3))
     gone = closed_case(cast, years_ago(3, days=1))
-    due = services.cases_past_retention(school_id=cast.school_a.pk, years=3, today=TODAY)
+    due = services.cases_past_retention(school_id=cast.school_a.pk, years=3, today=TODAY())
     assert [c.pk for c in due] == [gone.pk]
     assert kept.pk not in [c.pk for c in due]
-    assert services.cases_past_retention(school_id=cast.school_b.pk, years=3, today=TODAY) == []
+    assert services.cases_past_retention(school_id=cast.school_b.pk, years=3, today=TODAY()) == []
 
 
 # The school's setting on the protocol page. ------------------------------------------------------
@@ -373,7 +374,7 @@ def loose(cast):
     cast.school_b.save()
     a = cast.school_a
     # Born before the oldest record about them (twelve years back): a record before birth is refused.
-    born = add_years(TODAY, -14)
+    born = add_years(TODAY(), -14)
     alone, with_open, with_recent, with_old, with_reopened = (
         PupilFactory(school=a, date_of_birth=born) for _ in range(5)
     )
@@ -474,7 +475,7 @@ def test_a_dry_run_counts_records_without_a_dossier_and_changes_nothing(cast, lo
 
 
 def test_records_go_with_the_pupils_dossier_when_its_term_ends(cast):
-    pupil = PupilFactory(school=cast.school_a, date_of_birth=add_years(TODAY, -14))
+    pupil = PupilFactory(school=cast.school_a, date_of_birth=add_years(TODAY(), -14))
     request = advice_request(cast, years_ago(9), pupil=pupil)
     entry = loose_entry(cast, pupil, years_ago(9))
     case = closed_case_for(cast, pupil, years_ago(5))  # the dossier's last day
@@ -496,20 +497,20 @@ def test_another_pupils_open_dossier_keeps_nothing(cast):
 def test_a_record_whose_pupil_got_a_dossier_since_it_was_selected_is_kept(cast):
     pupil = PupilFactory(school=cast.school_a)
     request = advice_request(cast, years_ago(6), pupil=pupil)
-    [selected] = loose_retention.records_past_retention(school_id=cast.school_a.pk, years=5, today=TODAY)
+    [selected] = loose_retention.records_past_retention(school_id=cast.school_a.pk, years=5, today=TODAY())
     cast.case(author="teacher", pupil=pupil)
     events = AuditEvent.objects.count()
     with pytest.raises(ValidationError):
-        loose_retention.destroy_record(selected, reason="retention", years=5, today=TODAY)
+        loose_retention.destroy_record(selected, reason="retention", years=5, today=TODAY())
     assert exists(request)
     assert AuditEvent.objects.count() == events
 
 
 def test_a_record_already_destroyed_by_another_run_is_not_counted_twice(cast):
     request = advice_request(cast, years_ago(6))
-    [selected] = loose_retention.records_past_retention(school_id=cast.school_a.pk, years=5, today=TODAY)
-    assert loose_retention.destroy_record(selected, reason="retention", years=5, today=TODAY) is True
-    assert loose_retention.destroy_record(selected, reason="retention", years=5, today=TODAY) is False
+    [selected] = loose_retention.records_past_retention(school_id=cast.school_a.pk, years=5, today=TODAY())
+    assert loose_retention.destroy_record(selected, reason="retention", years=5, today=TODAY()) is True
+    assert loose_retention.destroy_record(selected, reason="retention", years=5, today=TODAY()) is False
     assert not exists(request)
     assert AuditEvent.objects.filter(action="advice_request.destroy").count() == 1
 
@@ -519,9 +520,9 @@ def test_an_entry_of_a_dossier_is_left_to_its_dossier(cast):
     entry = external_signals.record_referral_index(
         cast.actor("af"), case, action="placed", on=years_ago(9), date_confirmed=True
     )
-    assert loose_retention.records_past_retention(school_id=cast.school_a.pk, years=5, today=TODAY) == []
+    assert loose_retention.records_past_retention(school_id=cast.school_a.pk, years=5, today=TODAY()) == []
     with pytest.raises(ValidationError):
-        loose_retention.destroy_record(entry, reason="retention", years=5, today=TODAY)
+        loose_retention.destroy_record(entry, reason="retention", years=5, today=TODAY())
     assert exists(entry)
 
 
@@ -556,8 +557,8 @@ def test_the_monitoring_keeps_the_five_years_it_shows_and_loses_only_what_was_de
     kept_advice = advice_request(cast, years_ago(5))
     loose_entry(cast, alone, years_ago(4), action="ended")
     loose_entry(cast, alone, years_ago(3))
-    advice_request(cast, TODAY, pupil=alone)
-    refresh_school(school, TODAY)
+    advice_request(cast, TODAY(), pupil=alone)
+    refresh_school(school, TODAY())
     before = {metric: _figures(school, metric) for metric in (metrics.ADVICE_REQUESTS, metrics.REFERRAL_INDEX_PLACED)}
 
     run()
@@ -565,9 +566,9 @@ def test_the_monitoring_keeps_the_five_years_it_shows_and_loses_only_what_was_de
     # Retention itself leaves the rollups as they were counted.
     assert {metric: _figures(school, metric) for metric in before} == before
 
-    refresh_school(school, TODAY)
+    refresh_school(school, TODAY())
     after = {metric: _figures(school, metric) for metric in before}
-    first_shown = min(last_periods(TODAY, kind, 5)[0].start for kind in PeriodKind)
+    first_shown = min(last_periods(TODAY(), kind, 5)[0].start for kind in PeriodKind)
     for metric in before:
         shown_before = {cell: n for cell, n in before[metric].items() if cell[0] >= first_shown}
         shown_after = {cell: n for cell, n in after[metric].items() if cell[0] >= first_shown}

@@ -12,8 +12,6 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts import invitations
 from haven.accounts import services as account_services
@@ -21,25 +19,8 @@ from haven.accounts.middleware import LAST_SEEN, STARTED
 from haven.accounts.totp import plain_key
 from haven.audit.models import AuditEvent
 from tests.factories import PASSWORD
+from tests.signing_in import DEMO_SECRET, enter_code, sign_in, totp
 from tests.system import PRODUCTION, clean_environment
-
-DEMO_SECRET = "JBSWY3DPEHPK3PXP"
-
-
-def totp(device: TOTPDevice) -> str:
-    token = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
-    return f"{token:0{device.digits}d}"
-
-
-def sign_in(client: Client, username: str, password: str = PASSWORD):
-    return client.post(
-        reverse("login"),
-        {"login_view-current_step": "auth", "auth-username": username, "auth-password": password},
-    )
-
-
-def enter_code(client: Client, code: str):
-    return client.post(reverse("login"), {"login_view-current_step": "token", "token-otp_token": code})
 
 
 def test_passwords_are_hashed_with_argon2(cast, settings):

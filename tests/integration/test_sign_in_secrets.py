@@ -8,29 +8,13 @@ import logging
 
 import pytest
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.contrib.sessions.backends.db import SessionStore
-from django.db import connection
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from haven.accounts import services as account_services
 from tests.factories import PASSWORD
-from tests.integration.test_sign_in import DEMO_SECRET, enter_code, sign_in, totp
-
-
-def database_text() -> str:
-    """Every value of every table, and the decoded content of every session, as one text."""
-    parts = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 - names from introspection
-            for row in cursor.fetchall():
-                parts.extend(str(bytes(value) if isinstance(value, memoryview) else value) for value in row)
-            if table == "django_session":
-                cursor.execute("SELECT session_data FROM django_session")
-                parts.extend(str(SessionStore().decode(data)) for (data,) in cursor.fetchall())
-    return "\n".join(parts)
+from tests.signing_in import DEMO_SECRET, database_text, enter_code, sign_in, totp
 
 
 def logged_text(caplog) -> str:

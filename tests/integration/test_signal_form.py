@@ -17,7 +17,7 @@ from haven.audit.models import AuditEvent
 from haven.meldcode import services
 from haven.meldcode.models import LookAlongRequest, Signal
 from tests.factories import PupilFactory
-from tests.integration.test_signals import FACTS, observed, signal_data
+from tests.support import FACTS, observed, signal_data
 
 CREATE = reverse("meldcode:signal_create")
 

@@ -16,33 +16,9 @@ from haven.audit.models import AuditEvent
 from haven.meldcode import services
 from haven.meldcode.models import LookAlongRequest, Signal, SignalAmendment
 from tests.factories import PupilFactory
+from tests.support import FACTS, observed, signal_data
 
 CREATE = reverse("meldcode:signal_create")
-FACTS = "Sanne had een blauwe plek op haar linkerwang en hield haar jas de hele ochtend aan."
-
-
-def _local(moment, fmt="%Y-%m-%dT%H:%M"):
-    return timezone.localtime(moment).strftime(fmt)
-
-
-def observed(moment):
-    """The form's two fields of the observation moment: a date and a 24-hour time."""
-    return {"observed_at_0": _local(moment, "%Y-%m-%d"), "observed_at_1": _local(moment, "%H:%M")}
-
-
-def signal_data(**overrides):
-    data = {
-        **observed(timezone.now() - timedelta(hours=1)),
-        "source": "own_observation",
-        "categories": ["physical_abuse", "gut_feeling"],
-        "facts": FACTS,
-        "child_words": '"Ik ben van de trap gevallen."',
-        "interpretation": "Ik denk dat ze iets verbergt.",
-        "context": "Derde keer deze maand.",
-        "contradicting_info": "Ze speelt wel normaal met vriendjes.",
-    }
-    data.update(overrides)
-    return data
 
 
 def _as_nl(moment, fmt):

@@ -17,8 +17,7 @@ from haven.accounts import services as account_services
 from haven.accounts.models import TOTPKey
 from haven.accounts.totp import SEALED, plain_key
 from haven.infrastructure.encryption import generate_key, key_id_of
-from tests.integration.test_sign_in import DEMO_SECRET, enter_code, sign_in, totp
-from tests.integration.test_sign_in_secrets import database_text
+from tests.signing_in import DEMO_SECRET, database_text, enter_code, sign_in, totp
 
 
 def key_forms(hex_key: str) -> list[str]:

@@ -5,7 +5,6 @@ lives in locale/nl/LC_MESSAGES/django.po and its compiled .mo, which is committe
 running Haven needs no gettext tools.
 """
 
-import ast
 import gettext
 import shutil
 import subprocess
@@ -14,47 +13,11 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tests.support import PO, parse_po
 from tests.system import require_system_tool
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
-PO = LOCALE / "nl" / "LC_MESSAGES" / "django.po"
 MO = LOCALE / "nl" / "LC_MESSAGES" / "django.mo"
-
-
-def parse_po(path: Path) -> list[dict]:
-    """A small .po reader: entries with msgid, msgid_plural, msgstr(s) and flags."""
-    entries, entry, key = [], None, None
-    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
-        if not line.strip():
-            if entry is not None:
-                entries.append(entry)
-            entry, key = None, None
-            continue
-        if entry is None:
-            entry = {"flags": set(), "msgstr": {}}
-        if line.startswith("#,"):
-            entry["flags"].update(flag.strip() for flag in line[2:].split(","))
-        elif line.startswith("#"):
-            continue
-        elif line.startswith('"'):
-            value = ast.literal_eval(line)
-            if isinstance(key, int):
-                entry["msgstr"][key] += value
-            else:
-                entry[key] += value
-        else:
-            word, _space, rest = line.partition(" ")
-            value = ast.literal_eval(rest)
-            if word.startswith("msgstr["):
-                key = int(word[7:-1])
-                entry["msgstr"][key] = value
-            elif word == "msgstr":
-                key = 0
-                entry["msgstr"][0] = value
-            else:
-                key = word
-                entry[word] = value
-    return [e for e in entries if e.get("msgid")]
 
 
 def test_every_message_has_a_dutch_translation():

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from haven.audit.models import AuditEvent
 from haven.meldcode import queries, services
-from tests.integration.test_repeat_reports import dossier, years_ago
+from tests.builders import dossier, years_ago
 
 
 def _page(cast, who, signal):

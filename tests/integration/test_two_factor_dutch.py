@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from haven.accounts import services as account_services
-from tests.integration.test_sign_in import DEMO_SECRET, enter_code, sign_in, totp
+from tests.signing_in import DEMO_SECRET, enter_code, sign_in, totp
 
 # Words that only English has (Dutch shares "code", "app", "authenticator"...).
 ENGLISH = re.compile(
