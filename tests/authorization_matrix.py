@@ -27,6 +27,8 @@ from haven.handover import services as handover_services
 from haven.handover.models import HandoverNotice
 from haven.meldcode import services
 from haven.pupils import services as pupil_services
+from haven.pupils.administration import samples as pupil_samples
+from haven.pupils.administration import sync as pupil_import
 from tests.builders import followup_objects, school_account_provider
 from tests.factories import GroupFactory, PupilFactory, SchoolFactory, place
 
@@ -123,6 +125,11 @@ MATRIX = [
         expect({"teacher", "ib", "af", "leader"}, ok_code=302, hidden={"teacher2", "assistant"}, other={"af_b"}),
     ),
     ("pupils:siblings", "pupil", "post", expect({"admin"}, ok_code=302)),
+    # The pupil import from the school's administration (haven.pupils.administration): the functional
+    # administrator; an upload of another school is a 404 (tests/integration/test_pupil_import.py).
+    ("pupils:import_upload", None, "get", expect({"admin"})),
+    ("pupils:import_mapping", None, "get", expect({"admin"})),
+    ("pupils:import_dry_run", "pupil_upload", "get", expect({"admin"})),
     # PDF exports: for those who may read the dossier (the report: for those who may report).
     ("documents:chronology", "case", "get", CASE_VIEW),
     ("documents:conversation", "conversation", "get", CASE_VIEW),
@@ -370,6 +377,9 @@ def objects(cast: "Cast") -> dict[str, Any]:
     )
     link_token = invitations.issue_link(newcomer, "invitation")
     role_request = RoleRequest.objects.get(user=newcomer)
+    pupil_upload = pupil_import.upload(
+        cast.actor("admin"), cast.school_a, pupil_samples.edexml(3, brin=cast.school_a.brin_code), "school.xml"
+    )
     # A third school of the board and the municipality, so that their monitoring shows figures.
     SchoolFactory(
         name="IKC De Esch", brin_code="56EF", board=cast.school_a.board, municipality=cast.school_a.municipality
@@ -397,6 +407,7 @@ def objects(cast: "Cast") -> dict[str, Any]:
         "notice": HandoverNotice.objects.get(teacher=cast.teacher2),
         "package": package,
         "pending_import": pending_import,
+        "pupil_upload": pupil_upload,
         "transfer_sent": transfer_sent,
         "transfer_received": transfer_received,
         "disclosure": disclosure,

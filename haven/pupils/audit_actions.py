@@ -15,3 +15,7 @@ class PupilAction(AuditActions):
     REMOVE_HOUSEHOLD_MEMBER = "pupil.remove_household_member", _("Household member removed")
     LINK_SIBLING = "pupil.link_sibling", _("Brother or sister linked")
     UNLINK_SIBLING = "pupil.unlink_sibling", _("Link with a brother or sister removed")
+    IMPORT_READ = "pupil.import_read", _("File of the school's administration read")
+    IMPORT_APPLY = "pupil.import_apply", _("Pupils imported from the school's administration")
+    IMPORT_VIEW = "pupil.import_view", _("Dry run of a pupil import viewed")
+    IMPORT_MAPPING = "pupil.import_mapping", _("Column mapping of the pupil import saved")

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from haven.infrastructure.encryption import EncryptedModel, EncryptedTextField
+from haven.infrastructure.encryption import EncryptedJSONField, EncryptedModel, EncryptedTextField
 from haven.organisations.models import Group
 from haven.pupils.names import surname_sort_expression
 
@@ -63,6 +63,14 @@ class Pupil(EncryptedModel):
     )
     # Optimistic locking of the edit form (haven.infrastructure.concurrency); db_default keeps bulk inserts working.
     version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    # The pupil's key in the school's administration (ParnasSys, ESIS, Somtoday, Magister): what an
+    # import matches on (haven/pupils/administration/). Empty for a pupil typed in by hand.
+    administration_key = models.CharField(
+        _("key in the school's administration"), max_length=64, blank=True, default="", db_default=""
+    )
+    # The day the pupil left the school (missing from the administration's file). Never deleted: the
+    # dossiers stay; a left pupil drops out of pick lists and searches (haven.pupils.queries).
+    left_on = models.DateField(_("left the school on"), null=True, blank=True)
 
     objects = PupilQuerySet.as_manager()
 
@@ -71,6 +79,13 @@ class Pupil(EncryptedModel):
         verbose_name = _("pupil")
         verbose_name_plural = _("pupils")
         indexes = [models.Index(fields=["school", "sort_surname", "first_name"], name="pupil_name_order")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "administration_key"],
+                condition=~Q(administration_key=""),
+                name="unique_pupil_administration_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -141,3 +156,45 @@ class Sibling(models.Model):
 
     def other(self, pupil_id: int) -> int:
         return self.pupil_b_id if pupil_id == self.pupil_a_id else self.pupil_a_id
+
+
+class ImportColumnMapping(models.Model):
+    """The functional administrator's mapping of a school's CSV export (Somtoday, Magister): which
+    column holds which field. Saved once per school; every later upload uses it."""
+
+    school = models.OneToOneField("organisations.School", on_delete=models.CASCADE, related_name="+")
+    # {"key": "Leerlingnummer", "first_name": "Roepnaam", ...}: field -> column header as in the file.
+    columns = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Column mapping of school {self.school_id}"
+
+
+class PupilImport(EncryptedModel):
+    """An uploaded file of the school's administration, read and waiting for the administrator's
+    "apply" after the dry run (or applied). What was read is kept encrypted: names, dates of birth."""
+
+    class Source(models.TextChoices):
+        EDEXML = "edexml", "EDEXML"
+        CSV = "csv", "CSV"
+
+    school = models.ForeignKey("organisations.School", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=8, choices=Source.choices)
+    filename = models.CharField(max_length=200, blank=True)
+    content = EncryptedJSONField(default=dict)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk}"

@@ -14,7 +14,16 @@ from haven.pupils.names import sort_key
 
 
 def school_pupils(actor: Actor) -> PupilQuerySet:
-    """The pupils of the actor's school; none for someone without a role there."""
+    """The pupils of the actor's school, for pick lists and searches; none for someone without a
+    role there. A pupil who has left (`left_on`, set by the import) is not among them: their
+    dossiers stay, read through the dossier."""
+    if actor.school_id is None or actor.role is None:
+        return Pupil.objects.none()
+    return Pupil.objects.filter(school_id=actor.school_id, left_on__isnull=True)
+
+
+def managed_pupils(actor: Actor) -> PupilQuerySet:
+    """Every pupil of the actor's school, those who have left too: what the functional administrator manages."""
     if actor.school_id is None or actor.role is None:
         return Pupil.objects.none()
     return Pupil.objects.filter(school_id=actor.school_id)

@@ -32,7 +32,7 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
 def siblings(request: ActorRequest, pk: int) -> HttpResponse:
     """Link a brother or sister (`sibling`), or remove a link (`remove`); back to the pupil page."""
     actor = request.actor
-    pupil = get_object_or_404(queries.school_pupils(actor), pk=pk)
+    pupil = get_object_or_404(queries.managed_pupils(actor), pk=pk)
     remove = request.POST.get("remove", "")
     try:
         if remove:
