@@ -1,4 +1,5 @@
-"""Handover notices as soon as a pupil is placed in a group, or a group gets a teacher.
+"""Handover notices as soon as a pupil is placed in a group, or a group gets a teacher, or the pupil
+import placed pupils in bulk (`haven.pupils.signals.placed_in_bulk`).
 
 Connected in `HandoverConfig.ready()`, so `haven.pupils` and `haven.organisations` need not know
 about handover. `python manage.py create_handover_notices --school-year ...` does the same for a
@@ -14,6 +15,11 @@ from haven.pupils.models import GroupPlacement
 def placement_saved(sender: Any, instance: GroupPlacement, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
         services.notices_for_placements([instance])
+
+
+def placed_in_bulk(sender: Any, school: Any, school_year: str, today: Any, **kwargs: Any) -> None:
+    """The pupil import placed pupils (or added teachers) in bulk: the notices for that school year."""
+    services.create_handover_notices(school, school_year, today=today)
 
 
 def teachers_changed(sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any) -> None:

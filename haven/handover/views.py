@@ -29,8 +29,8 @@ from haven.handover.forms import (
     TransferForm,
 )
 from haven.handover.models import HandoverPackage, PendingImport, Transfer
-from haven.handover.uploads import CappedUploadHandler
 from haven.infrastructure.forms import apply_errors
+from haven.infrastructure.uploads import CappedUploadHandler
 from haven.meldcode import queries as route
 
 

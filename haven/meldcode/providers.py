@@ -1,5 +1,6 @@
 """The route's task providers (see haven/tasks/registry.py), registered in `MeldcodeConfig.ready`:
-requests to look along, dossiers without activity, and the planned conversations with the parents.
+requests to look along, dossiers without activity, the planned conversations with the parents, and
+open dossiers of pupils who have left the school (marked by the pupil import).
 
 They read through the policy-scoped queries of `haven.meldcode.queries`, and each makes a fixed
 number of queries however many tasks it returns (the page's query count stays flat).
@@ -200,3 +201,31 @@ def planned_conversations(actor: Actor, today: date) -> list[Task]:
             )
         )
     return tasks
+
+
+PUPIL_LEFT = "pupil_left_open_dossier"
+
+
+def left_with_open_dossier(actor: Actor, today: date) -> list[Task]:
+    """For the AF: one task per open dossier of a pupil who has left, due the day they left."""
+    if actor.role != Role.SAFEGUARDING_LEAD or actor.school_id is None:
+        return []
+    cases = (
+        queries.visible_cases(actor)
+        .filter(status=Case.Status.OPEN, pupil__left_on__isnull=False)
+        .select_related("pupil")
+        .only("pk", "pupil__first_name", "pupil__last_name", "pupil__left_on")
+        .order_by("pupil__left_on", "pk")
+    )
+    return [
+        Task(
+            key=f"{PUPIL_LEFT}:{case.pk}",
+            kind=PUPIL_LEFT,
+            title=_("%(name)s has left the school while their dossier is open: hand it over or close it")
+            % {"name": case.pupil.full_name},
+            url=reverse("meldcode:case_detail", args=[case.pk]),
+            due=case.pupil.left_on,
+            overdue=case.pupil.left_on is not None and case.pupil.left_on < today,
+        )
+        for case in cases
+    ]

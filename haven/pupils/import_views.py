@@ -13,8 +13,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from haven.access.decorators import requires
 from haven.access.http import ActorRequest
-from haven.handover.uploads import CappedUploadHandler
 from haven.infrastructure.forms import apply_errors
+from haven.infrastructure.uploads import CappedUploadHandler
 from haven.organisations.models import School
 from haven.pupils.administration import csv_reader, sync
 from haven.pupils.administration.records import MAX_FILE_BYTES, FileRefused, Incoming

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from haven.accounts.models import Membership, User
 from haven.audit.models import AuditEvent
+from haven.handover.models import HandoverNotice
 from haven.meldcode.queries import search_pupils
 from haven.organisations.models import Group
 from haven.pupils.administration import samples, sync
@@ -312,3 +313,14 @@ def test_the_administrator_still_manages_a_pupil_who_has_left(cast, school):
     assert [pupil for pupil, _group in listing.context["rows"]] == [fenna]
     assert client.get(reverse("organisations:pupil_edit", args=[fenna.pk])).status_code == 200
     assert client.post(reverse("pupils:siblings", args=[fenna.pk]), {"sibling": cast.pupil.pk}).status_code == 302
+
+
+def test_a_pupil_placed_by_the_import_with_an_open_dossier_gives_the_new_teacher_a_notice(cast, school):
+    """The import places pupils in bulk (no post_save per placement): the handover notices for the
+    school year come all the same, through `haven.pupils.signals.placed_in_bulk`."""
+    case = cast.case(author="teacher2", by="af", pupil=cast.sibling)  # the file puts her in Groep 6 (T1)
+    run(cast, "school.xml")
+    notice = HandoverNotice.objects.get(case=case)
+    assert (notice.teacher, notice.school_year) == (cast.teacher, YEAR)
+    run(cast, "school.xml")  # unchanged: no second notice
+    assert HandoverNotice.objects.filter(case=case).count() == 1

@@ -30,6 +30,7 @@ from haven.pupils.administration.plan import Plan, plan
 from haven.pupils.administration.records import CurrentPupil, CurrentState, FileRefused, Incoming
 from haven.pupils.audit_actions import PupilAction
 from haven.pupils.models import GroupPlacement, ImportColumnMapping, Pupil, PupilImport
+from haven.pupils.signals import placed_in_bulk
 
 
 def _check_school(actor: Actor | None, school: School) -> None:
@@ -267,9 +268,8 @@ def apply_plan(
             ignore_conflicts=True,
         )
     if placing or teachers:
-        from haven.handover.services import create_handover_notices
-
-        create_handover_notices(school, year, today=today)
+        # Bulk inserts send no post_save: say so once for the school year (haven.handover listens).
+        placed_in_bulk.send(sender=GroupPlacement, school=school, school_year=year, today=today)
 
     counts = {**plan.counts(), "invited": invited}
     if pending is not None:

@@ -1,4 +1,5 @@
-"""Reading an uploaded handover package without ever holding more than the package's size limit.
+"""Reading an uploaded file (a handover package, a pupil import) without ever holding more than its
+size limit.
 
 Django's own upload handlers keep a large file on disk and let the view read it whole; this one
 keeps at most `limit` bytes of the one expected file field in memory, counted over every file in
