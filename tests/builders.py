@@ -432,8 +432,11 @@ LONG = " ".join(["Sanne zat de hele ochtend stil in de hoek en wilde niet naar b
 def documents_dossier(cast: Any) -> tuple[Case, Conversation]:
     """A dossier with a record of every kind, long enough to run over several pages."""
     af = cast.actor("af")
-    case = cast.case(author="teacher")
-    signal = case.signals.get()
+    # Observed at today's first minute, not "two hours ago": at night that is yesterday, beside the
+    # conversation held yesterday, and the chronology's order would depend on the hour of the run.
+    first_minute = timezone.make_aware(datetime.combine(today(), time.min))
+    signal = cast.signal("teacher", observed_at=first_minute)
+    case = services.open_case(af, signal, lead=cast.af)
     services.amend_signal(
         cast.actor("teacher"), signal, reason="Dagen precies genoemd.", facts=CORRECTED, interpretation=INTERPRETATION
     )

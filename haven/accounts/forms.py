@@ -3,7 +3,7 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +38,16 @@ class ResetRequestForm(forms.Form):
 
 class PasswordSignInForm(AuthenticationForm):
     """The sign-in page's password step: refused for the staff of a school that turned passwords off."""
+
+    # Django's two fields with their maximum lengths declared (Django sets the username's only when
+    # the form is made, the password has none): a longer text is refused before any backend sees it.
+    username = UsernameField(max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
