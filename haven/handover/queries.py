@@ -14,7 +14,7 @@ from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.handover.audit_actions import HandoverAction
 from haven.handover.models import HandoverImport, HandoverNotice, HandoverPackage, PendingImport, Transfer
-from haven.infrastructure.prepared import PreparedQuery
+from haven.infrastructure.prepared import ActorQuery, PreparedQuery
 from haven.meldcode.models import Case
 from haven.meldcode.queries import Dossier
 from haven.meldcode.sections import Read
@@ -129,23 +129,29 @@ def received_transfer(actor: Actor, pk: int) -> Transfer:
     return found
 
 
-def waiting_transfers(actor: Actor) -> list[Transfer]:
-    """The transfers still waiting that concern the actor's school, sent or to receive (for the tasks)."""
-    school = actor.member_school_id
-    received = has_permission(actor, "handover.import")
-    sent = has_permission(actor, "handover.export")
-    if school is None or not (received or sent):
-        return []
+def _waiting_transfers_query(actor: Actor) -> QuerySet[Transfer]:
     mine = Q(pk__in=[])
-    if received:
-        mine |= Q(receiving_school_id=school)
-    if sent:
-        mine |= Q(sending_school_id=school)
-    return list(
+    if has_permission(actor, "handover.import"):
+        mine |= Q(receiving_school_id=actor.member_school_id)
+    if has_permission(actor, "handover.export"):
+        mine |= Q(sending_school_id=actor.member_school_id)
+    return (
         Transfer.objects.filter(mine, status=Transfer.Status.SENT)
         .select_related("package__case__pupil", "sending_school", "receiving_school")
         .order_by("sent_at", "pk")
     )
+
+
+# Prepared (haven/infrastructure/prepared.py): the transfers' tasks are read on every home page.
+_waiting_transfers = ActorQuery(_waiting_transfers_query)
+
+
+def waiting_transfers(actor: Actor) -> list[Transfer]:
+    """The transfers still waiting that concern the actor's school, sent or to receive (for the tasks)."""
+    concerned = has_permission(actor, "handover.import") or has_permission(actor, "handover.export")
+    if actor.school_id is None or not concerned:
+        return []
+    return _waiting_transfers(actor)
 
 
 @dataclass

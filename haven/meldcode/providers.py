@@ -206,17 +206,22 @@ def planned_conversations(actor: Actor, today: date) -> list[Task]:
 PUPIL_LEFT = "pupil_left_open_dossier"
 
 
-def left_with_open_dossier(actor: Actor, today: date) -> list[Task]:
-    """For the AF: one task per open dossier of a pupil who has left, due the day they left."""
-    if actor.role != Role.SAFEGUARDING_LEAD or actor.school_id is None:
-        return []
-    cases = (
+# Prepared like the others: read on every home page and tasks page.
+_left_with_open_dossier = ActorQuery(
+    lambda actor: (
         queries.visible_cases(actor)
         .filter(status=Case.Status.OPEN, pupil__left_on__isnull=False)
         .select_related("pupil")
         .only("pk", "pupil__first_name", "pupil__last_name", "pupil__left_on")
         .order_by("pupil__left_on", "pk")
     )
+)
+
+
+def left_with_open_dossier(actor: Actor, today: date) -> list[Task]:
+    """For the AF: one task per open dossier of a pupil who has left, due the day they left."""
+    if actor.role != Role.SAFEGUARDING_LEAD or actor.school_id is None:
+        return []
     return [
         Task(
             key=f"{PUPIL_LEFT}:{case.pk}",
@@ -227,5 +232,5 @@ def left_with_open_dossier(actor: Actor, today: date) -> list[Task]:
             due=case.pupil.left_on,
             overdue=case.pupil.left_on is not None and case.pupil.left_on < today,
         )
-        for case in cases
+        for case in _left_with_open_dossier(actor)
     ]
