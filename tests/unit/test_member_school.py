@@ -13,7 +13,15 @@ from haven.access.policy import PERMISSIONS, Actor
 from haven.access.roles import Role
 
 # What a person without a school may do: their own account, and the aggregates of their organisation.
-WITHOUT_SCHOOL = {"account.manage", "dashboard.view", "insights.view", "insights.import_public_figures"}
+# The policy officers' permissions: their board, municipality or region, not a school (haven.api
+# scopes a key page by the organisation, never through `member_school_id`).
+WITHOUT_SCHOOL = {
+    "account.manage",
+    "dashboard.view",
+    "insights.view",
+    "insights.import_public_figures",
+    "api.manage_keys",
+}
 SCHOOL_PERMISSIONS = sorted(set(PERMISSIONS) - WITHOUT_SCHOOL)
 
 

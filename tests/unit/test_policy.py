@@ -72,6 +72,7 @@ case.view_access_log        .  .  x  x  x  .  .  .  .
 school.manage               .  .  .  .  .  x  .  .  .
 staff.approve_role          .  .  .  x  x  .  .  .  .
 protocol.manage             .  .  .  .  x  x  .  .  .
+api.manage_keys             .  .  .  .  .  x  .  .  .
 account.manage              x  x  x  x  x  x  x  x  x
 account.unlock              .  .  .  x  .  x  .  .  .
 insights.view               .  .  .  x  x  .  .  .  .
@@ -443,14 +444,18 @@ def test_teachers_and_assistants_never_weigh_decide_or_report_under_any_protocol
 @pytest.mark.parametrize(
     ("actor", "allowed"),
     [
-        (Actor(user_id=1, role=BA, board_id=7), {"account.manage", "dashboard.view", "insights.view"}),
+        # ... and the API keys of their own organisation (haven.api).
+        (
+            Actor(user_id=1, role=BA, board_id=7),
+            {"account.manage", "dashboard.view", "insights.view", "api.manage_keys"},
+        ),
         (
             Actor(user_id=1, role=MA, municipality_id=3),
-            {"account.manage", "dashboard.view", "insights.view", "insights.import_public_figures"},
+            {"account.manage", "dashboard.view", "insights.view", "insights.import_public_figures", "api.manage_keys"},
         ),
         (
             Actor(user_id=1, role=RA, region_id=4),
-            {"account.manage", "dashboard.view", "insights.view", "insights.import_public_figures"},
+            {"account.manage", "dashboard.view", "insights.view", "insights.import_public_figures", "api.manage_keys"},
         ),
         (Actor(user_id=1, role=BA), {"account.manage"}),  # no board: no aggregates
         (Actor(user_id=1, role=RA, municipality_id=3), {"account.manage"}),  # a region officer needs a region
