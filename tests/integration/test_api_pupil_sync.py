@@ -12,6 +12,7 @@ from haven.api import services as key_services
 from haven.audit.models import AuditEvent
 from haven.pupils.administration import sync
 from haven.pupils.models import Pupil
+from tests.factories import BoardFactory, SchoolFactory
 
 SYNC = "/api/v1/pupils/sync/"
 FILES = Path(__file__).resolve().parent.parent / "fixtures" / "pupil_import"
@@ -165,3 +166,30 @@ def test_a_file_over_the_limit_is_refused_as_it_streams_in(cast):
     assert response.status_code == 400
     assert "MB" in response.json()["file"][0]
     assert not _applies().exists()
+
+
+def test_a_board_key_cannot_sync_another_boards_school(cast):
+    other = SchoolFactory(brin_code="99ZZ", board=BoardFactory(name="Stichting Elders"))
+    response = _push(_key(cast, "board"), "school.xml", school_brin=other.brin_code)
+    assert response.status_code == 400 and list(response.json()) == ["school_brin"]
+    assert not _applies().exists()
+
+
+def test_a_broken_form_body_is_400_with_the_error_shape(cast):
+    response = Client().post(
+        SYNC,
+        b'--x\r\nContent-Disposition: form-data; name="file"\r\n',
+        content_type="multipart/form-data; boundary=x",
+        HTTP_AUTHORIZATION=f"Bearer {_key(cast)}",
+    )
+    assert response.status_code == 400
+    assert set(response.json()) <= {"file", "dry_run", "non_field_errors"}
+
+
+def test_a_body_that_is_no_form_is_400_and_not_called_json(cast):
+    response = Client().post(
+        SYNC, b"garbage", content_type="multipart/form-data", HTTP_AUTHORIZATION=f"Bearer {_key(cast)}"
+    )
+    assert response.status_code == 400
+    (message,) = response.json()["non_field_errors"]
+    assert "JSON" not in message and "multipart/form-data" in message
