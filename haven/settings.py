@@ -382,7 +382,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Haven API",
     "DESCRIPTION": (
-        "Handle with Care intake and the monitoring's aggregates. "
+        "Handle with Care intake, the pupil sync and the monitoring's aggregates. "
         "Send the key as Authorization: Bearer (key). See docs/api.md."
     ),
     "VERSION": "1",

@@ -256,6 +256,7 @@ MATRIX = [
     # tests/integration/test_authorization.py).
     ("api:police_notices", None, "post", dict.fromkeys(ACTORS, 401)),
     ("api:aggregates", None, "get", dict.fromkeys(ACTORS, 401)),
+    ("api:pupil_sync", None, "post", dict.fromkeys(ACTORS, 401)),
 ]
 
 

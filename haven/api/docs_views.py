@@ -76,7 +76,10 @@ def operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
             operation = methods.get(method)
             if operation is None:
                 continue
-            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            # The body's first media type: JSON for most, multipart/form-data for the pupil sync's file.
+            bodies: dict[str, Any] = operation.get("requestBody", {}).get("content", {})
+            body_type = next(iter(bodies), "")
+            body = bodies[body_type].get("schema") if body_type else None
             answers = []
             for code, answer in operation.get("responses", {}).items():
                 content = answer.get("content", {}).get("application/json", {}).get("schema", {})
@@ -105,6 +108,7 @@ def operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
                         for p in operation.get("parameters", [])
                     ],
                     "body": _fields(schema, body) if body else [],
+                    "body_type": body_type,
                     "answers": answers,
                 }
             )

@@ -17,7 +17,12 @@ def exception_handler(error: Exception, context: dict[str, Any]) -> Response | N
             error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
         )
     elif isinstance(error, ParseError):
-        error = ValidationError({"non_field_errors": [_("The body of the request is not valid JSON.")]})
+        request = context.get("request")
+        if request is not None and str(request.content_type).startswith("multipart/"):
+            message = _("The body of the request is not a valid multipart/form-data form.")
+        else:
+            message = _("The body of the request is not valid JSON.")
+        error = ValidationError({"non_field_errors": [message]})
     response = drf_exception_handler(error, context)
     if response is not None and response.status_code == 400 and not isinstance(response.data, dict):
         # A list of messages (a validator of the whole body): under non_field_errors.

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 class Scope(StrEnum):
     INTAKE = "intake"  # Handle with Care: send police notices for the organisation's schools
-    SYNC = "sync"  # the pupil sync of the school's administration (its endpoint comes next)
+    SYNC = "sync"  # the pupil sync of the school's administration: POST /api/v1/pupils/sync/
     AGGREGATES = "aggregates"  # the monitoring's tables of a municipality or a region
 
 

@@ -95,3 +95,55 @@ class AggregatesSerializer(serializers.Serializer):
     counted_at = serializers.DateTimeField(allow_null=True, help_text=("When the figures were last counted."))
     shown = serializers.BooleanField(help_text=("False when the scope has too few schools to show figures."))
     tables = TableSerializer(many=True)
+
+
+class RequiredBooleanField(serializers.BooleanField):
+    """A boolean a form body must send: DRF takes a missing one in a form as false, which would apply."""
+
+    default_empty_html = serializers.empty
+
+
+class PupilSyncInSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text=(
+            "The administration's export: EDEXML (a file named .xml, or content that starts with <), "
+            "or CSV read with the school's saved column mapping. At most 20 MB."
+        )
+    )
+    dry_run = RequiredBooleanField(
+        help_text=("true: only say what the file would change; false: apply it (when no row is rejected).")
+    )
+    school_brin = serializers.RegexField(
+        r"^[0-9A-Z]{4}([0-9]{2})?$",
+        max_length=6,
+        required=False,
+        help_text=("The school's BRIN code: required with a board's key; a school's key syncs its own school."),
+    )
+
+
+class SyncCountsSerializer(serializers.Serializer):
+    added = serializers.IntegerField()
+    changed = serializers.IntegerField()
+    left = serializers.IntegerField(help_text=("Pupils of Haven not in the file: marked as left."))
+    unchanged = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    groups_added = serializers.IntegerField()
+    teachers_added = serializers.IntegerField(help_text=("Existing accounts that become a group's teacher."))
+
+
+class RejectedRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(
+        help_text=("The CSV's row (the header is row 1), or the pupil's place in the EDEXML file (from 1).")
+    )
+    reason = serializers.CharField(help_text=("Why the row cannot be taken, in Dutch."))
+
+
+class PupilSyncOutSerializer(serializers.Serializer):
+    school_brin = serializers.CharField()
+    school_year = serializers.CharField()
+    dry_run = serializers.BooleanField()
+    applied = serializers.BooleanField(
+        help_text=("True when the file was applied; false for a dry run and when rows were rejected (nothing changed).")
+    )
+    counts = SyncCountsSerializer()
+    rejected = RejectedRowSerializer(many=True)

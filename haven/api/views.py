@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers as drf_serializers
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,22 +22,28 @@ from haven.api.audit_actions import ApiAction
 from haven.api.authentication import ApiKeyAuthentication, HasScope, KeyRateThrottle
 from haven.api.models import ApiKey
 from haven.api.organisations import analyst_actor, schools_of
-from haven.api.scopes import Scope
+from haven.api.scopes import OrganisationKind, Scope
 from haven.api.serializers import (
     AggregatesSerializer,
     ErrorSerializer,
     PoliceNoticeInSerializer,
     PoliceNoticeOutSerializer,
+    PupilSyncInSerializer,
+    PupilSyncOutSerializer,
 )
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.external_signals import services as intake_services
 from haven.external_signals.models import PoliceNoticeIntake
+from haven.infrastructure.uploads import CappedUploadHandler
 from haven.insights import cache as insights_cache
 from haven.insights import tables
 from haven.insights.periods import PeriodKind, parse_period
 from haven.insights.scopes import scope_of
 from haven.insights.views import default_period
+from haven.pupils.administration import sync as pupil_sync
+from haven.pupils.administration.edexml import too_large_message
+from haven.pupils.administration.records import MAX_FILE_BYTES, FileRefused
 
 # The permission every API URL declares for the authorization test: a key, not a person.
 API_KEY = "api_key"
@@ -245,3 +252,73 @@ class Aggregates(KeyView):
             ],
         }
         return Response(AggregatesSerializer(data).data)
+
+
+class PupilSync(KeyView):
+    """The school's administration pushes its export: the pupil import's own service reads, plans and
+    (unless a dry run) applies it. The answer holds counts and rejected rows' numbers and reasons only."""
+
+    required_scope = Scope.SYNC
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="pupil_sync_create",
+        summary="Sync the school's pupils from the administration's export (EDEXML or CSV)",
+        request={"multipart/form-data": PupilSyncInSerializer},
+        responses={
+            200: OpenApiResponse(
+                PupilSyncOutSerializer,
+                description=("What the file changes (dry run) or changed; with rejected rows nothing is applied."),
+            ),
+            400: INVALID,
+            **ERRORS,
+            415: OpenApiResponse(ErrorSerializer, description=("Send the file as multipart/form-data.")),
+        },
+        tags=["Pupils"],
+        extensions={"x-haven-scope": Scope.SYNC.value},
+    )
+    def post(self, request: Request) -> Response:
+        key = request.auth
+        assert isinstance(key, ApiKey)
+        # Before anything reads the body: the file is kept only up to the import's size limit.
+        handler = CappedUploadHandler(request._request, field="file", limit=MAX_FILE_BYTES)
+        request._request.upload_handlers = [handler]
+        incoming = PupilSyncInSerializer(data=request.data)
+        if handler.too_large:
+            raise ValidationError({"file": [too_large_message()]})
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        brin = data.get("school_brin")
+        schools = schools_of(key)
+        if brin:
+            school = schools.filter(brin_code=brin).first()
+        elif key.kind == OrganisationKind.SCHOOL:
+            school = schools.first()
+        else:
+            raise ValidationError({"school_brin": [_("Give the school's BRIN code: this key is a board's.")]})
+        if school is None:
+            raise ValidationError({"school_brin": [_("No school with this BRIN code is one of your organisation's.")]})
+        self.audited_school_id = school.pk
+        upload = data["file"]
+        try:
+            plan = pupil_sync.sync(
+                None,
+                school,
+                upload.read(),
+                dry_run=data["dry_run"],
+                filename=upload.name or "",
+                via={"api_key": key.pk},
+            )
+        except FileRefused as refused:
+            raise ValidationError({"file": [refused.message]}) from refused
+        except DjangoValidationError as error:
+            raise ValidationError(_errors(error)) from error
+        answer = {
+            "school_brin": school.brin_code,
+            "school_year": plan.school_year,
+            "dry_run": data["dry_run"],
+            "applied": not data["dry_run"] and plan.can_apply,
+            "counts": plan.counts(),
+            "rejected": [{"row": r.row, "reason": r.reason} for r in plan.rejected],
+        }
+        return Response(PupilSyncOutSerializer(answer).data)

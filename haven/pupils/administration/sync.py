@@ -179,11 +179,13 @@ def apply_plan(
     invite: Collection[str] = (),
     source: str = "",
     pending: PupilImport | None = None,
+    via: dict[str, object] | None = None,
 ) -> Applied:
     """Write the plan: one transaction, one audit event with the counts.
 
     `invite` holds the keys of the file's teachers without an account whom the administrator ticked:
     each gets a teacher's account and the invitation to set a password (haven.accounts.invitations).
+    `via` joins the event's detail (the API: the key's id).
     """
     _check_school(actor, school)
     if not plan.can_apply:
@@ -282,7 +284,7 @@ def apply_plan(
         PupilAction.IMPORT_APPLY,
         obj=pending,
         school_id=school.pk,
-        detail={"source": source, "school_year": year, **counts},
+        detail={"source": source, "school_year": year, **counts, **(via or {})},
     )
     return Applied(plan=plan, invited=invited)
 
@@ -329,6 +331,7 @@ def sync(
     invite: Collection[str] = (),
     today: dt.date | None = None,
     filename: str = "",
+    via: dict[str, object] | None = None,
 ) -> Plan:
     """Read, plan and (unless `dry_run`) apply a file in one call: the command's and the API's way in.
 
@@ -339,5 +342,5 @@ def sync(
     source, incoming = read_file(school, data, today, filename)
     result = make_plan(school, incoming, today)
     if not dry_run and result.can_apply:
-        apply_plan(actor, school, result, invite=invite, source=source)
+        apply_plan(actor, school, result, invite=invite, source=source, via=via)
     return result
