@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from haven.audit.models import AuditEvent
 from haven.infrastructure.backup import table_counts, user_tables
@@ -246,8 +246,17 @@ def new_database():
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
     yield name
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    # FORCE ends our own sessions on it, not an autovacuum worker (a superuser's process) that may
+    # just have started on the freshly restored database: that one ends in a moment, so try again.
+    for attempt in range(20):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except DatabaseError as error:
+            if "pg_signal_backend" not in str(error) or attempt == 19:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.mark.postgresql
