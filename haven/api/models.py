@@ -3,6 +3,9 @@
 Written only by `haven.api.services` (a key) and `haven.api.limits` (the counters).
 """
 
+import functools
+import operator
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from haven.api.scopes import OrganisationKind
 
 USER = settings.AUTH_USER_MODEL
+# The organisation fields, each named as the kind of key it belongs to.
+ORGANISATION_FIELDS = ("school", "board", "municipality", "region")
 
 
 class ApiKey(models.Model):
@@ -41,35 +46,13 @@ class ApiKey(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    models.Q(
-                        kind="school",
-                        school__isnull=False,
-                        board__isnull=True,
-                        municipality__isnull=True,
-                        region__isnull=True,
-                    )
-                    | models.Q(
-                        kind="board",
-                        school__isnull=True,
-                        board__isnull=False,
-                        municipality__isnull=True,
-                        region__isnull=True,
-                    )
-                    | models.Q(
-                        kind="municipality",
-                        school__isnull=True,
-                        board__isnull=True,
-                        municipality__isnull=False,
-                        region__isnull=True,
-                    )
-                    | models.Q(
-                        kind="region",
-                        school__isnull=True,
-                        board__isnull=True,
-                        municipality__isnull=True,
-                        region__isnull=False,
-                    )
+                # Exactly the organisation of its kind is set, the other three are empty.
+                condition=functools.reduce(
+                    operator.or_,
+                    (
+                        models.Q(kind=kind, **{f"{field}__isnull": field != kind for field in ORGANISATION_FIELDS})
+                        for kind in ORGANISATION_FIELDS
+                    ),
                 ),
                 name="api_key_one_organisation",
             )
